@@ -1,0 +1,413 @@
+/**
+ * The git-YAML registry adapter: a directory of YAML model files in a git repository. Reads come
+ * from git objects at a commit (HEAD, or the last commit before `asOf`), parsed once per commit and
+ * cached (./snapshot-store.ts). Writes are commits authored by the acting user (./registry-writer.ts).
+ */
+import { performance } from "node:perf_hooks";
+import {
+  InvalidInputError,
+  NotFoundError,
+  UnavailableError,
+  UnsupportedError,
+  isRegistryError,
+  isStage,
+  type AdapterLogger,
+  type BackendInfo,
+  type CallContext,
+  type Capabilities,
+  type EvalResult,
+  type HealthStatus,
+  type ListModelsQuery,
+  type ListVersionsQuery,
+  type ModelVersion,
+  type Page,
+  type Prompt,
+  type ReadOptions,
+  type RegisterVersionInput,
+  type RegisteredModel,
+  type RegistryAdapter,
+  type Stage,
+  type ToolSet,
+  type WriteOptions,
+} from "../../src/core/index.js";
+import { ALIAS_RE, NUMERIC_VERSION_RE, isReservedAlias } from "./entry-schema.js";
+import { readBlobs } from "./git-objects.js";
+import { GitRunner } from "./git.js";
+import type { ModelEntry } from "./model-entry.js";
+import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setStatusIn } from "./model-file-edits.js";
+import { compareNames, compareVersions, paginate } from "./pagination.js";
+import { modelFilePath } from "./parse-model-file.js";
+import { formatProblem, problemError, type RegistryProblem } from "./problems.js";
+import { toVersionEntry, validateRegisterInput } from "./register-input.js";
+import { RegistryWriter, afterCommitContext, type PlanOutcome } from "./registry-writer.js";
+import type { RepositoryLayout } from "./repository.js";
+import type { Snapshot } from "./snapshot.js";
+import { SnapshotStore } from "./snapshot-store.js";
+import { STAGE_TO_STATUS } from "./to-domain.js";
+
+export const GIT_YAML_KIND = "git-yaml";
+const MAX_PAGE_SIZE = 1000;
+
+export class GitYamlAdapter implements RegistryAdapter {
+  readonly info: BackendInfo;
+  private readonly git: GitRunner;
+  private readonly store: SnapshotStore;
+  private readonly writer: RegistryWriter;
+  private closed = false;
+
+  constructor(
+    id: string,
+    private readonly repo: RepositoryLayout,
+    private readonly options: { readOnly: boolean; logger: AdapterLogger },
+  ) {
+    this.info = { id, kind: GIT_YAML_KIND };
+    this.git = new GitRunner(repo.root, id);
+    this.store = new SnapshotStore(this.git, id, repo.ref);
+    this.writer = new RegistryWriter(this.git, repo, this.store, id, options.logger);
+  }
+
+  capabilities(): Capabilities {
+    return {
+      asOf: true,
+      generationConfigs: true,
+      prompts: true,
+      aliases: true,
+      maxPageSize: MAX_PAGE_SIZE,
+      writes: !this.options.readOnly,
+    };
+  }
+
+  async health(ctx: CallContext): Promise<HealthStatus> {
+    const started = performance.now();
+    const status = (state: HealthStatus["state"], message?: string, latencyMs = performance.now() - started): HealthStatus => ({
+      state,
+      latencyMs,
+      checkedAt: new Date(),
+      ...(message === undefined ? {} : { message }),
+    });
+    try {
+      this.assertOpen();
+      const head = await this.store.head(ctx);
+      const latency = performance.now() - started;
+      if (head === undefined) return status("UP", `branch ${this.store.branch} has no commits yet`, latency);
+      const snapshot = await this.store.at(head, ctx);
+      if (snapshot.problems.length === 0) return status("UP", undefined, latency);
+      return status("DEGRADED", describeProblems(snapshot.problems), latency);
+    } catch (err) {
+      const reason = err instanceof Error ? err.message : String(err);
+      if (isRegistryError(err) && err.code === "DEADLINE_EXCEEDED") {
+        return status("DOWN", `the health check of ${this.repo.root} did not finish: ${reason}`);
+      }
+      return status("DOWN", `repository ${this.repo.root} is not readable: ${reason}`);
+    }
+  }
+
+  /** Invalid content at HEAD (or `asOf`): each problem names file, line and field. */
+  async problems(ctx: CallContext, opts?: ReadOptions): Promise<RegistryProblem[]> {
+    const snapshot = await this.read(ctx, opts);
+    return snapshot.problems.map((p) => ({ ...p }));
+  }
+
+  // ---- reads ---------------------------------------------------------------------------------
+
+  async listModels(query: ListModelsQuery, ctx: CallContext): Promise<Page<RegisteredModel>> {
+    const snapshot = await this.read(ctx, query);
+    const needle = query.filter?.nameContains?.toLowerCase();
+    const tags = query.filter?.tags;
+    const matching = snapshot.sortedModels.filter(
+      (e) => (needle === undefined || e.file.name.toLowerCase().includes(needle)) && hasTags(e.model.tags, tags),
+    );
+    const page = paginate(matching, (e) => e.file.name, compareNames, query, MAX_PAGE_SIZE, this.info.id);
+    return { ...page, items: page.items.map((e) => structuredClone(e.model)) };
+  }
+
+  async getModel(name: string, ctx: CallContext, opts?: ReadOptions): Promise<RegisteredModel> {
+    const snapshot = await this.read(ctx, opts);
+    return structuredClone(this.entry(snapshot, name).model);
+  }
+
+  async listVersions(modelName: string, query: ListVersionsQuery, ctx: CallContext): Promise<Page<ModelVersion>> {
+    const snapshot = await this.read(ctx, query);
+    const entry = this.entry(snapshot, modelName);
+    const stage = query.filter?.stage;
+    const tags = query.filter?.tags;
+    const matching = entry.versions.filter((v) => (stage === undefined || v.stage === stage) && hasTags(v.tags, tags));
+    const page = paginate(matching, (v) => v.version, compareVersions, query, MAX_PAGE_SIZE, this.info.id);
+    return { ...page, items: page.items.map((v) => structuredClone(v)) };
+  }
+
+  async getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
+    const snapshot = await this.read(ctx, opts);
+    return structuredClone(this.servedVersion(snapshot, this.entry(snapshot, modelName), version));
+  }
+
+  /** `latest` is reserved: it always resolves to the highest served version. */
+  async getVersionByAlias(modelName: string, alias: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
+    const snapshot = await this.read(ctx, opts);
+    const entry = this.entry(snapshot, modelName);
+    if (isReservedAlias(alias)) {
+      const latest = entry.versions[entry.versions.length - 1];
+      if (latest === undefined) throw this.notFound(`model "${modelName}" has no versions`, snapshot);
+      return structuredClone(latest);
+    }
+    const version = entry.file.aliases[alias];
+    if (version === undefined) throw this.notFound(`model "${modelName}" has no alias "${alias}"`, snapshot);
+    return structuredClone(this.servedVersion(snapshot, entry, version));
+  }
+
+  async getPrompt(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<Prompt> {
+    const snapshot = await this.read(ctx, opts);
+    const file = snapshot.refs.prompts.get(`${name}@${version}`);
+    if (file === undefined) {
+      throw this.notFound(`prompt "${name}@${version}" not found: expected prompts/${name}/${version}.md (or .txt)`, snapshot);
+    }
+    const blobs = await readBlobs(this.git, [file.oid], ctx);
+    return { name, version, template: blobs.get(file.oid)?.toString("utf8") ?? "", location: file.path };
+  }
+
+  async getToolSet(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ToolSet> {
+    const snapshot = await this.read(ctx, opts);
+    const file = snapshot.refs.tools.get(`${name}@${version}`);
+    if (file === undefined) {
+      throw this.notFound(`tool set "${name}@${version}" not found: expected tools/${name}/${version}.json`, snapshot);
+    }
+    if (file.problem !== undefined) throw problemError([file.problem], this.info.id, `tool set "${name}@${version}" cannot be read`);
+    return { name, version, tools: structuredClone(file.tools), location: file.path };
+  }
+
+  async getEvalResults(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]> {
+    const found = await this.getVersion(modelName, version, ctx);
+    return found.generationConfig?.eval ? [found.generationConfig.eval] : [];
+  }
+
+  // ---- writes --------------------------------------------------------------------------------
+
+  async registerVersion(input: RegisterVersionInput, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
+    this.assertWritable();
+    validateRegisterInput(input, this.info.id);
+    const name = input.modelName;
+    const created = await this.write(ctx, opts, async (snapshot) => {
+      const broken = snapshot.broken.get(name);
+      if (broken) throw problemError(broken, this.info.id, `cannot register a version of "${name}" until its file is fixed`);
+      const entry = snapshot.models.get(name);
+      if (entry === undefined && input.createModel === false) {
+        throw this.notFound(`model "${name}" does not exist (and createModel is false)`, snapshot);
+      }
+      this.checkRefsExist(input, snapshot);
+      const numbers = (entry?.file.versions ?? []).filter((v) => NUMERIC_VERSION_RE.test(v.version)).map((v) => Number(v.version));
+      const version = String(Math.max(0, ...numbers) + 1);
+      const versionEntry = toVersionEntry(input, version, ctx.actor.id, new Date());
+      if (entry === undefined) {
+        return {
+          path: modelFilePath(name),
+          content: renderNewModelFile({
+            name,
+            ...(input.modelDescription === undefined ? {} : { description: input.modelDescription }),
+            version: versionEntry,
+          }),
+          subject: `${name}: create model, register version ${version}`,
+          action: `register ${name}@${version}`,
+          model: name,
+          version,
+        };
+      }
+      const { text, oid } = await this.fileAt(snapshot, name, ctx);
+      return {
+        path: entry.path,
+        content: appendVersion(text, versionEntry),
+        subject: `${name}: register version ${version}`,
+        action: `register ${name}@${version}`,
+        model: name,
+        version,
+        oldBlob: oid,
+      };
+    });
+    return created!;
+  }
+
+  async setAlias(modelName: string, alias: string, version: string, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
+    this.assertWritable();
+    if (!ALIAS_RE.test(alias)) {
+      throw new InvalidInputError(`alias "${alias}" is not valid: use 1-64 letters, digits, '_' or '-'`, { backend: this.info.id, field: "alias" });
+    }
+    if (isReservedAlias(alias)) {
+      throw new InvalidInputError(`alias "${alias}" is reserved: "latest" always means the highest version`, { backend: this.info.id, field: "alias" });
+    }
+    const result = await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      if (!entry.file.versions.some((v) => v.version === version)) {
+        throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      }
+      const current = entry.file.aliases[alias];
+      if (current === version) return { unchanged: this.servedVersion(snapshot, entry, version) };
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      return {
+        path: entry.path,
+        content: setAliasIn(text, alias, version),
+        subject:
+          current === undefined
+            ? `${modelName}: set alias ${alias} -> ${version}`
+            : `${modelName}: move alias ${alias} ${current} -> ${version}`,
+        action: `point alias ${alias} at ${modelName}@${version}`,
+        model: modelName,
+        version,
+        oldBlob: oid,
+      };
+    });
+    return result!;
+  }
+
+  async removeAlias(modelName: string, alias: string, ctx: CallContext, opts?: WriteOptions): Promise<void> {
+    this.assertWritable();
+    await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const current = entry.file.aliases[alias];
+      if (current === undefined) throw this.notFound(`model "${modelName}" has no alias "${alias}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      return {
+        path: entry.path,
+        content: removeAliasIn(text, alias),
+        subject: `${modelName}: remove alias ${alias} (was ${current})`,
+        action: `remove alias ${alias} of ${modelName}`,
+        model: modelName,
+        oldBlob: oid,
+      };
+    });
+  }
+
+  /** Writes the version's `status`. Setting PRODUCTION does not demote other versions. */
+  async setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
+    this.assertWritable();
+    if (!isStage(stage)) {
+      throw new InvalidInputError(`"${String(stage)}" is not a stage`, { backend: this.info.id, field: "stage" });
+    }
+    const status = STAGE_TO_STATUS[stage];
+    const result = await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = entry.file.versions.find((v) => v.version === version);
+      if (target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      if (target.status === status) return { unchanged: this.servedVersion(snapshot, entry, version) };
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      return {
+        path: entry.path,
+        content: setStatusIn(text, target.index, status),
+        subject: `${modelName}@${version}: status ${target.status} -> ${status}`,
+        action: `set ${modelName}@${version} to ${status}`,
+        model: modelName,
+        version,
+        oldBlob: oid,
+      };
+    });
+    return result!;
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await this.writer.drain();
+    this.store.clear();
+  }
+
+  // ---- helpers ------------------------------------------------------------------------------
+
+  private read(ctx: CallContext, opts?: ReadOptions): Promise<Snapshot> {
+    this.assertOpen();
+    return this.store.read(ctx, opts);
+  }
+
+  private entry(snapshot: Snapshot, name: string): ModelEntry {
+    const entry = snapshot.models.get(name);
+    if (entry !== undefined) return entry;
+    const broken = snapshot.broken.get(name);
+    if (broken !== undefined) throw problemError(broken, this.info.id, `model "${name}" cannot be read`);
+    throw this.notFound(`model "${name}" not found`, snapshot);
+  }
+
+  private servedVersion(snapshot: Snapshot, entry: ModelEntry, version: string): ModelVersion {
+    const found = entry.versions.find((v) => v.version === version);
+    if (found !== undefined) return found;
+    const excluded = entry.excluded.get(version);
+    if (excluded !== undefined) {
+      throw problemError(excluded, this.info.id, `version ${version} of "${entry.file.name}" is not served`);
+    }
+    throw this.notFound(`model "${entry.file.name}" has no version "${version}"`, snapshot);
+  }
+
+  private notFound(message: string, snapshot: Snapshot): NotFoundError {
+    const where =
+      snapshot.commit === undefined
+        ? `branch ${this.store.branch} has no commits yet`
+        : `backend "${this.info.id}", commit ${snapshot.commit.slice(0, 12)}`;
+    return new NotFoundError(`${message} (${where})`, { backend: this.info.id });
+  }
+
+  private async fileAt(snapshot: Snapshot, name: string, ctx: CallContext): Promise<{ text: string; oid: string }> {
+    const file = snapshot.modelFiles.get(name);
+    if (file === undefined) throw this.notFound(`model "${name}" not found`, snapshot);
+    const blob = (await readBlobs(this.git, [file.oid], ctx)).get(file.oid);
+    return { text: blob?.toString("utf8") ?? "", oid: file.oid };
+  }
+
+  private checkRefsExist(input: RegisterVersionInput, snapshot: Snapshot): void {
+    const config = input.generationConfig;
+    if (config?.promptRef !== undefined && !snapshot.refs.prompts.has(config.promptRef)) {
+      throw new InvalidInputError(
+        `prompt "${config.promptRef}" does not exist in the registry: commit prompts/${config.promptRef.replace("@", "/")}.md first`,
+        { backend: this.info.id, field: "generationConfig.promptRef" },
+      );
+    }
+    if (config?.toolsRef !== undefined) {
+      const tools = snapshot.refs.tools.get(config.toolsRef);
+      if (tools === undefined || tools.problem !== undefined) {
+        throw new InvalidInputError(
+          `tool set "${config.toolsRef}" ${tools === undefined ? "does not exist in the registry" : "is not valid JSON"}: ` +
+            `commit a valid tools/${config.toolsRef.replace("@", "/")}.json first`,
+          { backend: this.info.id, field: "generationConfig.toolsRef" },
+        );
+      }
+    }
+  }
+
+  /** Runs a write and returns the version its plan names, read back from the new commit. */
+  private async write(
+    ctx: CallContext,
+    opts: WriteOptions | undefined,
+    plan: (snapshot: Snapshot) => Promise<PlanOutcome<ModelVersion | undefined>>,
+  ): Promise<ModelVersion | undefined> {
+    const outcome = await this.writer.run(ctx, opts, plan);
+    if ("unchanged" in outcome) return outcome.unchanged === undefined ? undefined : structuredClone(outcome.unchanged);
+    const { commit, plan: done } = outcome;
+    if (done.version === undefined) return undefined;
+    try {
+      const snapshot = await this.store.at(commit, afterCommitContext(ctx));
+      return structuredClone(this.servedVersion(snapshot, this.entry(snapshot, done.model), done.version));
+    } catch (err) {
+      throw new UnavailableError(
+        `the write landed as commit ${commit.slice(0, 12)} but could not be read back: ${err instanceof Error ? err.message : String(err)}`,
+        { backend: this.info.id, cause: err },
+      );
+    }
+  }
+
+  private assertOpen(): void {
+    if (this.closed) throw new UnavailableError(`backend "${this.info.id}" is closed`, { backend: this.info.id });
+  }
+
+  private assertWritable(): void {
+    this.assertOpen();
+    if (this.options.readOnly) {
+      throw new UnsupportedError(`backend "${this.info.id}" is read-only (readOnly: true in its config)`, { backend: this.info.id });
+    }
+  }
+}
+
+function hasTags(have: Record<string, string>, want: Record<string, string> | undefined): boolean {
+  if (want === undefined) return true;
+  return Object.entries(want).every(([k, v]) => have[k] === v);
+}
+
+function describeProblems(problems: readonly RegistryProblem[]): string {
+  const files = [...new Set(problems.map((p) => p.file))];
+  const shown = problems.slice(0, 5).map(formatProblem).join("; ");
+  const more = problems.length > 5 ? `; and ${problems.length - 5} more` : "";
+  return `${problems.length} problem${problems.length === 1 ? "" : "s"} in ${files.join(", ")}: ${shown}${more}`;
+}

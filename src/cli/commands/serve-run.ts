@@ -1,0 +1,84 @@
+/** What `modelgate serve` does once its options are parsed: start, announce, shut down on a signal. */
+import { ConfigError, loadConfig } from "../../config/index.js";
+import { createGateway, type Gateway } from "../../gateway/gateway.js";
+import { startServer } from "../../http/server.js";
+import { createLogger } from "../../logging.js";
+import { CliExit, EXIT } from "../exit-codes.js";
+import type { CliIo } from "../io.js";
+import type { ServeOptions } from "./serve.js";
+
+const SIGNALS = ["SIGINT", "SIGTERM"] as const;
+
+export async function serve(io: CliIo, opts: ServeOptions): Promise<void> {
+  let loaded;
+  try {
+    loaded = await loadConfig({ ...(opts.config === undefined ? {} : { path: opts.config }), env: io.env as NodeJS.ProcessEnv });
+  } catch (err) {
+    throw fail(io, err);
+  }
+  const { config } = loaded;
+  const logger = createLogger(config.logLevel);
+
+  let gateway: Gateway;
+  try {
+    gateway = await createGateway(loaded, { logger });
+  } catch (err) {
+    throw fail(io, err);
+  }
+  let running;
+  try {
+    running = await startServer(gateway, {
+      ...(opts.host === undefined ? {} : { host: opts.host }),
+      ...(opts.port === undefined ? {} : { port: opts.port }),
+    });
+  } catch (err) {
+    await gateway.close();
+    throw fail(io, err);
+  }
+
+  // Handlers first: whoever reads the line below may signal at once.
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    if (stopping) {
+      io.stderr(`${signal} again: exiting without waiting for the shutdown to finish\n`);
+      io.exit(EXIT.FAULT);
+      return;
+    }
+    stopping = true;
+    logger.info({ signal }, "shutting down");
+    running.close().then(
+      () => io.exit(EXIT.OK),
+      (err: unknown) => {
+        io.stderr(`error: shutdown failed: ${oneLine(err)}\n`);
+        io.exit(EXIT.FAULT);
+      },
+    );
+  };
+  for (const signal of SIGNALS) process.on(signal, onSignal);
+
+  const source = loaded.configPath ?? "no config file (defaults and environment)";
+  io.stderr(`modelgate listening on ${running.url} (GraphQL: ${running.url}/graphql; config: ${source})\n`);
+  if (config.server.mode === "development") {
+    const warning =
+      "development mode: there is no authentication yet; anyone who can reach this port can read and change the registries. " +
+      "Do not expose it beyond this machine.";
+    logger.warn({ url: running.url }, warning);
+    io.stderr(`warning: ${warning}\n`);
+  }
+}
+
+/** Prints why startup failed and returns the exit to end with: 2 for configuration errors, 1 otherwise. */
+function fail(io: CliIo, err: unknown): CliExit {
+  if (err instanceof ConfigError) {
+    io.stderr(`error: ${err.message}\n`);
+    return new CliExit(EXIT.USAGE);
+  }
+  io.stderr(`error: cannot start modelgate: ${oneLine(err)}\n`);
+  return new CliExit(EXIT.FAULT);
+}
+
+function oneLine(err: unknown): string {
+  const message = err instanceof Error ? err.message : String(err);
+  const first = message.split("\n").find((l) => l.trim() !== "") ?? message;
+  return first.trim() || (err instanceof Error ? err.name : "unknown error");
+}

@@ -1,0 +1,338 @@
+/**
+ * ModelgateClient: a small, dependency-free client for a modelgate gateway.
+ *
+ * Error policy:
+ * - `graphql()` throws a ModelgateError when there is no data (transport failure, HTTP error,
+ *   validation error, or a non-null root field that failed). When the response carries data AND
+ *   errors (a partial result: one backend failed while the others answered), it does not throw:
+ *   it returns `{ data, errors }` and the caller decides.
+ * - The typed query helpers throw when the part they return is missing (e.g. an unknown model is a
+ *   ModelgateError with code NOT_FOUND); `models()` returns partial pages with `failedBackends`.
+ * - The mutation helpers throw ModelgateUserError when the gateway answers with userErrors (nothing
+ *   was changed), so a successful return always carries the changed object.
+ */
+import { BACKENDS, MODELS, REGISTER_VERSION, REMOVE_ALIAS, SET_ALIAS, VERSIONS } from "./documents.js";
+import { ModelgateError, ModelgateUserError, type GraphQLErrorEntry, type UserError } from "./errors.js";
+import { ResolveCache } from "./resolve-cache.js";
+import { exchange, type FetchLike } from "./transport.js";
+import type {
+  Backend,
+  Model,
+  ModelPage,
+  ModelVersion,
+  RegisterVersionInput,
+  RemoveAliasInput,
+  RemoveAliasResult,
+  ResolvedEntry,
+  ResolveResult,
+  SetAliasInput,
+  SetAliasResult,
+  Stage,
+  VersionPage,
+} from "./types.js";
+
+export interface ModelgateClientOptions {
+  /** Base URL of the gateway, e.g. http://127.0.0.1:4000 (a trailing "/graphql" is accepted). */
+  url: string;
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string;
+  /** Per-request timeout, response body included. Default 30 000 ms. */
+  timeoutMs?: number;
+  /** A fetch implementation (default: the global fetch). */
+  fetch?: FetchLike;
+  /** Extra headers sent with every request. */
+  headers?: Record<string, string>;
+  /** How many resolve entries to keep for ETag revalidation (default 1000; 0 disables the cache). */
+  resolveCacheSize?: number;
+}
+
+export interface GraphQLResult<T> {
+  data: T;
+  /** Errors next to the data (partial result); empty when everything succeeded. */
+  errors: GraphQLErrorEntry[];
+}
+
+export interface ModelsOptions {
+  backend?: string;
+  nameContains?: string;
+  /** Every tag must match. */
+  tags?: Record<string, string>;
+  first?: number;
+  after?: string;
+  asOf?: Date | string;
+}
+
+export interface VersionsOptions {
+  first?: number;
+  after?: string;
+  stage?: Stage;
+  tags?: Record<string, string>;
+  asOf?: Date | string;
+}
+
+export interface ResolveOptions {
+  asOf?: Date | string;
+}
+
+export const DEFAULT_TIMEOUT_MS = 30_000;
+
+export class ModelgateClient {
+  /** Normalized base URL, without a trailing slash. */
+  readonly url: string;
+  private readonly graphqlUrl: string;
+  private readonly timeoutMs: number;
+  private readonly fetchImpl: FetchLike;
+  private readonly headers: Record<string, string>;
+  private readonly cache: ResolveCache | undefined;
+
+  constructor(opts: ModelgateClientOptions) {
+    this.url = normalizeBaseUrl(opts.url);
+    this.graphqlUrl = `${this.url}/graphql`;
+    const timeoutMs = opts.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    if (!Number.isFinite(timeoutMs) || timeoutMs <= 0) {
+      throw new RangeError(`ModelgateClient: timeoutMs must be a positive number of milliseconds, got ${String(opts.timeoutMs)}`);
+    }
+    this.timeoutMs = timeoutMs;
+    this.fetchImpl = opts.fetch ?? ((input, init) => fetch(input, init));
+    this.headers = { ...opts.headers, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) };
+    const cacheSize = opts.resolveCacheSize ?? 1000;
+    this.cache = cacheSize > 0 ? new ResolveCache(cacheSize) : undefined;
+  }
+
+  /** Runs a GraphQL operation. See the error policy at the top of this file. */
+  async graphql<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> {
+    const { status, body } = await exchange(
+      this.fetchImpl,
+      this.graphqlUrl,
+      {
+        method: "POST",
+        headers: { ...this.headers, "content-type": "application/json", accept: "application/graphql-response+json, application/json" },
+        body: JSON.stringify(variables === undefined ? { query } : { query, variables }),
+      },
+      this.timeoutMs,
+    );
+    if (isObject(body) && ("data" in body || "errors" in body)) {
+      const errors = Array.isArray(body.errors) ? (body.errors as GraphQLErrorEntry[]) : [];
+      if (body.data === null || body.data === undefined) {
+        if (errors.length === 0) throw new ModelgateError("BAD_RESPONSE", `the gateway at ${this.graphqlUrl} answered without data or errors`, { status, url: this.graphqlUrl });
+        throw errorFromGraphQL(errors, status, this.graphqlUrl);
+      }
+      return { data: body.data as T, errors };
+    }
+    throw errorFromBody(body, status, this.graphqlUrl);
+  }
+
+  /** Every configured backend with its live health and capabilities. */
+  async backends(): Promise<Backend[]> {
+    const { data } = await this.graphql<{ backends: Backend[] }>(BACKENDS);
+    return data.backends;
+  }
+
+  /** One page of models, merged across backends (or from one). */
+  async models(opts: ModelsOptions = {}): Promise<ModelPage> {
+    const filter =
+      opts.nameContains !== undefined || opts.tags !== undefined
+        ? { ...(opts.nameContains === undefined ? {} : { nameContains: opts.nameContains }), ...(opts.tags ? { tags: toTagList(opts.tags) } : {}) }
+        : undefined;
+    const { data, errors } = await this.graphql<{ models: RawModelConnection }>(
+      MODELS,
+      defined({ backend: opts.backend, filter, first: opts.first, after: opts.after, asOf: isoOf(opts.asOf) }),
+    );
+    return {
+      models: data.models.nodes.map(toModel),
+      pageInfo: data.models.pageInfo,
+      failedBackends: data.models.failedBackends,
+      errors,
+    };
+  }
+
+  /** One page of a model's versions, in the backend's version order. An unknown model throws ModelgateError NOT_FOUND. */
+  async versions(backend: string, model: string, opts: VersionsOptions = {}): Promise<VersionPage> {
+    const filter =
+      opts.stage !== undefined || opts.tags !== undefined
+        ? { ...(opts.stage === undefined ? {} : { stage: opts.stage }), ...(opts.tags ? { tags: toTagList(opts.tags) } : {}) }
+        : undefined;
+    const { data, errors } = await this.graphql<{ model: { versions: RawVersionConnection } | null }>(
+      VERSIONS,
+      defined({ backend, model, first: opts.first, after: opts.after, filter, asOf: isoOf(opts.asOf) }),
+    );
+    if (!data.model) {
+      if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
+      throw new ModelgateError("NOT_FOUND", `no model "${model}" in backend "${backend}"`, { backend });
+    }
+    return { versions: data.model.versions.nodes.map(toVersion), pageInfo: data.model.versions.pageInfo };
+  }
+
+  /**
+   * The entry an application in `environment` should run, via GET /v1/resolve/{name}. Sends
+   * If-None-Match with the last ETag seen for the same (name, environment, asOf) and reuses the
+   * cached entry on 304.
+   */
+  async resolve(name: string, environment: string, opts: ResolveOptions = {}): Promise<ResolveResult> {
+    const asOf = isoOf(opts.asOf);
+    const key = ResolveCache.key(name, environment, asOf);
+    const cached = this.cache?.get(key);
+    const query = new URLSearchParams({ env: environment, ...(asOf ? { asOf } : {}) });
+    const url = `${this.url}/v1/resolve/${encodeURIComponent(name)}?${query}`;
+    const { status, headers, body } = await exchange(
+      this.fetchImpl,
+      url,
+      { method: "GET", headers: { ...this.headers, accept: "application/json", ...(cached ? { "if-none-match": cached.etag } : {}) } },
+      this.timeoutMs,
+    );
+    if (status === 304) {
+      if (!cached) throw new ModelgateError("BAD_RESPONSE", `the gateway at ${url} answered 304 Not Modified to a request without If-None-Match`, { status, url });
+      return { entry: cached.entry, etag: cached.etag, notModified: true };
+    }
+    if (status === 200 && isObject(body) && typeof body.registryVersion === "string") {
+      const entry = body as unknown as ResolvedEntry;
+      const etag = headers.get("etag") ?? entry.etag;
+      this.cache?.set(key, { etag, entry });
+      return { entry, etag, notModified: false };
+    }
+    if (status === 404) this.cache?.delete(key);
+    throw errorFromBody(body, status, url);
+  }
+
+  /** Registers a new version. Throws ModelgateUserError when the gateway refuses the input. */
+  async registerVersion(input: RegisterVersionInput): Promise<ModelVersion> {
+    const { tags, metrics, generationConfig, ...rest } = input;
+    const variables = {
+      input: {
+        ...rest,
+        ...(tags ? { tags: toTagList(tags) } : {}),
+        ...(metrics ? { metrics: Object.entries(metrics).map(([key, value]) => ({ key, value })) } : {}),
+        ...(generationConfig ? { generationConfig } : {}),
+      },
+    };
+    const payload = await this.mutate<{ modelVersion: RawVersion | null }>(REGISTER_VERSION, "modelVersionRegister", variables);
+    return toVersion(required(payload.modelVersion, "modelVersionRegister.modelVersion"));
+  }
+
+  /** Points `alias` at `version`, moving it from any other version. Throws ModelgateUserError when refused. */
+  async setAlias(input: SetAliasInput): Promise<SetAliasResult> {
+    const payload = await this.mutate<{ modelVersion: RawVersion | null; previousVersion: string | null }>(SET_ALIAS, "aliasSet", { input });
+    return { modelVersion: toVersion(required(payload.modelVersion, "aliasSet.modelVersion")), previousVersion: payload.previousVersion };
+  }
+
+  /** Removes an alias. Throws ModelgateUserError when refused (e.g. NOT_FOUND when the alias does not exist). */
+  async removeAlias(input: RemoveAliasInput): Promise<RemoveAliasResult> {
+    const payload = await this.mutate<{ model: RawModel | null; removedFromVersion: string | null }>(REMOVE_ALIAS, "aliasRemove", { input });
+    return { model: toModel(required(payload.model, "aliasRemove.model")), removedFromVersion: payload.removedFromVersion };
+  }
+
+  /** Forgets every cached resolve entry. */
+  clearResolveCache(): void {
+    this.cache?.clear();
+  }
+
+  private async mutate<P>(document: string, field: string, variables: Record<string, unknown>): Promise<P> {
+    const { data, errors } = await this.graphql<Record<string, (P & { userErrors: UserError[] }) | null>>(document, variables);
+    const payload = data[field];
+    if (!payload) {
+      if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
+      throw new ModelgateError("BAD_RESPONSE", `the gateway answered ${field} without a payload`, { url: this.graphqlUrl });
+    }
+    if (payload.userErrors.length > 0) throw new ModelgateUserError(field, payload.userErrors);
+    return payload;
+  }
+}
+
+interface RawTag {
+  key: string;
+  value: string;
+}
+type RawModel = Omit<Model, "tags" | "aliases"> & { tags: RawTag[]; aliases: { name: string; version: string }[] };
+type RawVersion = Omit<ModelVersion, "tags" | "metrics"> & { tags: RawTag[]; metrics: { key: string; value: number }[] };
+interface RawModelConnection {
+  nodes: RawModel[];
+  pageInfo: ModelPage["pageInfo"];
+  failedBackends: ModelPage["failedBackends"];
+}
+interface RawVersionConnection {
+  nodes: RawVersion[];
+  pageInfo: VersionPage["pageInfo"];
+}
+
+function toModel(raw: RawModel): Model {
+  return {
+    ...raw,
+    tags: Object.fromEntries(raw.tags.map((t) => [t.key, t.value])),
+    aliases: Object.fromEntries(raw.aliases.map((a) => [a.name, a.version])),
+  };
+}
+
+function toVersion(raw: RawVersion): ModelVersion {
+  return {
+    ...raw,
+    tags: Object.fromEntries(raw.tags.map((t) => [t.key, t.value])),
+    metrics: Object.fromEntries(raw.metrics.map((m) => [m.key, m.value])),
+  };
+}
+
+function toTagList(tags: Record<string, string>): RawTag[] {
+  return Object.entries(tags).map(([key, value]) => ({ key, value }));
+}
+
+function required<T>(value: T | null | undefined, what: string): T {
+  if (value === null || value === undefined) throw new ModelgateError("BAD_RESPONSE", `the gateway answered without ${what}`);
+  return value;
+}
+
+function isoOf(asOf: Date | string | undefined): string | undefined {
+  if (asOf === undefined) return undefined;
+  if (asOf instanceof Date) {
+    if (Number.isNaN(asOf.getTime())) throw new RangeError("asOf is an invalid Date");
+    return asOf.toISOString();
+  }
+  return asOf;
+}
+
+function defined(values: Record<string, unknown>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === "object" && value !== null && !Array.isArray(value);
+}
+
+function normalizeBaseUrl(url: string): string {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    throw new TypeError(`ModelgateClient: url "${url}" is not an absolute URL (expected e.g. http://127.0.0.1:4000)`);
+  }
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") {
+    throw new TypeError(`ModelgateClient: url "${url}" must use http or https`);
+  }
+  if (parsed.search || parsed.hash) throw new TypeError(`ModelgateClient: url "${url}" must not carry a query or fragment`);
+  const path = parsed.pathname.replace(/\/+$/, "").replace(/\/graphql$/, "");
+  return `${parsed.origin}${path}`;
+}
+
+/** A ModelgateError from a GraphQL errors list: code and backend from the first error that has them. */
+export function errorFromGraphQL(errors: GraphQLErrorEntry[], status: number, url: string): ModelgateError {
+  const code = errors.find((e) => typeof e.extensions?.code === "string")?.extensions?.code ?? "INTERNAL_SERVER_ERROR";
+  const backend = errors.find((e) => typeof e.extensions?.backend === "string")?.extensions?.backend;
+  const messages = errors.map((e) => e.message);
+  const message = messages.length <= 3 ? messages.join("; ") : `${messages.slice(0, 3).join("; ")} (and ${messages.length - 3} more)`;
+  return new ModelgateError(code, message || `the gateway answered HTTP ${status} with an error`, {
+    status,
+    url,
+    errors,
+    ...(backend === undefined ? {} : { backend }),
+  });
+}
+
+/** A ModelgateError from a non-GraphQL body: the gateway's `{ error: { code, message } }` or anything else. */
+function errorFromBody(body: unknown, status: number, url: string): ModelgateError {
+  if (isObject(body) && isObject(body.error) && typeof body.error.message === "string") {
+    const code = typeof body.error.code === "string" ? body.error.code : "HTTP_ERROR";
+    const backend = typeof body.error.backend === "string" ? body.error.backend : undefined;
+    return new ModelgateError(code, body.error.message, { status, url, ...(backend === undefined ? {} : { backend }) });
+  }
+  if (isObject(body) && Array.isArray(body.errors)) return errorFromGraphQL(body.errors as GraphQLErrorEntry[], status, url);
+  if (status < 200 || status >= 300) return new ModelgateError("HTTP_ERROR", `the gateway at ${url} answered HTTP ${status}`, { status, url });
+  return new ModelgateError("BAD_RESPONSE", `the gateway at ${url} answered HTTP ${status} with an unexpected body`, { status, url });
+}

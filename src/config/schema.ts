@@ -1,0 +1,97 @@
+/**
+ * modelgate.yaml, validated with zod. Every key has a default so an empty file is a valid
+ * development config; env variables (see ./env.ts) override the file.
+ */
+import { z } from "zod";
+
+export const STAGE_NAMES = ["NONE", "STAGING", "SHADOW", "PRODUCTION", "ARCHIVED"] as const;
+export const SERVER_MODES = ["development", "production"] as const;
+export const LOG_LEVELS = ["trace", "debug", "info", "warn", "error", "fatal", "silent"] as const;
+
+const idPattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export const backendConfigSchema = z
+  .object({
+    /** Stable id, part of every global id: never change it once clients hold ids. */
+    id: z.string().regex(idPattern, "must be lower-case letters, digits, '-' or '_' (at most 63)"),
+    /** Built-in kind ("git-yaml") or a third-party adapter package: "npm:<package-name>". */
+    kind: z.string().min(1),
+    /** Per-backend call timeout. */
+    timeoutMs: z.number().int().positive().default(10_000),
+  })
+  // The adapter validates its own keys with its configSchema.
+  .passthrough();
+
+export const environmentSchema = z
+  .object({
+    /** The stage whose version an application in this environment runs. */
+    stage: z.enum(STAGE_NAMES),
+  })
+  .strict();
+
+export const serverSchema = z
+  .object({
+    host: z.string().min(1).default("127.0.0.1"),
+    port: z.number().int().min(0).max(65535).default(4000),
+    /**
+     * development: errors carry messages and stack-free details, introspection on.
+     * production: unexpected errors are masked, introspection off unless set.
+     */
+    mode: z.enum(SERVER_MODES).default("development"),
+    /** Defaults to true in development, false in production. */
+    introspection: z.boolean().optional(),
+    /** Serve the GraphiQL page at /graphiql (bundled, no CDN). Defaults to the introspection setting. */
+    graphiql: z.boolean().optional(),
+    maxPageSize: z.number().int().min(1).max(100).default(100),
+    maxDepth: z.number().int().min(2).max(50).default(12),
+    maxAliases: z.number().int().min(1).max(500).default(30),
+    /** Upper bound on one request's work, adapter calls included. */
+    requestTimeoutMs: z.number().int().positive().default(15_000),
+    /** How long shutdown waits for in-flight requests before closing. */
+    shutdownGraceMs: z.number().int().nonnegative().default(10_000),
+    bodyLimitBytes: z.number().int().positive().default(1_000_000),
+  })
+  .strict();
+
+export const configSchema = z
+  .object({
+    server: serverSchema.default(serverSchema.parse({})),
+    /** Where the gateway keeps its state (SQLite file, clones). Relative to the config file. */
+    dataDir: z.string().min(1).default(".modelgate"),
+    logLevel: z.enum(LOG_LEVELS).default("info"),
+    environments: z
+      .record(z.string().regex(idPattern, "environment names are lower-case ids"), environmentSchema)
+      .default({ production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } }),
+    backends: z
+      .array(backendConfigSchema)
+      .default([])
+      .superRefine(
+        (backends, ctx) => {
+          // Runs even when some entries have other errors (`when`), so every problem is reported at
+          // once; entries are therefore not trusted to be well-formed here.
+          const seen = new Set<string>();
+          (backends as unknown[]).forEach((b, i) => {
+            const id = (b as { id?: unknown } | null)?.id;
+            if (typeof id !== "string") return;
+            if (seen.has(id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate backend id "${id}"` });
+            seen.add(id);
+          });
+        },
+        { when: (payload) => Array.isArray(payload.value) },
+      ),
+  })
+  .strict();
+
+export type BackendConfig = z.infer<typeof backendConfigSchema>;
+export type ServerConfig = z.infer<typeof serverSchema>;
+export type ModelgateConfig = z.infer<typeof configSchema>;
+
+/** A loaded config plus where it came from (paths in it are relative to `configDir`). */
+export interface LoadedConfig {
+  config: ModelgateConfig;
+  /** Absolute path of the file read, undefined when none was found and defaults apply. */
+  configPath?: string;
+  configDir: string;
+  /** Absolute data dir. */
+  dataDir: string;
+}

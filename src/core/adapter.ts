@@ -1,0 +1,191 @@
+/**
+ * The adapter contract: what every registry backend implements. Adapters know nothing of the
+ * gateway's store, workflow or API; they translate between this contract and one backend's native
+ * API, and throw the typed errors of ./errors.ts.
+ */
+import type { CallContext } from "./call-context.js";
+import type { EvalResult, GenerationConfig } from "./generation-config.js";
+import type { BackendInfo, Lineage, ModelVersion, RegisteredModel, Tags } from "./model.js";
+import type { Stage } from "./stage.js";
+
+/** A page of results. `nextCursor` is opaque to the caller and absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  nextCursor?: string;
+}
+
+export interface PageQuery {
+  /** Page size; adapters may return fewer, never more. */
+  first: number;
+  /** A cursor from a previous page of the same query. */
+  after?: string;
+}
+
+/** Read at a past point in time ("what did we run last Tuesday"). Needs `capabilities().asOf`. */
+export interface ReadOptions {
+  asOf?: Date;
+}
+
+export interface ModelFilter {
+  /** Case-insensitive substring of the model name. */
+  nameContains?: string;
+  /** Every tag given must be present with that value. */
+  tags?: Tags;
+}
+
+export interface VersionFilter {
+  stage?: Stage;
+  tags?: Tags;
+}
+
+export interface ListModelsQuery extends PageQuery, ReadOptions {
+  filter?: ModelFilter;
+}
+
+export interface ListVersionsQuery extends PageQuery, ReadOptions {
+  filter?: VersionFilter;
+}
+
+export interface Capabilities {
+  /** Can read at a past time (git history). */
+  asOf: boolean;
+  /** Versions may carry an LLM generation config. */
+  generationConfigs: boolean;
+  /** Serves prompts (and tool schemas) that a generation config's refs point to. */
+  prompts: boolean;
+  aliases: boolean;
+  /** Largest page the backend returns in one call. */
+  maxPageSize: number;
+  /** The backend accepts writes through the gateway. */
+  writes: boolean;
+}
+
+export type HealthState = "UP" | "DEGRADED" | "DOWN";
+
+export interface HealthStatus {
+  state: HealthState;
+  latencyMs: number;
+  message?: string;
+  checkedAt: Date;
+}
+
+export interface RegisterVersionInput {
+  modelName: string;
+  artifactUri?: string;
+  description?: string;
+  tags?: Tags;
+  params?: Record<string, unknown>;
+  metrics?: Record<string, number>;
+  lineage?: Lineage;
+  generationConfig?: GenerationConfig;
+  /** Create the registered model when it does not exist yet (default true). */
+  createModel?: boolean;
+  /** Description for a model created by this call. */
+  modelDescription?: string;
+}
+
+/** Why a write is made: backends that keep history (git) record it. */
+export interface WriteOptions {
+  reason?: string;
+}
+
+export interface Prompt {
+  name: string;
+  version: string;
+  template: string;
+  /** Where it lives in the backend (a file path, a model URI). */
+  location?: string;
+}
+
+export interface ToolSet {
+  name: string;
+  version: string;
+  /** JSON tool/function schemas, as stored. */
+  tools: unknown;
+  location?: string;
+}
+
+/** A problem in a backend's content (a malformed or invalid entry): what is wrong and where. */
+export interface RegistryProblem {
+  /** Path of the file (or the backend's name for the object) at fault, e.g. "models/support-triage.yaml". */
+  file: string;
+  /** 1-based line in that file. */
+  line: number;
+  /** The field at fault, as a path ("versions[2].model"), or "(file)" for the file as a whole. */
+  field: string;
+  message: string;
+  /** The model the problem belongs to, when known. */
+  model?: string;
+  /** The version the problem excludes, when it excludes one version rather than the whole entry. */
+  version?: string;
+}
+
+export interface RegistryAdapter {
+  readonly info: BackendInfo;
+  capabilities(): Capabilities;
+  /** Never throws: a backend that cannot be reached is DOWN with a message. */
+  health(ctx: CallContext): Promise<HealthStatus>;
+
+  listModels(query: ListModelsQuery, ctx: CallContext): Promise<Page<RegisteredModel>>;
+  /** Throws NotFoundError when the model does not exist (at `asOf`). */
+  getModel(name: string, ctx: CallContext, opts?: ReadOptions): Promise<RegisteredModel>;
+  listVersions(modelName: string, query: ListVersionsQuery, ctx: CallContext): Promise<Page<ModelVersion>>;
+  getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion>;
+  getVersionByAlias(modelName: string, alias: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion>;
+
+  /** Registers a new version; the backend assigns its number. */
+  registerVersion(input: RegisterVersionInput, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion>;
+  /** Points `alias` at `version`, moving it from any other version. Returns the version now carrying it. */
+  setAlias(modelName: string, alias: string, version: string, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion>;
+  /** Throws NotFoundError when the alias does not exist. */
+  removeAlias(modelName: string, alias: string, ctx: CallContext, opts?: WriteOptions): Promise<void>;
+  /** Writes the native projection of a gateway stage (alias + tag, approval status, label, status field). */
+  setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion>;
+
+  /** Present when `capabilities().prompts`. */
+  getPrompt?(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<Prompt>;
+  getToolSet?(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ToolSet>;
+  /** Content problems the backend skipped while serving everything else (git-YAML files that do not validate). */
+  problems?(ctx: CallContext, opts?: ReadOptions): Promise<RegistryProblem[]>;
+  /** Eval results the backend holds for a version (MLflow metrics, Vertex evaluations). */
+  getEvalResults?(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]>;
+
+  close(): Promise<void>;
+}
+
+/** The minimal logger adapters receive (pino's shape). */
+export interface AdapterLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+export interface AdapterContext {
+  logger: AdapterLogger;
+  /** The gateway's data dir; an adapter may keep caches or clones below `${dataDir}/${id}`. */
+  dataDir: string;
+  /** Directory config paths are relative to (the folder of modelgate.yaml). */
+  configDir: string;
+}
+
+/** Anything with zod's `parse` (zod schemas fit): validates the adapter's own config block. */
+export interface ConfigParser<C> {
+  parse(input: unknown): C;
+}
+
+/**
+ * How an adapter plugs in. Built-in kinds are registered by the gateway; a third-party adapter is an
+ * npm package whose default export (or `adapterFactory` export) is one of these, named in config as
+ * `kind: "npm:<package>"`.
+ */
+export interface AdapterFactory<C = unknown> {
+  readonly kind: string;
+  readonly description: string;
+  readonly configSchema: ConfigParser<C>;
+  create(id: string, config: C, ctx: AdapterContext): Promise<RegistryAdapter>;
+}
+
+export function defineAdapter<C>(factory: AdapterFactory<C>): AdapterFactory<C> {
+  return factory;
+}

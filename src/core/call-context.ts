@@ -1,0 +1,67 @@
+import { DeadlineExceededError } from "./errors.js";
+
+/** Who is acting. Writes carry it to the backend where the backend can record it (git author). */
+export interface Actor {
+  /** Stable subject id (token subject, JWT `sub`, or "anonymous" in loopback development mode). */
+  id: string;
+  displayName?: string;
+  email?: string;
+  roles: readonly string[];
+}
+
+export const ANONYMOUS: Actor = Object.freeze({ id: "anonymous", roles: Object.freeze(["admin"]) });
+
+/**
+ * Every adapter call takes one: the caller's abort signal, an absolute deadline (epoch ms) and the
+ * acting user. Adapters pass `signal` to their I/O and must not outlive `deadline`.
+ */
+export interface CallContext {
+  readonly signal: AbortSignal;
+  /** Epoch milliseconds after which the call has failed. */
+  readonly deadline: number;
+  readonly actor: Actor;
+  readonly requestId?: string;
+}
+
+export interface CallContextInit {
+  timeoutMs: number;
+  actor?: Actor;
+  requestId?: string;
+  /** A parent signal (e.g. the HTTP request's): aborting it aborts the call. */
+  signal?: AbortSignal;
+}
+
+export function createCallContext(init: CallContextInit): CallContext {
+  const timeout = AbortSignal.timeout(init.timeoutMs);
+  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  const ctx: CallContext = {
+    signal,
+    deadline: Date.now() + init.timeoutMs,
+    actor: init.actor ?? ANONYMOUS,
+    ...(init.requestId === undefined ? {} : { requestId: init.requestId }),
+  };
+  return ctx;
+}
+
+/** A narrower context for one sub-call: never later than the parent's deadline. */
+export function childContext(parent: CallContext, timeoutMs: number): CallContext {
+  const deadline = Math.min(parent.deadline, Date.now() + timeoutMs);
+  const remaining = Math.max(0, deadline - Date.now());
+  return { ...parent, deadline, signal: AbortSignal.any([parent.signal, AbortSignal.timeout(remaining)]) };
+}
+
+export function remainingMs(ctx: CallContext): number {
+  return Math.max(0, ctx.deadline - Date.now());
+}
+
+/** Throws DeadlineExceededError (or the abort reason's equivalent) when the call may not go on. */
+export function ensureActive(ctx: CallContext, backend?: string): void {
+  if (ctx.signal.aborted || Date.now() >= ctx.deadline) {
+    throw new DeadlineExceededError(
+      ctx.signal.aborted && !(ctx.signal.reason instanceof DOMException && ctx.signal.reason.name === "TimeoutError")
+        ? "the call was cancelled"
+        : "the call ran past its deadline",
+      backend === undefined ? {} : { backend },
+    );
+  }
+}

@@ -1,0 +1,6 @@
+export * from "./adapter.js";
+export * from "./call-context.js";
+export * from "./errors.js";
+export * from "./generation-config.js";
+export * from "./model.js";
+export * from "./stage.js";

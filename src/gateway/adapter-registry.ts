@@ -1,0 +1,93 @@
+/**
+ * Turns the `backends` list of modelgate.yaml into adapter instances: built-in kinds by name,
+ * third-party adapters as npm packages (`kind: "npm:<package>"`).
+ */
+import type { AdapterContext, AdapterFactory, RegistryAdapter } from "../core/index.js";
+import type { BackendConfig } from "../config/schema.js";
+import { gitYamlAdapter } from "../../adapters/git-yaml/index.js";
+
+export class AdapterLoadError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = "AdapterLoadError";
+  }
+}
+
+export type FactoryMap = ReadonlyMap<string, AdapterFactory<unknown>>;
+
+export const BUILT_IN_ADAPTERS: FactoryMap = new Map<string, AdapterFactory<unknown>>([
+  [gitYamlAdapter.kind, gitYamlAdapter as AdapterFactory<unknown>],
+]);
+
+function isFactory(value: unknown): value is AdapterFactory<unknown> {
+  if (typeof value !== "object" || value === null) return false;
+  const f = value as Partial<AdapterFactory<unknown>>;
+  return typeof f.kind === "string" && typeof f.create === "function" && typeof f.configSchema?.parse === "function";
+}
+
+/** Loads a third-party adapter package: its default export or its `adapterFactory` export. */
+async function importFactory(pkg: string, where: string): Promise<AdapterFactory<unknown>> {
+  let mod: Record<string, unknown>;
+  try {
+    mod = (await import(pkg)) as Record<string, unknown>;
+  } catch (err) {
+    throw new AdapterLoadError(`${where}: cannot load adapter package "${pkg}": ${(err as Error).message}`, { cause: err });
+  }
+  const candidate = mod.adapterFactory ?? mod.default;
+  if (!isFactory(candidate)) {
+    throw new AdapterLoadError(
+      `${where}: package "${pkg}" exports no adapter factory (expected a default or "adapterFactory" export with kind, configSchema and create)`,
+    );
+  }
+  return candidate;
+}
+
+export async function resolveFactory(kind: string, where: string, factories: FactoryMap): Promise<AdapterFactory<unknown>> {
+  if (kind.startsWith("npm:")) return importFactory(kind.slice(4), where);
+  const factory = factories.get(kind);
+  if (!factory) {
+    throw new AdapterLoadError(
+      `${where}.kind: unknown backend kind "${kind}"; built-in kinds: ${[...factories.keys()].join(", ")}; a third-party adapter is "npm:<package>"`,
+    );
+  }
+  return factory;
+}
+
+function describeIssues(err: unknown, where: string): string {
+  const issues = (err as { issues?: { path: PropertyKey[]; message: string }[] }).issues;
+  if (!Array.isArray(issues)) return `${where}: ${(err as Error).message}`;
+  return issues
+    .map((i) => `${where}${i.path.map((p) => (typeof p === "number" ? `[${p}]` : `.${String(p)}`)).join("")}: ${i.message}`)
+    .join("\n");
+}
+
+/** Creates every configured adapter; on any failure closes those already created and throws. */
+export async function createAdapters(
+  backends: readonly BackendConfig[],
+  ctx: AdapterContext,
+  factories: FactoryMap = BUILT_IN_ADAPTERS,
+): Promise<RegistryAdapter[]> {
+  const created: RegistryAdapter[] = [];
+  try {
+    for (const [index, backend] of backends.entries()) {
+      const where = `backends[${index}]`;
+      const factory = await resolveFactory(backend.kind, where, factories);
+      const { id, kind: _kind, timeoutMs: _timeout, ...own } = backend;
+      let parsed: unknown;
+      try {
+        parsed = factory.configSchema.parse(own);
+      } catch (err) {
+        throw new AdapterLoadError(describeIssues(err, where), { cause: err });
+      }
+      try {
+        created.push(await factory.create(id, parsed, ctx));
+      } catch (err) {
+        throw new AdapterLoadError(`${where} (${id}): ${(err as Error).message}`, { cause: err });
+      }
+    }
+  } catch (err) {
+    await Promise.allSettled(created.map((a) => a.close()));
+    throw err;
+  }
+  return created;
+}

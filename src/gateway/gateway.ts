@@ -1,0 +1,66 @@
+/**
+ * Assembles a gateway from a loaded config: store, adapters (with resilience), catalog, resolver
+ * and audited writes. No HTTP here: the server (src/http) and tests build on this.
+ */
+import type { LoadedConfig } from "../config/schema.js";
+import type { RegistryAdapter } from "../core/index.js";
+import type { GatewayServices } from "../graphql/context.js";
+import type { Logger } from "../logging.js";
+import { openStore } from "../store/open-store.js";
+import type { Store } from "../store/store.js";
+import { RegistryWrites } from "../workflow/registry-writes.js";
+import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
+import { Catalog } from "./catalog.js";
+import { EntryResolver } from "./resolve-entry.js";
+import { withResilience } from "./resilient-adapter.js";
+
+export interface Gateway {
+  services: GatewayServices;
+  logger: Logger;
+  close(): Promise<void>;
+}
+
+export interface CreateGatewayOptions {
+  logger: Logger;
+  /** Replace the built-in adapter kinds (tests inject fault adapters here). */
+  factories?: FactoryMap;
+  /** Use this store instead of opening the configured one (closed with the gateway). */
+  store?: Store;
+}
+
+export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
+  const { config } = loaded;
+  const logger = opts.logger;
+  const store = opts.store ?? (await openStore(loaded));
+  let adapters: RegistryAdapter[];
+  try {
+    adapters = await createAdapters(
+      config.backends,
+      { logger: logger.child({ component: "adapter" }), dataDir: loaded.dataDir, configDir: loaded.configDir },
+      opts.factories ?? BUILT_IN_ADAPTERS,
+    );
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
+  const timeouts = new Map(config.backends.map((b) => [b.id, b.timeoutMs]));
+  const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000 })));
+  const services: GatewayServices = {
+    config,
+    catalog,
+    store,
+    resolver: new EntryResolver(catalog, config.environments),
+    writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
+  };
+  let closed = false;
+  return {
+    services,
+    logger,
+    async close() {
+      if (closed) return;
+      closed = true;
+      const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);
+      for (const r of results) if (r.status === "rejected") logger.warn({ err: r.reason }, "error while closing");
+    },
+  };
+}

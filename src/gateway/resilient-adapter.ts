@@ -1,0 +1,171 @@
+/**
+ * Wraps any adapter with the gateway's per-backend resilience: a per-call timeout (never past the
+ * caller's deadline), retries of reads on transient errors, and a circuit breaker so a dead backend
+ * fails fast instead of holding every request for its full timeout. Writes are not retried here:
+ * a write's retry needs a read-back that only the adapter knows how to do.
+ */
+import {
+  BrokenCircuitError,
+  CircuitState,
+  ConsecutiveBreaker,
+  ExponentialBackoff,
+  circuitBreaker,
+  handleWhen,
+  retry,
+  type CircuitBreakerPolicy,
+} from "cockatiel";
+import {
+  UnavailableError,
+  childContext,
+  ensureActive,
+  isRegistryError,
+  isTransient,
+  type CallContext,
+  type RegistryAdapter,
+} from "../core/index.js";
+
+export interface ResilienceOptions {
+  /** Per-call timeout (ms); the call also never outlives the caller's deadline. */
+  timeoutMs: number;
+  /** Attempts for reads, first one included. */
+  readAttempts?: number;
+  /** Consecutive transient failures that open the circuit. */
+  breakerThreshold?: number;
+  /** How long an open circuit waits before letting one trial call through. */
+  halfOpenAfterMs?: number;
+}
+
+export type BreakerState = "CLOSED" | "OPEN" | "HALF_OPEN" | "ISOLATED";
+
+const STATE_NAMES: Record<CircuitState, BreakerState> = {
+  [CircuitState.Closed]: "CLOSED",
+  [CircuitState.Open]: "OPEN",
+  [CircuitState.HalfOpen]: "HALF_OPEN",
+  [CircuitState.Isolated]: "ISOLATED",
+};
+
+const READS = ["problems", "listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "getPrompt", "getToolSet", "getEvalResults"] as const;
+const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+
+type Method = (typeof READS)[number] | (typeof WRITES)[number];
+
+export interface ResilientAdapter extends RegistryAdapter {
+  breakerState(): BreakerState;
+  readonly inner: RegistryAdapter;
+}
+
+export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions): ResilientAdapter {
+  const backend = inner.info.id;
+  const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isTransient), {
+    halfOpenAfter: opts.halfOpenAfterMs ?? 5_000,
+    breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
+  });
+  const readRetry = retry(handleWhen(isTransient), {
+    maxAttempts: Math.max(0, (opts.readAttempts ?? 2) - 1),
+    backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
+  });
+
+  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>): Promise<T> {
+    ensureActive(ctx, backend);
+    try {
+      return await breaker.execute(() => {
+        const call = childContext(ctx, opts.timeoutMs);
+        return abortable(fn(call), call, backend);
+      });
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) {
+        throw new UnavailableError(`backend "${backend}" is failing; its circuit is open, calls resume after a trial succeeds`, {
+          backend,
+          cause: err,
+        });
+      }
+      throw err;
+    }
+  }
+
+  const wrapped: Record<string, unknown> = {};
+  for (const name of READS) {
+    const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!method) continue;
+    wrapped[name] = (...args: unknown[]) => {
+      const ctx = ctxArg(name, args);
+      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c))), ctx.signal);
+    };
+  }
+  for (const name of WRITES) {
+    const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
+    wrapped[name] = (...args: unknown[]) => {
+      const ctx = ctxArg(name, args);
+      return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
+    };
+  }
+
+  const adapter = {
+    info: inner.info,
+    inner,
+    capabilities: () => inner.capabilities(),
+    health: (ctx: CallContext) => inner.health(childContext(ctx, opts.timeoutMs)),
+    close: () => inner.close(),
+    breakerState: () => STATE_NAMES[breaker.state],
+    ...wrapped,
+  };
+  return adapter as unknown as ResilientAdapter;
+}
+
+/** Index of the CallContext argument of each method of the contract. */
+const CTX_INDEX: Record<Method, number> = {
+  problems: 0,
+  listModels: 1,
+  getModel: 1,
+  listVersions: 2,
+  getVersion: 2,
+  getVersionByAlias: 2,
+  getPrompt: 2,
+  getToolSet: 2,
+  getEvalResults: 2,
+  registerVersion: 1,
+  setAlias: 3,
+  removeAlias: 2,
+  setStage: 3,
+};
+
+function ctxArg(name: Method, args: unknown[]): CallContext {
+  return args[CTX_INDEX[name]] as CallContext;
+}
+
+function withCtx(name: Method, args: unknown[], ctx: CallContext): unknown[] {
+  const copy = [...args];
+  copy[CTX_INDEX[name]] = ctx;
+  return copy;
+}
+
+/**
+ * Rejects as soon as the call's signal fires, even when an adapter ignores it: the request must not
+ * hang on a backend that stopped answering.
+ */
+function abortable<T>(promise: Promise<T>, ctx: CallContext, backend: string): Promise<T> {
+  if (ctx.signal.aborted) return Promise.reject(timeoutError(ctx, backend));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(timeoutError(ctx, backend));
+    ctx.signal.addEventListener("abort", onAbort, { once: true });
+    promise.then(
+      (v) => {
+        ctx.signal.removeEventListener("abort", onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        ctx.signal.removeEventListener("abort", onAbort);
+        reject(isRegistryError(e) || !ctx.signal.aborted ? e : timeoutError(ctx, backend));
+      },
+    );
+  });
+}
+
+function timeoutError(ctx: CallContext, backend: string): Error {
+  try {
+    ensureActive(ctx, backend);
+  } catch (err) {
+    return err as Error;
+  }
+  return new UnavailableError(`backend "${backend}" call was aborted`, { backend });
+}

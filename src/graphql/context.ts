@@ -1,0 +1,40 @@
+import type { GraphQLError } from "graphql";
+import type { Actor, CallContext } from "../core/index.js";
+import type { ModelgateConfig } from "../config/schema.js";
+import type { Catalog } from "../gateway/catalog.js";
+import type { EntryResolver } from "../gateway/resolve-entry.js";
+import type { Store } from "../store/store.js";
+import type { RegistryWrites } from "../workflow/registry-writes.js";
+import type { Loaders } from "./loaders.js";
+
+export interface GraphQLLogger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Long-lived services the resolvers use; one set per gateway process. */
+export interface GatewayServices {
+  config: ModelgateConfig;
+  catalog: Catalog;
+  resolver: EntryResolver;
+  writes: RegistryWrites;
+  store: Store;
+}
+
+/** Per-request context. */
+export interface GatewayContext {
+  requestId: string;
+  actor: Actor;
+  logger: GraphQLLogger;
+  /** Deadline and cancellation of this request, handed to every adapter call. */
+  call: CallContext;
+  services: GatewayServices;
+  loaders: Loaders;
+  /**
+   * Errors of backends that failed while others answered: appended to the response's `errors`
+   * (with `extensions.backend`) next to the partial data.
+   */
+  partialErrors: GraphQLError[];
+}

@@ -1,0 +1,31 @@
+import "reflect-metadata";
+import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { buildSchema } from "type-graphql";
+import { AuditEventResolver } from "./resolvers/audit-event.resolver.js";
+import { BackendResolver } from "./resolvers/backend.resolver.js";
+import { RegisteredModelResolver } from "./resolvers/model.resolver.js";
+import { ModelVersionResolver } from "./resolvers/model-version.resolver.js";
+import { QueryResolver } from "./resolvers/query.resolver.js";
+import { RegistryMutations } from "./resolvers/registry.mutations.js";
+import { AuditEventType } from "./types/audit-event.js";
+import { BackendType } from "./types/backend.js";
+import { RegisteredModelType } from "./types/model.js";
+import { ModelVersionType } from "./types/model-version.js";
+
+let built: Promise<GraphQLSchema> | undefined;
+
+/** The gateway's schema (built once per process: type-graphql metadata is global). */
+export function buildGatewaySchema(): Promise<GraphQLSchema> {
+  built ??= buildSchema({
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver],
+    orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType],
+    validate: false,
+    emitSchemaFile: false,
+  });
+  return built;
+}
+
+/** The SDL committed as schema/schema.graphql (sorted, so it only changes when the API does). */
+export async function printGatewaySchema(): Promise<string> {
+  return `${printSchema(lexicographicSortSchema(await buildGatewaySchema()))}\n`;
+}

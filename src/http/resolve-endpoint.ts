@@ -1,0 +1,78 @@
+/**
+ * GET /v1/resolve/{name}?env=ENV — the resolve query as plain HTTP for applications at startup:
+ * JSON body, strong ETag, and 304 on If-None-Match so polling costs one small round trip.
+ */
+import type { ServerResponse } from "node:http";
+import { isRegistryError, type CallContext } from "../core/index.js";
+import { GRAPHQL_CODES } from "../graphql/errors.js";
+import type { EntryResolver, ResolvedEntry } from "../gateway/resolve-entry.js";
+import { sendJson } from "./respond.js";
+
+export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown> {
+  const v = entry.version;
+  return {
+    name: entry.name,
+    environment: entry.environment,
+    backend: entry.backendId,
+    version: v.version,
+    stage: v.stage,
+    registryVersion: entry.registryVersion,
+    selectedBy: entry.selectedBy,
+    artifactUri: v.artifactUri ?? null,
+    generationConfig: v.generationConfig ?? null,
+    prompt: entry.prompt ? { name: entry.prompt.name, version: entry.prompt.version, template: entry.prompt.template } : null,
+    tools: entry.tools ? { name: entry.tools.name, version: entry.tools.version, tools: entry.tools.tools } : null,
+    params: v.params,
+    lineage: v.lineage,
+    etag: entry.etag,
+  };
+}
+
+function etagMatches(header: string | undefined, etag: string): boolean {
+  if (!header) return false;
+  return header.split(",").some((t) => {
+    const tag = t.trim().replace(/^W\//, "");
+    return tag === "*" || tag === etag;
+  });
+}
+
+export async function handleResolve(
+  res: ServerResponse,
+  resolver: EntryResolver,
+  name: string,
+  query: URLSearchParams,
+  ifNoneMatch: string | undefined,
+  call: CallContext,
+  mask: boolean,
+): Promise<void> {
+  const environment = query.get("env") ?? query.get("environment");
+  if (!name || !environment) {
+    sendJson(res, 400, { error: { code: "BAD_USER_INPUT", message: "usage: GET /v1/resolve/{name}?env={environment}" } });
+    return;
+  }
+  const asOfText = query.get("asOf");
+  const asOf = asOfText ? new Date(asOfText) : undefined;
+  if (asOf && Number.isNaN(asOf.getTime())) {
+    sendJson(res, 400, { error: { code: "BAD_USER_INPUT", message: `asOf: "${asOfText}" is not an ISO 8601 date-time` } });
+    return;
+  }
+  try {
+    const entry = await resolver.resolve({ name, environment, ...(asOf ? { asOf } : {}) }, call);
+    const headers = { ETag: entry.etag, "Cache-Control": "no-cache", "X-Registry-Version": entry.registryVersion };
+    if (etagMatches(ifNoneMatch, entry.etag)) {
+      res.writeHead(304, headers).end();
+      return;
+    }
+    sendJson(res, 200, resolvedEntryJson(entry), headers);
+  } catch (err) {
+    if (!isRegistryError(err)) {
+      sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: mask ? "Internal server error" : (err as Error).message } });
+      throw err;
+    }
+    const status =
+      err.code === "NOT_FOUND" ? 404 : err.code === "INVALID_INPUT" ? 400 : err.code === "UNAVAILABLE" || err.code === "DEADLINE_EXCEEDED" ? 503 : 502;
+    sendJson(res, status, {
+      error: { code: GRAPHQL_CODES[err.code], message: err.message, ...(err.backend ? { backend: err.backend } : {}) },
+    });
+  }
+}

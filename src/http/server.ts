@@ -1,0 +1,226 @@
+/**
+ * The gateway's HTTP server (node:http): /graphql (Apollo), /graphiql, /healthz, /readyz and
+ * GET /v1/resolve/{name}. Logs every request with its id; shuts down gracefully, letting in-flight
+ * requests (writes included) finish before the store and adapters close.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
+import type { AddressInfo } from "node:net";
+import { HeaderMap } from "@apollo/server";
+import { ANONYMOUS, createCallContext, type CallContext } from "../core/index.js";
+import type { GatewayContext } from "../graphql/context.js";
+import { createApollo } from "../graphql/apollo.js";
+import { createLoaders } from "../graphql/loaders.js";
+import { buildGatewaySchema } from "../graphql/schema.js";
+import type { Gateway } from "../gateway/gateway.js";
+import type { Logger } from "../logging.js";
+import { BodyTooLargeError, readBody } from "./body.js";
+import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
+import { requestIdOf } from "./request-id.js";
+import { handleResolve } from "./resolve-endpoint.js";
+import { sendJson } from "./respond.js";
+
+export interface RunningServer {
+  /** e.g. http://127.0.0.1:4000 */
+  url: string;
+  port: number;
+  server: Server;
+  /** Stops accepting, waits for in-flight requests (up to the grace period), then closes the gateway. */
+  close(): Promise<void>;
+}
+
+export interface ServeOptions {
+  host?: string;
+  port?: number;
+}
+
+export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Promise<RunningServer> {
+  const { config } = gateway.services;
+  const server = config.server;
+  const introspection = server.introspection ?? server.mode === "development";
+  const graphiql = server.graphiql ?? introspection;
+  const apollo = createApollo(await buildGatewaySchema(), {
+    mode: server.mode,
+    introspection,
+    maxDepth: server.maxDepth,
+    maxAliases: server.maxAliases,
+  });
+  await apollo.start();
+
+  const log = gateway.logger;
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext) => {
+    const url = new URL(req.url ?? "/", "http://localhost");
+    const path = url.pathname;
+    if (path === "/graphql") {
+      let body: unknown;
+      if (req.method === "POST") {
+        const text = await readBody(req, server.bodyLimitBytes);
+        const type = req.headers["content-type"] ?? "";
+        if (type.includes("application/json") || type.includes("application/graphql-response+json")) {
+          try {
+            body = text.length === 0 ? undefined : JSON.parse(text);
+          } catch {
+            sendJson(res, 400, { errors: [{ message: "request body is not valid JSON", extensions: { code: "BAD_REQUEST" } }] });
+            return;
+          }
+        } else {
+          body = text;
+        }
+      }
+      const headers = new HeaderMap();
+      for (const [key, value] of Object.entries(req.headers)) {
+        if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
+      }
+      const result = await apollo.executeHTTPGraphQLRequest({
+        httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
+        context: async (): Promise<GatewayContext> => ({
+          requestId,
+          actor: call.actor,
+          logger: reqLog,
+          call,
+          services: gateway.services,
+          loaders: createLoaders(gateway.services.catalog, call),
+          partialErrors: [],
+        }),
+      });
+      const outHeaders: Record<string, string> = { "X-Request-Id": requestId };
+      for (const [key, value] of result.headers) outHeaders[key] = value;
+      res.writeHead(result.status ?? 200, outHeaders);
+      if (result.body.kind === "complete") {
+        res.end(result.body.string);
+      } else {
+        for await (const chunk of result.body.asyncIterator) res.write(chunk);
+        res.end();
+      }
+      return;
+    }
+    if (path === "/healthz") {
+      sendJson(res, 200, { status: "ok" });
+      return;
+    }
+    if (path === "/readyz") {
+      await readiness(gateway, call, res, url.searchParams.get("strict") === "true", draining);
+      return;
+    }
+    if (path.startsWith("/v1/resolve/") && (req.method === "GET" || req.method === "HEAD")) {
+      const name = decodeURIComponent(path.slice("/v1/resolve/".length));
+      const inm = req.headers["if-none-match"];
+      await handleResolve(res, gateway.services.resolver, name, url.searchParams, inm, call, server.mode === "production");
+      return;
+    }
+    if (graphiql && (path === "/graphiql" || path === "/")) {
+      if (path === "/") {
+        res.writeHead(302, { Location: "/graphiql" }).end();
+        return;
+      }
+      const html = graphiqlPage("/graphql");
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Content-Length": Buffer.byteLength(html) }).end(html);
+      return;
+    }
+    if (graphiql && path.startsWith("/graphiql/assets/")) {
+      const asset = await graphiqlAsset(path.slice("/graphiql/assets/".length));
+      if (asset) {
+        res.writeHead(200, { "Content-Type": asset.type, "Cache-Control": "public, max-age=86400" }).end(asset.body);
+        return;
+      }
+    }
+    sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${req.method ?? "GET"} ${path}` } });
+  };
+
+  const http = createServer((req, res) => {
+    const requestId = requestIdOf(req);
+    const reqLog = log.child({ reqId: requestId });
+    const started = performance.now();
+    inFlight += 1;
+    const abort = new AbortController();
+    // The response closing before it finished means the client went away: stop the work.
+    res.on("close", () => {
+      if (!res.writableFinished) abort.abort(new Error("client closed the connection"));
+    });
+    const call = createCallContext({ timeoutMs: server.requestTimeoutMs, actor: ANONYMOUS, requestId, signal: abort.signal });
+    res.setHeader("X-Request-Id", requestId);
+    handle(req, res, reqLog, requestId, call)
+      .catch((err: unknown) => {
+        if (err instanceof BodyTooLargeError) {
+          if (!res.headersSent) sendJson(res, 413, { errors: [{ message: err.message, extensions: { code: "BAD_REQUEST" } }] });
+          return;
+        }
+        reqLog.error({ err }, "request failed");
+        if (!res.headersSent) sendJson(res, 500, { error: { code: "INTERNAL_SERVER_ERROR", message: "Internal server error" } });
+        else res.end();
+      })
+      .finally(() => {
+        inFlight -= 1;
+        reqLog.info(
+          { method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
+          "request",
+        );
+        if (draining && inFlight === 0) drained?.();
+      });
+  });
+  http.keepAliveTimeout = 5_000;
+  http.headersTimeout = 10_000;
+  http.requestTimeout = server.requestTimeoutMs + 5_000;
+
+  const host = opts.host ?? server.host;
+  await new Promise<void>((resolve, reject) => {
+    http.once("error", reject);
+    http.listen(opts.port ?? server.port, host, () => {
+      http.off("error", reject);
+      resolve();
+    });
+  });
+  const port = (http.address() as AddressInfo).port;
+  const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
+  log.info({ url: `${url}/graphql`, graphiql: graphiql ? `${url}/graphiql` : false, mode: server.mode, introspection }, "modelgate listening");
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    server: http,
+    close() {
+      closing ??= (async () => {
+        draining = true;
+        const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
+        http.closeIdleConnections();
+        if (inFlight > 0) {
+          log.info({ inFlight }, "waiting for in-flight requests");
+          await Promise.race([
+            new Promise<void>((resolve) => {
+              drained = resolve;
+            }),
+            new Promise<void>((resolve) => setTimeout(resolve, server.shutdownGraceMs).unref()),
+          ]);
+        }
+        http.closeAllConnections();
+        await stopped;
+        await apollo.stop();
+        await gateway.close();
+        log.info({}, "modelgate stopped");
+      })();
+      return closing;
+    },
+  };
+}
+
+async function readiness(gateway: Gateway, call: CallContext, res: ServerResponse, strict: boolean, draining: boolean): Promise<void> {
+  const { catalog, store } = gateway.services;
+  const [storeOk, backends] = await Promise.all([
+    store.ping().then(
+      () => true,
+      () => false,
+    ),
+    Promise.all(
+      catalog.adapters.map(async (a) => {
+        const h = await a.health(call);
+        return { id: a.info.id, kind: a.info.kind, state: h.state, latencyMs: h.latencyMs, circuit: a.breakerState(), ...(h.message ? { message: h.message } : {}) };
+      }),
+    ),
+  ]);
+  const ready = !draining && storeOk && (!strict || backends.every((b) => b.state !== "DOWN"));
+  sendJson(res, ready ? 200 : 503, { ready, draining, store: storeOk ? "UP" : "DOWN", backends });
+}

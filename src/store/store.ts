@@ -1,0 +1,81 @@
+/**
+ * The gateway's own state: the audit trail now; promotion requests, deployments and the outbox in
+ * later issues. One interface, one implementation per database (SQLite now, PostgreSQL next), both
+ * built on the same Kysely schema and migrations and passing the same contract tests.
+ */
+
+export type AuditOutcome = "SUCCESS" | "FAILURE";
+
+export interface AuditEventInput {
+  /** Actor id (token subject). */
+  actor: string;
+  /** Dotted verb, e.g. "model_version.register", "alias.set", "alias.remove". */
+  action: string;
+  /** Kind of the target: "model", "model_version", "alias". */
+  targetType: string;
+  /** Human-readable target key, e.g. "example/support-triage@14". */
+  target: string;
+  backendId?: string;
+  /** Model name the event concerns (for filtering). */
+  modelName?: string;
+  before?: unknown;
+  after?: unknown;
+  reason?: string;
+  outcome: AuditOutcome;
+  /** Why it failed, when outcome is FAILURE. */
+  error?: string;
+  requestId?: string;
+}
+
+export interface AuditEvent extends AuditEventInput {
+  /** Gap-free sequence number, 1-based, the order of the hash chain. */
+  seq: number;
+  /** Globally unique id (UUID). */
+  id: string;
+  at: Date;
+  /** SHA-256 hex of the previous event ("" for the first). */
+  prevHash: string;
+  /** SHA-256 hex of prevHash + the RFC 8785 canonical JSON of this event's content. */
+  hash: string;
+}
+
+export interface AuditFilter {
+  actor?: string;
+  action?: string;
+  backendId?: string;
+  modelName?: string;
+  from?: Date;
+  to?: Date;
+}
+
+export interface AuditQuery {
+  filter?: AuditFilter;
+  first: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+  /** Newest first (default) or oldest first. */
+  order?: "desc" | "asc";
+}
+
+export interface AuditPage {
+  items: AuditEvent[];
+  nextCursor?: string;
+}
+
+/** What a transaction can do. Everything written through one commits or rolls back together. */
+export interface StoreTx {
+  appendAudit(event: AuditEventInput): Promise<AuditEvent>;
+}
+
+export interface Store extends StoreTx {
+  readonly dialect: "sqlite" | "postgres";
+  /** Runs pending migrations (idempotent). */
+  migrate(): Promise<void>;
+  /** Runs `fn` in one transaction; a throw rolls everything back. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  listAudit(query: AuditQuery): Promise<AuditPage>;
+  getAudit(id: string): Promise<AuditEvent | undefined>;
+  /** Cheap liveness check for /readyz. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

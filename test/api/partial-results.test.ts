@@ -1,0 +1,52 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import { faultFactories, type FaultSwitch } from "../support/fault-adapter.js";
+import { EXAMPLE_SEED, startTestGateway, type TestGateway } from "../support/test-gateway.js";
+
+const control: FaultSwitch = { mode: "outage", models: ["aaa-from-flaky", "zzz-from-flaky"] };
+let gw: TestGateway;
+
+beforeAll(async () => {
+  gw = await startTestGateway({
+    factories: faultFactories(control),
+    config: {
+      backends: [
+        { id: "example", kind: "git-yaml", repo: join("registry"), seedFrom: EXAMPLE_SEED, timeoutMs: 5_000 },
+        { id: "flaky", kind: "fault", timeoutMs: 5_000 },
+      ],
+    },
+  });
+});
+afterAll(async () => {
+  await gw?.stop();
+});
+
+const QUERY = `{ models(first: 100) { nodes { name backendId } failedBackends { backendId code message } pageInfo { hasNextPage } } }`;
+
+describe("a backend outage", () => {
+  it("turns only that backend's part into an error; the others' models still come back", async () => {
+    control.mode = "outage";
+    const res = await gw.gql<{ models: { nodes: { backendId: string }[]; failedBackends: { backendId: string; code: string }[]; pageInfo: { hasNextPage: boolean } } }>(QUERY);
+    expect(res.status).toBe(200);
+    const models = res.data!.models;
+    expect(models.nodes.length).toBeGreaterThan(0);
+    expect(new Set(models.nodes.map((n) => n.backendId))).toEqual(new Set(["example"]));
+    expect(models.failedBackends).toEqual([{ backendId: "flaky", code: "BACKEND_UNAVAILABLE", message: "flaky is down (injected)" }]);
+    expect(models.pageInfo.hasNextPage).toBe(true);
+    expect(res.errors).toEqual([
+      { message: "flaky is down (injected)", path: ["models"], extensions: { code: "BACKEND_UNAVAILABLE", backend: "flaky" } },
+    ]);
+  });
+
+  it("recovers once the backend is back, merging its models by name", async () => {
+    control.mode = "none";
+    // The circuit may be open from the outage above; it lets a trial through after its half-open delay.
+    await new Promise((r) => setTimeout(r, 5_200));
+    const res = await gw.gql<{ models: { nodes: { name: string; backendId: string }[]; failedBackends: unknown[] } }>(QUERY);
+    expect(res.errors).toBeUndefined();
+    const names = res.data!.models.nodes.map((n) => n.name);
+    expect(names[0]).toBe("aaa-from-flaky");
+    expect(names.at(-1)).toBe("zzz-from-flaky");
+    expect([...names].sort()).toEqual(names);
+  });
+});

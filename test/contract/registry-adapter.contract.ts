@@ -1,0 +1,261 @@
+/**
+ * The adapter contract suite: what every RegistryAdapter must do, checked through the contract only
+ * (src/core/adapter.ts), so every backend (git-YAML, MLflow, SageMaker, Vertex AI) runs it unchanged.
+ *
+ *   describeAdapterContract("mlflow", async () => ({ adapter, dispose }));
+ *
+ * The harness gives a fresh adapter that accepts writes. Model names carry a prefix generated per
+ * run, and listings are scoped to it, so the suite also runs against a shared backend.
+ */
+import { randomBytes } from "node:crypto";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  createCallContext,
+  isRegistryError,
+  type CallContext,
+  type ModelVersion,
+  type RegisteredModel,
+  type RegistryAdapter,
+  type Stage,
+} from "../../src/core/index.js";
+
+export interface ContractHarness {
+  /** A fresh adapter, empty or holding nothing under this run's prefix. */
+  adapter: RegistryAdapter;
+  /** Removes what the harness created (temp dirs, test models); called once after the suite. */
+  dispose(): Promise<void>;
+}
+
+/** Per-call timeout: generous, since remote backends run the same suite. */
+const CALL_TIMEOUT_MS = 20_000;
+
+function ctx(): CallContext {
+  return createCallContext({
+    timeoutMs: CALL_TIMEOUT_MS,
+    actor: { id: "contract-tester", displayName: "Contract Tester", roles: ["admin"] },
+  });
+}
+
+/** Resolves to the error code of a rejected call, or fails the test when the call resolves. */
+async function codeOf(call: Promise<unknown>): Promise<string> {
+  try {
+    await call;
+  } catch (err) {
+    expect(isRegistryError(err), `expected a typed RegistryError, got ${String(err)}`).toBe(true);
+    return (err as { code: string }).code;
+  }
+  throw new Error("expected the call to fail, but it succeeded");
+}
+
+export function describeAdapterContract(name: string, makeHarness: () => Promise<ContractHarness>): void {
+  describe(`registry adapter contract: ${name}`, () => {
+    let harness: ContractHarness;
+    let adapter: RegistryAdapter;
+    const prefix = `ct${randomBytes(3).toString("hex")}`;
+    const model = (suffix: string) => `${prefix}-${suffix}`;
+
+    /** Every model under `nameContains`, walking pages of `first`. */
+    async function allModels(nameContains: string, first: number): Promise<{ names: string[]; pages: number }> {
+      const names: string[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await adapter.listModels({ first, filter: { nameContains }, ...(after ? { after } : {}) }, ctx());
+        expect(page.items.length).toBeLessThanOrEqual(first);
+        names.push(...page.items.map((m: RegisteredModel) => m.name));
+        after = page.nextCursor;
+        pages++;
+        expect(pages, "pagination did not end").toBeLessThan(100);
+      } while (after !== undefined);
+      return { names, pages };
+    }
+
+    async function allVersions(modelName: string, first: number): Promise<ModelVersion[]> {
+      const versions: ModelVersion[] = [];
+      let after: string | undefined;
+      let pages = 0;
+      do {
+        const page = await adapter.listVersions(modelName, { first, ...(after ? { after } : {}) }, ctx());
+        expect(page.items.length).toBeLessThanOrEqual(first);
+        versions.push(...page.items);
+        after = page.nextCursor;
+        pages++;
+        expect(pages, "pagination did not end").toBeLessThan(100);
+      } while (after !== undefined);
+      return versions;
+    }
+
+    beforeAll(async () => {
+      harness = await makeHarness();
+      adapter = harness.adapter;
+    });
+
+    afterAll(async () => {
+      await harness?.adapter.close();
+      await harness?.dispose();
+    });
+
+    it("registers a model with version 1, then version 2", async () => {
+      const name = model("basic");
+      const v1 = await adapter.registerVersion(
+        { modelName: name, artifactUri: "s3://bucket/basic/1", description: "first", tags: { origin: "contract" } },
+        ctx(),
+        { reason: "contract test" },
+      );
+      expect(v1).toMatchObject({ backendId: adapter.info.id, modelName: name, version: "1", stage: "NONE" });
+      expect(v1.tags).toMatchObject({ origin: "contract" });
+
+      const v2 = await adapter.registerVersion({ modelName: name, artifactUri: "s3://bucket/basic/2" }, ctx());
+      expect(v2.version).toBe("2");
+
+      const found = await adapter.getModel(name, ctx());
+      expect(found).toMatchObject({ backendId: adapter.info.id, name });
+      const fetched = await adapter.getVersion(name, "1", ctx());
+      expect(fetched).toMatchObject({ modelName: name, version: "1", description: "first" });
+      expect(fetched.tags).toMatchObject({ origin: "contract" });
+    });
+
+    it("answers NOT_FOUND for an unknown model and an unknown version", async () => {
+      expect(await codeOf(adapter.getModel(model("missing"), ctx()))).toBe("NOT_FOUND");
+      expect(await codeOf(adapter.getVersion(model("missing"), "1", ctx()))).toBe("NOT_FOUND");
+      const name = model("known");
+      await adapter.registerVersion({ modelName: name }, ctx());
+      expect(await codeOf(adapter.getVersion(name, "99999", ctx()))).toBe("NOT_FOUND");
+    });
+
+    it("pages through models: every model exactly once, and the last page has no cursor", async () => {
+      const names = [1, 2, 3, 4, 5].map((i) => model(`page-${i}`));
+      for (const name of names) await adapter.registerVersion({ modelName: name }, ctx());
+      const { names: seen, pages } = await allModels(`${prefix}-page-`, 2);
+      expect(seen).toHaveLength(5);
+      expect(new Set(seen).size).toBe(5);
+      expect([...seen].sort()).toEqual([...names].sort());
+      expect(pages).toBe(3);
+    });
+
+    it("pages through versions: every version exactly once", async () => {
+      const name = model("versions");
+      for (let i = 0; i < 5; i++) await adapter.registerVersion({ modelName: name }, ctx());
+      const versions = await allVersions(name, 2);
+      expect(versions.map((v) => v.version).sort()).toEqual(["1", "2", "3", "4", "5"]);
+      expect(versions.every((v) => v.modelName === name)).toBe(true);
+    });
+
+    it("filters models by a case-insensitive name substring", async () => {
+      await adapter.registerVersion({ modelName: model("Filter-Alpha") }, ctx());
+      await adapter.registerVersion({ modelName: model("filter-beta") }, ctx());
+      const { names } = await allModels(`${prefix}-fILTER-aLP`, 10);
+      expect(names).toEqual([model("Filter-Alpha")]);
+      const both = await allModels(`${prefix}-filter-`, 10);
+      expect([...both.names].sort()).toEqual([model("Filter-Alpha"), model("filter-beta")].sort());
+    });
+
+    it("sets, resolves, moves and removes an alias", async () => {
+      const name = model("alias");
+      await adapter.registerVersion({ modelName: name }, ctx());
+      await adapter.registerVersion({ modelName: name }, ctx());
+
+      const set = await adapter.setAlias(name, "champion", "1", ctx(), { reason: "first champion" });
+      expect(set.version).toBe("1");
+      expect(set.aliases).toContain("champion");
+      expect((await adapter.getVersionByAlias(name, "champion", ctx())).version).toBe("1");
+      expect((await adapter.getModel(name, ctx())).aliases["champion"]).toBe("1");
+
+      const moved = await adapter.setAlias(name, "champion", "2", ctx());
+      expect(moved.version).toBe("2");
+      expect((await adapter.getVersionByAlias(name, "champion", ctx())).version).toBe("2");
+      expect((await adapter.getVersion(name, "1", ctx())).aliases).not.toContain("champion");
+      expect((await adapter.getVersion(name, "2", ctx())).aliases).toContain("champion");
+
+      await adapter.removeAlias(name, "champion", ctx());
+      expect(await codeOf(adapter.getVersionByAlias(name, "champion", ctx()))).toBe("NOT_FOUND");
+      expect((await adapter.getVersion(name, "2", ctx())).aliases).not.toContain("champion");
+      expect((await adapter.getModel(name, ctx())).aliases["champion"]).toBeUndefined();
+
+      expect(await codeOf(adapter.removeAlias(name, "champion", ctx()))).toBe("NOT_FOUND");
+      expect(await codeOf(adapter.getVersionByAlias(name, "never-set", ctx()))).toBe("NOT_FOUND");
+    });
+
+    it("round-trips every stage through setStage", async () => {
+      const name = model("stage");
+      await adapter.registerVersion({ modelName: name }, ctx());
+      const stages: Stage[] = ["STAGING", "SHADOW", "PRODUCTION", "ARCHIVED", "NONE"];
+      for (const stage of stages) {
+        const written = await adapter.setStage(name, "1", stage, ctx(), { reason: `to ${stage}` });
+        expect(written.stage).toBe(stage);
+        expect((await adapter.getVersion(name, "1", ctx())).stage).toBe(stage);
+      }
+      await adapter.setStage(name, "1", "STAGING", ctx());
+      const staging = await adapter.listVersions(name, { first: 10, filter: { stage: "STAGING" } }, ctx());
+      expect(staging.items.map((v) => v.version)).toEqual(["1"]);
+      const production = await adapter.listVersions(name, { first: 10, filter: { stage: "PRODUCTION" } }, ctx());
+      expect(production.items).toEqual([]);
+    });
+
+    it("refuses to register on a missing model when createModel is false", async () => {
+      const name = model("no-create");
+      expect(await codeOf(adapter.registerVersion({ modelName: name, createModel: false }, ctx()))).toBe("NOT_FOUND");
+      expect(await codeOf(adapter.getModel(name, ctx()))).toBe("NOT_FOUND");
+    });
+
+    it("loses no write when five versions are registered at once", async () => {
+      const name = model("concurrent");
+      await adapter.registerVersion({ modelName: name }, ctx());
+      const created = await Promise.all(
+        [1, 2, 3, 4, 5].map((i) => adapter.registerVersion({ modelName: name, description: `parallel ${i}` }, ctx())),
+      );
+      const numbers = created.map((v) => v.version);
+      expect(new Set(numbers).size).toBe(5);
+      expect(numbers).not.toContain("1");
+      for (const v of created) expect((await adapter.getVersion(name, v.version, ctx())).description).toBe(v.description);
+      const listed = await allVersions(name, 100);
+      expect(listed).toHaveLength(6);
+    });
+
+    it("leaves exactly one holder when an alias is set concurrently", async () => {
+      const name = model("alias-race");
+      for (let i = 0; i < 3; i++) await adapter.registerVersion({ modelName: name }, ctx());
+      const results = await Promise.allSettled(["1", "2", "3"].map((v) => adapter.setAlias(name, "race", v, ctx())));
+      for (const r of results) {
+        if (r.status === "rejected") expect(isRegistryError(r.reason) && r.reason.code === "CONFLICT").toBe(true);
+      }
+      expect(results.some((r) => r.status === "fulfilled")).toBe(true);
+      const holders = (await allVersions(name, 100)).filter((v) => v.aliases.includes("race"));
+      expect(holders).toHaveLength(1);
+      expect((await adapter.getVersionByAlias(name, "race", ctx())).version).toBe(holders[0]!.version);
+      expect((await adapter.getModel(name, ctx())).aliases["race"]).toBe(holders[0]!.version);
+    });
+
+    it("reports health UP", async () => {
+      const health = await adapter.health(ctx());
+      expect(health.state).toBe("UP");
+      expect(health.latencyMs).toBeGreaterThanOrEqual(0);
+      expect(health.checkedAt).toBeInstanceOf(Date);
+    });
+
+    it("fails a call whose signal is aborted instead of hanging", async () => {
+      const controller = new AbortController();
+      controller.abort();
+      const aborted = createCallContext({ timeoutMs: CALL_TIMEOUT_MS, signal: controller.signal });
+      expect(await codeOf(adapter.listModels({ first: 10 }, aborted))).toBe("DEADLINE_EXCEEDED");
+      expect(await codeOf(adapter.getModel(model("basic"), aborted))).toBe("DEADLINE_EXCEEDED");
+      expect(await codeOf(adapter.registerVersion({ modelName: model("aborted") }, aborted))).toBe("DEADLINE_EXCEEDED");
+      expect(await codeOf(adapter.getModel(model("aborted"), ctx()))).toBe("NOT_FOUND");
+
+      const midway = new AbortController();
+      const call = adapter.listModels({ first: 10 }, createCallContext({ timeoutMs: CALL_TIMEOUT_MS, signal: midway.signal }));
+      midway.abort();
+      await call.then(
+        () => undefined,
+        (err: unknown) => expect(isRegistryError(err) && err.code === "DEADLINE_EXCEEDED").toBe(true),
+      );
+    });
+
+    it("fails a call whose deadline has already passed", async () => {
+      const expired: CallContext = { ...ctx(), deadline: Date.now() - 1 };
+      expect(await codeOf(adapter.listModels({ first: 10 }, expired))).toBe("DEADLINE_EXCEEDED");
+      expect(await codeOf(adapter.setAlias(model("basic"), "late", "1", expired))).toBe("DEADLINE_EXCEEDED");
+      expect(await codeOf(adapter.getVersionByAlias(model("basic"), "late", ctx()))).toBe("NOT_FOUND");
+    });
+  });
+}

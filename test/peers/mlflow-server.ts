@@ -1,0 +1,65 @@
+/**
+ * A real `mlflow server` on SQLite in a temp dir, on a free loopback port.
+ */
+import { mkdtemp } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { freePort, startPeer, type PeerProcess } from "./process.js";
+import { venvBin } from "./venv.js";
+
+export interface MlflowServer extends PeerProcess {
+  url: string;
+  port: number;
+  dir: string;
+  /** Starts the server again on the same port and database (after stop()). */
+  restart(): Promise<void>;
+}
+
+export async function startMlflowServer(opts: { dir?: string; port?: number } = {}): Promise<MlflowServer> {
+  const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "modelgate-mlflow-")));
+  const port = opts.port ?? (await freePort());
+  const url = `http://127.0.0.1:${port}`;
+  const launch = () =>
+    startPeer({
+      name: "mlflow server",
+      command: venvBin("mlflow"),
+      args: [
+        "server",
+        "--backend-store-uri",
+        `sqlite:///${join(dir, "mlflow.db")}`,
+        "--artifacts-destination",
+        join(dir, "artifacts"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        String(port),
+        "--workers",
+        "1",
+      ],
+      env: { MLFLOW_TRACKING_URI: url, PYTHONUNBUFFERED: "1" },
+      logFile: join(dir, `mlflow-${Date.now()}.log`),
+      ready: async () => (await fetch(`${url}/health`)).ok,
+      timeoutMs: 120_000,
+    });
+  let peer = await launch();
+  const server: MlflowServer = {
+    url,
+    port,
+    dir,
+    get name() {
+      return peer.name;
+    },
+    get child() {
+      return peer.child;
+    },
+    get logFile() {
+      return peer.logFile;
+    },
+    stop: () => peer.stop(),
+    async restart() {
+      await peer.stop();
+      peer = await launch();
+    },
+  };
+  return server;
+}

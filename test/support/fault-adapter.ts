@@ -1,0 +1,50 @@
+/**
+ * Fault injection only: an adapter kind whose calls fail the way no real peer fails on demand
+ * (an outage switched on and off, a programming error). Registered under kind "fault".
+ */
+import { z } from "zod";
+import {
+  UnavailableError,
+  defineAdapter,
+  type AdapterFactory,
+  type RegisteredModel,
+  type RegistryAdapter,
+} from "../../src/core/index.js";
+import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/gateway/adapter-registry.js";
+
+export interface FaultSwitch {
+  /** "outage": typed UnavailableError; "bug": a TypeError (an unexpected fault); "none": serve `models`. */
+  mode: "outage" | "bug" | "none";
+  models: string[];
+}
+
+export function faultFactories(control: FaultSwitch): FactoryMap {
+  const factory = defineAdapter({
+    kind: "fault",
+    description: "fault injection for tests",
+    configSchema: z.object({}).passthrough(),
+    async create(id: string): Promise<RegistryAdapter> {
+      const fail = () => {
+        if (control.mode === "outage") throw new UnavailableError(`${id} is down (injected)`, { backend: id });
+        if (control.mode === "bug") throw new TypeError("secret internal detail (injected bug)");
+      };
+      const model = (name: string): RegisteredModel => ({ backendId: id, name, tags: {}, aliases: {} });
+      const adapter: Partial<RegistryAdapter> = {
+        info: { id, kind: "fault" },
+        capabilities: () => ({ asOf: false, generationConfigs: false, prompts: false, aliases: true, maxPageSize: 100, writes: false }),
+        health: async () => ({ state: control.mode === "none" ? "UP" : "DOWN", latencyMs: 0, checkedAt: new Date() }),
+        listModels: async () => {
+          fail();
+          return { items: control.models.map(model) };
+        },
+        getModel: async (name: string) => {
+          fail();
+          return model(name);
+        },
+        close: async () => {},
+      };
+      return adapter as RegistryAdapter;
+    },
+  }) as AdapterFactory<unknown>;
+  return new Map([...BUILT_IN_ADAPTERS, ["fault", factory]]);
+}
