@@ -42,16 +42,23 @@ import { toVersionEntry, validateRegisterInput } from "./register-input.js";
 import { RegistryWriter, afterCommitContext, type PlanOutcome } from "./registry-writer.js";
 import type { RepositoryLayout } from "./repository.js";
 import type { Snapshot } from "./snapshot.js";
+import { LruCache } from "./lru.js";
+import { RefReader } from "./ref-reader.js";
 import { SnapshotStore } from "./snapshot-store.js";
 import { STAGE_TO_STATUS } from "./to-domain.js";
 
 export const GIT_YAML_KIND = "git-yaml";
 const MAX_PAGE_SIZE = 1000;
 
+/** Prompt texts kept in memory (by content hash). */
+const PROMPT_CACHE_SIZE = 512;
+
 export class GitYamlAdapter implements RegistryAdapter {
   readonly info: BackendInfo;
   private readonly git: GitRunner;
   private readonly store: SnapshotStore;
+  /** Prompt texts by blob id: blobs never change, so a prompt is read from git once. */
+  private readonly promptTexts = new LruCache<string, string>(PROMPT_CACHE_SIZE);
   private readonly writer: RegistryWriter;
   private closed = false;
 
@@ -62,7 +69,7 @@ export class GitYamlAdapter implements RegistryAdapter {
   ) {
     this.info = { id, kind: GIT_YAML_KIND };
     this.git = new GitRunner(repo.root, id);
-    this.store = new SnapshotStore(this.git, id, repo.ref);
+    this.store = new SnapshotStore(this.git, id, repo.ref, new RefReader(repo.gitDir));
     this.writer = new RegistryWriter(this.git, repo, this.store, id, options.logger);
   }
 
@@ -161,8 +168,13 @@ export class GitYamlAdapter implements RegistryAdapter {
     if (file === undefined) {
       throw this.notFound(`prompt "${name}@${version}" not found: expected prompts/${name}/${version}.md (or .txt)`, snapshot);
     }
-    const blobs = await readBlobs(this.git, [file.oid], ctx);
-    return { name, version, template: blobs.get(file.oid)?.toString("utf8") ?? "", location: file.path };
+    let template = this.promptTexts.get(file.oid);
+    if (template === undefined) {
+      const blobs = await readBlobs(this.git, [file.oid], ctx);
+      template = blobs.get(file.oid)?.toString("utf8") ?? "";
+      this.promptTexts.set(file.oid, template);
+    }
+    return { name, version, template, location: file.path };
   }
 
   async getToolSet(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ToolSet> {

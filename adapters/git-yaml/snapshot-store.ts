@@ -1,6 +1,7 @@
 /**
- * Which commit a read sees, and the parsed snapshot of that commit. The branch head is resolved
- * with one `git rev-parse` per call, so commits made with plain git are visible at once; parsed
+ * Which commit a read sees, and the parsed snapshot of that commit. The branch head is read from
+ * the ref files on every call (falling back to `git rev-parse`), so commits made with plain git
+ * are visible at once without a process per read; parsed
  * commits are kept in a small LRU, and a load is shared by the calls that need it.
  */
 import {
@@ -15,6 +16,7 @@ import {
 } from "../../src/core/index.js";
 import type { GitRunner } from "./git.js";
 import { LruCache } from "./lru.js";
+import type { RefReader } from "./ref-reader.js";
 import { createParseCaches, emptySnapshot, loadSnapshot, type ParseCaches, type Snapshot } from "./snapshot.js";
 
 /** Parsed commits kept in memory. */
@@ -33,6 +35,7 @@ export class SnapshotStore {
     private readonly backend: string,
     /** "refs/heads/<branch>" or "HEAD". */
     private readonly ref: string,
+    private readonly refs?: RefReader,
   ) {}
 
   get branch(): string {
@@ -49,6 +52,9 @@ export class SnapshotStore {
 
   /** The branch's commit, or undefined when it has none yet. */
   async head(ctx: CallContext): Promise<string | undefined> {
+    const fast = await this.refs?.read(this.ref);
+    if (fast?.kind === "commit") return fast.sha;
+    if (fast?.kind === "unborn") return undefined;
     const result = await this.git.text(["rev-parse", "--verify", "-q", `${this.ref}^{commit}`], ctx, { okExitCodes: [1] });
     return result.exitCode === 0 ? result.stdout.trim() : undefined;
   }

@@ -49,6 +49,9 @@ export function createApollo(schema: GraphQLSchema, opts: ApolloOptions): Apollo
     formatError: createFormatError({ mask: opts.mode === "production" }),
     validationRules: [depthLimit(opts.maxDepth), aliasLimit(opts.maxAliases)],
     allowBatchedHttpRequests: false,
+    // Shutdown is ours (src/http/server.ts drains requests, then closes the store and backends);
+    // Apollo's own signal handler would stop it and re-raise the signal mid-drain.
+    stopOnTerminationSignals: false,
     // Our own GraphiQL is served at /graphiql (bundled); nothing is reported to Apollo's cloud.
     plugins: [partialErrorsPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });

@@ -56,12 +56,13 @@ export function toGraphQLError(err: RegistryError, path?: readonly (string | num
 
 /**
  * Runs a mutation's work: business errors become userErrors (nothing changed), faults propagate.
- * `inputPath` prefixes the error's field ("input").
+ * The error's field becomes a path below "input".
  */
 export async function withUserErrors<P extends { userErrors: UserError[] }>(
   work: () => Promise<Omit<P, "userErrors">>,
   empty: Omit<P, "userErrors">,
-  inputPath = "input",
+  /** Core field names that the GraphQL input spells differently (e.g. modelName -> model). */
+  renamed: Readonly<Record<string, string>> = {},
 ): Promise<P> {
   try {
     const result = await work();
@@ -71,7 +72,7 @@ export async function withUserErrors<P extends { userErrors: UserError[] }>(
       const userError: UserError = {
         code: err.code as UserError["code"],
         message: err.message,
-        field: err.field === undefined ? null : [inputPath, ...err.field.split(".")],
+        field: err.field === undefined ? null : ["input", ...err.field.split(".").map((part) => renamed[part] ?? part)],
       };
       return { ...empty, userErrors: [userError] } as unknown as P;
     }

@@ -64,8 +64,12 @@ async function listModels(client: ModelgateClient, opts: ModelsOptions, all: boo
     models.push(...page.models);
     for (const f of page.failedBackends) failed.set(f.backendId, f);
     const next = page.pageInfo.endCursor ?? undefined;
-    if (!all || !page.pageInfo.hasNextPage) return { models, pageInfo: page.pageInfo, failedBackends: [...failed.values()] };
+    const listing = { models, pageInfo: page.pageInfo, failedBackends: [...failed.values()] };
+    if (!all || !page.pageInfo.hasNextPage) return listing;
     if (next === undefined || next === after || pages + 1 >= MAX_PAGES) {
+      // A failed backend keeps hasNextPage true (its part is still owed) without the cursor moving:
+      // stop with what the others gave; the failure is reported with the listing.
+      if (failed.size > 0) return listing;
       throw new Error(`the gateway's model listing did not advance past cursor ${JSON.stringify(after ?? null)}; stopping --all`);
     }
     after = next;

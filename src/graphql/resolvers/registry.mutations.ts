@@ -71,7 +71,7 @@ export class RegistryMutations {
       };
       const modelVersion = await ctx.services.writes.registerVersion(input.backend, core, ctx.call, input.reason ?? undefined);
       return { modelVersion };
-    }, { modelVersion: null });
+    }, { modelVersion: null }, { modelName: "model" });
   }
 
   @Mutation(() => AliasSetPayload, { description: "Points an alias at a version, moving it from any other. Audited." })
@@ -87,7 +87,7 @@ export class RegistryMutations {
         input.reason ?? undefined,
       );
       return { modelVersion, previousVersion };
-    }, { modelVersion: null, previousVersion: null });
+    }, { modelVersion: null, previousVersion: null }, { modelName: "model" });
   }
 
   @Mutation(() => AliasRemovePayload, { description: "Removes an alias. Audited." })
@@ -97,6 +97,6 @@ export class RegistryMutations {
       const removedFromVersion = await ctx.services.writes.removeAlias(input.backend, input.model, input.alias, ctx.call, input.reason ?? undefined);
       const model = await ctx.services.catalog.backend(input.backend).getModel(input.model, ctx.call);
       return { model, removedFromVersion };
-    }, { model: null, removedFromVersion: null });
+    }, { model: null, removedFromVersion: null }, { modelName: "model" });
   }
 }
