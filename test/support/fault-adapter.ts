@@ -16,6 +16,8 @@ export interface FaultSwitch {
   /** "outage": typed UnavailableError; "bug": a TypeError (an unexpected fault); "none": serve `models`. */
   mode: "outage" | "bug" | "none";
   models: string[];
+  /** How long registerVersion takes (a slow backend write). */
+  writeDelayMs?: number;
 }
 
 export function faultFactories(control: FaultSwitch): FactoryMap {
@@ -40,6 +42,21 @@ export function faultFactories(control: FaultSwitch): FactoryMap {
         getModel: async (name: string) => {
           fail();
           return model(name);
+        },
+        registerVersion: async (input) => {
+          await new Promise((r) => setTimeout(r, control.writeDelayMs ?? 0));
+          fail();
+          return {
+            backendId: id,
+            modelName: input.modelName,
+            version: "1",
+            stage: "NONE",
+            tags: {},
+            params: {},
+            metrics: {},
+            lineage: {},
+            aliases: [],
+          };
         },
         close: async () => {},
       };
