@@ -46,7 +46,21 @@ export function graphiqlPage(endpoint: string): string {
   <script src="/graphiql/assets/graphiql.js"></script>
   <script>
     const fetcher = GraphiQL.createFetcher({ url: ${JSON.stringify(endpoint)}, headers: { "apollo-require-preflight": "true" } });
-    const defaultQuery = "{\\n  backends { backendId kind health { state latencyMs } }\\n  models(first: 10) { nodes { name backendId aliases { name version } } }\\n}\\n";
+    const defaultQuery = [
+      "# What runs in production? Ctrl-Enter runs the query.",
+      "{",
+      "  backends { backendId kind health { state latencyMs } }",
+      "  models(first: 10) {",
+      "    nodes {",
+      "      name",
+      "      backendId",
+      "      aliases { name version }",
+      "      versions(first: 5, filter: { stage: PRODUCTION }) { nodes { version stage registryVersion } }",
+      "    }",
+      "  }",
+      "}",
+      "",
+    ].join("\\n");
     ReactDOM.createRoot(document.getElementById("graphiql")).render(
       React.createElement(GraphiQL, { fetcher, defaultQuery })
     );
