@@ -9,6 +9,7 @@ import { modelsCommand } from "./commands/models.js";
 import { registerCommand } from "./commands/register.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { serveCommand } from "./commands/serve.js";
+import { tokenCommand } from "./commands/token.js";
 import { versionsCommand } from "./commands/versions.js";
 import { CliExit, EXIT, exitCodeOf } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
@@ -38,7 +39,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(versionsCommand(io))
     .addCommand(resolveCommand(io))
     .addCommand(registerCommand(io))
-    .addCommand(aliasCommand(io));
+    .addCommand(aliasCommand(io))
+    .addCommand(tokenCommand(io));
   configureAll(program, io);
   return program;
 }

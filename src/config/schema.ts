@@ -53,8 +53,58 @@ export const serverSchema = z
   })
   .strict();
 
+export const ROLES = ["viewer", "publisher", "approver", "admin"] as const;
+
+export const tokenSchema = z
+  .object({
+    /** Who the token stands for: the actor id recorded in the audit trail and git commits. */
+    subject: z.string().min(1).max(200),
+    displayName: z.string().min(1).max(200).optional(),
+    email: z.string().email().optional(),
+    /** SHA-256 of the token, hex (`modelgate token new` prints one). The token itself is never stored. */
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the 64-character lower-case hex SHA-256 of the token"),
+    roles: z.array(z.enum(ROLES)).min(1),
+  })
+  .strict();
+
+export const jwtSchema = z
+  .object({
+    /** Expected `iss`. */
+    issuer: z.string().min(1),
+    /** Expected `aud` (optional). */
+    audience: z.string().min(1).optional(),
+    /** Where the issuer publishes its signing keys. */
+    jwksUri: z.string().url(),
+    /** Claim holding the roles, as a dotted path (e.g. "realm_access.roles"); its values must be role names. */
+    rolesClaim: z.string().min(1).default("roles"),
+    /** Claim used as the actor id. */
+    subjectClaim: z.string().min(1).default("sub"),
+    /** Tolerated clock skew, seconds. */
+    clockToleranceSeconds: z.number().int().min(0).max(600).default(30),
+  })
+  .strict();
+
+export const authSchema = z
+  .object({
+    tokens: z.array(tokenSchema).default([]),
+    jwt: jwtSchema.optional(),
+  })
+  .strict()
+  .superRefine((auth, ctx) => {
+    const seen = new Set<string>();
+    auth.tokens.forEach((t, i) => {
+      if (seen.has(t.sha256)) ctx.addIssue({ code: "custom", path: ["tokens", i, "sha256"], message: "the same token is listed twice" });
+      seen.add(t.sha256);
+    });
+  });
+
 export const configSchema = z
   .object({
+    /**
+     * Who may call the API. Without it the gateway runs in loopback-only development mode: every
+     * caller is "anonymous" with every role, and binding to a non-loopback address is refused.
+     */
+    auth: authSchema.optional(),
     server: serverSchema.default(serverSchema.parse({})),
     /** Where the gateway keeps its state (SQLite file, clones). Relative to the config file. */
     dataDir: z.string().min(1).default(".modelgate"),
@@ -84,6 +134,8 @@ export const configSchema = z
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type AuthConfig = z.infer<typeof authSchema>;
+export type Role = (typeof ROLES)[number];
 export type ModelgateConfig = z.infer<typeof configSchema>;
 
 /** A loaded config plus where it came from (paths in it are relative to `configDir`). */

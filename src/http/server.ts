@@ -6,13 +6,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { HeaderMap } from "@apollo/server";
-import { ANONYMOUS, createCallContext, type CallContext } from "../core/index.js";
+import { createCallContext, type Actor, type CallContext } from "../core/index.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../gateway/gateway.js";
 import type { Logger } from "../logging.js";
+import { AuthenticationError, createAuthenticator, hasRole, isLoopback, type Authenticator } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
@@ -33,9 +34,24 @@ export interface ServeOptions {
   port?: number;
 }
 
+const UNAUTHENTICATED: Actor = Object.freeze({ id: "unauthenticated", roles: Object.freeze([]) });
+
+/** Paths anyone may call: probes and the GraphiQL page (its queries still need a token). */
+function isPublic(path: string): boolean {
+  return path === "/healthz" || path === "/readyz" || path === "/" || path === "/graphiql" || path.startsWith("/graphiql/assets/");
+}
+
 export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Promise<RunningServer> {
   const { config } = gateway.services;
   const server = config.server;
+  const host = opts.host ?? server.host;
+  const authenticator: Authenticator = createAuthenticator(config.auth);
+  if (!authenticator.enabled && !isLoopback(host)) {
+    throw new Error(
+      `refusing to listen on ${host} without authentication: anyone who can reach it could change the registries. ` +
+        "Configure auth.tokens or auth.jwt in modelgate.yaml, or bind to 127.0.0.1.",
+    );
+  }
   const introspection = server.introspection ?? server.mode === "development";
   const graphiql = server.graphiql ?? introspection;
   const apollo = createApollo(await buildGatewaySchema(), {
@@ -51,9 +67,27 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   let draining = false;
   let drained: (() => void) | undefined;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
+    let actor: Actor = UNAUTHENTICATED;
+    try {
+      actor = await authenticator.authenticate(req.headers.authorization);
+    } catch (err) {
+      if (!(err instanceof AuthenticationError)) throw err;
+      if (isPublic(path)) return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }));
+      reqLog.info({ reason: err.message }, "authentication failed");
+      sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: "UNAUTHENTICATED" } }] }, { "WWW-Authenticate": 'Bearer realm="modelgate"' });
+      return;
+    }
+    if (!isPublic(path) && !hasRole(actor, "viewer")) {
+      sendJson(res, 403, { errors: [{ message: `${actor.id} holds no modelgate role`, extensions: { code: "FORBIDDEN" } }] });
+      return;
+    }
+    return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }));
+  };
+
+  const serve = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext) => {
     if (path === "/graphql") {
       let body: unknown;
       if (req.method === "POST") {
@@ -140,9 +174,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     res.on("close", () => {
       if (!res.writableFinished) abort.abort(new Error("client closed the connection"));
     });
-    const call = createCallContext({ timeoutMs: server.requestTimeoutMs, actor: ANONYMOUS, requestId, signal: abort.signal });
     res.setHeader("X-Request-Id", requestId);
-    handle(req, res, reqLog, requestId, call)
+    handle(req, res, reqLog, requestId, abort.signal)
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) {
           if (!res.headersSent) sendJson(res, 413, { errors: [{ message: err.message, extensions: { code: "BAD_REQUEST" } }] });
@@ -165,7 +198,6 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   http.headersTimeout = 10_000;
   http.requestTimeout = server.requestTimeoutMs + 5_000;
 
-  const host = opts.host ?? server.host;
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(opts.port ?? server.port, host, () => {

@@ -38,6 +38,8 @@ export interface TestGatewayOptions {
   factories?: FactoryMap;
   /** Use a SQLite file in the temp dir instead of :memory:. */
   fileStore?: boolean;
+  /** Address to bind (default 127.0.0.1). */
+  host?: string;
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -52,7 +54,14 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const logger = createLogger(config.logLevel);
   const store = await openSqliteStore({ file: opts.fileStore ? join(dir, "modelgate.db") : ":memory:" });
   const gateway = await createGateway(loaded, { logger, store, ...(opts.factories ? { factories: opts.factories } : {}) });
-  const server = await startServer(gateway, { host: "127.0.0.1", port: 0 });
+  let server: RunningServer;
+  try {
+    server = await startServer(gateway, { host: opts.host ?? "127.0.0.1", port: 0 });
+  } catch (err) {
+    await gateway.close();
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
   const graphqlUrl = `${server.url}/graphql`;
   return {
     url: server.url,

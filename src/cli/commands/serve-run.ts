@@ -58,10 +58,10 @@ export async function serve(io: CliIo, opts: ServeOptions): Promise<void> {
 
   const source = loaded.configPath ?? "no config file (defaults and environment)";
   io.stderr(`modelgate listening on ${running.url} (GraphQL: ${running.url}/graphql; config: ${source})\n`);
-  if (config.server.mode === "development") {
+  if (config.auth === undefined) {
     const warning =
-      "development mode: there is no authentication yet; anyone who can reach this port can read and change the registries. " +
-      "Do not expose it beyond this machine.";
+      "development mode: no authentication is configured (auth in modelgate.yaml); every caller on this machine is an admin. " +
+      "The gateway only binds to loopback addresses in this mode.";
     logger.warn({ url: running.url }, warning);
     io.stderr(`warning: ${warning}\n`);
   }

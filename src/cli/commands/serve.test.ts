@@ -75,7 +75,7 @@ describe("modelgate serve", () => {
       }
     });
     expect(run.stderr).toMatch(/modelgate listening on http:\/\/127\.0\.0\.1:\d+ \(GraphQL: http:\/\/127\.0\.0\.1:\d+\/graphql; config: /);
-    expect(run.stderr).toContain("warning: development mode: there is no authentication yet");
+    expect(run.stderr).toContain("warning: development mode: no authentication is configured");
     expect(signalled).toBe(true);
     expect(run.signal).toBeNull();
     expect(run.code).toBe(0);

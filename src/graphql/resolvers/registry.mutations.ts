@@ -2,6 +2,7 @@ import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { z } from "zod";
 import { InvalidInputError, type RegisterVersionInput } from "../../core/index.js";
 import type { GatewayContext } from "../context.js";
+import { requireRole } from "../authz.js";
 import { withUserErrors } from "../errors.js";
 import { AliasRemoveInput, AliasSetInput, ModelVersionRegisterInput } from "../types/inputs.js";
 import { AliasRemovePayload, AliasSetPayload, ModelVersionRegisterPayload } from "../types/payloads.js";
@@ -48,6 +49,7 @@ export class RegistryMutations {
     @Ctx() ctx: GatewayContext,
   ): Promise<ModelVersionRegisterPayload> {
     return withUserErrors<ModelVersionRegisterPayload>(async () => {
+      requireRole(ctx, "publisher", "register versions");
       check(registerSchema, input);
       const gen = input.generationConfig;
       const core: RegisterVersionInput = {
@@ -77,6 +79,7 @@ export class RegistryMutations {
   @Mutation(() => AliasSetPayload, { description: "Points an alias at a version, moving it from any other. Audited." })
   async aliasSet(@Arg("input", () => AliasSetInput) input: AliasSetInput, @Ctx() ctx: GatewayContext): Promise<AliasSetPayload> {
     return withUserErrors<AliasSetPayload>(async () => {
+      requireRole(ctx, "publisher", "move aliases");
       check(z.object({ backend: name, model: name, alias, version: name, reason }), input);
       const { modelVersion, previousVersion } = await ctx.services.writes.setAlias(
         input.backend,
@@ -93,6 +96,7 @@ export class RegistryMutations {
   @Mutation(() => AliasRemovePayload, { description: "Removes an alias. Audited." })
   async aliasRemove(@Arg("input", () => AliasRemoveInput) input: AliasRemoveInput, @Ctx() ctx: GatewayContext): Promise<AliasRemovePayload> {
     return withUserErrors<AliasRemovePayload>(async () => {
+      requireRole(ctx, "publisher", "remove aliases");
       check(z.object({ backend: name, model: name, alias, reason }), input);
       const removedFromVersion = await ctx.services.writes.removeAlias(input.backend, input.model, input.alias, ctx.call, input.reason ?? undefined);
       const model = await ctx.services.catalog.backend(input.backend).getModel(input.model, ctx.call);

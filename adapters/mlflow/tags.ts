@@ -1,0 +1,48 @@
+/**
+ * Tag keys with a meaning to the adapter. Version tags under `modelgate.` are the adapter's own:
+ * they carry what MLflow has no field for and are shown as typed fields, not as tags.
+ */
+export const OWN_TAG_PREFIX = "modelgate.";
+
+export const OWN_TAGS = {
+  /** The gateway stage last written (NONE, STAGING, SHADOW, PRODUCTION, ARCHIVED). */
+  stage: "modelgate.stage",
+  /** The version's generation config, canonical JSON (sorted keys). */
+  generationConfig: "modelgate.generation_config",
+  /** A unique id per registerVersion call: finds the version a retried create already made. */
+  requestId: "modelgate.request_id",
+  /** `params` of the registration, canonical JSON. */
+  params: "modelgate.params",
+  /** `metrics` of the registration, canonical JSON. */
+  metrics: "modelgate.metrics",
+  /** Lineage MLflow has no field for (codeCommit, datasetHash, parentModel), canonical JSON. */
+  lineage: "modelgate.lineage",
+  /** The gateway user who registered the version (MLflow records none). */
+  createdBy: "modelgate.created_by",
+  /** Why the version was registered. */
+  reason: "modelgate.reason",
+} as const;
+
+/** MLflow's Prompt Registry marks prompts (registered models and their versions) with this tag. */
+export const PROMPT_FLAG_TAG = "mlflow.prompt.is_prompt";
+/** A prompt version's template text. */
+export const PROMPT_TEXT_TAG = "mlflow.prompt.text";
+/** "text" or "chat" (a chat prompt's text is a JSON list of messages). */
+export const PROMPT_TYPE_TAG = "_mlflow_prompt_type";
+/** Tags MLflow's Prompt Registry owns: a registration through the gateway may not set them. */
+export const PROMPT_TAG_PREFIX = "mlflow.prompt.";
+
+export function isPrompt(tags: Readonly<Record<string, string>>): boolean {
+  return tags[PROMPT_FLAG_TAG]?.toLowerCase() === "true";
+}
+
+export function isOwnTag(key: string): boolean {
+  return key.startsWith(OWN_TAG_PREFIX);
+}
+
+/** Tags as users see them: the adapter's own tags are shown as typed fields instead. */
+export function userTags(tags: Readonly<Record<string, string>>, keep: ReadonlySet<string> = new Set()): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [k, v] of Object.entries(tags)) if (!isOwnTag(k) || keep.has(k)) out[k] = v;
+  return out;
+}
