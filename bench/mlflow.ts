@@ -278,7 +278,7 @@ export async function runMlflowBench(): Promise<MlflowBenchResult> {
   }
 }
 
-function print(r: MlflowBenchResult): void {
+export function printMlflowBench(r: MlflowBenchResult): void {
   const f = (n: number) => n.toFixed(1);
   console.log(`modelgate MLflow bench: node ${r.node}, ${r.cpus} CPUs; ${r.versions} versions seeded in ${f(r.seedSeconds)} s`);
   console.log(`list all ${r.versions} versions, pages of ${r.pageSize}, ${r.rounds} rounds (median ms):`);
@@ -291,7 +291,7 @@ function print(r: MlflowBenchResult): void {
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
-  runMlflowBench().then(print, (err: unknown) => {
+  runMlflowBench().then(printMlflowBench, (err: unknown) => {
     console.error(`MLflow bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
     process.exitCode = 1;
   });

@@ -8,6 +8,7 @@
  * resolves in production). Results: printed, and written to bench/results/latest.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
+import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { runLoad, type LoadOptions, type LoadResult, type Target } from "./load.js";
@@ -166,6 +167,12 @@ async function main(): Promise<void> {
     const failed = results.filter((r) => r.errors > 0);
     for (const r of failed) console.error(`warning: ${r.name}: ${r.errors} failed requests (first: ${r.firstError})`);
 
+    // The gateway and baseline are stopped first so the MLflow section has the machine to itself.
+    await Promise.all(children.splice(0).map((c) => c.stop()));
+    console.log("");
+    const mlflow = process.env.BENCH_SKIP_MLFLOW === "1" ? undefined : await runMlflowBench();
+    if (mlflow) printMlflowBench(mlflow);
+
     const report = {
       at: new Date().toISOString(),
       node: process.version,
@@ -183,6 +190,7 @@ async function main(): Promise<void> {
         },
       },
       peakRssBytes: { gateway: gatewayRss, baseline: baselineRss },
+      ...(mlflow ? { mlflow } : {}),
       wallSeconds: (performance.now() - started) / 1000,
     };
     const resultsDir = join(ROOT, "bench/results");

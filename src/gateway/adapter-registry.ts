@@ -6,6 +6,7 @@ import type { AdapterContext, AdapterFactory, RegistryAdapter } from "../core/in
 import type { BackendConfig } from "../config/schema.js";
 import { gitYamlAdapter } from "../../adapters/git-yaml/index.js";
 import { mlflowAdapter } from "../../adapters/mlflow/index.js";
+import { sagemakerAdapter } from "../../adapters/sagemaker/index.js";
 
 export class AdapterLoadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -19,6 +20,7 @@ export type FactoryMap = ReadonlyMap<string, AdapterFactory<unknown>>;
 export const BUILT_IN_ADAPTERS: FactoryMap = new Map<string, AdapterFactory<unknown>>([
   [gitYamlAdapter.kind, gitYamlAdapter as AdapterFactory<unknown>],
   [mlflowAdapter.kind, mlflowAdapter as AdapterFactory<unknown>],
+  [sagemakerAdapter.kind, sagemakerAdapter as AdapterFactory<unknown>],
 ]);
 
 function isFactory(value: unknown): value is AdapterFactory<unknown> {
