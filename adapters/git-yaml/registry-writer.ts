@@ -20,7 +20,7 @@ import { advanceRef, createFileCommit, toIdentity } from "./commit-file.js";
 import type { GitRunner } from "./git.js";
 import { IndexLock } from "./index-lock.js";
 import { buildModelEntry } from "./model-entry.js";
-import { Mutex } from "./mutex.js";
+import { Mutex } from "../../src/core/index.js";
 import { parseModelFile } from "./parse-model-file.js";
 import { problemError } from "./problems.js";
 import type { RepositoryLayout } from "./repository.js";

@@ -28,7 +28,7 @@ import type { BackendContext } from "./backend-context.js";
 import type { MlflowConfig } from "./config.js";
 import { checkHealth } from "./health.js";
 import { MlflowHttp } from "./http-client.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
 import { getPrompt } from "./prompts.js";
 import { RequestModelCache } from "./request-cache.js";

@@ -1,7 +1,7 @@
 /** What the adapter's reads and writes share: one backend's client, settings, caches and locks. */
 import type { AdapterLogger } from "../../src/core/index.js";
 import type { MlflowHttp } from "./http-client.js";
-import type { KeyedMutex } from "./keyed-mutex.js";
+import type { KeyedMutex } from "../../src/core/index.js";
 import type { RequestModelCache } from "./request-cache.js";
 import type { StageProjection } from "./stage-projection.js";
 

@@ -9,7 +9,7 @@ import axios, { type AxiosInstance } from "axios";
 import { type CallContext, ensureActive, remainingMs } from "../../src/core/index.js";
 import type { MlflowAuth } from "./config.js";
 import { deadlineError, errorFromResponse, toRegistryError, type RequestLabel } from "./errors.js";
-import { Semaphore } from "./semaphore.js";
+import { Semaphore } from "../../src/core/index.js";
 
 export type QueryValue = string | number | readonly string[] | undefined;
 

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import type { GenerationConfig, Lineage } from "../../src/core/index.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../../src/core/index.js";
 
 const evalSchema = z.strictObject({
   suite: z.string().min(1),

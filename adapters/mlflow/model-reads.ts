@@ -13,7 +13,7 @@ import {
   type RegisteredModel,
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../../src/core/index.js";
 import { decodeModelCursor, encodeCursor, queryFingerprint, type ModelCursor } from "./cursor.js";
 import { hasTags, modelFilterString, nameContains } from "./filter-string.js";
 import { PROMPT_TAG_PREFIX, isPrompt } from "./tags.js";

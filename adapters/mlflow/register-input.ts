@@ -1,6 +1,6 @@
 /** Checking a RegisterVersionInput, and the `model-versions/create` request it becomes. */
 import { InvalidInputError, parseRef, type Actor, type RegisterVersionInput } from "../../src/core/index.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../../src/core/index.js";
 import { encodeGenerationConfig } from "./json-tags.js";
 import { OWN_TAGS, OWN_TAG_PREFIX, PROMPT_TAG_PREFIX } from "./tags.js";
 import { NO_ARTIFACT_SOURCE } from "./to-domain.js";

@@ -15,7 +15,7 @@ import {
   type ReadOptions,
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../../src/core/index.js";
 import { decodeVersionCursor, encodeCursor, queryFingerprint } from "./cursor.js";
 import { hasTags, versionFilterString } from "./filter-string.js";
 import { loadModel, refuseAsOf } from "./model-reads.js";

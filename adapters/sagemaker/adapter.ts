@@ -29,7 +29,7 @@ import { CallCache } from "./call-cache.js";
 import type { SageMakerConfig } from "./config.js";
 import { checkHealth } from "./health.js";
 import { BackendIdentity } from "./identity.js";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, setStage } from "./writes.js";

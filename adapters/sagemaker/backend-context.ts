@@ -4,7 +4,7 @@ import type { SageMakerApi } from "./api.js";
 import type { CallCache } from "./call-cache.js";
 import type { SageMakerConfig } from "./config.js";
 import type { BackendIdentity } from "./identity.js";
-import type { KeyedMutex } from "./keyed-mutex.js";
+import type { KeyedMutex } from "../../src/core/index.js";
 
 export interface BackendContext {
   /** The backend id from config: on every returned object and every error. */

@@ -7,6 +7,7 @@ import { createHash } from "node:crypto";
 import {
   InvalidInputError,
   NotFoundError,
+  canonicalJson,
   isRegistryError,
   parseRef,
   type CallContext,
@@ -17,7 +18,6 @@ import {
   type Stage,
   type ToolSet,
 } from "../core/index.js";
-import { canonicalJson } from "../store/canonical-json.js";
 import type { Catalog } from "./catalog.js";
 
 export interface EnvironmentSpec {

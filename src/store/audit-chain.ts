@@ -4,7 +4,7 @@
  *     hash = sha256_hex(prevHash + canonicalJson(content))
  *
  * where `prevHash` is the previous event's `hash` ("" for seq 1), the concatenation is of strings
- * hashed as UTF-8, and `canonicalJson` is RFC 8785 (./canonical-json.ts). `content` is the event
+ * hashed as UTF-8, and `canonicalJson` is RFC 8785 (src/core/canonical-json.ts). `content` is the event
  * without `hash` and `prevHash`, with these member names:
  *
  *     seq, id, at, actor, action, targetType, target, backendId, modelName,
@@ -22,7 +22,7 @@
  */
 import { createHash } from "node:crypto";
 import type { AuditEvent } from "./store.js";
-import { canonicalJson } from "./canonical-json.js";
+import { canonicalJson } from "../core/canonical-json.js";
 
 /** `prevHash` of the first event. */
 export const GENESIS_PREV_HASH = "";

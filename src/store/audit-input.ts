@@ -4,7 +4,7 @@
  */
 import { z } from "zod";
 import { InvalidInputError } from "../core/errors.js";
-import { CanonicalJsonError, canonicalJson } from "./canonical-json.js";
+import { CanonicalJsonError, canonicalJson } from "../core/canonical-json.js";
 import type { AuditEventInput } from "./store.js";
 
 const required = z.string().min(1, "must not be empty");

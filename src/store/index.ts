@@ -1,6 +1,6 @@
 export * from "./store.js";
 export { StoreError } from "./errors.js";
-export { CanonicalJsonError, canonicalJson } from "./canonical-json.js";
+export { CanonicalJsonError, canonicalJson } from "../core/canonical-json.js";
 export {
   GENESIS_PREV_HASH,
   auditContent,

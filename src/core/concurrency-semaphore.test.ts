@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Semaphore } from "./semaphore.js";
+import { Semaphore } from "./concurrency.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 

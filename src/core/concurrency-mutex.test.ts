@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Mutex } from "./mutex.js";
+import { Mutex } from "./concurrency.js";
 
 const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { KeyedMutex } from "./keyed-mutex.js";
+import { KeyedMutex } from "./concurrency.js";
 
 const never = new AbortController().signal;
 const aborted = () => new Error("aborted");
