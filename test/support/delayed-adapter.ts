@@ -1,0 +1,48 @@
+/**
+ * Injects latency in front of a real adapter (a backend far away), for the fan-out test and bench:
+ * every contract call waits `delayMs` (abortably) before reaching the real backend.
+ */
+import type { AdapterFactory, CallContext, RegistryAdapter } from "../../src/core/index.js";
+import type { FactoryMap } from "../../src/gateway/adapter-registry.js";
+
+const CALLS = ["listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const timer = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    }, { once: true });
+  });
+}
+
+export function delayed(adapter: RegistryAdapter, delayMs: number): RegistryAdapter {
+  const wrapper: Record<string, unknown> = Object.create(adapter) as Record<string, unknown>;
+  for (const name of CALLS) {
+    const method = adapter[name] as (...args: unknown[]) => Promise<unknown>;
+    wrapper[name] = async (...args: unknown[]) => {
+      const ctx = args.find((a): a is CallContext => typeof a === "object" && a !== null && "signal" in a && "deadline" in a);
+      await sleep(delayMs, ctx?.signal ?? new AbortController().signal);
+      return method.apply(adapter, args);
+    };
+  }
+  return wrapper as unknown as RegistryAdapter;
+}
+
+/** The given factories, each creating adapters delayed by `delays[backendId]` ms (0 when absent). */
+export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<string, number>>): FactoryMap {
+  const out = new Map<string, AdapterFactory<unknown>>();
+  for (const [kind, factory] of factories) {
+    out.set(kind, {
+      ...factory,
+      async create(id, config, ctx) {
+        const adapter = await factory.create(id, config, ctx);
+        const ms = delays[id] ?? 0;
+        return ms > 0 ? delayed(adapter, ms) : adapter;
+      },
+    });
+  }
+  return out;
+}
