@@ -7,6 +7,7 @@ import type { BackendConfig } from "../config/schema.js";
 import { gitYamlAdapter } from "../../adapters/git-yaml/index.js";
 import { mlflowAdapter } from "../../adapters/mlflow/index.js";
 import { sagemakerAdapter } from "../../adapters/sagemaker/index.js";
+import { vertexAdapter } from "../../adapters/vertex/index.js";
 
 export class AdapterLoadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -21,6 +22,7 @@ export const BUILT_IN_ADAPTERS: FactoryMap = new Map<string, AdapterFactory<unkn
   [gitYamlAdapter.kind, gitYamlAdapter as AdapterFactory<unknown>],
   [mlflowAdapter.kind, mlflowAdapter as AdapterFactory<unknown>],
   [sagemakerAdapter.kind, sagemakerAdapter as AdapterFactory<unknown>],
+  [vertexAdapter.kind, vertexAdapter as AdapterFactory<unknown>],
 ]);
 
 function isFactory(value: unknown): value is AdapterFactory<unknown> {

@@ -1,0 +1,85 @@
+/**
+ * Tags are Vertex AI labels, and the gateway's stage is the label `modelgate-stage`. Labels are
+ * the only thing Vertex AI filters on server-side, and they have a narrow character set, so tags
+ * are checked against it (InvalidInput naming the tag) rather than encoded: an encoded tag would
+ * neither read nor filter as itself in the Vertex AI console or API.
+ */
+import { InvalidInputError, STAGES, type Stage, type Tags } from "../../src/core/index.js";
+
+/** Labels under this prefix are the adapter's own: shown as typed fields, not as tags. */
+export const OWN_LABEL_PREFIX = "modelgate-";
+
+export const OWN_LABELS = {
+  /** The gateway stage, lower-case: none, staging, shadow, production, archived. */
+  stage: "modelgate-stage",
+  /** A unique id per registration: finds the version an upload whose answer was lost made. */
+  requestId: "modelgate-request-id",
+} as const;
+
+export const MAX_LABEL_LENGTH = 64;
+
+/**
+ * Label keys and values: lowercase letters (international ones included), digits, '_' and '-', at
+ * most 64 characters; keys start with a letter (Google Cloud's label rules).
+ */
+const LABEL_VALUE_RE = /^[\p{Ll}\p{Lo}\p{Lm}\p{Mn}\p{Nd}_-]*$/u;
+const LABEL_KEY_START_RE = /^[\p{Ll}\p{Lo}]/u;
+
+/** Why `key: value` cannot be a label, or undefined when it can. */
+export function labelProblem(key: string, value: string): string | undefined {
+  if (key === "") return "label keys must not be empty";
+  if (!LABEL_KEY_START_RE.test(key)) return "label keys must start with a lowercase letter";
+  if (!LABEL_VALUE_RE.test(key)) return "label keys may only contain lowercase letters, digits, '_' and '-'";
+  if ([...key].length > MAX_LABEL_LENGTH) return `label keys are at most ${MAX_LABEL_LENGTH} characters`;
+  if (!LABEL_VALUE_RE.test(value)) return "label values may only contain lowercase letters, digits, '_' and '-'";
+  if ([...value].length > MAX_LABEL_LENGTH) return `label values are at most ${MAX_LABEL_LENGTH} characters`;
+  return undefined;
+}
+
+/** Tags as labels; InvalidInput naming the first tag that cannot be one (or that is the adapter's own). */
+export function tagsAsLabels(tags: Tags | undefined, backend: string, field = "tags"): Record<string, string> {
+  const labels: Record<string, string> = {};
+  for (const [key, value] of Object.entries(tags ?? {})) {
+    const at = `${field}.${key}`;
+    if (typeof value !== "string") throw new InvalidInputError(`${at}: tag values are strings`, { backend, field: at });
+    if (key.startsWith(OWN_LABEL_PREFIX)) {
+      throw new InvalidInputError(`${at}: tags starting with "${OWN_LABEL_PREFIX}" belong to the gateway (stage, request id)`, { backend, field: at });
+    }
+    const problem = labelProblem(key, value);
+    if (problem) {
+      throw new InvalidInputError(`${at}: tag "${key}"="${value}" cannot be a Vertex AI label: ${problem}`, { backend, field: at });
+    }
+    labels[key] = value;
+  }
+  return labels;
+}
+
+/** Labels as users see them, as tags: the adapter's own labels are shown as typed fields instead. */
+export function userTags(labels: Readonly<Record<string, string>> | null | undefined): Tags {
+  const out: Tags = {};
+  for (const [k, v] of Object.entries(labels ?? {})) if (!k.startsWith(OWN_LABEL_PREFIX)) out[k] = v;
+  return out;
+}
+
+export function stageLabelValue(stage: Stage): string {
+  return stage.toLowerCase();
+}
+
+/** The stage a `modelgate-stage` label value names; NONE when absent or not a stage (the label stays visible then). */
+export function stageOfLabels(labels: Readonly<Record<string, string>> | null | undefined): { stage: Stage; recognised: boolean } {
+  const raw = labels?.[OWN_LABELS.stage];
+  if (raw === undefined) return { stage: "NONE", recognised: true };
+  const stage = STAGES.find((s) => s.toLowerCase() === raw);
+  return stage === undefined ? { stage: "NONE", recognised: false } : { stage, recognised: true };
+}
+
+/** `labels."key"="value"` terms joined by AND (keys quoted: label keys hold '-'). */
+export function labelFilter(labels: Readonly<Record<string, string>>): string {
+  return Object.entries(labels)
+    .map(([k, v]) => `labels.${quote(k)}=${quote(v)}`)
+    .join(" AND ");
+}
+
+function quote(text: string): string {
+  return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
