@@ -8,10 +8,11 @@
  * resolves in production). Results: printed, and written to bench/results/latest.json.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { printFanoutBench, runFanoutBench } from "./fanout.js";
 import { runLoad, type LoadOptions, type LoadResult, type Target } from "./load.js";
+import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { peakRssBytes, startChild, type Child } from "./processes.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -172,6 +173,9 @@ async function main(): Promise<void> {
     console.log("");
     const mlflow = process.env.BENCH_SKIP_MLFLOW === "1" ? undefined : await runMlflowBench();
     if (mlflow) printMlflowBench(mlflow);
+    console.log("");
+    const fanout = process.env.BENCH_SKIP_FANOUT === "1" ? undefined : await runFanoutBench();
+    if (fanout) printFanoutBench(fanout);
 
     const report = {
       at: new Date().toISOString(),
@@ -191,6 +195,7 @@ async function main(): Promise<void> {
       },
       peakRssBytes: { gateway: gatewayRss, baseline: baselineRss },
       ...(mlflow ? { mlflow } : {}),
+      ...(fanout ? { fanout } : {}),
       wallSeconds: (performance.now() - started) / 1000,
     };
     const resultsDir = join(ROOT, "bench/results");

@@ -18,21 +18,42 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-export function delayed(adapter: RegistryAdapter, delayMs: number): RegistryAdapter {
+/** Counts calls in flight across every adapter sharing it: proof of parallel fan-out without timing. */
+export interface ConcurrencyProbe {
+  inFlight: number;
+  peak: number;
+  /** Backend ids whose calls overlapped the peak. */
+  seen: Set<string>;
+}
+
+export function concurrencyProbe(): ConcurrencyProbe {
+  return { inFlight: 0, peak: 0, seen: new Set() };
+}
+
+export function delayed(adapter: RegistryAdapter, delayMs: number, probe?: ConcurrencyProbe): RegistryAdapter {
   const wrapper: Record<string, unknown> = Object.create(adapter) as Record<string, unknown>;
   for (const name of CALLS) {
     const method = adapter[name] as (...args: unknown[]) => Promise<unknown>;
     wrapper[name] = async (...args: unknown[]) => {
       const ctx = args.find((a): a is CallContext => typeof a === "object" && a !== null && "signal" in a && "deadline" in a);
-      await sleep(delayMs, ctx?.signal ?? new AbortController().signal);
-      return method.apply(adapter, args);
+      if (probe) {
+        probe.inFlight += 1;
+        probe.seen.add(adapter.info.id);
+        probe.peak = Math.max(probe.peak, probe.inFlight);
+      }
+      try {
+        await sleep(delayMs, ctx?.signal ?? new AbortController().signal);
+        return await method.apply(adapter, args);
+      } finally {
+        if (probe) probe.inFlight -= 1;
+      }
     };
   }
   return wrapper as unknown as RegistryAdapter;
 }
 
 /** The given factories, each creating adapters delayed by `delays[backendId]` ms (0 when absent). */
-export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<string, number>>): FactoryMap {
+export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<string, number>>, probe?: ConcurrencyProbe): FactoryMap {
   const out = new Map<string, AdapterFactory<unknown>>();
   for (const [kind, factory] of factories) {
     out.set(kind, {
@@ -40,7 +61,7 @@ export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<
       async create(id, config, ctx) {
         const adapter = await factory.create(id, config, ctx);
         const ms = delays[id] ?? 0;
-        return ms > 0 ? delayed(adapter, ms) : adapter;
+        return ms > 0 || probe ? delayed(adapter, ms, probe) : adapter;
       },
     });
   }
