@@ -5,23 +5,7 @@
  */
 import { z } from "zod";
 import type { GenerationConfig, Lineage } from "../../src/core/index.js";
-import { canonicalJson } from "../../src/core/index.js";
-
-const evalSchema = z.strictObject({
-  suite: z.string().min(1),
-  score: z.number().finite(),
-  run: z.string().optional(),
-  artifactUri: z.string().optional(),
-});
-
-export const generationConfigSchema = z.strictObject({
-  model: z.string().min(1),
-  promptRef: z.string().optional(),
-  params: z.record(z.string(), z.unknown()).default({}),
-  toolsRef: z.string().optional(),
-  eval: evalSchema.optional(),
-  approvedBy: z.string().optional(),
-});
+import { canonicalJson, generationConfigSchema } from "../../src/core/index.js";
 
 const paramsSchema = z.record(z.string(), z.unknown());
 const metricsSchema = z.record(z.string(), z.number().finite());
@@ -30,6 +14,8 @@ const lineageSchema = z.strictObject({
   datasetHash: z.string().optional(),
   parentModel: z.string().optional(),
 });
+
+
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 

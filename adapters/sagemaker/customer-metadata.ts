@@ -14,8 +14,7 @@
  * `[\p{L}\p{Z}\p{N}_.:/=+\-@]`. A value outside that set (a URL with a query string, an empty
  * string, JSON) is stored as `b64:` + its UTF-8 in base64, which the set allows.
  */
-import { InvalidInputError, isStage, type GenerationConfig, type Lineage, type Stage } from "../../src/core/index.js";
-import { z } from "zod";
+import { InvalidInputError, generationConfigSchema, isStage, type GenerationConfig, type Lineage, type Stage } from "../../src/core/index.js";
 
 export const MAX_ENTRIES = 50;
 export const MAX_KEY = 128;
@@ -153,22 +152,6 @@ export function generationConfigChunks(config: GenerationConfig): string[] {
   for (let at = 0; at < text.length; at += MAX_VALUE) chunks.push(text.slice(at, at + MAX_VALUE));
   return chunks;
 }
-
-const evalSchema = z.strictObject({
-  suite: z.string().min(1),
-  score: z.number().finite(),
-  run: z.string().optional(),
-  artifactUri: z.string().optional(),
-});
-
-const generationConfigSchema = z.strictObject({
-  model: z.string().min(1),
-  promptRef: z.string().optional(),
-  params: z.record(z.string(), z.unknown()).default({}),
-  toolsRef: z.string().optional(),
-  eval: evalSchema.optional(),
-  approvedBy: z.string().optional(),
-});
 
 export type Decoded<T> = { ok: true; value: T } | { ok: false; problem: string };
 

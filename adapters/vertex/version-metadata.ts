@@ -10,35 +10,11 @@
  * without those fields, instead of served half-parsed.
  */
 import { z } from "zod";
-import type { GenerationConfig, Lineage } from "../../src/core/index.js";
+import { generationConfigSchema, lineageSchema, type GenerationConfig, type Lineage } from "../../src/core/index.js";
 import { fromProtoValue, toProtoValue, type Json, type ProtoValue } from "./protobuf-value.js";
 
 export const METADATA_KEY = "modelgate";
 const FORMAT_VERSION = 1;
-
-const evalSchema = z.strictObject({
-  suite: z.string().min(1),
-  score: z.number().finite(),
-  run: z.string().optional(),
-  artifactUri: z.string().optional(),
-});
-
-const generationConfigSchema = z.strictObject({
-  model: z.string().min(1),
-  promptRef: z.string().optional(),
-  params: z.record(z.string(), z.unknown()).default({}),
-  toolsRef: z.string().optional(),
-  eval: evalSchema.optional(),
-  approvedBy: z.string().optional(),
-});
-
-const lineageSchema = z.strictObject({
-  runId: z.string().optional(),
-  runLink: z.string().optional(),
-  codeCommit: z.string().optional(),
-  datasetHash: z.string().optional(),
-  parentModel: z.string().optional(),
-});
 
 const recordSchema = z.strictObject({
   v: z.literal(FORMAT_VERSION),

@@ -5,4 +5,5 @@ export * from "./concurrency.js";
 export * from "./errors.js";
 export * from "./generation-config.js";
 export * from "./model.js";
+export * from "./schemas.js";
 export * from "./stage.js";
