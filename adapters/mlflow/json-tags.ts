@@ -4,8 +4,7 @@
  * tag edited by hand in MLflow's UI is reported precisely instead of served half-parsed.
  */
 import { z } from "zod";
-import type { GenerationConfig, Lineage } from "../../src/core/index.js";
-import { canonicalJson, generationConfigSchema } from "../../src/core/index.js";
+import { canonicalJson, generationConfigSchema, type GenerationConfig, type Lineage } from "../../src/core/index.js";
 
 const paramsSchema = z.record(z.string(), z.unknown());
 const metricsSchema = z.record(z.string(), z.number().finite());
@@ -14,8 +13,6 @@ const lineageSchema = z.strictObject({
   datasetHash: z.string().optional(),
   parentModel: z.string().optional(),
 });
-
-
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
 
