@@ -4,11 +4,12 @@
  *   1 server or network fault (gateway unreachable, backend unavailable, internal error, partial result)
  *   2 usage, configuration or input error (including a mutation's userErrors)
  *   3 not found (unknown model, version, alias or backend)
+ *   4 still pending: `--wait` ran out of time before the promotion was applied or failed
  */
 import { CommanderError } from "commander";
 import { isModelgateError, isModelgateUserError, type ModelgateError, type ModelgateUserError } from "../client/index.js";
 
-export const EXIT = { OK: 0, FAULT: 1, USAGE: 2, NOT_FOUND: 3 } as const;
+export const EXIT = { OK: 0, FAULT: 1, USAGE: 2, NOT_FOUND: 3, PENDING: 4 } as const;
 export type ExitCode = (typeof EXIT)[keyof typeof EXIT];
 
 /** Thrown by a command that has already printed its output and wants the process to end with `code`. */

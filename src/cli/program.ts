@@ -5,7 +5,9 @@
  */
 import { Command, CommanderError } from "commander";
 import { aliasCommand } from "./commands/alias.js";
+import { auditCommand } from "./commands/audit.js";
 import { modelsCommand } from "./commands/models.js";
+import { approveCommand, promoteCommand, rejectCommand, rollbackCommand } from "./commands/promote.js";
 import { registerCommand } from "./commands/register.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { serveCommand } from "./commands/serve.js";
@@ -21,6 +23,8 @@ Exit codes:
   1  server or network fault (gateway unreachable, backend unavailable, partial result)
   2  usage, configuration or input error (including a mutation's userErrors)
   3  not found (unknown model, version, alias or backend)
+  4  promote/approve/reject/rollback --wait: still pending when --timeout ran out
+     (with --wait those exit 0 when APPLIED, 1 when FAILED, 2 when refused or REJECTED)
 
 Environment:
   MODELGATE_URL         gateway for the client commands (default http://127.0.0.1:4000)
@@ -40,7 +44,12 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(resolveCommand(io))
     .addCommand(registerCommand(io))
     .addCommand(aliasCommand(io))
-    .addCommand(tokenCommand(io));
+    .addCommand(tokenCommand(io))
+    .addCommand(auditCommand(io))
+    .addCommand(promoteCommand(io))
+    .addCommand(approveCommand(io))
+    .addCommand(rejectCommand(io))
+    .addCommand(rollbackCommand(io));
   configureAll(program, io);
   return program;
 }

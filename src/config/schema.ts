@@ -98,6 +98,54 @@ export const authSchema = z
     });
   });
 
+const stageEnum = z.enum(STAGE_NAMES);
+
+/** The gates one promotion must pass. */
+export const gatesSchema = z
+  .object({
+    /** An eval record for the exact version, with score >= minScore (and of `suite`, when given). */
+    eval: z
+      .object({
+        minScore: z.number().finite(),
+        suite: z.string().min(1).optional(),
+      })
+      .strict()
+      .optional(),
+    /** A clean canary/shadow result recorded for the version in the environment. */
+    canary: z.boolean().default(false),
+    /** Approvals by users with the approver role other than the requester. */
+    approvals: z.number().int().min(0).max(10).default(0),
+  })
+  .strict();
+
+export const policyRuleSchema = z
+  .object({
+    /** Model names this rule covers: a glob where `*` matches any run of characters ("support-*"), or "*". */
+    models: z.string().min(1).default("*"),
+    /** Backend id this rule covers, or "*". */
+    backend: z.string().min(1).default("*"),
+    /** Environment this rule covers, or "*". */
+    environment: z.string().min(1).default("*"),
+    /** Target stages this rule covers (default: all). */
+    toStages: z.array(stageEnum).min(1).optional(),
+    gates: gatesSchema.default(gatesSchema.parse({})),
+    /** Where the replaced production version goes. */
+    demoteTo: stageEnum.default("ARCHIVED"),
+  })
+  .strict();
+
+/** Allowed stage transitions: from stage -> stages it may go to. */
+export const transitionsSchema = z.partialRecord(stageEnum, z.array(stageEnum));
+
+export const policiesSchema = z
+  .object({
+    /** Replaces the default transition table when given (stages left out allow no transition). */
+    transitions: transitionsSchema.optional(),
+    /** Checked in order; the first rule matching backend, model, environment and target stage applies. */
+    rules: z.array(policyRuleSchema).default([]),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /**
@@ -112,6 +160,8 @@ export const configSchema = z
     environments: z
       .record(z.string().regex(idPattern, "environment names are lower-case ids"), environmentSchema)
       .default({ production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } }),
+    /** Promotion policies: gates per model pattern and environment. See docs/promotions.md. */
+    policies: policiesSchema.optional(),
     backends: z
       .array(backendConfigSchema)
       .default([])
@@ -130,12 +180,33 @@ export const configSchema = z
         { when: (payload) => Array.isArray(payload.value) },
       ),
   })
-  .strict();
+  .strict()
+  .superRefine((config, ctx) => {
+    // Policies may only name environments and backends that exist: a typo would silently never match.
+    config.policies?.rules.forEach((rule, i) => {
+      if (rule.environment !== "*" && !(rule.environment in config.environments)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "rules", i, "environment"],
+          message: `unknown environment "${rule.environment}"; configured: ${Object.keys(config.environments).join(", ")} (or "*")`,
+        });
+      }
+      if (rule.backend !== "*" && !config.backends.some((b) => b.id === rule.backend)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "rules", i, "backend"],
+          message: `unknown backend "${rule.backend}"; configured: ${config.backends.map((b) => b.id).join(", ") || "(none)"} (or "*")`,
+        });
+      }
+    });
+  });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type Role = (typeof ROLES)[number];
+export type PoliciesConfig = z.infer<typeof policiesSchema>;
+export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 
 /** A loaded config plus where it came from (paths in it are relative to `configDir`). */

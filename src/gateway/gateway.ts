@@ -8,6 +8,9 @@ import type { GatewayServices } from "../graphql/context.js";
 import type { Logger } from "../logging.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
+import { PromotionPolicies } from "../workflow/policy.js";
+import { PromotionService } from "../workflow/promotion-service.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "./catalog.js";
@@ -26,6 +29,11 @@ export interface CreateGatewayOptions {
   factories?: FactoryMap;
   /** Use this store instead of opening the configured one (closed with the gateway). */
   store?: Store;
+  /**
+   * The promotion outbox worker: options, or false to not start it (queued promotions then wait
+   * for a gateway that runs one; tests use this to stop between commit and apply).
+   */
+  outbox?: OutboxWorkerOptions | false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -51,7 +59,14 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     store,
     resolver: new EntryResolver(catalog, config.environments),
     writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
+    promotions: new PromotionService(config, catalog, store, new PromotionPolicies(config.policies)),
   };
+  const worker =
+    opts.outbox === false ? undefined : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), opts.outbox ?? {});
+  if (worker !== undefined) {
+    services.promotions.onQueued(() => worker.kick());
+    worker.start();
+  }
   let closed = false;
   return {
     services,
@@ -59,6 +74,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     async close() {
       if (closed) return;
       closed = true;
+      // The worker first: the step it is applying finishes and is saved before the store closes.
+      await worker?.stop();
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);
       for (const r of results) if (r.status === "rejected") logger.warn({ err: r.reason }, "error while closing");
     },

@@ -4,6 +4,7 @@ import type { ModelgateConfig } from "../config/schema.js";
 import type { Catalog } from "../gateway/catalog.js";
 import type { EntryResolver } from "../gateway/resolve-entry.js";
 import type { Store } from "../store/store.js";
+import type { PromotionService } from "../workflow/promotion-service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { Loaders } from "./loaders.js";
 
@@ -21,6 +22,8 @@ export interface GatewayServices {
   resolver: EntryResolver;
   writes: RegistryWrites;
   store: Store;
+  /** The promotion workflow (requests, gates, approvals, rollback). */
+  promotions: PromotionService;
 }
 
 /** Per-request context. */

@@ -1,24 +1,29 @@
 import "reflect-metadata";
 import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
 import { buildSchema } from "type-graphql";
+import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver.js";
 import { BackendResolver } from "./resolvers/backend.resolver.js";
 import { RegisteredModelResolver } from "./resolvers/model.resolver.js";
 import { ModelVersionResolver } from "./resolvers/model-version.resolver.js";
+import { ProductionEntryResolver, PromotionRequestResolver } from "./resolvers/promotion-request.resolver.js";
+import { PromotionMutations } from "./resolvers/promotion.mutations.js";
+import { PromotionQueries } from "./resolvers/promotion.queries.js";
 import { QueryResolver } from "./resolvers/query.resolver.js";
 import { RegistryMutations } from "./resolvers/registry.mutations.js";
 import { AuditEventType } from "./types/audit-event.js";
 import { BackendType } from "./types/backend.js";
 import { RegisteredModelType } from "./types/model.js";
 import { ModelVersionType } from "./types/model-version.js";
+import { PromotionRequestType } from "./types/promotion.js";
 
 let built: Promise<GraphQLSchema> | undefined;
 
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver],
-    orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver],
+    orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType],
     validate: false,
     emitSchemaFile: false,
   });

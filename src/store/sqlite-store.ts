@@ -18,6 +18,9 @@ import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
+import type { WorkflowDatabase } from "./workflow-db-schema.js";
+import { KyselyWorkflowTx } from "./workflow-kysely.js";
+import type { WorkflowTx } from "./workflow-store.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" for a private in-memory database (tests). */
@@ -81,6 +84,8 @@ export class SqliteStore implements Store {
   readonly #location: string;
   readonly #busyTimeoutMs: number;
   #closed = false;
+  /** Workflow calls outside a transaction: each runs in a transaction of its own. */
+  readonly workflow: WorkflowTx = ownTransactions((fn) => this.transaction((tx) => fn(tx.workflow)));
 
   constructor(db: Kysely<StoreDatabase>, opts: { clock: () => Date; location: string; busyTimeoutMs: number }) {
     this.db = db;
@@ -154,7 +159,9 @@ export class SqliteStore implements Store {
       const state: TxState = { store: this, active: true };
       // Appends within one transaction are serialized too: each reads the head the previous wrote.
       const appends = new Mutex();
+      const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
       const tx: StoreTx = {
+        workflow: guardedWorkflow(workflow, state),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
@@ -199,6 +206,31 @@ export class SqliteStore implements Store {
     this.#closed = true;
     await this.#queue.run(() => this.db.destroy());
   }
+}
+
+const WORKFLOW_METHODS = Object.getOwnPropertyNames(KyselyWorkflowTx.prototype).filter(
+  (m) => m !== "constructor",
+) as (keyof WorkflowTx)[];
+
+/** A WorkflowTx whose every call runs through `run` (its own transaction). */
+function ownTransactions(run: <T>(fn: (w: WorkflowTx) => Promise<T>) => Promise<T>): WorkflowTx {
+  const out: Record<string, unknown> = {};
+  for (const m of WORKFLOW_METHODS) {
+    out[m] = (...args: unknown[]) => run((w) => (w[m] as (...a: unknown[]) => Promise<unknown>)(...args));
+  }
+  return out as unknown as WorkflowTx;
+}
+
+/** Refuses workflow calls made after the transaction ended (they would run outside it). */
+function guardedWorkflow(inner: KyselyWorkflowTx, state: TxState): WorkflowTx {
+  const out: Record<string, unknown> = {};
+  for (const m of WORKFLOW_METHODS) {
+    out[m] = (...args: unknown[]) => {
+      if (!state.active) return Promise.reject(new StoreError(`tx.workflow.${m}() was called after its transaction ended`));
+      return (inner[m] as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
+    };
+  }
+  return out as unknown as WorkflowTx;
 }
 
 /** Opens (creating if needed) a SQLite store and brings its schema up to date. */

@@ -4,6 +4,8 @@
  * built on the same Kysely schema and migrations and passing the same contract tests.
  */
 
+import type { WorkflowTx } from "./workflow-store.js";
+
 export type AuditOutcome = "SUCCESS" | "FAILURE";
 
 export interface AuditEventInput {
@@ -65,6 +67,11 @@ export interface AuditPage {
 /** What a transaction can do. Everything written through one commits or rolls back together. */
 export interface StoreTx {
   appendAudit(event: AuditEventInput): Promise<AuditEvent>;
+  /**
+   * The promotion workflow's tables (./workflow-store.ts). Inside a transaction its writes commit
+   * with the audit events appended there; on the Store itself each call is its own transaction.
+   */
+  readonly workflow: WorkflowTx;
 }
 
 export interface Store extends StoreTx {

@@ -41,6 +41,8 @@ export class QueryResolver {
       }
       case "AuditEvent":
         return (await store.getAudit(key[0] as string)) ?? null;
+      case "PromotionRequest":
+        return (await store.workflow.getRequest(key[0] as string)) ?? null;
     }
   }
 

@@ -7,9 +7,11 @@
 import { Migrator, sql, type Kysely, type Migration, type MigrationProvider } from "kysely";
 import { StoreError } from "../errors.js";
 import * as m0001 from "./0001_audit.js";
+import * as m0002 from "./0002_workflow.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_audit": m0001,
+  "0002_workflow": m0002,
 });
 
 /** The schema version this build of modelgate creates and expects. */

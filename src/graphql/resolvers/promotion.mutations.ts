@@ -1,0 +1,179 @@
+import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
+import { z } from "zod";
+import { InvalidInputError } from "../../core/index.js";
+import type { GatewayContext } from "../context.js";
+import { requireRole } from "../authz.js";
+import { withUserErrors } from "../errors.js";
+import { expectGlobalId } from "../global-id.js";
+import {
+  CanaryResultRecordInput,
+  EvalRecordInput,
+  ModelRollbackInput,
+  PromotionDecisionInput,
+  PromotionRequestInput,
+} from "../types/promotion-inputs.js";
+import {
+  CanaryResultRecordPayload,
+  EvalRecordPayload,
+  ModelRollbackPayload,
+  PromotionDecisionPayload,
+  PromotionRequestPayload,
+} from "../types/promotion-payloads.js";
+
+const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
+const reason = z.string().trim().min(1, "must not be empty (say why)").max(2000, "must be at most 2000 characters");
+const text = z.string().max(2000, "must be at most 2000 characters").optional().nullable();
+
+function check<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join(".") ?? "";
+  throw new InvalidInputError(`${field || "input"}: ${issue?.message ?? "invalid"}`, field ? { field } : {});
+}
+
+const optional = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
+
+@Resolver()
+export class PromotionMutations {
+  @Mutation(() => PromotionRequestPayload, {
+    description: "Requests moving a version to a stage in an environment; gates are evaluated now and on every new evidence. Needs publisher.",
+  })
+  async promotionRequest(
+    @Arg("input", () => PromotionRequestInput) input: PromotionRequestInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<PromotionRequestPayload> {
+    return withUserErrors<PromotionRequestPayload>(async () => {
+      requireRole(ctx, "publisher", "request promotions");
+      check(
+        z.object({
+          backend: name,
+          model: name,
+          version: name,
+          environment: name,
+          reason,
+          idempotencyKey: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters").optional().nullable(),
+          expectedCurrentVersion: z.string().max(256).optional().nullable(),
+        }),
+        input,
+      );
+      const idempotencyKey = optional(input.idempotencyKey);
+      const expected = optional(input.expectedCurrentVersion);
+      const { request, replayed } = await ctx.services.promotions.request(
+        {
+          backend: input.backend.trim(),
+          model: input.model.trim(),
+          version: input.version.trim(),
+          toStage: input.toStage,
+          environment: input.environment.trim(),
+          reason: input.reason,
+          ...(idempotencyKey === undefined ? {} : { idempotencyKey }),
+          ...(expected === undefined ? {} : { expectedCurrentVersion: expected }),
+        },
+        ctx.call,
+      );
+      return { promotionRequest: request, replayed };
+    }, { promotionRequest: null, replayed: false });
+  }
+
+  @Mutation(() => PromotionDecisionPayload, { description: "Approves a pending request (not your own). Needs approver." })
+  async promotionApprove(
+    @Arg("input", () => PromotionDecisionInput) input: PromotionDecisionInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<PromotionDecisionPayload> {
+    return withUserErrors<PromotionDecisionPayload>(async () => {
+      requireRole(ctx, "approver", "approve promotions");
+      check(z.object({ id: name, comment: text }), input);
+      const [id] = expectGlobalId(input.id, "PromotionRequest", 1) as [string];
+      return { promotionRequest: await ctx.services.promotions.approve(id, optional(input.comment), ctx.call) };
+    }, { promotionRequest: null });
+  }
+
+  @Mutation(() => PromotionDecisionPayload, { description: "Rejects a pending request, which ends it. Needs approver." })
+  async promotionReject(
+    @Arg("input", () => PromotionDecisionInput) input: PromotionDecisionInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<PromotionDecisionPayload> {
+    return withUserErrors<PromotionDecisionPayload>(async () => {
+      requireRole(ctx, "approver", "reject promotions");
+      check(z.object({ id: name, comment: text }), input);
+      const [id] = expectGlobalId(input.id, "PromotionRequest", 1) as [string];
+      return { promotionRequest: await ctx.services.promotions.reject(id, optional(input.comment), ctx.call) };
+    }, { promotionRequest: null });
+  }
+
+  @Mutation(() => EvalRecordPayload, { description: "Attaches an eval result to a version (evidence for the eval gate). Needs publisher." })
+  async evalRecord(@Arg("input", () => EvalRecordInput) input: EvalRecordInput, @Ctx() ctx: GatewayContext): Promise<EvalRecordPayload> {
+    return withUserErrors<EvalRecordPayload>(async () => {
+      requireRole(ctx, "publisher", "record eval results");
+      check(
+        z.object({
+          backend: name,
+          model: name,
+          version: name,
+          suite: name,
+          score: z.number().finite("must be a finite number"),
+          run: text,
+          artifactUri: z.string().max(2048).optional().nullable(),
+        }),
+        input,
+      );
+      const run = optional(input.run);
+      const artifactUri = optional(input.artifactUri);
+      const evalRecord = await ctx.services.promotions.recordEval(
+        {
+          backend: input.backend.trim(),
+          model: input.model.trim(),
+          version: input.version.trim(),
+          suite: input.suite.trim(),
+          score: input.score,
+          ...(run === undefined ? {} : { run }),
+          ...(artifactUri === undefined ? {} : { artifactUri }),
+        },
+        ctx.call,
+      );
+      return { evalRecord };
+    }, { evalRecord: null });
+  }
+
+  @Mutation(() => CanaryResultRecordPayload, { description: "Records a canary/shadow result for a version in an environment. Needs publisher." })
+  async canaryResultRecord(
+    @Arg("input", () => CanaryResultRecordInput) input: CanaryResultRecordInput,
+    @Ctx() ctx: GatewayContext,
+  ): Promise<CanaryResultRecordPayload> {
+    return withUserErrors<CanaryResultRecordPayload>(async () => {
+      requireRole(ctx, "publisher", "record canary results");
+      check(z.object({ backend: name, model: name, version: name, environment: name, clean: z.boolean(), evidence: text, notes: text }), input);
+      const evidence = optional(input.evidence);
+      const notes = optional(input.notes);
+      const canaryResult = await ctx.services.promotions.recordCanary(
+        {
+          backend: input.backend.trim(),
+          model: input.model.trim(),
+          version: input.version.trim(),
+          environment: input.environment.trim(),
+          clean: input.clean,
+          ...(evidence === undefined ? {} : { evidence }),
+          ...(notes === undefined ? {} : { notes }),
+        },
+        ctx.call,
+      );
+      return { canaryResult };
+    }, { canaryResult: null });
+  }
+
+  @Mutation(() => ModelRollbackPayload, {
+    description: "Puts back the previous production version in one call, skipping unmet gates (emergency path). Needs approver. Audited.",
+  })
+  async modelRollback(@Arg("input", () => ModelRollbackInput) input: ModelRollbackInput, @Ctx() ctx: GatewayContext): Promise<ModelRollbackPayload> {
+    return withUserErrors<ModelRollbackPayload>(async () => {
+      requireRole(ctx, "approver", "roll back models");
+      check(z.object({ backend: name, model: name, environment: name, reason }), input);
+      const promotionRequest = await ctx.services.promotions.rollback(
+        { backend: input.backend.trim(), model: input.model.trim(), environment: input.environment.trim(), reason: input.reason },
+        ctx.call,
+      );
+      return { promotionRequest };
+    }, { promotionRequest: null });
+  }
+}

@@ -1,0 +1,176 @@
+/**
+ * The behaviour every store's workflow tables must show, as a reusable vitest suite (the pattern of
+ * ./store.contract.ts). `makeStore` returns a fresh, empty, migrated store.
+ */
+import { randomUUID } from "node:crypto";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ConflictError, InvalidInputError } from "../core/errors.js";
+import { StoreError } from "./errors.js";
+import type { Store } from "./store.js";
+import type { NewPromotionRequest, WorkflowTx } from "./workflow-store.js";
+
+export type MakeWorkflowStore = () => Promise<{ store: Store; dispose(): Promise<void> }>;
+
+const T0 = Date.parse("2026-03-01T00:00:00.000Z");
+const at = (seconds: number) => new Date(T0 + seconds * 1000);
+
+function request(overrides: Partial<NewPromotionRequest> = {}): NewPromotionRequest {
+  return {
+    id: randomUUID(),
+    kind: "PROMOTION",
+    backendId: "git",
+    modelName: "support-triage",
+    version: "15",
+    environment: "production",
+    fromStage: "STAGING",
+    toStage: "PRODUCTION",
+    demoteTo: "ARCHIVED",
+    previousVersions: ["14"],
+    status: "PENDING",
+    requestedBy: "alice",
+    reason: "ship it",
+    policy: { source: "rules[0]", eval: { minScore: 0.9 }, canary: true, approvals: 1 },
+    idempotencyKey: null,
+    inputHash: null,
+    lockKey: "git/support-triage/production",
+    at: at(0),
+    ...overrides,
+  };
+}
+
+export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkflowStore): void {
+  describe(`workflow store contract: ${name}`, () => {
+    let store: Store;
+    let dispose: () => Promise<void>;
+    let wf: WorkflowTx;
+
+    beforeEach(async () => {
+      ({ store, dispose } = await makeStore());
+      wf = store.workflow;
+    });
+    afterEach(async () => {
+      await dispose();
+    });
+
+    it("stores a request and reads it back field for field", async () => {
+      const r = request({ idempotencyKey: "key-1", inputHash: "h1" });
+      await wf.insertRequest(r);
+      const { lockKey: _lock, at: created, ...rest } = r;
+      expect(await wf.getRequest(r.id)).toEqual({ ...rest, failure: null, createdAt: created, updatedAt: created });
+      expect((await wf.findByIdempotencyKey("key-1"))?.id).toBe(r.id);
+      expect((await wf.findOpen(r.lockKey))?.id).toBe(r.id);
+      expect(await wf.getRequest(randomUUID())).toBeUndefined();
+    });
+
+    it("allows one open request per lock key, enforced by the database, until it ends", async () => {
+      const first = request();
+      await wf.insertRequest(first);
+      const err = await wf.insertRequest(request()).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConflictError);
+      expect((err as ConflictError).message).toContain(`already has an open request ${first.id}`);
+      expect(await wf.setStatus(first.id, ["APPLYING"], "APPLIED", at(1))).toBe(false);
+      expect(await wf.setStatus(first.id, ["PENDING"], "APPLYING", at(1))).toBe(true);
+      await expect(wf.insertRequest(request())).rejects.toBeInstanceOf(ConflictError);
+      expect(await wf.setStatus(first.id, ["APPLYING"], "FAILED", at(2), "backend said no")).toBe(true);
+      expect(await wf.getRequest(first.id)).toMatchObject({ status: "FAILED", failure: "backend said no", updatedAt: at(2) });
+      await wf.insertRequest(request());
+      expect(await wf.listOpenFor("git", "support-triage", "production")).toHaveLength(1);
+    });
+
+    it("refuses a second request with the same idempotency key", async () => {
+      await wf.insertRequest(request({ idempotencyKey: "k" }));
+      const err = await wf.insertRequest(request({ idempotencyKey: "k", lockKey: "other" })).catch((e: unknown) => e);
+      expect(err).toBeInstanceOf(ConflictError);
+      expect((err as ConflictError).field).toBe("idempotencyKey");
+    });
+
+    it("commits workflow rows with the audit events of their transaction, or neither", async () => {
+      const r = request();
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.workflow.insertRequest(r);
+          await tx.appendAudit({ actor: "alice", action: "promotion.request", targetType: "promotion_request", target: r.id, outcome: "SUCCESS" });
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await wf.getRequest(r.id)).toBeUndefined();
+      expect((await store.listAudit({ first: 10 })).items).toEqual([]);
+
+      let leaked: WorkflowTx | undefined;
+      await store.transaction(async (tx) => {
+        leaked = tx.workflow;
+        await tx.workflow.insertRequest(r);
+      });
+      expect(await wf.getRequest(r.id)).toBeDefined();
+      await expect(leaked!.getRequest(r.id)).rejects.toBeInstanceOf(StoreError);
+    });
+
+    it("pages requests newest first with an opaque cursor and filters by status", async () => {
+      const ids: string[] = [];
+      for (let i = 0; i < 5; i++) {
+        const r = request({ lockKey: `slot-${i}`, at: at(i) });
+        ids.push(r.id);
+        await wf.insertRequest(r);
+      }
+      await wf.setStatus(ids[1]!, ["PENDING"], "REJECTED", at(10));
+      const page1 = await wf.listRequests({ first: 2 });
+      expect(page1.items.map((r) => r.id)).toEqual([ids[4], ids[3]]);
+      const page2 = await wf.listRequests({ first: 2, after: page1.nextCursor! });
+      expect(page2.items.map((r) => r.id)).toEqual([ids[2], ids[1]]);
+      const page3 = await wf.listRequests({ first: 2, after: page2.nextCursor! });
+      expect(page3).toEqual({ items: [expect.objectContaining({ id: ids[0] })] });
+      expect((await wf.listRequests({ first: 10, status: "REJECTED" })).items.map((r) => r.id)).toEqual([ids[1]]);
+      await expect(wf.listRequests({ first: 2, after: "bogus" })).rejects.toBeInstanceOf(InvalidInputError);
+    });
+
+    it("keeps the latest result per gate and one decision per approver", async () => {
+      const r = request();
+      await wf.insertRequest(r);
+      await wf.upsertGateResult({ requestId: r.id, gate: "EVAL", passed: false, detail: "0.8 < 0.9", evidence: { score: 0.8 }, evaluatedAt: at(1) });
+      await wf.upsertGateResult({ requestId: r.id, gate: "EVAL", passed: true, detail: "0.95 >= 0.9", evidence: { score: 0.95 }, evaluatedAt: at(2) });
+      expect(await wf.listGateResults(r.id)).toEqual([
+        { requestId: r.id, gate: "EVAL", passed: true, detail: "0.95 >= 0.9", evidence: { score: 0.95 }, evaluatedAt: at(2) },
+      ]);
+      await wf.insertApproval({ id: randomUUID(), requestId: r.id, actor: "bob", decision: "APPROVED", comment: null, at: at(3) });
+      await expect(
+        wf.insertApproval({ id: randomUUID(), requestId: r.id, actor: "bob", decision: "REJECTED", comment: "changed my mind", at: at(4) }),
+      ).rejects.toBeInstanceOf(ConflictError);
+      expect((await wf.listApprovals(r.id)).map((a) => [a.actor, a.decision])).toEqual([["bob", "APPROVED"]]);
+      expect((await wf.listDecisions("APPROVED", 10)).map((a) => a.requestId)).toEqual([r.id]);
+    });
+
+    it("leases an outbox row to one worker at a time and honours the retry time", async () => {
+      const r = request({ status: "APPLYING" });
+      await wf.insertRequest(r);
+      const id = randomUUID();
+      await wf.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: { holders: null, targetSet: false, demoted: [] }, nextAttemptAt: at(0), createdAt: at(0) });
+      expect((await wf.listDueOutbox(at(1), 10)).map((o) => o.id)).toEqual([id]);
+      expect(await wf.leaseOutbox(id, at(1), at(61))).toBe(true);
+      expect(await wf.leaseOutbox(id, at(2), at(62))).toBe(false);
+      expect(await wf.listDueOutbox(at(2), 10)).toEqual([]);
+      // An expired lease (a worker that died) can be taken over.
+      expect(await wf.leaseOutbox(id, at(61), at(121))).toBe(true);
+      await wf.updateOutbox(id, { attempts: 1, leaseUntil: null, nextAttemptAt: at(200), steps: { holders: ["14"], targetSet: true, demoted: [] }, lastError: "down" }, at(62));
+      expect(await wf.listDueOutbox(at(199), 10)).toEqual([]);
+      expect(await wf.getOutboxByRequest(r.id)).toMatchObject({ attempts: 1, steps: { holders: ["14"], targetSet: true, demoted: [] }, lastError: "down" });
+      await wf.updateOutbox(id, { status: "DONE" }, at(201));
+      expect(await wf.listDueOutbox(at(300), 10)).toEqual([]);
+    });
+
+    it("answers which version was in production at a time", async () => {
+      const slot = { backendId: "git", modelName: "support-triage", environment: "production" };
+      const old = { id: randomUUID(), ...slot, version: "14", requestId: null, since: at(0), until: null };
+      await wf.insertProduction(old);
+      await wf.closeProduction(old.id, at(100));
+      await wf.insertProduction({ id: randomUUID(), ...slot, version: "15", requestId: null, since: at(100), until: null });
+      const versionAt = async (asOf?: Date) =>
+        (await wf.listProduction({ environment: "production", ...(asOf === undefined ? {} : { asOf }) })).map((p) => p.version);
+      expect(await versionAt(at(50))).toEqual(["14"]);
+      expect(await versionAt(at(100))).toEqual(["15"]);
+      expect(await versionAt()).toEqual(["15"]);
+      expect(await versionAt(new Date(T0 - 1000))).toEqual([]);
+      expect((await wf.productionHistory("git", "support-triage", "production")).map((p) => p.version)).toEqual(["15", "14"]);
+      expect((await wf.currentProduction("git", "support-triage", "production")).map((p) => p.version)).toEqual(["15"]);
+    });
+  });
+}

@@ -1,0 +1,201 @@
+/**
+ * The promotion workflow's tables, as the store exposes them inside a transaction (`tx.workflow`)
+ * and outside one (`store.workflow`, each call its own transaction). The Kysely implementation in
+ * ./workflow-kysely.ts uses only SQL both SQLite and PostgreSQL accept, so a PostgreSQL store can
+ * hand out the same class over its own connection.
+ */
+import type { Stage } from "../core/stage.js";
+
+export type PromotionKind = "PROMOTION" | "ROLLBACK";
+export type PromotionStatus = "PENDING" | "APPLYING" | "APPLIED" | "FAILED" | "REJECTED";
+export type GateName = "EVAL" | "CANARY" | "APPROVAL";
+export type ApprovalDecision = "APPROVED" | "REJECTED";
+
+export const OPEN_STATUSES: readonly PromotionStatus[] = ["PENDING", "APPLYING"];
+
+/** The gates a request must pass, fixed when the request is made. */
+export interface RequestPolicy {
+  /** Index of the configured rule that matched, or "default". */
+  source: string;
+  eval: { minScore: number; suite?: string } | null;
+  canary: boolean;
+  approvals: number;
+}
+
+export interface PromotionRequestRecord {
+  id: string;
+  kind: PromotionKind;
+  backendId: string;
+  modelName: string;
+  version: string;
+  environment: string;
+  fromStage: Stage;
+  toStage: Stage;
+  /** Where the versions it replaces go (promotions to PRODUCTION). */
+  demoteTo: Stage;
+  /** The versions holding `toStage` when the request was made that the apply demotes. */
+  previousVersions: string[];
+  status: PromotionStatus;
+  requestedBy: string;
+  reason: string;
+  policy: RequestPolicy;
+  idempotencyKey: string | null;
+  inputHash: string | null;
+  failure: string | null;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+export type NewPromotionRequest = Omit<PromotionRequestRecord, "status" | "failure" | "createdAt" | "updatedAt"> & {
+  status: "PENDING" | "APPLYING";
+  /** The slot only one open request may hold ("backend/model/environment"). */
+  lockKey: string;
+  at: Date;
+};
+
+export interface GateResultRecord {
+  requestId: string;
+  gate: GateName;
+  passed: boolean;
+  detail: string;
+  evidence: unknown;
+  evaluatedAt: Date;
+}
+
+export interface ApprovalRecord {
+  id: string;
+  requestId: string;
+  actor: string;
+  decision: ApprovalDecision;
+  comment: string | null;
+  at: Date;
+}
+
+export interface EvalRecord {
+  id: string;
+  backendId: string;
+  modelName: string;
+  version: string;
+  suite: string;
+  score: number;
+  run: string | null;
+  artifactUri: string | null;
+  recordedBy: string;
+  at: Date;
+}
+
+export interface CanaryResultRecord {
+  id: string;
+  backendId: string;
+  modelName: string;
+  version: string;
+  environment: string;
+  clean: boolean;
+  evidence: string | null;
+  notes: string | null;
+  recordedBy: string;
+  at: Date;
+}
+
+/** Progress of one apply, saved after every step so a restart resumes where it stopped. */
+export interface OutboxSteps {
+  /** Versions holding the target stage when the apply started, which it demotes (null: not read yet). */
+  holders: string[] | null;
+  /** The target version carries the new stage (read back). */
+  targetSet: boolean;
+  /** Previous versions already demoted (read back). */
+  demoted: string[];
+}
+
+export interface OutboxRecord {
+  id: string;
+  requestId: string;
+  status: "PENDING" | "DONE";
+  attempts: number;
+  steps: OutboxSteps;
+  nextAttemptAt: Date;
+  leaseUntil: Date | null;
+  lastError: string | null;
+  createdAt: Date;
+}
+
+export interface ProductionRecord {
+  id: string;
+  backendId: string;
+  modelName: string;
+  environment: string;
+  version: string;
+  requestId: string | null;
+  since: Date;
+  until: Date | null;
+}
+
+export interface RequestListQuery {
+  status?: PromotionStatus;
+  first: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface RequestPage {
+  items: PromotionRequestRecord[];
+  nextCursor?: string;
+}
+
+export interface ProductionQuery {
+  environment: string;
+  /** Entries current at this time (default: now). */
+  asOf?: Date;
+  backendId?: string;
+  modelName?: string;
+}
+
+export interface WorkflowTx {
+  /** Throws ConflictError when another open request holds the lock key or the idempotency key is taken. */
+  insertRequest(request: NewPromotionRequest): Promise<void>;
+  getRequest(id: string): Promise<PromotionRequestRecord | undefined>;
+  findByIdempotencyKey(key: string): Promise<PromotionRequestRecord | undefined>;
+  /** The open request holding `lockKey`, if any. */
+  findOpen(lockKey: string): Promise<PromotionRequestRecord | undefined>;
+  /** Open requests of one backend/model/environment (any lock key). */
+  listOpenFor(backendId: string, modelName: string, environment: string): Promise<PromotionRequestRecord[]>;
+  /** Moves a request on; a terminal status releases its lock key. Returns false when it was not in `from`. */
+  setStatus(id: string, from: readonly PromotionStatus[], to: PromotionStatus, at: Date, failure?: string): Promise<boolean>;
+  listRequests(query: RequestListQuery): Promise<RequestPage>;
+
+  upsertGateResult(result: GateResultRecord): Promise<void>;
+  listGateResults(requestId: string): Promise<GateResultRecord[]>;
+
+  /** Throws ConflictError when the actor already decided on the request. */
+  insertApproval(approval: ApprovalRecord): Promise<void>;
+  listApprovals(requestId: string): Promise<ApprovalRecord[]>;
+  /** Decisions of one kind across requests, newest first. */
+  listDecisions(decision: ApprovalDecision, limit: number): Promise<ApprovalRecord[]>;
+
+  insertEvalRecord(record: EvalRecord): Promise<void>;
+  /** Newest first. */
+  listEvalRecords(backendId: string, modelName: string, version: string): Promise<EvalRecord[]>;
+  insertCanaryResult(record: CanaryResultRecord): Promise<void>;
+  /** Newest first. */
+  listCanaryResults(backendId: string, modelName: string, version: string, environment: string): Promise<CanaryResultRecord[]>;
+
+  insertOutbox(record: Omit<OutboxRecord, "leaseUntil" | "lastError">): Promise<void>;
+  getOutboxByRequest(requestId: string): Promise<OutboxRecord | undefined>;
+  /** Pending rows due at `now` whose lease (if any) has expired, oldest first. */
+  listDueOutbox(now: Date, limit: number): Promise<OutboxRecord[]>;
+  /** Takes the row for `leaseUntil` unless another worker holds a live lease; true when taken. */
+  leaseOutbox(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
+  updateOutbox(
+    id: string,
+    patch: { status?: "PENDING" | "DONE"; attempts?: number; steps?: OutboxSteps; nextAttemptAt?: Date; leaseUntil?: Date | null; lastError?: string | null },
+    at: Date,
+  ): Promise<void>;
+
+  /** The open (until = null) production entries of a slot, newest first. */
+  currentProduction(backendId: string, modelName: string, environment: string): Promise<ProductionRecord[]>;
+  /** Closed and open entries of a slot, newest first. */
+  productionHistory(backendId: string, modelName: string, environment: string): Promise<ProductionRecord[]>;
+  insertProduction(record: ProductionRecord): Promise<void>;
+  closeProduction(id: string, until: Date): Promise<void>;
+  listProduction(query: ProductionQuery): Promise<ProductionRecord[]>;
+}

@@ -1,0 +1,499 @@
+/**
+ * The promotion workflow: requests, gates, approvals, evidence and rollback. Every state change
+ * commits in one store transaction with its audit events; an approved change is handed to the
+ * outbox in that same transaction and applied to the backend by the OutboxWorker.
+ */
+import { createHash, randomUUID } from "node:crypto";
+import {
+  ConflictError,
+  ForbiddenError,
+  InvalidInputError,
+  NotFoundError,
+  isStage,
+  type CallContext,
+  type Stage,
+} from "../core/index.js";
+import type { ModelgateConfig } from "../config/schema.js";
+import type { Catalog } from "../gateway/catalog.js";
+import { canonicalJson } from "../core/canonical-json.js";
+import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
+import type {
+  ApprovalRecord,
+  CanaryResultRecord,
+  EvalRecord,
+  GateResultRecord,
+  PromotionRequestRecord,
+  RequestPolicy,
+} from "../store/workflow-store.js";
+import { readEvalEvidence, versionsInStage } from "./evidence.js";
+import { evaluateGates, type EvalEvidence, type GateOutcome } from "./gates.js";
+import type { PromotionPolicies } from "./policy.js";
+
+export interface PromotionRequestInput {
+  backend: string;
+  model: string;
+  version: string;
+  toStage: string;
+  environment: string;
+  reason: string;
+  idempotencyKey?: string;
+  /** The version that must hold `toStage` now ("" for none): compare-and-set. */
+  expectedCurrentVersion?: string;
+}
+
+export interface RollbackInput {
+  backend: string;
+  model: string;
+  environment: string;
+  reason: string;
+}
+
+export interface EvalRecordInput {
+  backend: string;
+  model: string;
+  version: string;
+  suite: string;
+  score: number;
+  run?: string;
+  artifactUri?: string;
+}
+
+export interface CanaryResultInput {
+  backend: string;
+  model: string;
+  version: string;
+  environment: string;
+  clean: boolean;
+  evidence?: string;
+  notes?: string;
+}
+
+export interface RequestResult {
+  request: PromotionRequestRecord;
+  /** True when an idempotency key was replayed: nothing was done this time. */
+  replayed: boolean;
+}
+
+/** Told when a request was handed to the outbox (after its transaction committed). */
+export type QueuedListener = () => void;
+
+export function slotKey(backendId: string, modelName: string, environment: string): string {
+  return `${backendId}/${modelName}/${environment}`;
+}
+
+function target(r: Pick<PromotionRequestRecord, "backendId" | "modelName" | "version">): string {
+  return `${r.backendId}/${r.modelName}@${r.version}`;
+}
+
+export class PromotionService {
+  #listeners: QueuedListener[] = [];
+
+  constructor(
+    private readonly config: ModelgateConfig,
+    private readonly catalog: Catalog,
+    private readonly store: Store,
+    readonly policies: PromotionPolicies,
+    private readonly clock: () => Date = () => new Date(),
+  ) {}
+
+  onQueued(listener: QueuedListener): void {
+    this.#listeners.push(listener);
+  }
+
+  #queued(): void {
+    for (const l of this.#listeners) l();
+  }
+
+  #checkEnvironment(environment: string): void {
+    if (!(environment in this.config.environments)) {
+      throw new NotFoundError(`unknown environment "${environment}"; configured: ${Object.keys(this.config.environments).join(", ")}`, {
+        field: "environment",
+      });
+    }
+  }
+
+  async request(input: PromotionRequestInput, ctx: CallContext): Promise<RequestResult> {
+    const actor = ctx.actor.id;
+    const reason = input.reason.trim();
+    if (reason === "") throw new InvalidInputError("reason: must not be empty", { field: "reason" });
+    if (!isStage(input.toStage)) throw new InvalidInputError(`toStage: "${input.toStage}" is not a stage`, { field: "toStage" });
+    const toStage: Stage = input.toStage;
+    const inputHash = createHash("sha256")
+      .update(canonicalJson({ ...input, actor, idempotencyKey: null }))
+      .digest("hex");
+    if (input.idempotencyKey !== undefined) {
+      const replay = await this.#replay(input.idempotencyKey, inputHash);
+      if (replay !== undefined) return { request: replay, replayed: true };
+    }
+    this.#checkEnvironment(input.environment);
+    const adapter = this.catalog.backend(input.backend);
+    const version = await adapter.getVersion(input.model, input.version, ctx);
+    if (version.stage === toStage) {
+      throw new InvalidInputError(`${input.backend}/${input.model}@${input.version} is already in ${toStage}`, { field: "toStage" });
+    }
+    this.policies.checkTransition(version.stage, toStage);
+    const holders = (await versionsInStage(this.catalog, input.backend, input.model, toStage, ctx)).filter((v) => v !== input.version);
+    if (input.expectedCurrentVersion !== undefined) {
+      const current = holders.join(",");
+      if (current !== input.expectedCurrentVersion) {
+        throw new ConflictError(
+          `expected ${input.expectedCurrentVersion === "" ? "no version" : `version ${input.expectedCurrentVersion}`} in ${toStage}, but ${current === "" ? "none is" : `${current} is`}; re-read and retry`,
+          { field: "expectedCurrentVersion" },
+        );
+      }
+    }
+    const matched = this.policies.match(input.backend, input.model, input.environment, toStage);
+    const { demoteTo, ...policy } = matched;
+    const base = { backendId: input.backend, modelName: input.model, version: input.version };
+    const evals = policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, base, ctx, version);
+    const now = this.clock();
+    const lockKey = slotKey(input.backend, input.model, input.environment);
+
+    const { request, queued, replay } = await this.store.transaction(async (tx) => {
+      if (input.idempotencyKey !== undefined) {
+        const raced = await tx.workflow.findByIdempotencyKey(input.idempotencyKey);
+        if (raced !== undefined) return { request: this.#sameInput(raced, inputHash, input.idempotencyKey), queued: false, replay: true };
+      }
+      const open = await tx.workflow.findOpen(lockKey);
+      if (open !== undefined) {
+        throw new ConflictError(
+          `${lockKey} already has an open request ${open.id} (version ${open.version} to ${open.toStage}, ${open.status}); wait for it to end or reject it`,
+          { field: "model" },
+        );
+      }
+      const id = randomUUID();
+      await tx.workflow.insertRequest({
+        id,
+        kind: "PROMOTION",
+        ...base,
+        environment: input.environment,
+        fromStage: version.stage,
+        toStage,
+        demoteTo: toStage === "PRODUCTION" ? demoteTo : version.stage,
+        previousVersions: toStage === "PRODUCTION" ? holders : [],
+        status: "PENDING",
+        requestedBy: actor,
+        reason,
+        policy,
+        idempotencyKey: input.idempotencyKey ?? null,
+        inputHash,
+        lockKey,
+        at: now,
+      });
+      if (toStage === "PRODUCTION") await this.#seedProduction(tx, input.backend, input.model, input.environment, holders, now);
+      const created = (await tx.workflow.getRequest(id))!;
+      await tx.appendAudit(
+        this.#event(ctx, created, "promotion.request", {
+          before: { stage: version.stage, production: holders },
+          after: { stage: toStage, environment: input.environment, policy, requestId: id },
+          reason,
+        }),
+      );
+      const queued = await this.#evaluate(tx, created, { evals, canaries: await this.#canaries(tx, created), approvals: [] }, ctx);
+      return { request: (await tx.workflow.getRequest(id))!, queued, replay: false };
+    });
+    if (queued) this.#queued();
+    return { request, replayed: replay };
+  }
+
+  async #replay(key: string, inputHash: string): Promise<PromotionRequestRecord | undefined> {
+    const existing = await this.store.workflow.findByIdempotencyKey(key);
+    return existing === undefined ? undefined : this.#sameInput(existing, inputHash, key);
+  }
+
+  #sameInput(existing: PromotionRequestRecord, inputHash: string, key: string): PromotionRequestRecord {
+    if (existing.inputHash !== inputHash) {
+      throw new ConflictError(
+        `idempotency key "${key}" was already used for a different request (${existing.id}); use a new key for a new request`,
+        { field: "idempotencyKey" },
+      );
+    }
+    return existing;
+  }
+
+  /** Records what the backend runs before the gateway's first promotion of a slot, so rollback and asOf know it. */
+  async #seedProduction(tx: StoreTx, backendId: string, modelName: string, environment: string, holders: string[], now: Date): Promise<void> {
+    if (holders.length === 0) return;
+    if ((await tx.workflow.productionHistory(backendId, modelName, environment)).length > 0) return;
+    for (const version of holders) {
+      await tx.workflow.insertProduction({ id: randomUUID(), backendId, modelName, environment, version, requestId: null, since: now, until: null });
+    }
+  }
+
+  async #canaries(tx: StoreTx, r: PromotionRequestRecord): Promise<CanaryResultRecord[]> {
+    return tx.workflow.listCanaryResults(r.backendId, r.modelName, r.version, r.environment);
+  }
+
+  /**
+   * Re-evaluates a PENDING request's gates inside `tx`: records each changed result (with an audit
+   * event), and when every gate passes hands the request to the outbox. Returns true when queued.
+   */
+  async #evaluate(
+    tx: StoreTx,
+    r: PromotionRequestRecord,
+    evidence: { evals: EvalEvidence[]; canaries: CanaryResultRecord[]; approvals: ApprovalRecord[] },
+    ctx: CallContext,
+  ): Promise<boolean> {
+    const now = this.clock();
+    const outcomes = evaluateGates(r.policy, evidence);
+    const previous = new Map((await tx.workflow.listGateResults(r.id)).map((g) => [g.gate, g]));
+    for (const o of outcomes) {
+      const before = previous.get(o.gate);
+      if (before !== undefined && before.passed === o.passed && before.detail === o.detail) continue;
+      const record: GateResultRecord = { requestId: r.id, ...o, evaluatedAt: now };
+      await tx.workflow.upsertGateResult(record);
+      await tx.appendAudit(
+        this.#event(ctx, r, "promotion.gate", {
+          before: before === undefined ? null : { gate: before.gate, passed: before.passed, detail: before.detail },
+          after: { gate: o.gate, passed: o.passed, detail: o.detail, evidence: o.evidence ?? null },
+        }),
+      );
+    }
+    if (!outcomes.every((o: GateOutcome) => o.passed)) return false;
+    await this.#queue(tx, r, now, ctx);
+    return true;
+  }
+
+  async #queue(tx: StoreTx, r: PromotionRequestRecord, now: Date, ctx: CallContext): Promise<void> {
+    if (!(await tx.workflow.setStatus(r.id, ["PENDING"], "APPLYING", now))) {
+      throw new ConflictError(`request ${r.id} is no longer pending`, { field: "id" });
+    }
+    await tx.workflow.insertOutbox({
+      id: randomUUID(),
+      requestId: r.id,
+      status: "PENDING",
+      attempts: 0,
+      steps: { holders: null, targetSet: false, demoted: [] },
+      nextAttemptAt: now,
+      createdAt: now,
+    });
+    await tx.appendAudit(this.#event(ctx, r, "promotion.queue", { after: { status: "APPLYING", toStage: r.toStage } }));
+  }
+
+  async #pending(id: string): Promise<PromotionRequestRecord> {
+    const r = await this.store.workflow.getRequest(id);
+    if (r === undefined) throw new NotFoundError(`no promotion request ${id}`, { field: "id" });
+    if (r.status !== "PENDING") {
+      throw new ConflictError(`request ${id} is ${r.status}, not PENDING: it can no longer be decided on`, { field: "id" });
+    }
+    return r;
+  }
+
+  async approve(id: string, comment: string | undefined, ctx: CallContext): Promise<PromotionRequestRecord> {
+    return this.#decide(id, "APPROVED", comment, ctx);
+  }
+
+  async reject(id: string, comment: string | undefined, ctx: CallContext): Promise<PromotionRequestRecord> {
+    return this.#decide(id, "REJECTED", comment, ctx);
+  }
+
+  async #decide(id: string, decision: "APPROVED" | "REJECTED", comment: string | undefined, ctx: CallContext): Promise<PromotionRequestRecord> {
+    const r = await this.#pending(id);
+    if (r.requestedBy === ctx.actor.id) {
+      throw new ForbiddenError(
+        `${ctx.actor.id} requested ${r.id} and may not ${decision === "APPROVED" ? "approve" : "reject"} it: a different approver must decide (four eyes)`,
+        { field: "id" },
+      );
+    }
+    const evals = r.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, r, ctx);
+    const now = this.clock();
+    const { request, queued } = await this.store.transaction(async (tx) => {
+      const current = await tx.workflow.getRequest(id);
+      if (current?.status !== "PENDING") {
+        throw new ConflictError(`request ${id} is ${current?.status ?? "gone"}, not PENDING: it can no longer be decided on`, { field: "id" });
+      }
+      await tx.workflow.insertApproval({ id: randomUUID(), requestId: id, actor: ctx.actor.id, decision, comment: comment ?? null, at: now });
+      await tx.appendAudit(
+        this.#event(ctx, current, decision === "APPROVED" ? "promotion.approve" : "promotion.reject", {
+          after: { decision, comment: comment ?? null },
+          ...(comment === undefined ? {} : { reason: comment }),
+        }),
+      );
+      const approvals = await tx.workflow.listApprovals(id);
+      if (decision === "REJECTED") {
+        await tx.workflow.setStatus(id, ["PENDING"], "REJECTED", now, `rejected by ${ctx.actor.id}${comment === undefined ? "" : `: ${comment}`}`);
+        await tx.workflow.upsertGateResult({
+          requestId: id,
+          gate: "APPROVAL",
+          passed: false,
+          detail: `rejected by ${ctx.actor.id}`,
+          evidence: { approvers: approvals.filter((a) => a.decision === "APPROVED").map((a) => a.actor), rejectedBy: ctx.actor.id },
+          evaluatedAt: now,
+        });
+        return { request: (await tx.workflow.getRequest(id))!, queued: false };
+      }
+      const queued = await this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals }, ctx);
+      return { request: (await tx.workflow.getRequest(id))!, queued };
+    });
+    if (queued) this.#queued();
+    return request;
+  }
+
+  async recordEval(input: EvalRecordInput, ctx: CallContext): Promise<EvalRecord> {
+    await this.catalog.backend(input.backend).getVersion(input.model, input.version, ctx);
+    const record: EvalRecord = {
+      id: randomUUID(),
+      backendId: input.backend,
+      modelName: input.model,
+      version: input.version,
+      suite: input.suite,
+      score: input.score,
+      run: input.run ?? null,
+      artifactUri: input.artifactUri ?? null,
+      recordedBy: ctx.actor.id,
+      at: this.clock(),
+    };
+    await this.store.transaction(async (tx) => {
+      await tx.workflow.insertEvalRecord(record);
+      await tx.appendAudit({
+        ...this.#base(ctx),
+        action: "eval.record",
+        targetType: "model_version",
+        target: target(record),
+        backendId: record.backendId,
+        modelName: record.modelName,
+        after: { suite: record.suite, score: record.score, run: record.run, artifactUri: record.artifactUri },
+        outcome: "SUCCESS",
+      });
+    });
+    await this.#reevaluateOpen(input.backend, input.model, input.version, undefined, ctx);
+    return record;
+  }
+
+  async recordCanary(input: CanaryResultInput, ctx: CallContext): Promise<CanaryResultRecord> {
+    this.#checkEnvironment(input.environment);
+    await this.catalog.backend(input.backend).getVersion(input.model, input.version, ctx);
+    const record: CanaryResultRecord = {
+      id: randomUUID(),
+      backendId: input.backend,
+      modelName: input.model,
+      version: input.version,
+      environment: input.environment,
+      clean: input.clean,
+      evidence: input.evidence ?? null,
+      notes: input.notes ?? null,
+      recordedBy: ctx.actor.id,
+      at: this.clock(),
+    };
+    await this.store.transaction(async (tx) => {
+      await tx.workflow.insertCanaryResult(record);
+      await tx.appendAudit({
+        ...this.#base(ctx),
+        action: "canary.record",
+        targetType: "model_version",
+        target: target(record),
+        backendId: record.backendId,
+        modelName: record.modelName,
+        after: { environment: record.environment, clean: record.clean, evidence: record.evidence, notes: record.notes },
+        outcome: "SUCCESS",
+      });
+    });
+    await this.#reevaluateOpen(input.backend, input.model, input.version, input.environment, ctx);
+    return record;
+  }
+
+  /** New evidence: re-evaluates the pending requests of that version (in that environment, when given). */
+  async #reevaluateOpen(backendId: string, modelName: string, version: string, environment: string | undefined, ctx: CallContext): Promise<void> {
+    const envs = environment === undefined ? Object.keys(this.config.environments) : [environment];
+    let queuedAny = false;
+    for (const env of envs) {
+      const open = await this.store.workflow.findOpen(slotKey(backendId, modelName, env));
+      if (open === undefined || open.status !== "PENDING" || open.version !== version) continue;
+      const evals = open.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, open, ctx);
+      const queued = await this.store.transaction(async (tx) => {
+        const current = await tx.workflow.getRequest(open.id);
+        if (current?.status !== "PENDING") return false;
+        return this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals: await tx.workflow.listApprovals(current.id) }, ctx);
+      });
+      queuedAny ||= queued;
+    }
+    if (queuedAny) this.#queued();
+  }
+
+  /**
+   * Puts back the production version before the current one, through the outbox. Skips the gates
+   * (an emergency path: the resolver demands the approver role); refused while another apply of the
+   * same slot is in flight.
+   */
+  async rollback(input: RollbackInput, ctx: CallContext): Promise<PromotionRequestRecord> {
+    const reason = input.reason.trim();
+    if (reason === "") throw new InvalidInputError("reason: must not be empty", { field: "reason" });
+    this.#checkEnvironment(input.environment);
+    const adapter = this.catalog.backend(input.backend);
+    const slot = slotKey(input.backend, input.model, input.environment);
+    const history = await this.store.workflow.productionHistory(input.backend, input.model, input.environment);
+    const current = history.find((h) => h.until === null);
+    const previous = history.find((h) => h.until !== null && h.version !== current?.version);
+    if (current === undefined || previous === undefined) {
+      throw new NotFoundError(
+        `no earlier production version of ${input.backend}/${input.model} in ${input.environment} is recorded: rollback puts back a version the gateway promoted from`,
+        { field: "model" },
+      );
+    }
+    const version = await adapter.getVersion(input.model, previous.version, ctx);
+    const now = this.clock();
+    const request = await this.store.transaction(async (tx) => {
+      const open = await tx.workflow.listOpenFor(input.backend, input.model, input.environment);
+      const applying = open.find((o) => o.status === "APPLYING");
+      if (applying !== undefined) {
+        throw new ConflictError(`${slot} is being changed by request ${applying.id} right now; retry when it has ended`, { field: "model" });
+      }
+      const id = randomUUID();
+      const policy: RequestPolicy = { source: "rollback", eval: null, canary: false, approvals: 0 };
+      await tx.workflow.insertRequest({
+        id,
+        kind: "ROLLBACK",
+        backendId: input.backend,
+        modelName: input.model,
+        version: previous.version,
+        environment: input.environment,
+        fromStage: version.stage,
+        toStage: "PRODUCTION",
+        demoteTo: this.policies.match(input.backend, input.model, input.environment, "PRODUCTION").demoteTo,
+        previousVersions: [current.version],
+        status: "PENDING",
+        requestedBy: ctx.actor.id,
+        reason,
+        policy,
+        idempotencyKey: null,
+        inputHash: null,
+        lockKey: `${slot}#rollback`,
+        at: now,
+      });
+      const created = (await tx.workflow.getRequest(id))!;
+      await tx.appendAudit(
+        this.#event(ctx, created, "promotion.rollback", {
+          before: { production: current.version },
+          after: { production: previous.version, requestId: id },
+          reason,
+        }),
+      );
+      await this.#queue(tx, created, now, ctx);
+      return (await tx.workflow.getRequest(id))!;
+    });
+    this.#queued();
+    return request;
+  }
+
+  #base(ctx: CallContext): Pick<AuditEventInput, "actor" | "requestId"> {
+    return { actor: ctx.actor.id, ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }) };
+  }
+
+  #event(
+    ctx: CallContext,
+    r: PromotionRequestRecord,
+    action: string,
+    rest: { before?: unknown; after?: unknown; reason?: string },
+  ): AuditEventInput {
+    return {
+      ...this.#base(ctx),
+      action,
+      targetType: "promotion_request",
+      target: `${target(r)} -> ${r.toStage} (${r.environment}) [${r.id}]`,
+      backendId: r.backendId,
+      modelName: r.modelName,
+      ...rest,
+      outcome: "SUCCESS",
+    };
+  }
+}
