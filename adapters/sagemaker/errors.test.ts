@@ -36,16 +36,17 @@ async function failure(call: Promise<unknown>): Promise<RegistryError> {
 describe("errors", () => {
   it("answers NOT_FOUND for an unknown model, naming the region", async () => {
     const missing = `${prefix}-missing`;
+    // Each call starts only when awaited: a rejection must never wait unhandled for its turn.
     for (const call of [
-      adapter.getModel(missing, ctx()),
-      adapter.listVersions(missing, { first: 10 }, ctx()),
-      adapter.getVersion(missing, "1", ctx()),
-      adapter.getVersionByAlias(missing, "champion", ctx()),
-      adapter.setStage(missing, "1", "STAGING", ctx()),
-      adapter.setAlias(missing, "champion", "1", ctx()),
-      adapter.removeAlias(missing, "champion", ctx()),
+      () => adapter.getModel(missing, ctx()),
+      () => adapter.listVersions(missing, { first: 10 }, ctx()),
+      () => adapter.getVersion(missing, "1", ctx()),
+      () => adapter.getVersionByAlias(missing, "champion", ctx()),
+      () => adapter.setStage(missing, "1", "STAGING", ctx()),
+      () => adapter.setAlias(missing, "champion", "1", ctx()),
+      () => adapter.removeAlias(missing, "champion", ctx()),
     ]) {
-      const err = await failure(call);
+      const err = await failure(call());
       expect(err).toMatchObject({ code: "NOT_FOUND", backend: `sm-${REGION}` });
       expect(err.message).toBe(`model "${missing}" does not exist in SageMaker in ${REGION} (account 123456789012)`);
     }
