@@ -287,23 +287,33 @@ export class GitYamlAdapter implements RegistryAdapter {
     });
   }
 
-  /** Writes the version's `status`. Setting PRODUCTION does not demote other versions. */
+  /**
+   * Writes the version's `status`. Setting PRODUCTION does not demote other versions. With
+   * `opts.approval` the version's `approved_by` becomes the approvers ("alice, bob") and the commit
+   * message carries `Modelgate-Promotion` and `Approved-by` trailers (./registry-writer.ts).
+   */
   async setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     this.assertWritable();
     if (!isStage(stage)) {
       throw new InvalidInputError(`"${String(stage)}" is not a stage`, { backend: this.info.id, field: "stage" });
     }
     const status = STAGE_TO_STATUS[stage];
+    const approvedBy = approversText(opts?.approval?.approvedBy);
     const result = await this.write(ctx, opts, async (snapshot) => {
       const entry = this.entry(snapshot, modelName);
       const target = entry.file.versions.find((v) => v.version === version);
       if (target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
-      if (target.status === status) return { unchanged: this.servedVersion(snapshot, entry, version) };
+      if (target.status === status && (approvedBy === undefined || target.approvedBy === approvedBy)) {
+        return { unchanged: this.servedVersion(snapshot, entry, version) };
+      }
       const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
       return {
         path: entry.path,
-        content: setStatusIn(text, target.index, status),
-        subject: `${modelName}@${version}: status ${target.status} -> ${status}`,
+        content: setStatusIn(text, target.index, status, approvedBy),
+        subject:
+          target.status === status
+            ? `${modelName}@${version}: approved_by ${approvedBy ?? ""}`
+            : `${modelName}@${version}: status ${target.status} -> ${status}`,
         action: `set ${modelName}@${version} to ${status}`,
         model: modelName,
         version,
@@ -410,6 +420,12 @@ export class GitYamlAdapter implements RegistryAdapter {
       throw new UnsupportedError(`backend "${this.info.id}" is read-only (readOnly: true in its config)`, { backend: this.info.id });
     }
   }
+}
+
+/** Approvers as the one-line `approved_by` value ("alice, bob"); undefined when there are none. */
+function approversText(approvers: readonly string[] | undefined): string | undefined {
+  const names = (approvers ?? []).map((a) => a.replace(/\s+/g, " ").trim()).filter((a) => a !== "");
+  return names.length === 0 ? undefined : names.join(", ");
 }
 
 function hasTags(have: Record<string, string>, want: Record<string, string> | undefined): boolean {

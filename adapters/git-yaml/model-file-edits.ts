@@ -130,8 +130,20 @@ export function removeAliasIn(source: string, alias: string): string {
   });
 }
 
-export function setStatusIn(source: string, index: number, status: Status): string {
+/** Sets a version's `status`, and its `approved_by` when given (a new key goes just before `status`). */
+export function setStatusIn(source: string, index: number, status: Status, approvedBy?: string): string {
   return editYaml(source, (doc) => {
     doc.setIn(["versions", index, "status"], status);
+    if (approvedBy === undefined) return;
+    const entry = doc.getIn(["versions", index], true);
+    if (!isMap(entry)) throw new Error("a version entry is a map");
+    if (entry.has("approved_by")) {
+      entry.set("approved_by", approvedBy);
+      return;
+    }
+    const pair = doc.createPair("approved_by", approvedBy);
+    const at = entry.items.findIndex((p) => isScalar(p.key) && p.key.value === "status");
+    if (at < 0) entry.items.push(pair);
+    else entry.items.splice(at, 0, pair);
   });
 }

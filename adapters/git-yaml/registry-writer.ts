@@ -14,6 +14,7 @@ import {
   ensureActive,
   type AdapterLogger,
   type CallContext,
+  type WriteApproval,
   type WriteOptions,
 } from "../../src/core/index.js";
 import { advanceRef, createFileCommit, toIdentity } from "./commit-file.js";
@@ -95,7 +96,7 @@ export class RegistryWriter {
             ...(head === undefined ? {} : { parent: head }),
             path: outcome.path,
             content: outcome.content,
-            message: commitMessage(outcome.subject, opts?.reason, ctx),
+            message: commitMessage(outcome.subject, opts?.reason, ctx, opts?.approval),
             author,
           },
           ctx,
@@ -176,14 +177,35 @@ export function afterCommitContext(ctx: CallContext): CallContext {
   });
 }
 
-/** Subject, the reason as the body, and trailers naming the actor and request. */
-export function commitMessage(subject: string, reason: string | undefined, ctx: CallContext): string {
+/**
+ * Subject, the reason as the body, and trailers naming the actor and (HTTP) request. A write that
+ * applies an approved promotion or a rollback adds the promotion request and its approvers:
+ *
+ *     Modelgate-Promotion: 3f1c…
+ *     Approved-by: alice
+ *     Approved-by: bob
+ *     Approved-at: 2026-11-29T21:40:00.000Z
+ *
+ * (`git log --format='%(trailers:key=Approved-by,valueonly)'` lists them.)
+ */
+export function commitMessage(subject: string, reason: string | undefined, ctx: CallContext, approval?: WriteApproval): string {
   const parts = [subject];
   if (reason !== undefined && reason.trim().length > 0) parts.push(reason.trim());
-  const trailers = [`Modelgate-Actor: ${ctx.actor.id}`];
-  if (ctx.requestId !== undefined) trailers.push(`Modelgate-Request-Id: ${ctx.requestId}`);
+  const trailers = [`Modelgate-Actor: ${trailerValue(ctx.actor.id)}`];
+  if (ctx.requestId !== undefined) trailers.push(`Modelgate-Request-Id: ${trailerValue(ctx.requestId)}`);
+  if (approval !== undefined) {
+    trailers.push(`Modelgate-Promotion: ${trailerValue(approval.requestId)}`);
+    for (const approver of approval.approvedBy) trailers.push(`Approved-by: ${trailerValue(approver)}`);
+    trailers.push(`Approved-at: ${approval.approvedAt.toISOString()}`);
+  }
   parts.push(trailers.join("\n"));
   return `${parts.join("\n\n")}\n`;
+}
+
+/** A trailer value on one line: line breaks and other control characters become spaces. */
+function trailerValue(value: string): string {
+  // eslint-disable-next-line no-control-regex
+  return value.replace(/[\u0000-\u001f\u007f]+/g, " ").trim();
 }
 
 function cancelled(ctx: CallContext, backend: string): unknown {

@@ -110,8 +110,8 @@ export class MlflowAdapter implements RegistryAdapter {
     return this.write(() => removeAlias(this.b, modelName, alias, ctx));
   }
 
-  setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, _opts?: WriteOptions): Promise<ModelVersion> {
-    return this.write(() => setStage(this.b, modelName, version, stage, ctx));
+  setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
+    return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts?.approval));
   }
 
   /** Waits for writes in flight, then closes the connections. */

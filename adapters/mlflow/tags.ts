@@ -21,6 +21,12 @@ export const OWN_TAGS = {
   createdBy: "modelgate.created_by",
   /** Why the version was registered. */
   reason: "modelgate.reason",
+  /** The gateway promotion (or rollback) request whose approval a stage write applied. */
+  approvalRequestId: "modelgate.approval.request_id",
+  /** Its approvers, comma-separated ("alice, bob"); a rollback's requester. */
+  approvalApprovedBy: "modelgate.approval.approved_by",
+  /** When the last approval was made, ISO 8601 UTC. */
+  approvalApprovedAt: "modelgate.approval.approved_at",
 } as const;
 
 /** MLflow's Prompt Registry marks prompts (registered models and their versions) with this tag. */

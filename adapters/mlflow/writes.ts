@@ -18,6 +18,7 @@ import {
   type ModelVersion,
   type RegisterVersionInput,
   type Stage,
+  type WriteApproval,
   type WriteOptions,
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
@@ -223,17 +224,32 @@ export async function removeAlias(b: BackendContext, name: string, alias: string
  * any other stage alias this version held, then tags the version. NONE and ARCHIVED tag the version,
  * then drop the stage aliases it holds. Alias first for aliased stages and tag first otherwise: if a
  * step fails, the version reads as either its old or its new stage, never a third one.
+ *
+ * An approval (a promotion or rollback being applied) is written first, as the version tags
+ * `modelgate.approval.request_id`, `.approved_by` and `.approved_at`: a version never reads in its
+ * new stage without the approval that put it there. The tags stay when the version later leaves
+ * the stage, until the next approved write replaces them.
  */
-export async function setStage(b: BackendContext, name: string, version: string, stage: Stage, ctx: CallContext): Promise<ModelVersion> {
+export async function setStage(
+  b: BackendContext,
+  name: string,
+  version: string,
+  stage: Stage,
+  ctx: CallContext,
+  approval?: WriteApproval,
+): Promise<ModelVersion> {
   if (!isStage(stage)) {
     throw new InvalidInputError(`stage: "${String(stage)}" is not one of NONE, STAGING, SHADOW, PRODUCTION, ARCHIVED`, { backend: b.backend, field: "stage" });
   }
   return serialised(b, name, ctx, `setting the stage of version ${version}`, async () => {
-    const wire = await fetchVersion(b, name, version, ctx);
+    let wire = await fetchVersion(b, name, version, ctx);
     if (stage === "PRODUCTION") checkPinned(b, wire, "stage");
     const aliases = wire.aliases ?? [];
     const held = b.stages.heldStageAliases(aliases);
     try {
+      const approvalTags = approval === undefined ? [] : approvalTagsOf(approval);
+      for (const [key, value] of approvalTags) await putVersionTag(b, name, version, key, value, ctx);
+      wire = withTags(wire, approvalTags);
       if (isAliasedStage(stage)) {
         const target = b.stages.aliasOf(stage);
         await putAlias(b, name, target, version, ctx);
@@ -249,4 +265,19 @@ export async function setStage(b: BackendContext, name: string, version: string,
       b.models.invalidate(name);
     }
   });
+}
+
+/** The version tags that record an approval (tags.ts, OWN_TAGS.approval*). */
+function approvalTagsOf(approval: WriteApproval): [string, string][] {
+  return [
+    [OWN_TAGS.approvalRequestId, approval.requestId],
+    [OWN_TAGS.approvalApprovedBy, approval.approvedBy.join(", ")],
+    [OWN_TAGS.approvalApprovedAt, approval.approvedAt.toISOString()],
+  ];
+}
+
+function withTags(wire: WireModelVersion, tags: readonly [string, string][]): WireModelVersion {
+  if (tags.length === 0) return wire;
+  const keys = new Set(tags.map(([k]) => k));
+  return { ...wire, tags: [...(wire.tags ?? []).filter((t) => !keys.has(t.key)), ...tags.map(([key, value]) => ({ key, value }))] };
 }

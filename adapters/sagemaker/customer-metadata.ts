@@ -4,6 +4,8 @@
  * there, by key:
  *
  * - `modelgate:stage`, `modelgate:created-by`: the gateway stage and who registered the version.
+ * - `modelgate:approval-id`: the gateway promotion (or rollback) request whose approval the last
+ *   approved stage write applied (its approvers are in the ApprovalDescription, ./writes.ts).
  * - `modelgate:lineage:<runLink|datasetHash|parentModel>`: lineage SageMaker has no field for.
  * - `modelgate:generation-config:<i>` (+ `…:chunks`): the generation config, canonical JSON in
  *   base64, cut in chunks of 256 characters (SageMaker's value limit).
@@ -30,6 +32,7 @@ const ENCODED_PREFIX = "b64:";
 export const KEYS = {
   stage: "modelgate:stage",
   createdBy: "modelgate:created-by",
+  approvalId: "modelgate:approval-id",
   generationConfigChunks: "modelgate:generation-config:chunks",
   generationConfigChunk: (i: number) => `modelgate:generation-config:${i}`,
   lineage: (field: ExtraLineageField) => `modelgate:lineage:${field}`,

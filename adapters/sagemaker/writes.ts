@@ -21,10 +21,11 @@ import {
   type ModelVersion,
   type RegisterVersionInput,
   type Stage,
+  type WriteApproval,
   type WriteOptions,
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
-import { KEYS, encodeMetadata } from "./customer-metadata.js";
+import { KEYS, MAX_ENTRIES, encodeMetadata, encodeValue } from "./customer-metadata.js";
 import { callEnded, deadlineError, ensureCallActive, isRetryableWrite } from "./errors.js";
 import { aliasesOf } from "./group-tags.js";
 import { describeGroup, groupTags, missingModel } from "./model-reads.js";
@@ -162,9 +163,41 @@ function stageMismatches(
 }
 
 /**
+ * SageMaker's own record of an approval: "modelgate request <id> approved by alice, bob at <iso>",
+ * then the write's reason. This is what SageMaker Studio shows as the version's approval comment.
+ */
+export function approvalDescription(approval: WriteApproval, reason: string | undefined): string {
+  const text = `modelgate request ${approval.requestId} approved by ${approval.approvedBy.join(", ")} at ${approval.approvedAt.toISOString()}`;
+  return reason === undefined ? text : `${text}: ${reason}`;
+}
+
+/** The metadata after a stage write: `modelgate:stage`, and `modelgate:approval-id` when it has room. */
+function stageMetadata(
+  b: BackendContext,
+  current: Record<string, string>,
+  stage: Stage,
+  approval: WriteApproval | undefined,
+): Record<string, string> {
+  const out: Record<string, string> = { ...current, [KEYS.stage]: stage };
+  if (approval === undefined) return out;
+  const id = encodeValue(approval.requestId);
+  const room = KEYS.approvalId in out || Object.keys(out).length < MAX_ENTRIES;
+  if (id !== undefined && room) out[KEYS.approvalId] = id;
+  else {
+    b.logger.warn(
+      { backend: b.backend, requestId: approval.requestId },
+      `no room for ${KEYS.approvalId} in the version's metadata (SageMaker keeps ${MAX_ENTRIES} entries): the approval is in ApprovalDescription only`,
+    );
+  }
+  return out;
+}
+
+/**
  * Writes a stage: ModelApprovalStatus (its projection), `modelgate:stage`, and ModelLifeCycle when
  * configured. The update always carries the full approval field set (status, description, all
- * metadata): SageMaker keeps fields an update leaves out, but emulators (moto) clear them.
+ * metadata): SageMaker keeps fields an update leaves out, but emulators (moto) clear them. With
+ * `opts.approval` the ApprovalDescription names the request, its approvers and time
+ * (approvalDescription), and the metadata `modelgate:approval-id` holds the request id.
  */
 export async function setStage(b: BackendContext, name: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
   const doing = `setting the stage of version ${version} of "${name}"`;
@@ -176,8 +209,11 @@ export async function setStage(b: BackendContext, name: string, version: string,
       const reason = opts?.reason?.trim() ? opts.reason.trim() : undefined;
       const sent = {
         status: approvalStatusOf(stage),
-        description: (reason ?? pkg.ApprovalDescription ?? `modelgate: stage ${stage}`).slice(0, MAX_APPROVAL_DESCRIPTION),
-        metadata: { ...(pkg.CustomerMetadataProperties ?? {}), [KEYS.stage]: stage },
+        description: (opts?.approval === undefined
+          ? (reason ?? pkg.ApprovalDescription ?? `modelgate: stage ${stage}`)
+          : approvalDescription(opts.approval, reason)
+        ).slice(0, MAX_APPROVAL_DESCRIPTION),
+        metadata: stageMetadata(b, pkg.CustomerMetadataProperties ?? {}, stage, opts?.approval),
         ...(b.config.modelLifeCycle ? { lifeCycle: lifeCycleOf(stage, reason) } : {}),
       };
       await b.api.send(ctx, { operation: "UpdateModelPackage", subject: `version ${version} of model "${name}"` }, (o) =>

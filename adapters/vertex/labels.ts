@@ -4,7 +4,7 @@
  * are checked against it (InvalidInput naming the tag) rather than encoded: an encoded tag would
  * neither read nor filter as itself in the Vertex AI console or API.
  */
-import { InvalidInputError, STAGES, type Stage, type Tags } from "../../src/core/index.js";
+import { InvalidInputError, STAGES, type Stage, type Tags, type WriteApproval } from "../../src/core/index.js";
 
 /** Labels under this prefix are the adapter's own: shown as typed fields, not as tags. */
 export const OWN_LABEL_PREFIX = "modelgate-";
@@ -14,6 +14,12 @@ export const OWN_LABELS = {
   stage: "modelgate-stage",
   /** A unique id per registration: finds the version an upload whose answer was lost made. */
   requestId: "modelgate-request-id",
+  /** The gateway promotion (or rollback) request whose approval the last approved stage write applied (label-safe). */
+  approvalId: "modelgate-approval-id",
+  /** Its approvers, each label-safe, joined by "--" (lossy: see approvalLabels). */
+  approvedBy: "modelgate-approved-by",
+  /** When the last approval was made, in Unix seconds. */
+  approvedAt: "modelgate-approved-at",
 } as const;
 
 export const MAX_LABEL_LENGTH = 64;
@@ -82,4 +88,28 @@ export function labelFilter(labels: Readonly<Record<string, string>>): string {
 
 function quote(text: string): string {
   return `"${text.replace(/["\\]/g, (c) => `\\${c}`)}"`;
+}
+
+/**
+ * `text` as a label value: lower-cased, each run of characters labels do not allow (`@`, `.`, spaces,
+ * upper-case letters without a lower-case form) replaced by `_`, cut to 64 characters.
+ */
+export function labelSafe(text: string): string {
+  const lowered = text.toLowerCase().replace(/[^\p{Ll}\p{Lo}\p{Lm}\p{Mn}\p{Nd}_-]+/gu, "_");
+  return [...lowered].slice(0, MAX_LABEL_LENGTH).join("");
+}
+
+/**
+ * The labels that record an approval on a version. Labels are the only field of a Vertex AI version
+ * that can change after upload (Model.metadata is immutable), so they hold it, in label-safe form:
+ * a request id (a UUID) is kept as it is; approver ids lose what labels cannot hold
+ * ("Alice@Example.com" reads "alice_example_com") and a long list is cut at 64 characters. The
+ * exact approvers are in the gateway's audit log under the same request id.
+ */
+export function approvalLabels(approval: WriteApproval): Record<string, string> {
+  return {
+    [OWN_LABELS.approvalId]: labelSafe(approval.requestId),
+    [OWN_LABELS.approvedBy]: labelSafe(approval.approvedBy.map(labelSafe).join("--")),
+    [OWN_LABELS.approvedAt]: String(Math.floor(approval.approvedAt.getTime() / 1000)),
+  };
 }

@@ -22,11 +22,12 @@ import {
   type ModelVersion,
   type RegisterVersionInput,
   type Stage,
+  type WriteApproval,
   type WriteOptions,
 } from "../../src/core/index.js";
 import type { VertexBackend } from "./backend-context.js";
 import { callEnded, deadlineError } from "./errors.js";
-import { OWN_LABELS, labelFilter, stageLabelValue } from "./labels.js";
+import { OWN_LABELS, approvalLabels, labelFilter, stageLabelValue } from "./labels.js";
 import { existingModelId, modelNotFound } from "./model-reads.js";
 import { ALIAS_RULE, DEFAULT_ALIAS, creatableModelId, isAlias, isVersionId, modelIdOf } from "./names.js";
 import { uploadModelMessage, validateRegisterInput } from "./register-input.js";
@@ -207,8 +208,17 @@ export async function removeAlias(b: VertexBackend, name: string, alias: string,
  * with the map given, and a read shows model and version labels merged, so the write sends what it
  * read plus the new stage, with the etag of that read: a concurrent change makes Vertex AI answer
  * ABORTED, and the write is made again from a fresh read, a few times, then reported as CONFLICT.
+ * An approval goes in the same update, as the labels `modelgate-approval-id`, `modelgate-approved-by`
+ * and `modelgate-approved-at` (./labels.ts, approvalLabels).
  */
-export async function setStage(b: VertexBackend, name: string, version: string, stage: Stage, ctx: CallContext): Promise<ModelVersion> {
+export async function setStage(
+  b: VertexBackend,
+  name: string,
+  version: string,
+  stage: Stage,
+  ctx: CallContext,
+  approval?: WriteApproval,
+): Promise<ModelVersion> {
   if (!isStage(stage)) {
     throw new InvalidInputError(`stage: "${String(stage)}" is not one of NONE, STAGING, SHADOW, PRODUCTION, ARCHIVED`, { backend: b.backend, field: "stage" });
   }
@@ -225,7 +235,11 @@ export async function setStage(b: VertexBackend, name: string, version: string, 
           {
             model: {
               name: b.names.version(id, version),
-              labels: { ...(current.labels ?? {}), [OWN_LABELS.stage]: stageLabelValue(stage) },
+              labels: {
+                ...(current.labels ?? {}),
+                [OWN_LABELS.stage]: stageLabelValue(stage),
+                ...(approval === undefined ? {} : approvalLabels(approval)),
+              },
               etag: current.etag ?? "",
             },
             updateMask: { paths: ["labels"] },

@@ -146,6 +146,16 @@ export const policiesSchema = z
   })
   .strict();
 
+/** The background check that compares backends with the promotion trail. See docs/promotions.md#drift. */
+export const driftSchema = z
+  .object({
+    /** Run the check in the background (the driftCheck mutation works either way). */
+    enabled: z.boolean().default(true),
+    /** Seconds between the end of one pass and the start of the next. */
+    intervalSeconds: z.number().int().min(5).max(86_400).default(60),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /**
@@ -162,6 +172,8 @@ export const configSchema = z
       .default({ production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } }),
     /** Promotion policies: gates per model pattern and environment. See docs/promotions.md. */
     policies: policiesSchema.optional(),
+    /** Drift detection: out-of-band changes to stages the gateway applied. */
+    drift: driftSchema.default(driftSchema.parse({})),
     backends: z
       .array(backendConfigSchema)
       .default([])
@@ -206,6 +218,7 @@ export type ServerConfig = z.infer<typeof serverSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type Role = (typeof ROLES)[number];
 export type PoliciesConfig = z.infer<typeof policiesSchema>;
+export type DriftConfig = z.infer<typeof driftSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 

@@ -84,9 +84,27 @@ export interface RegisterVersionInput {
   modelDescription?: string;
 }
 
+/** Who approved a promotion (or asked for a rollback) that a stage write applies. */
+export interface WriteApproval {
+  /** The gateway's promotion (or rollback) request id. */
+  requestId: string;
+  /** Who approved it, in the order they decided; a rollback names the actor who asked for it. */
+  approvedBy: string[];
+  /** When the last approval (or the rollback request) was made. */
+  approvedAt: Date;
+}
+
 /** Why a write is made: backends that keep history (git) record it. */
 export interface WriteOptions {
   reason?: string;
+  /**
+   * Present when a stage write applies an approved promotion or a rollback (only on the write that
+   * moves the request's target version, not on demotions or undo). `setStage` mirrors it to the
+   * backend's native place so users of the backend's own UI see it: a git commit message and the
+   * version's `approved_by`, MLflow version tags, SageMaker's ApprovalDescription and customer
+   * metadata, Vertex AI labels (docs/adapters.md, "The contract").
+   */
+  approval?: WriteApproval;
 }
 
 export interface Prompt {

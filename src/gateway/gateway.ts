@@ -8,6 +8,7 @@ import type { GatewayServices } from "../graphql/context.js";
 import type { Logger } from "../logging.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { DriftChecker, DriftPoller } from "../workflow/drift.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
@@ -34,6 +35,11 @@ export interface CreateGatewayOptions {
    * for a gateway that runs one; tests use this to stop between commit and apply).
    */
   outbox?: OutboxWorkerOptions | false;
+  /**
+   * The background drift check: false to not run it whatever the config says (tests use this and
+   * call the on-demand check instead); by default it runs as `drift` in the config says.
+   */
+  drift?: false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -60,6 +66,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     resolver: new EntryResolver(catalog, config.environments),
     writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
     promotions: new PromotionService(config, catalog, store, new PromotionPolicies(config.policies)),
+    drift: new DriftChecker(store, catalog),
   };
   const worker =
     opts.outbox === false ? undefined : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), opts.outbox ?? {});
@@ -67,6 +74,11 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     services.promotions.onQueued(() => worker.kick());
     worker.start();
   }
+  const poller =
+    opts.drift === false || !config.drift.enabled
+      ? undefined
+      : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
+  poller?.start();
   let closed = false;
   return {
     services,
@@ -74,8 +86,9 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     async close() {
       if (closed) return;
       closed = true;
-      // The worker first: the step it is applying finishes and is saved before the store closes.
-      await worker?.stop();
+      // The worker and the drift poller first: the step being applied finishes and is saved, and a
+      // drift pass is cancelled, before the store closes.
+      await Promise.all([worker?.stop(), poller?.stop()]);
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);
       for (const r of results) if (r.status === "rejected") logger.warn({ err: r.reason }, "error while closing");
     },

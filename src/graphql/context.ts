@@ -4,6 +4,7 @@ import type { ModelgateConfig } from "../config/schema.js";
 import type { Catalog } from "../gateway/catalog.js";
 import type { EntryResolver } from "../gateway/resolve-entry.js";
 import type { Store } from "../store/store.js";
+import type { DriftChecker } from "../workflow/drift.js";
 import type { PromotionService } from "../workflow/promotion-service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { Loaders } from "./loaders.js";
@@ -24,6 +25,8 @@ export interface GatewayServices {
   store: Store;
   /** The promotion workflow (requests, gates, approvals, rollback). */
   promotions: PromotionService;
+  /** Compares backends with the promotion trail (drift detection). */
+  drift: DriftChecker;
 }
 
 /** Per-request context. */

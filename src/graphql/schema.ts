@@ -4,6 +4,7 @@ import { buildSchema } from "type-graphql";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver.js";
 import { BackendResolver } from "./resolvers/backend.resolver.js";
+import { DriftMutations, DriftQueries, ModelVersionDriftResolver } from "./resolvers/drift.resolver.js";
 import { RegisteredModelResolver } from "./resolvers/model.resolver.js";
 import { ModelVersionResolver } from "./resolvers/model-version.resolver.js";
 import { ProductionEntryResolver, PromotionRequestResolver } from "./resolvers/promotion-request.resolver.js";
@@ -22,7 +23,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver],
     orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType],
     validate: false,
     emitSchemaFile: false,

@@ -116,7 +116,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           logger: reqLog,
           call,
           services: gateway.services,
-          loaders: createLoaders(gateway.services.catalog, call),
+          loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
           partialErrors: [],
         }),
       });

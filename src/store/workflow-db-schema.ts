@@ -91,6 +91,20 @@ export interface ProductionHistoryTable {
   until: string | null;
 }
 
+/** DDL and reasons in ./migrations/0003_drift.ts. */
+export interface DriftObservationsTable {
+  id: string;
+  backend_id: string;
+  model_name: string;
+  version: string;
+  expected_stage: string;
+  actual_stage: string | null;
+  open_key: string | null;
+  detected_at: string;
+  resolved_at: string | null;
+  audit_event_id: string;
+}
+
 export interface WorkflowDatabase {
   promotion_requests: PromotionRequestsTable;
   promotion_gate_results: PromotionGateResultsTable;
@@ -99,4 +113,5 @@ export interface WorkflowDatabase {
   canary_results: CanaryResultsTable;
   promotion_outbox: PromotionOutboxTable;
   production_history: ProductionHistoryTable;
+  drift_observations: DriftObservationsTable;
 }

@@ -8,6 +8,7 @@ import type { Stage } from "../core/stage.js";
 import type {
   PromotionApprovalsTable,
   CanaryResultsTable,
+  DriftObservationsTable,
   EvalRecordsTable,
   ProductionHistoryTable,
   PromotionGateResultsTable,
@@ -19,6 +20,9 @@ import {
   OPEN_STATUSES,
   type ApprovalRecord,
   type CanaryResultRecord,
+  type DriftListQuery,
+  type DriftObservationRecord,
+  type DriftPage,
   type EvalRecord,
   type GateResultRecord,
   type NewPromotionRequest,
@@ -30,6 +34,7 @@ import {
   type PromotionStatus,
   type RequestListQuery,
   type RequestPage,
+  type TrackedModel,
   type WorkflowTx,
 } from "./workflow-store.js";
 
@@ -146,6 +151,38 @@ function productionFrom(row: Selectable<ProductionHistoryTable>): ProductionReco
     since: date(row.since),
     until: row.until === null ? null : date(row.until),
   };
+}
+
+function driftFrom(row: Selectable<DriftObservationsTable>): DriftObservationRecord {
+  return {
+    id: row.id,
+    backendId: row.backend_id,
+    modelName: row.model_name,
+    version: row.version,
+    expectedStage: row.expected_stage as Stage,
+    actualStage: row.actual_stage as Stage | null,
+    detectedAt: date(row.detected_at),
+    resolvedAt: row.resolved_at === null ? null : date(row.resolved_at),
+    auditEventId: row.audit_event_id,
+  };
+}
+
+/** What `open_key` holds for an open observation (the version's observed stage, or "GONE"). */
+function driftOpenKey(actualStage: Stage | null): string {
+  return actualStage ?? "GONE";
+}
+
+/** Drift page cursors: base64url of "drift:<detected_at>:<id>" of the page's last row (newest first). */
+export function encodeDriftCursor(r: DriftObservationRecord): string {
+  return Buffer.from(`drift:${iso(r.detectedAt)}:${r.id}`, "utf8").toString("base64url");
+}
+
+function decodeDriftCursor(cursor: string): { detectedAt: string; id: string } {
+  const match = /^drift:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  if (match === null) {
+    throw new InvalidInputError("invalid drift cursor: pass the endCursor of a previous page unchanged", { field: "after" });
+  }
+  return { detectedAt: match[1]!, id: match[2]! };
 }
 
 /** Request page cursors: base64url of "req:<created_at>:<id>" of the page's last row (newest first). */
@@ -516,5 +553,89 @@ export class KyselyWorkflowTx implements WorkflowTx {
     }
     const rows = await q.orderBy("backend_id").orderBy("model_name").orderBy("since", "desc").execute();
     return rows.map(productionFrom);
+  }
+
+  async listRequestsForModel(backendId: string, modelName: string): Promise<PromotionRequestRecord[]> {
+    const rows = await this.db
+      .selectFrom("promotion_requests")
+      .selectAll()
+      .where("backend_id", "=", backendId)
+      .where("model_name", "=", modelName)
+      .orderBy("updated_at")
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(requestFrom);
+  }
+
+  async listTrackedModels(): Promise<TrackedModel[]> {
+    const rows = await this.db
+      .selectFrom("promotion_requests")
+      .select(["backend_id", "model_name"])
+      .where("status", "=", "APPLIED")
+      .groupBy(["backend_id", "model_name"])
+      .orderBy("backend_id")
+      .orderBy("model_name")
+      .execute();
+    return rows.map((r) => ({ backendId: r.backend_id, modelName: r.model_name }));
+  }
+
+  async insertDriftObservation(r: Omit<DriftObservationRecord, "resolvedAt">): Promise<void> {
+    try {
+      await this.db
+        .insertInto("drift_observations")
+        .values({
+          id: r.id,
+          backend_id: r.backendId,
+          model_name: r.modelName,
+          version: r.version,
+          expected_stage: r.expectedStage,
+          actual_stage: r.actualStage,
+          open_key: driftOpenKey(r.actualStage),
+          detected_at: iso(r.detectedAt),
+          resolved_at: null,
+          audit_event_id: r.auditEventId,
+        })
+        .execute();
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      throw new ConflictError(
+        `${r.backendId}/${r.modelName}@${r.version} already has an open drift observation (now ${r.actualStage ?? "gone"})`,
+        { field: "version", cause: err },
+      );
+    }
+  }
+
+  async resolveDriftObservation(id: string, at: Date): Promise<boolean> {
+    const result = await this.db
+      .updateTable("drift_observations")
+      .set({ open_key: null, resolved_at: iso(at) })
+      .where("id", "=", id)
+      .where("resolved_at", "is", null)
+      .executeTakeFirst();
+    return Number(result.numUpdatedRows) === 1;
+  }
+
+  async listOpenDrifts(backendId: string, modelName: string, version?: string): Promise<DriftObservationRecord[]> {
+    let q = this.db
+      .selectFrom("drift_observations")
+      .selectAll()
+      .where("backend_id", "=", backendId)
+      .where("model_name", "=", modelName)
+      .where("resolved_at", "is", null);
+    if (version !== undefined) q = q.where("version", "=", version);
+    const rows = await q.orderBy("version").orderBy("detected_at", "desc").orderBy("id", "desc").execute();
+    return rows.map(driftFrom);
+  }
+
+  async listOpenDriftPage(query: DriftListQuery): Promise<DriftPage> {
+    let q = this.db.selectFrom("drift_observations").selectAll().where("resolved_at", "is", null);
+    if (query.after !== undefined) {
+      const c = decodeDriftCursor(query.after);
+      q = q.where((eb) => eb.or([eb("detected_at", "<", c.detectedAt), eb.and([eb("detected_at", "=", c.detectedAt), eb("id", "<", c.id)])]));
+    }
+    const rows = await q.orderBy("detected_at", "desc").orderBy("id", "desc").limit(query.first + 1).execute();
+    const items = rows.slice(0, query.first).map(driftFrom);
+    return rows.length > query.first ? { items, nextCursor: encodeDriftCursor(items.at(-1)!) } : { items };
   }
 }

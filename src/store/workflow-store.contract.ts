@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
 import { StoreError } from "./errors.js";
 import type { Store } from "./store.js";
-import type { NewPromotionRequest, WorkflowTx } from "./workflow-store.js";
+import type { DriftObservationRecord, NewPromotionRequest, WorkflowTx } from "./workflow-store.js";
 
 export type MakeWorkflowStore = () => Promise<{ store: Store; dispose(): Promise<void> }>;
 
@@ -155,6 +155,65 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       expect(await wf.getOutboxByRequest(r.id)).toMatchObject({ attempts: 1, steps: { holders: ["14"], targetSet: true, demoted: [] }, lastError: "down" });
       await wf.updateOutbox(id, { status: "DONE" }, at(201));
       expect(await wf.listDueOutbox(at(300), 10)).toEqual([]);
+    });
+
+    it("keeps one open drift observation per version and actual stage, and a new one after resolving", async () => {
+      const drift = (overrides: Partial<DriftObservationRecord> = {}): Omit<DriftObservationRecord, "resolvedAt"> => ({
+        id: randomUUID(),
+        backendId: "git",
+        modelName: "support-triage",
+        version: "15",
+        expectedStage: "PRODUCTION",
+        actualStage: "STAGING",
+        detectedAt: at(10),
+        auditEventId: randomUUID(),
+        ...overrides,
+      });
+      const first = drift();
+      await wf.insertDriftObservation(first);
+      await expect(wf.insertDriftObservation(drift({ detectedAt: at(11) }))).rejects.toBeInstanceOf(ConflictError);
+      const gone = drift({ version: "14", expectedStage: "ARCHIVED", actualStage: null, detectedAt: at(12) });
+      await wf.insertDriftObservation(gone);
+      await wf.insertDriftObservation(drift({ modelName: "other", detectedAt: at(13) }));
+      expect(await wf.listOpenDrifts("git", "support-triage", "15")).toEqual([{ ...first, resolvedAt: null }]);
+      expect((await wf.listOpenDrifts("git", "support-triage")).map((d) => [d.version, d.actualStage])).toEqual([
+        ["14", null],
+        ["15", "STAGING"],
+      ]);
+
+      const page1 = await wf.listOpenDriftPage({ first: 2 });
+      expect(page1.items.map((d) => [d.modelName, d.version])).toEqual([
+        ["other", "15"],
+        ["support-triage", "14"],
+      ]);
+      const page2 = await wf.listOpenDriftPage({ first: 2, after: page1.nextCursor! });
+      expect(page2).toEqual({ items: [{ ...first, resolvedAt: null }] });
+      await expect(wf.listOpenDriftPage({ first: 2, after: "bogus" })).rejects.toBeInstanceOf(InvalidInputError);
+
+      expect(await wf.resolveDriftObservation(first.id, at(20))).toBe(true);
+      expect(await wf.resolveDriftObservation(first.id, at(21))).toBe(false);
+      expect(await wf.listOpenDrifts("git", "support-triage", "15")).toEqual([]);
+      // The same drift coming back is a new observation.
+      await wf.insertDriftObservation(drift({ detectedAt: at(30) }));
+      expect((await wf.listOpenDrifts("git", "support-triage", "15")).map((d) => d.detectedAt)).toEqual([at(30)]);
+    });
+
+    it("lists a model's requests in the order they changed, and the models with applied requests", async () => {
+      const a = request({ id: randomUUID(), lockKey: "git/support-triage/production", at: at(0) });
+      const b = request({ id: randomUUID(), modelName: "other", lockKey: "git/other/production", at: at(1) });
+      const c = request({ id: randomUUID(), backendId: "mlflow", lockKey: "mlflow/support-triage/production", at: at(2) });
+      for (const r of [a, b, c]) await wf.insertRequest(r);
+      expect(await wf.listTrackedModels()).toEqual([]);
+      await wf.setStatus(c.id, ["PENDING"], "APPLIED", at(3));
+      await wf.setStatus(a.id, ["PENDING"], "APPLIED", at(5));
+      await wf.setStatus(b.id, ["PENDING"], "REJECTED", at(4));
+      expect(await wf.listTrackedModels()).toEqual([
+        { backendId: "git", modelName: "support-triage" },
+        { backendId: "mlflow", modelName: "support-triage" },
+      ]);
+      const d = request({ id: randomUUID(), version: "16", lockKey: "git/support-triage/production", at: at(4) });
+      await wf.insertRequest(d);
+      expect((await wf.listRequestsForModel("git", "support-triage")).map((r) => r.id)).toEqual([d.id, a.id]);
     });
 
     it("answers which version was in production at a time", async () => {

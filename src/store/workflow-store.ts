@@ -150,6 +150,40 @@ export interface ProductionQuery {
   modelName?: string;
 }
 
+/**
+ * A version whose native stage differs from what the promotion trail says (changed outside the
+ * gateway). Open until the backend is back in line (or the trail no longer expects anything of it).
+ */
+export interface DriftObservationRecord {
+  id: string;
+  backendId: string;
+  modelName: string;
+  version: string;
+  expectedStage: Stage;
+  /** null: the version no longer exists in the backend. */
+  actualStage: Stage | null;
+  detectedAt: Date;
+  resolvedAt: Date | null;
+  /** The OUT_OF_BAND_CHANGE audit event that recorded it. */
+  auditEventId: string;
+}
+
+export interface DriftListQuery {
+  first: number;
+  /** Opaque cursor from a previous page. */
+  after?: string;
+}
+
+export interface DriftPage {
+  items: DriftObservationRecord[];
+  nextCursor?: string;
+}
+
+export interface TrackedModel {
+  backendId: string;
+  modelName: string;
+}
+
 export interface WorkflowTx {
   /** Throws ConflictError when another open request holds the lock key or the idempotency key is taken. */
   insertRequest(request: NewPromotionRequest): Promise<void>;
@@ -198,4 +232,20 @@ export interface WorkflowTx {
   insertProduction(record: ProductionRecord): Promise<void>;
   closeProduction(id: string, until: Date): Promise<void>;
   listProduction(query: ProductionQuery): Promise<ProductionRecord[]>;
+
+  /** Every request of one model (any environment, any status), oldest change first. */
+  listRequestsForModel(backendId: string, modelName: string): Promise<PromotionRequestRecord[]>;
+  /** The backend/model pairs with at least one APPLIED request, ordered by backend then model. */
+  listTrackedModels(): Promise<TrackedModel[]>;
+  /**
+   * Records a new open drift observation. Throws ConflictError when the same version already has an
+   * open observation of the same actual stage.
+   */
+  insertDriftObservation(record: Omit<DriftObservationRecord, "resolvedAt">): Promise<void>;
+  /** Closes an open observation; false when it was not open. */
+  resolveDriftObservation(id: string, at: Date): Promise<boolean>;
+  /** The open observations of one model (all of its versions), or of one version. */
+  listOpenDrifts(backendId: string, modelName: string, version?: string): Promise<DriftObservationRecord[]>;
+  /** Open observations across every model, newest first. */
+  listOpenDriftPage(query: DriftListQuery): Promise<DriftPage>;
 }

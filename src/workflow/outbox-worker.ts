@@ -10,6 +10,10 @@
  * the request: the target is put back in its old stage and any demoted version back in the target
  * stage, so the previous production version stays in place, and the request ends FAILED with the
  * backend's reason.
+ *
+ * The write that moves the target version carries the request's approval (its approvers, or a
+ * rollback's requester) so each adapter mirrors it to the backend's native place; demotions and
+ * undo writes carry only a reason.
  */
 import { randomUUID } from "node:crypto";
 import {
@@ -18,6 +22,8 @@ import {
   isTransient,
   type CallContext,
   type Stage,
+  type WriteApproval,
+  type WriteOptions,
 } from "../core/index.js";
 import type { Catalog } from "../gateway/catalog.js";
 import type { ResilientAdapter } from "../gateway/resilient-adapter.js";
@@ -175,13 +181,14 @@ export class OutboxWorker {
         await save();
       }
       if (!steps.targetSet) {
-        await this.#setStage(adapter, req, req.version, req.toStage, reason);
+        const approval = await this.#approval(req);
+        await this.#setStage(adapter, req, req.version, req.toStage, { reason, ...(approval === undefined ? {} : { approval }) });
         steps.targetSet = true;
         await save();
       }
       for (const holder of steps.holders) {
         if (steps.demoted.includes(holder)) continue;
-        await this.#setStage(adapter, req, holder, req.demoteTo, `${reason} (replaced by ${req.version})`);
+        await this.#setStage(adapter, req, holder, req.demoteTo, { reason: `${reason} (replaced by ${req.version})` });
         steps.demoted.push(holder);
         await save();
       }
@@ -205,10 +212,22 @@ export class OutboxWorker {
     await this.#succeed(row, req, steps, attempt);
   }
 
+  /**
+   * Who approved the request, for the backend's native record of it: a promotion's APPROVED
+   * decisions (undefined when its policy needed none), a rollback's requester.
+   */
+  async #approval(req: PromotionRequestRecord): Promise<WriteApproval | undefined> {
+    if (req.kind === "ROLLBACK") return { requestId: req.id, approvedBy: [req.requestedBy], approvedAt: req.createdAt };
+    const approved = (await this.store.workflow.listApprovals(req.id)).filter((a) => a.decision === "APPROVED");
+    const last = approved.at(-1);
+    if (last === undefined) return undefined;
+    return { requestId: req.id, approvedBy: approved.map((a) => a.actor), approvedAt: last.at };
+  }
+
   /** setStage, then read the version back; a read-back without the stage is a transient failure. */
-  async #setStage(adapter: ResilientAdapter, req: PromotionRequestRecord, version: string, stage: Stage, reason: string): Promise<void> {
+  async #setStage(adapter: ResilientAdapter, req: PromotionRequestRecord, version: string, stage: Stage, opts: WriteOptions): Promise<void> {
     const ctx = this.#ctx(req);
-    await adapter.setStage(req.modelName, version, stage, ctx, { reason });
+    await adapter.setStage(req.modelName, version, stage, ctx, opts);
     const back = await adapter.getVersion(req.modelName, version, this.#ctx(req));
     if (back.stage !== stage) {
       throw new StepError(`${req.backendId}/${req.modelName}@${version} reads back as ${back.stage} after being set to ${stage}`, true);
@@ -220,7 +239,7 @@ export class OutboxWorker {
     const notes: string[] = [];
     const undo = async (version: string, stage: Stage) => {
       try {
-        await this.#setStage(adapter, req, version, stage, `${reason} (undo after failure)`);
+        await this.#setStage(adapter, req, version, stage, { reason: `${reason} (undo after failure)` });
         notes.push(`put ${version} back in ${stage}`);
       } catch (err) {
         const message = `COULD NOT put ${version} back in ${stage}: ${err instanceof StepError ? err.message : describe(err)}; fix it by hand`;

@@ -47,6 +47,8 @@ export interface WorkflowGatewayOptions {
   /** Adapter kind of the "example" backend (default git-yaml). */
   backendKind?: string;
   outbox?: OutboxWorkerOptions | false;
+  /** Run the background drift poller as configured (default: off; tests call driftCheck instead). */
+  drift?: boolean;
 }
 
 export interface WorkflowGateway {
@@ -78,6 +80,7 @@ export async function startWorkflowGateway(opts: WorkflowGatewayOptions = {}): P
     logger: createLogger(config.logLevel),
     store,
     outbox: opts.outbox ?? { pollMs: 50, baseBackoffMs: 20 },
+    ...(opts.drift === true ? {} : { drift: false as const }),
     ...(opts.factories ? { factories: opts.factories } : {}),
   });
   let server: RunningServer;

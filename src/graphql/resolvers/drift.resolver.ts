@@ -1,0 +1,82 @@
+import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { InvalidInputError, type ModelVersion } from "../../core/index.js";
+import { encodeDriftCursor } from "../../store/workflow-kysely.js";
+import type { DriftObservationRecord } from "../../store/workflow-store.js";
+import type { DriftEntry } from "../../workflow/drift.js";
+import { requireRole } from "../authz.js";
+import type { GatewayContext } from "../context.js";
+import { withUserErrors } from "../errors.js";
+import { DriftCheckInput, DriftCheckPayload, DriftConnection, DriftType } from "../types/drift.js";
+import { ModelVersionType } from "../types/model-version.js";
+import { connection, pageSize, type AsOfRoot } from "./paging.js";
+
+function fromEntry(d: DriftEntry): DriftType {
+  return { backend: d.backendId, model: d.model, version: d.version, expectedStage: d.expectedStage, actualStage: d.actualStage, detectedAt: d.detectedAt };
+}
+
+function fromRecord(o: DriftObservationRecord): DriftType {
+  return { backend: o.backendId, model: o.modelName, version: o.version, expectedStage: o.expectedStage, actualStage: o.actualStage, detectedAt: o.detectedAt };
+}
+
+function required(field: "backend" | "model", value: string): string {
+  const trimmed = value.trim();
+  if (trimmed === "") throw new InvalidInputError(`${field}: must not be empty`, { field });
+  if (trimmed.length > 256) throw new InvalidInputError(`${field}: must be at most 256 characters`, { field });
+  return trimmed;
+}
+
+@Resolver()
+export class DriftQueries {
+  @Query(() => DriftConnection, { description: "Versions changed outside modelgate that are still out of line with the promotion trail, newest first." })
+  async drifts(
+    @Ctx() ctx: GatewayContext,
+    @Arg("first", () => Int, { nullable: true }) first: number | undefined,
+    @Arg("after", () => String, { nullable: true }) after: string | undefined,
+  ): Promise<DriftConnection> {
+    const page = await ctx.services.store.workflow.listOpenDriftPage({
+      first: pageSize(first, ctx.services.config.server.maxPageSize),
+      ...(after == null ? {} : { after }),
+    });
+    const edges = page.items.map((o) => ({ item: fromRecord(o), cursor: encodeDriftCursor(o) }));
+    return connection(edges, page.nextCursor !== undefined, page.nextCursor);
+  }
+}
+
+@Resolver()
+export class DriftMutations {
+  @Mutation(() => DriftCheckPayload, {
+    description:
+      "Compares a model's versions in its backend with the promotion trail now; a drift seen for the first time is recorded (OUT_OF_BAND_CHANGE), one back in line is resolved. Needs publisher.",
+  })
+  async driftCheck(@Arg("input", () => DriftCheckInput) input: DriftCheckInput, @Ctx() ctx: GatewayContext): Promise<DriftCheckPayload> {
+    return withUserErrors<DriftCheckPayload>(
+      async () => {
+        requireRole(ctx, "publisher", "run drift checks");
+        const result = await ctx.services.drift.checkModel(required("backend", input.backend), required("model", input.model), ctx.call);
+        return {
+          drifts: result.drifts.map(fromEntry),
+          detected: result.detected.map(fromEntry),
+          resolved: result.resolved.map(fromEntry),
+          checkedVersions: result.checkedVersions,
+          skipped: result.skipped,
+        };
+      },
+      { drifts: null, detected: null, resolved: null, checkedVersions: 0, skipped: null },
+    );
+  }
+}
+
+@Resolver(() => ModelVersionType)
+export class ModelVersionDriftResolver {
+  @FieldResolver(() => DriftType, {
+    nullable: true,
+    description:
+      "Set when the backend no longer matches what the promotion trail says of this version (changed outside modelgate); null when in line. From the last drift check: no backend call. Always null on asOf reads.",
+  })
+  async drift(@Root() root: AsOfRoot<ModelVersion>, @Ctx() ctx: GatewayContext): Promise<DriftType | null> {
+    if (root.asOf !== undefined) return null;
+    const open = await ctx.loaders.drifts.load({ backendId: root.backendId, name: root.modelName });
+    const o = open.get(root.version);
+    return o === undefined ? null : fromRecord(o);
+  }
+}
