@@ -5,6 +5,7 @@
  */
 import axios from "axios";
 import {
+  CONNECTION_ERROR_CODES,
   AlreadyExistsError,
   DeadlineExceededError,
   ForbiddenError,
@@ -32,20 +33,6 @@ export interface RequestLabel {
 }
 
 const MAX_MESSAGE = 500;
-/** Connection-level failures: the request may not even have reached MLflow. */
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-  "UND_ERR_SOCKET",
-]);
 /** A missing alias is INVALID_PARAMETER_VALUE in MLflow, not RESOURCE_DOES_NOT_EXIST. */
 const MISSING_ALIAS_RE = /alias \S+ not found/i;
 
@@ -108,7 +95,7 @@ export function toRegistryError(err: unknown, ctx: CallContext, backend: string,
     if (err.response) return errorFromResponse(err.response.status, err.response.data, backend, label);
     if (callEnded(ctx) || axios.isCancel(err) || err.code === "ERR_CANCELED") return deadlineError(ctx, backend, `MLflow request ${what}`);
     const code = err.code ?? "";
-    const reason = CONNECTION_CODES.has(code) ? code : clip(err.message || code || "no answer");
+    const reason = CONNECTION_ERROR_CODES.has(code) ? code : clip(err.message || code || "no answer");
     return new UnavailableError(`MLflow at ${origin} did not answer ${what}: ${reason}`, { backend });
   }
   if (callEnded(ctx)) return deadlineError(ctx, backend, `MLflow request ${what}`);

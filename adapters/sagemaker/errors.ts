@@ -4,6 +4,7 @@
  * the signed request (session token included) in a signature error, so messages are redacted.
  */
 import {
+  CONNECTION_ERROR_CODES,
   AlreadyExistsError,
   ConflictError,
   DeadlineExceededError,
@@ -57,20 +58,6 @@ const CREDENTIALS_REFUSED = new Set([
 
 const FORBIDDEN = new Set(["AccessDeniedException", "AccessDenied", "NotAuthorized", "UnauthorizedOperation"]);
 
-/** No answer at all: refused, reset, unresolvable, timed out at the socket. */
-const CONNECTION_CODES = new Set([
-  "ECONNREFUSED",
-  "ECONNRESET",
-  "EPIPE",
-  "ENOTFOUND",
-  "EAI_AGAIN",
-  "EHOSTUNREACH",
-  "ENETUNREACH",
-  "ETIMEDOUT",
-  "ECONNABORTED",
-  "ERR_SOCKET_CONNECTION_TIMEOUT",
-  "UND_ERR_SOCKET",
-]);
 
 /** How SageMaker says a model package group or model package is not there. */
 const MISSING_RE = /does not exist|not found|could not find/i;
@@ -150,7 +137,7 @@ export function toRegistryError(err: unknown, ctx: CallContext, scope: ErrorScop
   if (status === undefined) {
     // No HTTP answer: the request may never have reached SageMaker.
     const code = typeof e.code === "string" ? e.code : "";
-    const reason = CONNECTION_CODES.has(code) ? `${code}: ${said}` : said || name;
+    const reason = CONNECTION_ERROR_CODES.has(code) ? `${code}: ${said}` : said || name;
     return new UnavailableError(`${scope.service} did not answer ${what}: ${reason}`, details);
   }
   if (THROTTLING.has(name) || status === 429 || status >= 500 || e.$fault === "server") {

@@ -102,3 +102,18 @@ export function isRegistryError(err: unknown): err is RegistryError {
 export function isTransient(err: unknown): boolean {
   return isRegistryError(err) && (err.code === "UNAVAILABLE" || err.code === "DEADLINE_EXCEEDED");
 }
+
+/** Socket-level failures (refused, reset, unresolvable, timed out): the request may never have reached the backend. */
+export const CONNECTION_ERROR_CODES: ReadonlySet<string> = new Set([
+  "ECONNREFUSED",
+  "ECONNRESET",
+  "EPIPE",
+  "ENOTFOUND",
+  "EAI_AGAIN",
+  "EHOSTUNREACH",
+  "ENETUNREACH",
+  "ETIMEDOUT",
+  "ECONNABORTED",
+  "ERR_SOCKET_CONNECTION_TIMEOUT",
+  "UND_ERR_SOCKET",
+]);

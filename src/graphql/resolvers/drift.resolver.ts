@@ -1,5 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
-import { InvalidInputError, type ModelVersion } from "../../core/index.js";
+import { z } from "zod";
+import type { ModelVersion } from "../../core/index.js";
+import { checkInput, nameInput } from "../input-check.js";
 import { encodeDriftCursor } from "../../store/workflow-kysely.js";
 import type { DriftObservationRecord } from "../../store/workflow-store.js";
 import type { DriftEntry } from "../../workflow/drift.js";
@@ -18,12 +20,6 @@ function fromRecord(o: DriftObservationRecord): DriftType {
   return { backend: o.backendId, model: o.modelName, version: o.version, expectedStage: o.expectedStage, actualStage: o.actualStage, detectedAt: o.detectedAt };
 }
 
-function required(field: "backend" | "model", value: string): string {
-  const trimmed = value.trim();
-  if (trimmed === "") throw new InvalidInputError(`${field}: must not be empty`, { field });
-  if (trimmed.length > 256) throw new InvalidInputError(`${field}: must be at most 256 characters`, { field });
-  return trimmed;
-}
 
 @Resolver()
 export class DriftQueries {
@@ -52,7 +48,8 @@ export class DriftMutations {
     return withUserErrors<DriftCheckPayload>(
       async () => {
         requireRole(ctx, "publisher", "run drift checks");
-        const result = await ctx.services.drift.checkModel(required("backend", input.backend), required("model", input.model), ctx.call);
+        const { backend, model } = checkInput(z.object({ backend: nameInput, model: nameInput }), input);
+        const result = await ctx.services.drift.checkModel(backend, model, ctx.call);
         return {
           drifts: result.drifts.map(fromEntry),
           detected: result.detected.map(fromEntry),

@@ -1,9 +1,9 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { z } from "zod";
-import { InvalidInputError } from "../../core/index.js";
 import type { GatewayContext } from "../context.js";
 import { requireRole } from "../authz.js";
 import { withUserErrors } from "../errors.js";
+import { checkInput, nameInput } from "../input-check.js";
 import { expectGlobalId } from "../global-id.js";
 import {
   CanaryResultRecordInput,
@@ -20,17 +20,10 @@ import {
   PromotionRequestPayload,
 } from "../types/promotion-payloads.js";
 
-const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
+const name = nameInput;
 const reason = z.string().trim().min(1, "must not be empty (say why)").max(2000, "must be at most 2000 characters");
 const text = z.string().max(2000, "must be at most 2000 characters").optional().nullable();
 
-function check<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join(".") ?? "";
-  throw new InvalidInputError(`${field || "input"}: ${issue?.message ?? "invalid"}`, field ? { field } : {});
-}
 
 const optional = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
@@ -45,7 +38,7 @@ export class PromotionMutations {
   ): Promise<PromotionRequestPayload> {
     return withUserErrors<PromotionRequestPayload>(async () => {
       requireRole(ctx, "publisher", "request promotions");
-      check(
+      checkInput(
         z.object({
           backend: name,
           model: name,
@@ -83,7 +76,7 @@ export class PromotionMutations {
   ): Promise<PromotionDecisionPayload> {
     return withUserErrors<PromotionDecisionPayload>(async () => {
       requireRole(ctx, "approver", "approve promotions");
-      check(z.object({ id: name, comment: text }), input);
+      checkInput(z.object({ id: name, comment: text }), input);
       const [id] = expectGlobalId(input.id, "PromotionRequest", 1) as [string];
       return { promotionRequest: await ctx.services.promotions.approve(id, optional(input.comment), ctx.call) };
     }, { promotionRequest: null });
@@ -96,7 +89,7 @@ export class PromotionMutations {
   ): Promise<PromotionDecisionPayload> {
     return withUserErrors<PromotionDecisionPayload>(async () => {
       requireRole(ctx, "approver", "reject promotions");
-      check(z.object({ id: name, comment: text }), input);
+      checkInput(z.object({ id: name, comment: text }), input);
       const [id] = expectGlobalId(input.id, "PromotionRequest", 1) as [string];
       return { promotionRequest: await ctx.services.promotions.reject(id, optional(input.comment), ctx.call) };
     }, { promotionRequest: null });
@@ -106,7 +99,7 @@ export class PromotionMutations {
   async evalRecord(@Arg("input", () => EvalRecordInput) input: EvalRecordInput, @Ctx() ctx: GatewayContext): Promise<EvalRecordPayload> {
     return withUserErrors<EvalRecordPayload>(async () => {
       requireRole(ctx, "publisher", "record eval results");
-      check(
+      checkInput(
         z.object({
           backend: name,
           model: name,
@@ -143,7 +136,7 @@ export class PromotionMutations {
   ): Promise<CanaryResultRecordPayload> {
     return withUserErrors<CanaryResultRecordPayload>(async () => {
       requireRole(ctx, "publisher", "record canary results");
-      check(z.object({ backend: name, model: name, version: name, environment: name, clean: z.boolean(), evidence: text, notes: text }), input);
+      checkInput(z.object({ backend: name, model: name, version: name, environment: name, clean: z.boolean(), evidence: text, notes: text }), input);
       const evidence = optional(input.evidence);
       const notes = optional(input.notes);
       const canaryResult = await ctx.services.promotions.recordCanary(
@@ -168,7 +161,7 @@ export class PromotionMutations {
   async modelRollback(@Arg("input", () => ModelRollbackInput) input: ModelRollbackInput, @Ctx() ctx: GatewayContext): Promise<ModelRollbackPayload> {
     return withUserErrors<ModelRollbackPayload>(async () => {
       requireRole(ctx, "approver", "roll back models");
-      check(z.object({ backend: name, model: name, environment: name, reason }), input);
+      checkInput(z.object({ backend: name, model: name, environment: name, reason }), input);
       const promotionRequest = await ctx.services.promotions.rollback(
         { backend: input.backend.trim(), model: input.model.trim(), environment: input.environment.trim(), reason: input.reason },
         ctx.call,

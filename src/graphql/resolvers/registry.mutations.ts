@@ -1,24 +1,17 @@
 import { Arg, Ctx, Mutation, Resolver } from "type-graphql";
 import { z } from "zod";
-import { InvalidInputError, type RegisterVersionInput } from "../../core/index.js";
+import type { RegisterVersionInput } from "../../core/index.js";
 import type { GatewayContext } from "../context.js";
 import { requireRole } from "../authz.js";
 import { withUserErrors } from "../errors.js";
+import { checkInput, nameInput } from "../input-check.js";
 import { AliasRemoveInput, AliasSetInput, ModelVersionRegisterInput } from "../types/inputs.js";
 import { AliasRemovePayload, AliasSetPayload, ModelVersionRegisterPayload } from "../types/payloads.js";
 
-const name = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
+const name = nameInput;
 const alias = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'");
 const reason = z.string().max(2000, "must be at most 2000 characters").optional().nullable();
 
-/** Validates mutation input with zod; the first problem becomes an INVALID_INPUT user error naming the field. */
-function check<T>(schema: z.ZodType<T>, value: unknown): T {
-  const parsed = schema.safeParse(value);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0];
-  const field = issue?.path.map(String).join(".") ?? "";
-  throw new InvalidInputError(`${field || "input"}: ${issue?.message ?? "invalid"}`, field ? { field } : {});
-}
 
 const registerSchema = z.object({
   backend: name,
@@ -50,7 +43,7 @@ export class RegistryMutations {
   ): Promise<ModelVersionRegisterPayload> {
     return withUserErrors<ModelVersionRegisterPayload>(async () => {
       requireRole(ctx, "publisher", "register versions");
-      check(registerSchema, input);
+      checkInput(registerSchema, input);
       const gen = input.generationConfig;
       const core: RegisterVersionInput = {
         modelName: input.model.trim(),
@@ -80,7 +73,7 @@ export class RegistryMutations {
   async aliasSet(@Arg("input", () => AliasSetInput) input: AliasSetInput, @Ctx() ctx: GatewayContext): Promise<AliasSetPayload> {
     return withUserErrors<AliasSetPayload>(async () => {
       requireRole(ctx, "publisher", "move aliases");
-      check(z.object({ backend: name, model: name, alias, version: name, reason }), input);
+      checkInput(z.object({ backend: name, model: name, alias, version: name, reason }), input);
       const { modelVersion, previousVersion } = await ctx.services.writes.setAlias(
         input.backend,
         input.model,
@@ -97,7 +90,7 @@ export class RegistryMutations {
   async aliasRemove(@Arg("input", () => AliasRemoveInput) input: AliasRemoveInput, @Ctx() ctx: GatewayContext): Promise<AliasRemovePayload> {
     return withUserErrors<AliasRemovePayload>(async () => {
       requireRole(ctx, "publisher", "remove aliases");
-      check(z.object({ backend: name, model: name, alias, reason }), input);
+      checkInput(z.object({ backend: name, model: name, alias, reason }), input);
       const removedFromVersion = await ctx.services.writes.removeAlias(input.backend, input.model, input.alias, ctx.call, input.reason ?? undefined);
       const model = await ctx.services.catalog.backend(input.backend).getModel(input.model, ctx.call);
       return { model, removedFromVersion };

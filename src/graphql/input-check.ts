@@ -1,0 +1,17 @@
+/**
+ * Mutation input validation with zod: the first problem becomes an INVALID_INPUT error naming the
+ * field, which `withUserErrors` turns into a user error (nothing is changed).
+ */
+import { z } from "zod";
+import { InvalidInputError } from "../core/index.js";
+
+/** A backend, model or version name as the API takes it. */
+export const nameInput = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
+
+export function checkInput<T>(schema: z.ZodType<T>, value: unknown): T {
+  const parsed = schema.safeParse(value);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const field = issue?.path.map(String).join(".") ?? "";
+  throw new InvalidInputError(`${field || "input"}: ${issue?.message ?? "invalid"}`, field ? { field } : {});
+}
