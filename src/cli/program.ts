@@ -20,9 +20,12 @@ import { packageVersion } from "./version.js";
 const EXIT_CODES_HELP = `
 Exit codes:
   0  success
-  1  server or network fault (gateway unreachable, backend unavailable, partial result)
-  2  usage, configuration or input error (including a mutation's userErrors)
+  1  server or network fault (gateway unreachable, backend unavailable, partial result);
+     for promote --wait: the promotion failed; for audit verify: the trail or checkpoint is broken
+  2  usage, configuration or input error (including a mutation's userErrors, a refused or
+     rejected promotion)
   3  not found (unknown model, version, alias or backend)
+  4  promote/approve --wait: still pending when --timeout ran out
   4  promote/approve/reject/rollback --wait: still pending when --timeout ran out
      (with --wait those exit 0 when APPLIED, 1 when FAILED, 2 when refused or REJECTED)
 
@@ -30,7 +33,7 @@ Environment:
   MODELGATE_URL         gateway for the client commands (default http://127.0.0.1:4000)
   MODELGATE_TOKEN       sent as a bearer token by the client commands
   MODELGATE_TIMEOUT_MS  client request timeout (default 30000)
-  MODELGATE_CONFIG      config file for serve`;
+  MODELGATE_CONFIG      config file for serve and the audit commands`;
 
 export function buildProgram(io: CliIo): Command {
   const program = new Command("modelgate")
