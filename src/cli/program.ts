@@ -21,11 +21,9 @@ const EXIT_CODES_HELP = `
 Exit codes:
   0  success
   1  server or network fault (gateway unreachable, backend unavailable, partial result);
-     for promote --wait: the promotion failed; for audit verify: the trail or checkpoint is broken
-  2  usage, configuration or input error (including a mutation's userErrors, a refused or
-     rejected promotion)
+     audit verify: the trail or the checkpoint is broken
+  2  usage, configuration or input error (including a mutation's userErrors)
   3  not found (unknown model, version, alias or backend)
-  4  promote/approve --wait: still pending when --timeout ran out
   4  promote/approve/reject/rollback --wait: still pending when --timeout ran out
      (with --wait those exit 0 when APPLIED, 1 when FAILED, 2 when refused or REJECTED)
 
