@@ -249,7 +249,7 @@ async function readiness(gateway: Gateway, call: CallContext, res: ServerRespons
     Promise.all(
       catalog.adapters.map(async (a) => {
         const h = await a.health(call);
-        return { id: a.info.id, kind: a.info.kind, state: h.state, latencyMs: h.latencyMs, circuit: a.breakerState(), ...(h.message ? { message: h.message } : {}) };
+        return { id: a.info.id, kind: a.info.kind, state: h.state, latencyMs: Math.round(h.latencyMs), circuit: a.breakerState(), ...(h.message ? { message: h.message } : {}) };
       }),
     ),
   ]);
