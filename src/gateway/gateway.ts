@@ -8,6 +8,7 @@ import type { GatewayServices } from "../graphql/context.js";
 import type { Logger } from "../logging.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { DeploymentService } from "../workflow/deployments.js";
 import { DriftChecker, DriftPoller } from "../workflow/drift.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
 import { PromotionPolicies } from "../workflow/policy.js";
@@ -67,6 +68,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
     promotions: new PromotionService(config, catalog, store, new PromotionPolicies(config.policies)),
     drift: new DriftChecker(store, catalog),
+    deployments: new DeploymentService(config, catalog, store),
   };
   const worker =
     opts.outbox === false ? undefined : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), opts.outbox ?? {});

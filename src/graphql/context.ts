@@ -4,6 +4,7 @@ import type { ModelgateConfig } from "../config/schema.js";
 import type { Catalog } from "../gateway/catalog.js";
 import type { EntryResolver } from "../gateway/resolve-entry.js";
 import type { Store } from "../store/store.js";
+import type { DeploymentService } from "../workflow/deployments.js";
 import type { DriftChecker } from "../workflow/drift.js";
 import type { PromotionService } from "../workflow/promotion-service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
@@ -27,6 +28,8 @@ export interface GatewayServices {
   promotions: PromotionService;
   /** Compares backends with the promotion trail (drift detection). */
   drift: DriftChecker;
+  /** Deployments: bundles of model versions per environment, as immutable revisions. */
+  deployments: DeploymentService;
 }
 
 /** Per-request context. */

@@ -4,7 +4,7 @@
  */
 import { InvalidInputError } from "../core/index.js";
 
-export const NODE_TYPES = ["Backend", "RegisteredModel", "ModelVersion", "AuditEvent", "PromotionRequest"] as const;
+export const NODE_TYPES = ["Backend", "RegisteredModel", "ModelVersion", "AuditEvent", "PromotionRequest", "Deployment", "DeploymentRevision"] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
 
 const PREFIX = "mg1:";

@@ -4,6 +4,13 @@ import { buildSchema } from "type-graphql";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver.js";
 import { BackendResolver } from "./resolvers/backend.resolver.js";
+import {
+  DeploymentComponentResolver,
+  DeploymentMutations,
+  DeploymentQueries,
+  DeploymentResolver,
+  DeploymentRevisionResolver,
+} from "./resolvers/deployment.resolver.js";
 import { DriftMutations, DriftQueries, ModelVersionDriftResolver } from "./resolvers/drift.resolver.js";
 import { RegisteredModelResolver } from "./resolvers/model.resolver.js";
 import { ModelVersionResolver } from "./resolvers/model-version.resolver.js";
@@ -14,6 +21,7 @@ import { QueryResolver } from "./resolvers/query.resolver.js";
 import { RegistryMutations } from "./resolvers/registry.mutations.js";
 import { AuditEventType } from "./types/audit-event.js";
 import { BackendType } from "./types/backend.js";
+import { DeploymentRevisionType, DeploymentType } from "./types/deployment.js";
 import { RegisteredModelType } from "./types/model.js";
 import { ModelVersionType } from "./types/model-version.js";
 import { PromotionRequestType } from "./types/promotion.js";
@@ -23,8 +31,8 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver],
-    orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver],
+    orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,
   });

@@ -85,7 +85,7 @@ describe("SQLite store on a file", () => {
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
       const names = raw.prepare(`select name from ${MIGRATION_TABLE} order by name`).pluck().all();
-      expect(names).toEqual(["0001_audit", "0002_workflow", "0003_drift"]);
+      expect(names).toEqual(["0001_audit", "0002_workflow", "0003_drift", "0004_deployments"]);
     } finally {
       raw.close();
     }

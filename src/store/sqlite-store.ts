@@ -14,10 +14,13 @@ import { Kysely, SqliteDialect, sql } from "kysely";
 import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
 import { appendAuditEvent } from "./audit-writer.js";
 import type { StoreDatabase } from "./db-schema.js";
+import { KyselyDeploymentTx } from "./deployment-kysely.js";
+import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
+import type { DeploymentDatabase } from "./deployment-db-schema.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
@@ -85,7 +88,9 @@ export class SqliteStore implements Store {
   readonly #busyTimeoutMs: number;
   #closed = false;
   /** Workflow calls outside a transaction: each runs in a transaction of its own. */
-  readonly workflow: WorkflowTx = ownTransactions((fn) => this.transaction((tx) => fn(tx.workflow)));
+  readonly workflow: WorkflowTx = ownTransactions(WORKFLOW_METHODS, (fn) => this.transaction((tx) => fn(tx.workflow)));
+  /** Deployment calls outside a transaction: each runs in a transaction of its own. */
+  readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
 
   constructor(db: Kysely<StoreDatabase>, opts: { clock: () => Date; location: string; busyTimeoutMs: number }) {
     this.db = db;
@@ -160,8 +165,10 @@ export class SqliteStore implements Store {
       // Appends within one transaction are serialized too: each reads the head the previous wrote.
       const appends = new Mutex();
       const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
+      const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
       const tx: StoreTx = {
-        workflow: guardedWorkflow(workflow, state),
+        workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
+        deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
@@ -208,29 +215,34 @@ export class SqliteStore implements Store {
   }
 }
 
-const WORKFLOW_METHODS = Object.getOwnPropertyNames(KyselyWorkflowTx.prototype).filter(
-  (m) => m !== "constructor",
-) as (keyof WorkflowTx)[];
-
-/** A WorkflowTx whose every call runs through `run` (its own transaction). */
-function ownTransactions(run: <T>(fn: (w: WorkflowTx) => Promise<T>) => Promise<T>): WorkflowTx {
-  const out: Record<string, unknown> = {};
-  for (const m of WORKFLOW_METHODS) {
-    out[m] = (...args: unknown[]) => run((w) => (w[m] as (...a: unknown[]) => Promise<unknown>)(...args));
-  }
-  return out as unknown as WorkflowTx;
+function methodsOf<T>(cls: { prototype: T }): (keyof T)[] {
+  return Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== "constructor") as (keyof T)[];
 }
 
-/** Refuses workflow calls made after the transaction ended (they would run outside it). */
-function guardedWorkflow(inner: KyselyWorkflowTx, state: TxState): WorkflowTx {
+const WORKFLOW_METHODS = methodsOf<WorkflowTx>(KyselyWorkflowTx);
+const DEPLOYMENT_METHODS = methodsOf<DeploymentTx>(KyselyDeploymentTx);
+
+type AsyncMethods = Record<string, (...args: unknown[]) => Promise<unknown>>;
+
+/** An object whose every listed method runs through `run` (its own transaction). */
+function ownTransactions<T extends object>(methods: readonly (keyof T)[], run: <R>(fn: (inner: T) => Promise<R>) => Promise<R>): T {
   const out: Record<string, unknown> = {};
-  for (const m of WORKFLOW_METHODS) {
-    out[m] = (...args: unknown[]) => {
-      if (!state.active) return Promise.reject(new StoreError(`tx.workflow.${m}() was called after its transaction ended`));
-      return (inner[m] as (...a: unknown[]) => Promise<unknown>).apply(inner, args);
+  for (const m of methods) {
+    out[m as string] = (...args: unknown[]) => run((inner) => (inner as unknown as AsyncMethods)[m as string]!(...args));
+  }
+  return out as T;
+}
+
+/** Refuses calls made after the transaction ended (they would run outside it). */
+function guarded<T extends object>(methods: readonly (keyof T)[], inner: T, state: TxState, name: string): T {
+  const out: Record<string, unknown> = {};
+  for (const m of methods) {
+    out[m as string] = (...args: unknown[]) => {
+      if (!state.active) return Promise.reject(new StoreError(`tx.${name}.${String(m)}() was called after its transaction ended`));
+      return (inner as unknown as AsyncMethods)[m as string]!.apply(inner, args);
     };
   }
-  return out as unknown as WorkflowTx;
+  return out as T;
 }
 
 /** Opens (creating if needed) a SQLite store and brings its schema up to date. */

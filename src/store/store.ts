@@ -4,6 +4,7 @@
  * built on the same Kysely schema and migrations and passing the same contract tests.
  */
 
+import type { DeploymentTx } from "./deployment-store.js";
 import type { WorkflowTx } from "./workflow-store.js";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE";
@@ -72,6 +73,8 @@ export interface StoreTx {
    * with the audit events appended there; on the Store itself each call is its own transaction.
    */
   readonly workflow: WorkflowTx;
+  /** Deployments and their immutable revisions (./deployment-store.ts), with the same transaction rules. */
+  readonly deployments: DeploymentTx;
 }
 
 export interface Store extends StoreTx {

@@ -43,6 +43,10 @@ export class QueryResolver {
         return (await store.getAudit(key[0] as string)) ?? null;
       case "PromotionRequest":
         return (await store.workflow.getRequest(key[0] as string)) ?? null;
+      case "Deployment":
+        return (await store.deployments.getDeploymentById(key[0] as string)) ?? null;
+      case "DeploymentRevision":
+        return (await store.deployments.getRevision(key[0] as string)) ?? null;
     }
   }
 

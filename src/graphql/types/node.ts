@@ -4,6 +4,8 @@ import { Field, ID, InterfaceType } from "type-graphql";
 export function nodeTypeOf(value: unknown): string | undefined {
   if (typeof value !== "object" || value === null) return undefined;
   if ("seq" in value && "hash" in value) return "AuditEvent";
+  if ("contentHash" in value && "deploymentId" in value) return "DeploymentRevision";
+  if ("environment" in value && "createdBy" in value && "name" in value && !("backendId" in value)) return "Deployment";
   // Before ModelVersion and Backend: a request also has modelName, version, kind and backendId.
   if ("toStage" in value && "requestedBy" in value) return "PromotionRequest";
   if ("modelName" in value && "version" in value) return "ModelVersion";
