@@ -1,73 +1,22 @@
 import { Field, ObjectType } from "type-graphql";
 import { AuditEventType } from "./audit-event.js";
-import { BackendFailure, PageInfo } from "./common.js";
+import { BackendFailure } from "./common.js";
+import { connectionTypes } from "./connection.js";
 import { RegisteredModelType } from "./model.js";
 import { ModelVersionType } from "./model-version.js";
 
-@ObjectType()
-export class ModelEdge {
-  @Field(() => String)
-  cursor!: string;
+const models = connectionTypes("Model", () => RegisteredModelType, { extensible: true });
 
-  @Field(() => RegisteredModelType)
-  node!: unknown;
-}
-
-@ObjectType()
-export class ModelConnection {
-  @Field(() => [ModelEdge])
-  edges!: ModelEdge[];
-
-  @Field(() => [RegisteredModelType])
-  nodes!: unknown[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-
+@ObjectType("ModelConnection")
+export class ModelConnection extends models.Connection {
   @Field(() => [BackendFailure], {
     description: "Backends that failed for this page; their models are missing and come back on a later page or retry.",
   })
   failedBackends!: BackendFailure[];
 }
 
-@ObjectType()
-export class ModelVersionEdge {
-  @Field(() => String)
-  cursor!: string;
+export const ModelVersionConnection = connectionTypes("ModelVersion", () => ModelVersionType).Connection;
+export type ModelVersionConnection = InstanceType<typeof ModelVersionConnection>;
 
-  @Field(() => ModelVersionType)
-  node!: unknown;
-}
-
-@ObjectType()
-export class ModelVersionConnection {
-  @Field(() => [ModelVersionEdge])
-  edges!: ModelVersionEdge[];
-
-  @Field(() => [ModelVersionType])
-  nodes!: unknown[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
-
-@ObjectType()
-export class AuditEventEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => AuditEventType)
-  node!: unknown;
-}
-
-@ObjectType()
-export class AuditEventConnection {
-  @Field(() => [AuditEventEdge])
-  edges!: AuditEventEdge[];
-
-  @Field(() => [AuditEventType])
-  nodes!: unknown[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const AuditEventConnection = connectionTypes("AuditEvent", () => AuditEventType).Connection;
+export type AuditEventConnection = InstanceType<typeof AuditEventConnection>;

@@ -1,5 +1,6 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
-import { PageInfo, UserError } from "./common.js";
+import { connectionTypes } from "./connection.js";
+import { UserError } from "./common.js";
 import { ModelVersionType } from "./model-version.js";
 import { Node } from "./node.js";
 import { DateTime } from "./scalars.js";
@@ -87,26 +88,8 @@ export class DeploymentType extends Node {
   revisions!: unknown[];
 }
 
-@ObjectType()
-export class DeploymentEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => DeploymentType)
-  node!: unknown;
-}
-
-@ObjectType()
-export class DeploymentConnection {
-  @Field(() => [DeploymentEdge])
-  edges!: DeploymentEdge[];
-
-  @Field(() => [DeploymentType])
-  nodes!: unknown[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const DeploymentConnection = connectionTypes("Deployment", () => DeploymentType).Connection;
+export type DeploymentConnection = InstanceType<typeof DeploymentConnection>;
 
 @InputType()
 export class DeploymentComponentInput {

@@ -1,5 +1,6 @@
 import { Field, InputType, Int, ObjectType } from "type-graphql";
-import { PageInfo, UserError } from "./common.js";
+import { connectionTypes } from "./connection.js";
+import { UserError } from "./common.js";
 import { StageEnum } from "./enums.js";
 import { DateTime } from "./scalars.js";
 
@@ -27,26 +28,8 @@ export class DriftType {
   detectedAt!: Date;
 }
 
-@ObjectType()
-export class DriftEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => DriftType)
-  node!: DriftType;
-}
-
-@ObjectType()
-export class DriftConnection {
-  @Field(() => [DriftEdge])
-  edges!: DriftEdge[];
-
-  @Field(() => [DriftType])
-  nodes!: DriftType[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const DriftConnection = connectionTypes("Drift", () => DriftType).Connection;
+export type DriftConnection = InstanceType<typeof DriftConnection>;
 
 @InputType()
 export class DriftCheckInput {

@@ -1,7 +1,7 @@
 import { Field, Float, Int, ObjectType, registerEnumType } from "type-graphql";
+import { connectionTypes } from "./connection.js";
 import { StageEnum } from "./enums.js";
 import { Node } from "./node.js";
-import { PageInfo } from "./common.js";
 import { DateTime, JSON } from "./scalars.js";
 
 export const PromotionStatusEnum = { PENDING: "PENDING", APPLYING: "APPLYING", APPLIED: "APPLIED", FAILED: "FAILED", REJECTED: "REJECTED" } as const;
@@ -125,26 +125,8 @@ export class PromotionRequestType extends Node {
   updatedAt!: Date;
 }
 
-@ObjectType()
-export class PromotionRequestEdge {
-  @Field(() => String)
-  cursor!: string;
-
-  @Field(() => PromotionRequestType)
-  node!: unknown;
-}
-
-@ObjectType()
-export class PromotionRequestConnection {
-  @Field(() => [PromotionRequestEdge])
-  edges!: PromotionRequestEdge[];
-
-  @Field(() => [PromotionRequestType])
-  nodes!: unknown[];
-
-  @Field(() => PageInfo)
-  pageInfo!: PageInfo;
-}
+export const PromotionRequestConnection = connectionTypes("PromotionRequest", () => PromotionRequestType).Connection;
+export type PromotionRequestConnection = InstanceType<typeof PromotionRequestConnection>;
 
 @ObjectType("Approval", { description: "A decision made on a request, or (PENDING) a request waiting for approvals." })
 export class ApprovalType {
