@@ -4,7 +4,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startPeer, type PeerProcess } from "./process.js";
+import { freePort, startPeer, startRestartablePeer, type PeerProcess } from "./process.js";
 import { venvBin } from "./venv.js";
 
 export interface MlflowServer extends PeerProcess {
@@ -41,25 +41,6 @@ export async function startMlflowServer(opts: { dir?: string; port?: number } = 
       ready: async () => (await fetch(`${url}/health`)).ok,
       timeoutMs: 120_000,
     });
-  let peer = await launch();
-  const server: MlflowServer = {
-    url,
-    port,
-    dir,
-    get name() {
-      return peer.name;
-    },
-    get child() {
-      return peer.child;
-    },
-    get logFile() {
-      return peer.logFile;
-    },
-    stop: () => peer.stop(),
-    async restart() {
-      await peer.stop();
-      peer = await launch();
-    },
-  };
-  return server;
+  const peer = await startRestartablePeer(launch);
+  return Object.assign(peer, { url, port, dir });
 }

@@ -7,7 +7,7 @@
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { freePort, startPeer, type PeerProcess } from "./process.js";
+import { freePort, startPeer, startRestartablePeer, type PeerProcess } from "./process.js";
 import { venvBin } from "./venv.js";
 
 /** The account moto puts every resource in. */
@@ -35,23 +35,6 @@ export async function startMotoServer(opts: { port?: number } = {}): Promise<Mot
       ready: async () => (await fetch(`${url}/moto-api/`)).ok,
       timeoutMs: 60_000,
     });
-  let peer = await launch();
-  return {
-    url,
-    port,
-    get name() {
-      return peer.name;
-    },
-    get child() {
-      return peer.child;
-    },
-    get logFile() {
-      return peer.logFile;
-    },
-    stop: () => peer.stop(),
-    async restart() {
-      await peer.stop();
-      peer = await launch();
-    },
-  };
+  const peer = await startRestartablePeer(launch);
+  return Object.assign(peer, { url, port });
 }

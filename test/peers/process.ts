@@ -91,3 +91,28 @@ export async function startPeer(opts: StartPeerOptions): Promise<PeerProcess> {
   }
   return { name: opts.name, child, logFile: opts.logFile, stop };
 }
+
+/** A peer that can be stopped and started again on the same port and state (outage tests). */
+export interface RestartablePeer extends PeerProcess {
+  restart(): Promise<void>;
+}
+
+export async function startRestartablePeer(launch: () => Promise<PeerProcess>): Promise<RestartablePeer> {
+  let peer = await launch();
+  return {
+    get name() {
+      return peer.name;
+    },
+    get child() {
+      return peer.child;
+    },
+    get logFile() {
+      return peer.logFile;
+    },
+    stop: () => peer.stop(),
+    async restart() {
+      await peer.stop();
+      peer = await launch();
+    },
+  };
+}
