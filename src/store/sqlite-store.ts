@@ -87,6 +87,7 @@ export class SqliteStore implements Store {
   readonly #location: string;
   readonly #busyTimeoutMs: number;
   #closed = false;
+  readonly #auditListeners = new Set<(headSeq: number) => void>();
   /** Workflow calls outside a transaction: each runs in a transaction of its own. */
   readonly workflow: WorkflowTx = ownTransactions(WORKFLOW_METHODS, (fn) => this.transaction((tx) => fn(tx.workflow)));
   /** Deployment calls outside a transaction: each runs in a transaction of its own. */
@@ -160,6 +161,7 @@ export class SqliteStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
+    let headSeq = 0;
     return this.#immediate(async (conn) => {
       const state: TxState = { store: this, active: true };
       // Appends within one transaction are serialized too: each reads the head the previous wrote.
@@ -173,7 +175,11 @@ export class SqliteStore implements Store {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
           }
-          return appends.run(() => appendAuditEvent(conn, input, this.#clock()));
+          return appends.run(async () => {
+            const event = await appendAuditEvent(conn, input, this.#clock());
+            headSeq = event.seq;
+            return event;
+          });
         },
       };
       try {
@@ -184,7 +190,25 @@ export class SqliteStore implements Store {
         state.active = false;
         await appends.idle();
       }
+    }).then((result) => {
+      if (headSeq > 0) this.#notifyAudit(headSeq);
+      return result;
     });
+  }
+
+  onAuditAppended(listener: (headSeq: number) => void): () => void {
+    this.#auditListeners.add(listener);
+    return () => this.#auditListeners.delete(listener);
+  }
+
+  #notifyAudit(headSeq: number): void {
+    for (const listener of this.#auditListeners) {
+      try {
+        listener(headSeq);
+      } catch {
+        // A listener's failure is its own; the commit already happened.
+      }
+    }
   }
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {

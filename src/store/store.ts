@@ -87,5 +87,13 @@ export interface Store extends StoreTx {
   getAudit(id: string): Promise<AuditEvent | undefined>;
   /** Cheap liveness check for /readyz. */
   ping(): Promise<void>;
+  /**
+   * Calls `listener` after a transaction that appended audit events has committed: in this process,
+   * and (PostgreSQL) in every replica on the same database. A wake-up, not a data channel: wake-ups
+   * may be merged or (across replicas) lost, so listeners read the trail from the last seq they saw
+   * and also poll. `headSeq` is the newest seq the committing transaction wrote. Listener errors are
+   * the listener's own (they are caught and ignored). Returns a function that unsubscribes.
+   */
+  onAuditAppended(listener: (headSeq: number) => void): () => void;
   close(): Promise<void>;
 }
