@@ -142,9 +142,12 @@ const VERSIONS_QUERY = `query Versions($name: String!, $after: String) {
 
 const RESOLVE_QUERY = `query Resolve($name: String!) {
   resolve(name: $name, environment: "production") {
-    registryVersion etag selectedBy
-    version { version stage artifactUri generationConfig { model promptRef params } }
-    prompt { name version template }
+    registryVersion etag
+    ... on ResolvedEntry {
+      selectedBy
+      version { version stage artifactUri generationConfig { model promptRef params } }
+      prompt { name version template }
+    }
   }
 }`;
 

@@ -29,10 +29,13 @@ function setting(name: string, fallback: number): number {
 
 const RESOLVE_QUERY = `query BenchResolve($name: String!, $env: String!) {
   resolve(name: $name, environment: $env) {
-    registryVersion etag selectedBy
-    version { version stage artifactUri generationConfig { model promptRef toolsRef params } }
-    prompt { name version template }
-    tools { name version tools }
+    registryVersion etag
+    ... on ResolvedEntry {
+      selectedBy
+      version { version stage artifactUri generationConfig { model promptRef toolsRef params } }
+      prompt { name version template }
+      tools { name version tools }
+    }
   }
 }`;
 

@@ -85,12 +85,35 @@ export class EntryResolver {
       );
     }
 
+    const { prompt, tools, registryVersion, etag } = await this.inline(version, ctx, read);
+    return {
+      name: model.name,
+      environment: args.environment,
+      backendId: model.backendId,
+      version,
+      registryVersion,
+      etag,
+      selectedBy,
+      ...(prompt ? { prompt } : {}),
+      ...(tools ? { tools } : {}),
+    };
+  }
+
+  /**
+   * What an application consumes of one version: its prompt and tool schemas inlined, the registry
+   * version to log, and an ETag over all of it (also used for each component of a deployment).
+   */
+  async inline(
+    version: ModelVersion,
+    ctx: CallContext,
+    read: ReadOptions = {},
+  ): Promise<{ prompt: Prompt | undefined; tools: ToolSet | undefined; registryVersion: string; etag: string }> {
+    const adapter = this.catalog.backend(version.backendId);
     const gen = version.generationConfig;
     const [prompt, tools] = await Promise.all([
       gen?.promptRef && adapter.getPrompt ? this.fetchRef(gen.promptRef, (n, v) => adapter.getPrompt!(n, v, ctx, read)) : undefined,
       gen?.toolsRef && adapter.getToolSet ? this.fetchRef(gen.toolsRef, (n, v) => adapter.getToolSet!(n, v, ctx, read)) : undefined,
     ]);
-
     const registryVersion = `${version.backendId}/${version.modelName}@${version.version}`;
     const etag = `"${createHash("sha256")
       .update(
@@ -105,17 +128,7 @@ export class EntryResolver {
       )
       .digest("base64url")
       .slice(0, 32)}"`;
-    return {
-      name: model.name,
-      environment: args.environment,
-      backendId: model.backendId,
-      version,
-      registryVersion,
-      etag,
-      selectedBy,
-      ...(prompt ? { prompt } : {}),
-      ...(tools ? { tools } : {}),
-    };
+    return { prompt, tools, registryVersion, etag };
   }
 
   private async fetchRef<T>(ref: string, get: (name: string, version: string) => Promise<T>): Promise<T | undefined> {

@@ -4,6 +4,9 @@ import type { ModelgateConfig } from "../config/schema.js";
 import type { Catalog } from "../gateway/catalog.js";
 import type { EntryResolver } from "../gateway/resolve-entry.js";
 import type { Store } from "../store/store.js";
+import type { DeploymentPromotions } from "../workflow/deployment-promotion.js";
+import type { DeploymentResolver } from "../workflow/deployment-resolve.js";
+import type { DeploymentState } from "../workflow/deployment-state.js";
 import type { DeploymentService } from "../workflow/deployments.js";
 import type { DriftChecker } from "../workflow/drift.js";
 import type { PromotionService } from "../workflow/promotion-service.js";
@@ -30,6 +33,12 @@ export interface GatewayServices {
   drift: DriftChecker;
   /** Deployments: bundles of model versions per environment, as immutable revisions. */
   deployments: DeploymentService;
+  /** Deployment revisions entering environments (through the promotion gates) and rollback. */
+  deploymentPromotions: DeploymentPromotions;
+  /** Revision status, health and what runs in an environment. */
+  deploymentState: DeploymentState;
+  /** resolve() of deployments. */
+  deploymentResolver: DeploymentResolver;
 }
 
 /** Per-request context. */

@@ -1,16 +1,21 @@
 /**
  * GET /v1/resolve/{name}?env=ENV — the resolve query as plain HTTP for applications at startup:
  * JSON body, strong ETag, and 304 on If-None-Match so polling costs one small round trip.
+ *
+ * A deployment's ETag is its running revision's content hash, known from the store alone: a 304
+ * for a deployment reads no backend.
  */
 import type { ServerResponse } from "node:http";
 import { isRegistryError, type CallContext } from "../core/index.js";
 import { GRAPHQL_CODES } from "../graphql/errors.js";
 import type { EntryResolver, ResolvedEntry } from "../gateway/resolve-entry.js";
+import type { DeploymentResolver, ResolvedDeployment } from "../workflow/deployment-resolve.js";
 import { sendJson } from "./respond.js";
 
 export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown> {
   const v = entry.version;
   return {
+    kind: "model",
     name: entry.name,
     environment: entry.environment,
     backend: entry.backendId,
@@ -28,6 +33,34 @@ export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown>
   };
 }
 
+export function resolvedDeploymentJson(d: ResolvedDeployment): Record<string, unknown> {
+  return {
+    kind: "deployment",
+    name: d.name,
+    environment: d.environment,
+    revision: d.revision.number,
+    contentHash: d.revision.contentHash,
+    registryVersion: d.registryVersion,
+    components: d.components.map((c) => ({
+      role: c.role,
+      weight: c.weight,
+      shadow: c.shadow,
+      serving: c.serving,
+      backend: c.backendId,
+      model: c.version.modelName,
+      version: c.version.version,
+      stage: c.version.stage,
+      registryVersion: c.registryVersion,
+      artifactUri: c.version.artifactUri ?? null,
+      generationConfig: c.version.generationConfig ?? null,
+      prompt: c.prompt ? { name: c.prompt.name, version: c.prompt.version, template: c.prompt.template } : null,
+      tools: c.tools ? { name: c.tools.name, version: c.tools.version, tools: c.tools.tools } : null,
+      params: c.version.params,
+    })),
+    etag: d.etag,
+  };
+}
+
 function etagMatches(header: string | undefined, etag: string): boolean {
   if (!header) return false;
   return header.split(",").some((t) => {
@@ -38,7 +71,7 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 
 export async function handleResolve(
   res: ServerResponse,
-  resolver: EntryResolver,
+  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver },
   name: string,
   query: URLSearchParams,
   ifNoneMatch: string | undefined,
@@ -57,7 +90,19 @@ export async function handleResolve(
     return;
   }
   try {
-    const entry = await resolver.resolve({ name, environment, ...(asOf ? { asOf } : {}) }, call);
+    const found = await resolvers.deploymentResolver.find(name, environment, asOf);
+    if (found !== undefined) {
+      const etag = `"${found.revision.contentHash}"`;
+      const registryVersion = `${found.deployment.name}@${found.deployment.environment}#${found.revision.number}`;
+      const headers = { ETag: etag, "Cache-Control": "no-cache", "X-Registry-Version": registryVersion };
+      if (etagMatches(ifNoneMatch, etag)) {
+        res.writeHead(304, headers).end();
+        return;
+      }
+      sendJson(res, 200, resolvedDeploymentJson(await resolvers.deploymentResolver.resolve(found, call, asOf)), headers);
+      return;
+    }
+    const entry = await resolvers.resolver.resolve({ name, environment, ...(asOf ? { asOf } : {}) }, call);
     const headers = { ETag: entry.etag, "Cache-Control": "no-cache", "X-Registry-Version": entry.registryVersion };
     if (etagMatches(ifNoneMatch, entry.etag)) {
       res.writeHead(304, headers).end();

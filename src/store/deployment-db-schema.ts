@@ -30,7 +30,18 @@ export interface DeploymentRevisionComponentsTable {
   shadow: number;
 }
 
+export interface DeploymentActivationsTable {
+  id: string;
+  deployment_id: string;
+  revision_id: string;
+  request_id: string;
+  open_key: string | null;
+  activated_at: string;
+  deactivated_at: string | null;
+}
+
 export interface DeploymentDatabase {
+  deployment_activations: DeploymentActivationsTable;
   deployments: DeploymentsTable;
   deployment_revisions: DeploymentRevisionsTable;
   deployment_revision_components: DeploymentRevisionComponentsTable;

@@ -8,6 +8,7 @@ import { ConflictError, InvalidInputError } from "../core/errors.js";
 import {
   componentsHash,
   sortComponents,
+  type DeploymentActivationRecord,
   type DeploymentListQuery,
   type DeploymentPage,
   type DeploymentRecord,
@@ -16,8 +17,15 @@ import {
   type DeploymentTx,
   type NewDeploymentRevision,
 } from "./deployment-store.js";
+import { StoreError } from "./errors.js";
 import { isUniqueViolation } from "./workflow-kysely.js";
-import type { DeploymentDatabase, DeploymentRevisionComponentsTable, DeploymentRevisionsTable, DeploymentsTable } from "./deployment-db-schema.js";
+import type {
+  DeploymentActivationsTable,
+  DeploymentDatabase,
+  DeploymentRevisionComponentsTable,
+  DeploymentRevisionsTable,
+  DeploymentsTable,
+} from "./deployment-db-schema.js";
 
 const iso = (d: Date): string => d.toISOString();
 
@@ -39,6 +47,17 @@ function revisionFrom(row: Selectable<DeploymentRevisionsTable>, components: Sel
     reason: row.reason,
     createdAt: new Date(row.created_at),
     auditEventId: row.audit_event_id,
+  };
+}
+
+function activationFrom(row: Selectable<DeploymentActivationsTable>): DeploymentActivationRecord {
+  return {
+    id: row.id,
+    deploymentId: row.deployment_id,
+    revisionId: row.revision_id,
+    requestId: row.request_id,
+    activatedAt: new Date(row.activated_at),
+    deactivatedAt: row.deactivated_at === null ? null : new Date(row.deactivated_at),
   };
 }
 
@@ -66,8 +85,16 @@ export class KyselyDeploymentTx implements DeploymentTx {
     const existing = await this.getDeployment(name, environment);
     if (existing !== undefined) return existing;
     const row = { id: randomUUID(), name, environment, created_by: createdBy, created_at: iso(at) };
-    await this.db.insertInto("deployments").values(row).execute();
-    return deploymentFrom(row);
+    // Race-free with concurrent writers (PostgreSQL replicas): the loser's insert does nothing (it
+    // waits for the winner's commit on the unique index) and the select then reads the winner's row.
+    await this.db
+      .insertInto("deployments")
+      .values(row)
+      .onConflict((oc) => oc.columns(["name", "environment"]).doNothing())
+      .execute();
+    const stored = await this.getDeployment(name, environment);
+    if (stored === undefined) throw new StoreError(`deployment ${name} in ${environment} is missing right after its insert`);
+    return stored;
   }
 
   async getDeployment(name: string, environment: string): Promise<DeploymentRecord | undefined> {
@@ -152,6 +179,93 @@ export class KyselyDeploymentTx implements DeploymentTx {
       .limit(limit)
       .execute();
     return this.#withComponents(rows);
+  }
+
+  async getRevisionByNumber(deploymentId: string, number: number): Promise<DeploymentRevisionRecord | undefined> {
+    const row = await this.db
+      .selectFrom("deployment_revisions")
+      .selectAll()
+      .where("deployment_id", "=", deploymentId)
+      .where("number", "=", number)
+      .executeTakeFirst();
+    return row === undefined ? undefined : (await this.#withComponents([row]))[0];
+  }
+
+  async activate(a: Omit<DeploymentActivationRecord, "deactivatedAt">): Promise<DeploymentActivationRecord> {
+    await this.db
+      .updateTable("deployment_activations")
+      .set({ open_key: null, deactivated_at: iso(a.activatedAt) })
+      .where("deployment_id", "=", a.deploymentId)
+      .where("open_key", "=", "open")
+      .execute();
+    const row = {
+      id: a.id,
+      deployment_id: a.deploymentId,
+      revision_id: a.revisionId,
+      request_id: a.requestId,
+      open_key: "open",
+      activated_at: iso(a.activatedAt),
+      deactivated_at: null,
+    };
+    try {
+      await this.db.insertInto("deployment_activations").values(row).execute();
+    } catch (err) {
+      if (isUniqueViolation(err)) {
+        throw new ConflictError(`deployment ${a.deploymentId} was activated by another writer at the same time; retry`, { cause: err });
+      }
+      throw err;
+    }
+    return activationFrom(row);
+  }
+
+  async currentActivation(deploymentId: string): Promise<DeploymentActivationRecord | undefined> {
+    const row = await this.db
+      .selectFrom("deployment_activations")
+      .selectAll()
+      .where("deployment_id", "=", deploymentId)
+      .where("open_key", "=", "open")
+      .executeTakeFirst();
+    return row === undefined ? undefined : activationFrom(row);
+  }
+
+  async listActivations(deploymentId: string, limit: number): Promise<DeploymentActivationRecord[]> {
+    const rows = await this.db
+      .selectFrom("deployment_activations")
+      .selectAll()
+      .where("deployment_id", "=", deploymentId)
+      .orderBy("activated_at", "desc")
+      .orderBy("id", "desc")
+      .limit(limit)
+      .execute();
+    return rows.map(activationFrom);
+  }
+
+  async activationsAt(environment: string, at?: Date): Promise<{ deployment: DeploymentRecord; activation: DeploymentActivationRecord }[]> {
+    let q = this.db
+      .selectFrom("deployment_activations as a")
+      .innerJoin("deployments as d", "d.id", "a.deployment_id")
+      .selectAll("a")
+      .select(["d.name", "d.environment", "d.created_by", "d.created_at"])
+      .where("d.environment", "=", environment);
+    if (at === undefined) {
+      q = q.where("a.open_key", "=", "open");
+    } else {
+      const t = iso(at);
+      q = q.where("a.activated_at", "<=", t).where((eb) => eb.or([eb("a.deactivated_at", "is", null), eb("a.deactivated_at", ">", t)]));
+    }
+    const rows = await q.orderBy("d.name").orderBy("a.activated_at", "desc").execute();
+    const seen = new Set<string>();
+    const out: { deployment: DeploymentRecord; activation: DeploymentActivationRecord }[] = [];
+    for (const r of rows) {
+      // An activation and its successor can share a timestamp: the newer one is what ran at `at`.
+      if (seen.has(r.deployment_id)) continue;
+      seen.add(r.deployment_id);
+      out.push({
+        deployment: deploymentFrom({ id: r.deployment_id, name: r.name, environment: r.environment, created_by: r.created_by, created_at: r.created_at }),
+        activation: activationFrom(r),
+      });
+    }
+    return out;
   }
 
   async #withComponents(rows: Selectable<DeploymentRevisionsTable>[]): Promise<DeploymentRevisionRecord[]> {

@@ -10,10 +10,23 @@ import { createHash } from "node:crypto";
 import { canonicalJson } from "../core/canonical-json.js";
 
 /**
- * DRAFT: recorded, not in the environment. The statuses for entering an environment (through the
- * promotion gates) come with deployment promotion.
+ * The status a revision is recorded with (always DRAFT: recorded, not in the environment). Where a
+ * revision stands later (pending, active, superseded) is not stored on the immutable revision: it
+ * follows from its requests and the deployment's activations (src/workflow/deployment-status.ts).
  */
 export type DeploymentRevisionStatus = "DRAFT";
+
+/** One period during which an environment ran a revision of a deployment. */
+export interface DeploymentActivationRecord {
+  id: string;
+  deploymentId: string;
+  revisionId: string;
+  /** The APPLIED request (deploymentPromote or deploymentRollback) that activated it. */
+  requestId: string;
+  activatedAt: Date;
+  /** null while it is the deployment's current revision. */
+  deactivatedAt: Date | null;
+}
 
 export interface DeploymentRecord {
   id: string;
@@ -109,4 +122,20 @@ export interface DeploymentTx {
   latestRevision(deploymentId: string): Promise<DeploymentRevisionRecord | undefined>;
   /** Newest first, at most `limit`. */
   listRevisions(deploymentId: string, limit: number): Promise<DeploymentRevisionRecord[]>;
+  getRevisionByNumber(deploymentId: string, number: number): Promise<DeploymentRevisionRecord | undefined>;
+
+  /**
+   * Makes `revisionId` the deployment's current revision from `at`: closes the open activation (if
+   * any) and opens a new one. Throws ConflictError when another writer activated concurrently.
+   */
+  activate(activation: Omit<DeploymentActivationRecord, "deactivatedAt">): Promise<DeploymentActivationRecord>;
+  /** The open activation: the revision the environment runs now. */
+  currentActivation(deploymentId: string): Promise<DeploymentActivationRecord | undefined>;
+  /** The deployment's activations, newest first, at most `limit`. */
+  listActivations(deploymentId: string, limit: number): Promise<DeploymentActivationRecord[]>;
+  /**
+   * The activations open at `at` (default: now, i.e. the open ones) of every deployment in
+   * `environment`, with their deployments, ordered by deployment name.
+   */
+  activationsAt(environment: string, at?: Date): Promise<{ deployment: DeploymentRecord; activation: DeploymentActivationRecord }[]>;
 }

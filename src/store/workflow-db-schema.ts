@@ -21,6 +21,7 @@ export interface PromotionRequestsTable {
   failure: string | null;
   created_at: string;
   updated_at: string;
+  deployment_revision_id: string | null;
 }
 
 export interface PromotionGateResultsTable {

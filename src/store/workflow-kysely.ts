@@ -4,6 +4,8 @@
  */
 import type { Kysely, Selectable } from "kysely";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
+import { dialectOf } from "./dialect.js";
+import { lockAuditChain } from "./postgres-locks.js";
 import type { Stage } from "../core/stage.js";
 import type {
   PromotionApprovalsTable,
@@ -71,6 +73,7 @@ function requestFrom(row: Selectable<PromotionRequestsTable>): PromotionRequestR
     failure: row.failure,
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
+    deploymentRevisionId: row.deployment_revision_id,
   };
 }
 
@@ -244,6 +247,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
           failure: null,
           created_at: iso(r.at),
           updated_at: iso(r.at),
+          deployment_revision_id: r.deploymentRevisionId ?? null,
         })
         .execute();
     } catch (err) {
@@ -272,6 +276,11 @@ export class KyselyWorkflowTx implements WorkflowTx {
     return row === undefined ? undefined : requestFrom(row);
   }
 
+  async lockSlot(key: string): Promise<void> {
+    if (key.trim() === "") throw new InvalidInputError("lockSlot: the slot key must not be empty", { field: "key" });
+    if (dialectOf(this.db) === "postgres") await lockAuditChain(this.db);
+  }
+
   async listOpenFor(backendId: string, modelName: string, environment: string): Promise<PromotionRequestRecord[]> {
     const rows = await this.db
       .selectFrom("promotion_requests")
@@ -280,7 +289,19 @@ export class KyselyWorkflowTx implements WorkflowTx {
       .where("model_name", "=", modelName)
       .where("environment", "=", environment)
       .where("status", "in", [...OPEN_STATUSES])
+      .where("deployment_revision_id", "is", null)
       .orderBy("created_at")
+      .execute();
+    return rows.map(requestFrom);
+  }
+
+  async listRequestsForRevision(revisionId: string): Promise<PromotionRequestRecord[]> {
+    const rows = await this.db
+      .selectFrom("promotion_requests")
+      .selectAll()
+      .where("deployment_revision_id", "=", revisionId)
+      .orderBy("created_at", "desc")
+      .orderBy("id", "desc")
       .execute();
     return rows.map(requestFrom);
   }
@@ -459,6 +480,8 @@ export class KyselyWorkflowTx implements WorkflowTx {
       .orderBy("created_at")
       .orderBy("id")
       .limit(limit)
+      // PostgreSQL: several replicas drain one outbox; SQLite has one writer and no row locks.
+      .$if(dialectOf(this.db) === "postgres", (q) => q.forUpdate().skipLocked())
       .execute();
     return rows.map(outboxFrom);
   }
@@ -561,6 +584,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
       .selectAll()
       .where("backend_id", "=", backendId)
       .where("model_name", "=", modelName)
+      .where("deployment_revision_id", "is", null)
       .orderBy("updated_at")
       .orderBy("created_at")
       .orderBy("id")
@@ -573,6 +597,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
       .selectFrom("promotion_requests")
       .select(["backend_id", "model_name"])
       .where("status", "=", "APPLIED")
+      .where("deployment_revision_id", "is", null)
       .groupBy(["backend_id", "model_name"])
       .orderBy("backend_id")
       .orderBy("model_name")

@@ -44,10 +44,17 @@ export interface PromotionRequestRecord {
   failure: string | null;
   createdAt: Date;
   updatedAt: Date;
+  /**
+   * Set when the request puts a whole deployment revision in its environment (deploymentPromote /
+   * deploymentRollback); then `modelName` is the deployment's name, `version` the revision number,
+   * `backendId` is "" and `toStage` the environment's stage. null for model-version requests.
+   */
+  deploymentRevisionId: string | null;
 }
 
-export type NewPromotionRequest = Omit<PromotionRequestRecord, "status" | "failure" | "createdAt" | "updatedAt"> & {
+export type NewPromotionRequest = Omit<PromotionRequestRecord, "status" | "failure" | "createdAt" | "updatedAt" | "deploymentRevisionId"> & {
   status: "PENDING" | "APPLYING";
+  deploymentRevisionId?: string | null;
   /** The slot only one open request may hold ("backend/model/environment"). */
   lockKey: string;
   at: Date;
@@ -191,8 +198,19 @@ export interface WorkflowTx {
   findByIdempotencyKey(key: string): Promise<PromotionRequestRecord | undefined>;
   /** The open request holding `lockKey`, if any. */
   findOpen(lockKey: string): Promise<PromotionRequestRecord | undefined>;
+  /**
+   * Serialises this transaction with every other one that locks a slot (backend/model/environment
+   * key) or appends audit events, until it commits: what it reads after this call stays true for
+   * its commit. No-op on SQLite, whose writing transactions are already serialised; on PostgreSQL it
+   * takes the audit chain's advisory lock, which every slot-changing transaction takes anyway when
+   * it appends its events (a separate per-slot lock would deadlock against it, taken in the other
+   * order by transactions that append before they lock).
+   */
+  lockSlot(key: string): Promise<void>;
   /** Open requests of one backend/model/environment (any lock key). */
   listOpenFor(backendId: string, modelName: string, environment: string): Promise<PromotionRequestRecord[]>;
+  /** Every request for one deployment revision, newest first. */
+  listRequestsForRevision(revisionId: string): Promise<PromotionRequestRecord[]>;
   /** Moves a request on; a terminal status releases its lock key. Returns false when it was not in `from`. */
   setStatus(id: string, from: readonly PromotionStatus[], to: PromotionStatus, at: Date, failure?: string): Promise<boolean>;
   listRequests(query: RequestListQuery): Promise<RequestPage>;
@@ -215,7 +233,11 @@ export interface WorkflowTx {
 
   insertOutbox(record: Omit<OutboxRecord, "leaseUntil" | "lastError">): Promise<void>;
   getOutboxByRequest(requestId: string): Promise<OutboxRecord | undefined>;
-  /** Pending rows due at `now` whose lease (if any) has expired, oldest first. */
+  /**
+   * Pending rows due at `now` whose lease (if any) has expired, oldest first. On PostgreSQL the rows
+   * are locked for the rest of the transaction and rows another transaction holds are skipped
+   * (FOR UPDATE SKIP LOCKED), so replicas listing and leasing in one transaction take different rows.
+   */
   listDueOutbox(now: Date, limit: number): Promise<OutboxRecord[]>;
   /** Takes the row for `leaseUntil` unless another worker holds a live lease; true when taken. */
   leaseOutbox(id: string, now: Date, leaseUntil: Date): Promise<boolean>;

@@ -23,6 +23,7 @@ function applied(version: string, toStage: PromotionRequestRecord["toStage"], ex
     idempotencyKey: null,
     inputHash: null,
     failure: null,
+    deploymentRevisionId: null,
     createdAt: new Date(0),
     updatedAt: new Date(0),
     ...extra,

@@ -29,7 +29,9 @@ import type { Catalog } from "../gateway/catalog.js";
 import type { ResilientAdapter } from "../gateway/resilient-adapter.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
 import type { OutboxRecord, OutboxSteps, PromotionRequestRecord } from "../store/workflow-store.js";
+import { checkComponents } from "./deployment-stages.js";
 import { versionsInStage } from "./evidence.js";
+import { requestSubject } from "./promotion-service.js";
 
 export const OUTBOX_ACTOR = "modelgate:outbox";
 
@@ -138,10 +140,15 @@ export class OutboxWorker {
     for (;;) {
       if (this.#stopped) return;
       const now = this.#clock();
-      const [row] = await this.store.workflow.listDueOutbox(now, 1);
+      // One transaction: on PostgreSQL the listed row stays locked until its lease commits, and other
+      // replicas skip it (FOR UPDATE SKIP LOCKED) for the next due row instead of racing for this one.
+      const row = await this.store.transaction(async (tx) => {
+        const [due] = await tx.workflow.listDueOutbox(now, 1);
+        if (due === undefined) return undefined;
+        return (await tx.workflow.leaseOutbox(due.id, now, new Date(now.getTime() + this.#leaseMs))) ? due : null;
+      });
       if (row === undefined) return;
-      const leased = await this.store.workflow.leaseOutbox(row.id, now, new Date(now.getTime() + this.#leaseMs));
-      if (!leased) continue;
+      if (row === null) continue;
       await this.#applyRow(row);
     }
   }
@@ -163,6 +170,10 @@ export class OutboxWorker {
     }
     const steps: OutboxSteps = { ...row.steps, demoted: [...row.steps.demoted] };
     const attempt = row.attempts + 1;
+    if (req.deploymentRevisionId !== null) {
+      await this.#applyDeployment(row, req, req.deploymentRevisionId, steps, attempt);
+      return;
+    }
     let adapter: ResilientAdapter;
     try {
       adapter = this.catalog.backend(req.backendId);
@@ -210,6 +221,57 @@ export class OutboxWorker {
       return;
     }
     await this.#succeed(row, req, steps, attempt);
+  }
+
+  /**
+   * Activates a deployment revision: re-reads every component (they may have moved since the
+   * request was made) and, when each is still in a stage the environment accepts, makes the revision
+   * current in one transaction with its audit event. Nothing is written to the backends. A backend
+   * that cannot be read is retried like any transient failure.
+   */
+  async #applyDeployment(row: OutboxRecord, req: PromotionRequestRecord, revisionId: string, steps: OutboxSteps, attempt: number): Promise<void> {
+    const revision = await this.store.deployments.getRevision(revisionId);
+    if (revision === undefined) {
+      await this.#fail(row, req, steps, attempt, `deployment revision ${revisionId} is missing from the store`, []);
+      return;
+    }
+    const problems = await checkComponents(this.catalog, revision.components, req.toStage, this.#ctx(req));
+    const unreachable = problems.filter((p) => p.code === "UNREACHABLE");
+    if (unreachable.length > 0 && attempt < this.#maxAttempts) {
+      const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
+      const message = unreachable.map((p) => p.message).join("; ");
+      this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, "deployment activation could not read its components; retrying");
+      await this.store.workflow.updateOutbox(
+        row.id,
+        { attempts: attempt, lastError: message, leaseUntil: null, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
+        this.#clock(),
+      );
+      return;
+    }
+    if (problems.length > 0) {
+      await this.#fail(row, req, steps, attempt, `${requestSubject(req)} cannot enter ${req.environment}: ${problems.map((p) => p.message).join("; ")}`, []);
+      return;
+    }
+    const now = this.#clock();
+    await this.store.transaction(async (tx) => {
+      if (!(await tx.workflow.setStatus(req.id, ["APPLYING"], "APPLIED", now))) return;
+      await tx.workflow.updateOutbox(row.id, { status: "DONE", steps, attempts: attempt, leaseUntil: null, lastError: null }, now);
+      const before = await tx.deployments.currentActivation(revision.deploymentId);
+      const beforeRevision = before === undefined ? undefined : await tx.deployments.getRevision(before.revisionId);
+      await tx.deployments.activate({ id: randomUUID(), deploymentId: revision.deploymentId, revisionId: revision.id, requestId: req.id, activatedAt: now });
+      await tx.appendAudit({
+        actor: OUTBOX_ACTOR,
+        action: "deployment.activate",
+        targetType: "deployment",
+        target: `${req.modelName}@${req.environment}#${revision.number}`,
+        modelName: req.modelName,
+        reason: req.reason,
+        before: beforeRevision === undefined ? null : { revision: beforeRevision.number, contentHash: beforeRevision.contentHash },
+        after: { revision: revision.number, contentHash: revision.contentHash, kind: req.kind, requestId: req.id, attempts: attempt },
+        outcome: "SUCCESS",
+      });
+    });
+    this.logger.info({ requestId: req.id, deployment: req.modelName, revision: revision.number, environment: req.environment }, "deployment revision activated");
   }
 
   /**
@@ -322,8 +384,8 @@ export class OutboxWorker {
       actor: OUTBOX_ACTOR,
       action,
       targetType: "promotion_request",
-      target: `${req.backendId}/${req.modelName}@${req.version} -> ${req.toStage} (${req.environment}) [${req.id}]`,
-      backendId: req.backendId,
+      target: `${requestSubject(req)} -> ${req.toStage} (${req.environment}) [${req.id}]`,
+      ...(req.backendId === "" ? {} : { backendId: req.backendId }),
       modelName: req.modelName,
       reason: req.reason,
       ...rest,

@@ -22,6 +22,7 @@ import type {
   CanaryResultRecord,
   EvalRecord,
   GateResultRecord,
+  NewPromotionRequest,
   PromotionRequestRecord,
   RequestPolicy,
 } from "../store/workflow-store.js";
@@ -83,6 +84,28 @@ export function slotKey(backendId: string, modelName: string, environment: strin
 
 function target(r: Pick<PromotionRequestRecord, "backendId" | "modelName" | "version">): string {
   return `${r.backendId}/${r.modelName}@${r.version}`;
+}
+
+/** How audit events name a request's subject: "backend/model@version" or "deployment name#revision". */
+export function requestSubject(r: Pick<PromotionRequestRecord, "backendId" | "modelName" | "version" | "deploymentRevisionId">): string {
+  return r.deploymentRevisionId === null ? target(r) : `deployment ${r.modelName}#${r.version}`;
+}
+
+/** A request prepared by another service (deployments), recorded and gated here. */
+export interface OpenRequestSpec {
+  request: Omit<NewPromotionRequest, "id" | "status" | "at" | "idempotencyKey" | "inputHash" | "lockKey">;
+  lockKey: string;
+  /** Further open lock keys that must be free (e.g. the rollback key of the same deployment). */
+  alsoFree?: readonly string[];
+  idempotencyKey?: string;
+  /** Hash of the caller's input, for idempotency replays. */
+  inputHash: string;
+  /** Audit action of the request's creation, and what it records. */
+  action: string;
+  before: unknown;
+  after: Record<string, unknown>;
+  /** false: skip the gates and queue at once (rollbacks; the caller checked the role). */
+  gated: boolean;
 }
 
 export class PromotionService {
@@ -196,6 +219,53 @@ export class PromotionService {
     return { request, replayed: replay };
   }
 
+  /**
+   * Records a request prepared elsewhere (deployment promotions and rollbacks) with its audit event
+   * in one transaction, then evaluates its gates like any request (or queues it at once when not
+   * gated). Approvals, rejections and the outbox treat it like every other request.
+   */
+  async openRequest(spec: OpenRequestSpec, ctx: CallContext): Promise<RequestResult> {
+    if (spec.idempotencyKey !== undefined) {
+      const replay = await this.#replay(spec.idempotencyKey, spec.inputHash);
+      if (replay !== undefined) return { request: replay, replayed: true };
+    }
+    const now = this.clock();
+    const { request, replay } = await this.store.transaction(async (tx) => {
+      // The alsoFree check below must stay true until commit (see #queue).
+      await tx.workflow.lockSlot(spec.lockKey);
+      if (spec.idempotencyKey !== undefined) {
+        const raced = await tx.workflow.findByIdempotencyKey(spec.idempotencyKey);
+        if (raced !== undefined) return { request: this.#sameInput(raced, spec.inputHash, spec.idempotencyKey), replay: true };
+      }
+      for (const key of [spec.lockKey, ...(spec.alsoFree ?? [])]) {
+        const open = await tx.workflow.findOpen(key);
+        if (open !== undefined && (key === spec.lockKey || open.status === "APPLYING")) {
+          throw new ConflictError(
+            `${spec.request.modelName} in ${spec.request.environment} already has an open request ${open.id} (${requestSubject(open)}, ${open.status}); wait for it to end or reject it`,
+            { field: "name" },
+          );
+        }
+      }
+      const id = randomUUID();
+      await tx.workflow.insertRequest({
+        ...spec.request,
+        id,
+        status: "PENDING",
+        idempotencyKey: spec.idempotencyKey ?? null,
+        inputHash: spec.inputHash,
+        lockKey: spec.lockKey,
+        at: now,
+      });
+      const created = (await tx.workflow.getRequest(id))!;
+      await tx.appendAudit(this.#event(ctx, created, spec.action, { before: spec.before, after: { ...spec.after, requestId: id }, reason: created.reason }));
+      if (spec.gated) await this.#evaluate(tx, created, { evals: [], canaries: [], approvals: [] }, ctx);
+      else await this.#queue(tx, created, now, ctx);
+      return { request: (await tx.workflow.getRequest(id))!, replay: false };
+    });
+    if (request.status === "APPLYING" && !replay) this.#queued();
+    return { request, replayed: replay };
+  }
+
   async #replay(key: string, inputHash: string): Promise<PromotionRequestRecord | undefined> {
     const existing = await this.store.workflow.findByIdempotencyKey(key);
     return existing === undefined ? undefined : this.#sameInput(existing, inputHash, key);
@@ -255,6 +325,8 @@ export class PromotionService {
   }
 
   async #queue(tx: StoreTx, r: PromotionRequestRecord, now: Date, ctx: CallContext): Promise<void> {
+    // Serialised with rollback()'s "nothing APPLYING in this slot" check (PostgreSQL replicas).
+    await tx.workflow.lockSlot(slotKey(r.backendId, r.modelName, r.environment));
     if (!(await tx.workflow.setStatus(r.id, ["PENDING"], "APPLYING", now))) {
       throw new ConflictError(`request ${r.id} is no longer pending`, { field: "id" });
     }
@@ -433,6 +505,9 @@ export class PromotionService {
     const version = await adapter.getVersion(input.model, previous.version, ctx);
     const now = this.clock();
     const request = await this.store.transaction(async (tx) => {
+      // Until commit no other transaction can queue a request of this slot (see #queue), so the
+      // check below stays true with several gateway replicas on one PostgreSQL database.
+      await tx.workflow.lockSlot(slot);
       const open = await tx.workflow.listOpenFor(input.backend, input.model, input.environment);
       const applying = open.find((o) => o.status === "APPLYING");
       if (applying !== undefined) {
@@ -489,8 +564,8 @@ export class PromotionService {
       ...this.#base(ctx),
       action,
       targetType: "promotion_request",
-      target: `${target(r)} -> ${r.toStage} (${r.environment}) [${r.id}]`,
-      backendId: r.backendId,
+      target: `${requestSubject(r)} -> ${r.toStage} (${r.environment}) [${r.id}]`,
+      ...(r.backendId === "" ? {} : { backendId: r.backendId }),
       modelName: r.modelName,
       ...rest,
       outcome: "SUCCESS",

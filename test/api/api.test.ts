@@ -116,9 +116,9 @@ describe("invalid registry content", () => {
 
 describe("resolve", () => {
   const RESOLVE = `query($name: String!, $env: String!) { resolve(name: $name, environment: $env) {
-    name environment backendId registryVersion etag selectedBy
+    name environment registryVersion etag ... on ResolvedEntry { backendId selectedBy
     version { version stage serving generationConfig { model promptRef params } }
-    prompt { name version template } tools { name version tools } } }`;
+    prompt { name version template } tools { name version tools } } } }`;
 
   async function productionLlmModel(): Promise<string> {
     const res = await gw.gql<{ models: { nodes: { name: string; versions: { nodes: { stage: string; generationConfig: unknown }[] } }[] } }>(

@@ -78,7 +78,7 @@ describe("one query across MLflow, SageMaker, Vertex AI and git-YAML", () => {
       );
       expect(set.data?.aliasSet.userErrors, backend).toEqual([]);
       const res = await gw.gql<{ resolve: { backendId: string; selectedBy: string; version: { generationConfig: { model: string } } } }>(
-        `{ resolve(name: "${prefix}-${backend}", environment: "staging") { backendId selectedBy version { generationConfig { model } } } }`,
+        `{ resolve(name: "${prefix}-${backend}", environment: "staging") { ... on ResolvedEntry { backendId selectedBy version { generationConfig { model } } } } }`,
       );
       expect(res.errors, backend).toBeUndefined();
       expect(res.data?.resolve, backend).toEqual({ backendId: backend, selectedBy: "ALIAS", version: { generationConfig: { model: "gpt-5-mini-2026-06-10" } } });

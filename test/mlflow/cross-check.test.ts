@@ -150,7 +150,7 @@ describe("the gateway and MLflow's own client agree", () => {
       };
     }>(
       `query R($name: String!) { resolve(name: $name, environment: "production") {
-        registryVersion selectedBy etag version { ${VERSION_FIELDS} } prompt { name version template location }
+        registryVersion etag ... on ResolvedEntry { selectedBy version { ${VERSION_FIELDS} } prompt { name version template location } }
       } }`,
       { name: report.assistant.name },
     );

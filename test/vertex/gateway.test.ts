@@ -62,8 +62,8 @@ describe("a gateway with a Vertex AI backend", () => {
   it("resolves the production entry of a Vertex-backed LLM application with its generation config", async () => {
     const res = await gw.gql<{ resolve: { name: string; backendId: string; registryVersion: string; selectedBy: string; etag: string; version: Record<string, unknown> } }>(
       `query($name: String!) { resolve(name: $name, environment: "production") {
-        name backendId registryVersion selectedBy etag
-        version { version stage serving description tags { key value } generationConfig { model params eval { suite score } } } } }`,
+        name registryVersion etag ... on ResolvedEntry { backendId selectedBy
+        version { version stage serving description tags { key value } generationConfig { model params eval { suite score } } } } } }`,
       { name: "vertex/Support-Assistant" },
     );
     expect(res.errors).toBeUndefined();

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { encodeDeploymentCursor } from "../../store/deployment-kysely.js";
 import type { DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../../store/deployment-store.js";
 import type { ModelVersion } from "../../core/index.js";
+import type { RevisionStatus } from "../../workflow/deployment-state.js";
 import { requireRole } from "../authz.js";
 import type { GatewayContext } from "../context.js";
 import { withUserErrors } from "../errors.js";
@@ -13,6 +14,7 @@ import {
   DeploymentConnection,
   DeploymentRevisionCreateInput,
   DeploymentRevisionCreatePayload,
+  DeploymentRevisionStatusEnum,
   DeploymentRevisionType,
   DeploymentType,
 } from "../types/deployment.js";
@@ -131,6 +133,13 @@ export class DeploymentRevisionResolver {
     const found = await ctx.services.store.deployments.getDeploymentById(root.deploymentId);
     if (found === undefined) throw new Error(`deployment ${root.deploymentId} of revision ${root.id} is missing`);
     return found;
+  }
+
+  @FieldResolver(() => DeploymentRevisionStatusEnum, {
+    description: "DRAFT: recorded only; PENDING: a request to run it is open; ACTIVE: the environment runs it; SUPERSEDED: it ran, another runs now.",
+  })
+  async status(@Root() root: DeploymentRevisionRecord, @Ctx() ctx: GatewayContext): Promise<RevisionStatus> {
+    return ctx.services.deploymentState.revisionStatus(root);
   }
 
   @FieldResolver(() => [DeploymentComponentType])

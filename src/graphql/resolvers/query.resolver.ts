@@ -12,7 +12,7 @@ import { AuditEventFilter, ModelFilter } from "../types/inputs.js";
 import { RegisteredModelType } from "../types/model.js";
 import { ModelVersionType } from "../types/model-version.js";
 import { Node } from "../types/node.js";
-import { Environment, ResolvedEntry } from "../types/resolved-entry.js";
+import { Environment, Resolution } from "../types/resolved-entry.js";
 import { DateTime } from "../types/scalars.js";
 import { toModelFilter } from "./filters.js";
 import { nullIfNotFound } from "./model.resolver.js";
@@ -139,18 +139,24 @@ export class QueryResolver {
     return found.then((v) => withAsOf(v, asOf ?? undefined), nullIfNotFound);
   }
 
-  @Query(() => ResolvedEntry, {
+  @Query(() => Resolution, {
     description:
-      "The entry an application in `environment` should run: its generation config (prompt and tools inlined), artifact, the registry version to log, and an ETag. `name` is \"name\" or \"backend/name\". An alias named after the environment wins; otherwise the newest version in the environment's stage.",
+      "What an application in `environment` should run. `name` is a deployment's name (when a revision of it runs in the environment: the whole bundle, ResolvedDeployment), or a model's \"name\" or \"backend/name\" (ResolvedEntry: its generation config with prompt and tools inlined, artifact, the registry version to log, and an ETag; an alias named after the environment wins, otherwise the newest version in the environment's stage).",
   })
   async resolve(
     @Ctx() ctx: GatewayContext,
     @Arg("name", () => String) name: string,
     @Arg("environment", () => String) environment: string,
     @Arg("asOf", () => DateTime, { nullable: true }) asOf: Date | undefined,
-  ): Promise<ResolvedEntry> {
-    const entry = await ctx.services.resolver.resolve({ name, environment, ...(asOf == null ? {} : { asOf }) }, ctx.call);
-    return { ...entry, version: entry.version };
+  ): Promise<Resolution> {
+    const at = asOf ?? undefined;
+    const deployment = await ctx.services.deploymentResolver.find(name, environment, at);
+    if (deployment !== undefined) {
+      const d = await ctx.services.deploymentResolver.resolve(deployment, ctx.call, at);
+      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash } as Resolution;
+    }
+    const entry = await ctx.services.resolver.resolve({ name, environment, ...(at === undefined ? {} : { asOf: at }) }, ctx.call);
+    return { kind: "MODEL", ...entry } as Resolution;
   }
 
   @Query(() => AuditEventConnection, { description: "The audit trail, newest first unless filter.order is ASC." })

@@ -5,10 +5,10 @@ import { ModelVersionType } from "./model-version.js";
 import { Node } from "./node.js";
 import { DateTime } from "./scalars.js";
 
-export const DeploymentRevisionStatusEnum = { DRAFT: "DRAFT" } as const;
+export const DeploymentRevisionStatusEnum = { DRAFT: "DRAFT", PENDING: "PENDING", ACTIVE: "ACTIVE", SUPERSEDED: "SUPERSEDED" } as const;
 registerEnumType(DeploymentRevisionStatusEnum, {
   name: "DeploymentRevisionStatus",
-  description: "DRAFT: recorded, not (yet) in the environment.",
+  description: "DRAFT: recorded only. PENDING: a request to run it is open. ACTIVE: the environment runs it. SUPERSEDED: it ran; another runs now.",
 });
 
 @ObjectType("DeploymentComponent", { description: "One model version of a revision's bundle." })

@@ -1,23 +1,40 @@
-import { Field, ObjectType } from "type-graphql";
+import { Field, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
 import { SelectedByEnum, StageEnum } from "./enums.js";
 import { ModelVersionType, Prompt, ToolSet } from "./model-version.js";
 
-@ObjectType({ description: "What an application in an environment should run, ready to use." })
-export class ResolvedEntry {
+export const ResolutionKindEnum = { MODEL: "MODEL", DEPLOYMENT: "DEPLOYMENT" } as const;
+registerEnumType(ResolutionKindEnum, { name: "ResolutionKind", description: "What a name resolved to: one model version, or a deployment's bundle." });
+
+@InterfaceType("Resolution", {
+  description: "What an application in an environment should run: a model version (ResolvedEntry) or a deployment's bundle (ResolvedDeployment).",
+  resolveType: (value: { kind?: string }) => (value.kind === "DEPLOYMENT" ? "ResolvedDeployment" : "ResolvedEntry"),
+})
+export abstract class Resolution {
+  @Field(() => ResolutionKindEnum)
+  kind!: keyof typeof ResolutionKindEnum;
+
   @Field(() => String)
   name!: string;
 
   @Field(() => String)
   environment!: string;
 
+  @Field(() => String, {
+    description: '"backend/name@version" for a model, "name@environment#revision" for a deployment: log it with every call the application makes.',
+  })
+  registryVersion!: string;
+
+  @Field(() => String, { description: "Changes exactly when what the application consumes changes; also the HTTP ETag of GET /v1/resolve." })
+  etag!: string;
+}
+
+@ObjectType({ implements: Resolution, description: "A model version an application in an environment should run, ready to use." })
+export class ResolvedEntry extends Resolution {
   @Field(() => String)
   backendId!: string;
 
   @Field(() => ModelVersionType)
   version!: unknown;
-
-  @Field(() => String, { description: "\"backend/name@version\": log it with every call the application makes." })
-  registryVersion!: string;
 
   @Field(() => Prompt, { nullable: true, description: "The prompt the generation config points to, inlined." })
   prompt?: Prompt;
@@ -25,11 +42,50 @@ export class ResolvedEntry {
   @Field(() => ToolSet, { nullable: true, description: "The tool schemas the generation config points to, inlined." })
   tools?: ToolSet;
 
-  @Field(() => String, { description: "Changes exactly when anything above changes; also sent as the HTTP ETag of GET /v1/resolve." })
-  etag!: string;
-
   @Field(() => SelectedByEnum)
   selectedBy!: keyof typeof SelectedByEnum;
+}
+
+@ObjectType({ description: "One component of a resolved deployment, ready to use." })
+export class ResolvedComponent {
+  @Field(() => String)
+  role!: string;
+
+  @Field(() => Int, { description: "Percent of the role's live traffic." })
+  weight!: number;
+
+  @Field(() => Boolean, { description: "Mirror traffic to it; never serve its answers." })
+  shadow!: boolean;
+
+  @Field(() => Boolean, { description: "Not shadow and a weight above 0." })
+  serving!: boolean;
+
+  @Field(() => String)
+  backendId!: string;
+
+  @Field(() => ModelVersionType, { description: "The version with its artifact URI or generation config." })
+  version!: unknown;
+
+  @Field(() => String, { description: '"backend/name@version" of this component.' })
+  registryVersion!: string;
+
+  @Field(() => Prompt, { nullable: true })
+  prompt?: Prompt;
+
+  @Field(() => ToolSet, { nullable: true })
+  tools?: ToolSet;
+}
+
+@ObjectType({ implements: Resolution, description: "The bundle a deployment runs in an environment: its current revision, every component ready to use." })
+export class ResolvedDeployment extends Resolution {
+  @Field(() => Int, { description: "The revision number that runs." })
+  revision!: number;
+
+  @Field(() => String, { description: "The revision's content hash (the ETag without quotes)." })
+  contentHash!: string;
+
+  @Field(() => [ResolvedComponent], { description: "Sorted by role, backend, model, version." })
+  components!: ResolvedComponent[];
 }
 
 @ObjectType()

@@ -10,12 +10,16 @@ import * as m0001 from "./0001_audit.js";
 import * as m0002 from "./0002_workflow.js";
 import * as m0003 from "./0003_drift.js";
 import * as m0004 from "./0004_deployments.js";
+import * as m0005 from "./0005_deployment_promotion.js";
+import * as m0006 from "./0006_webhooks.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_audit": m0001,
   "0002_workflow": m0002,
   "0003_drift": m0003,
   "0004_deployments": m0004,
+  "0005_deployment_promotion": m0005,
+  "0006_webhooks": m0006,
 });
 
 /** The schema version this build of modelgate creates and expects. */

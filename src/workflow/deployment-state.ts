@@ -1,0 +1,209 @@
+/**
+ * Where deployments stand, read from the store and the backends: a revision's status (DRAFT,
+ * PENDING, ACTIVE, SUPERSEDED — derived from its requests and the deployment's activations, since
+ * revisions are immutable), a deployment's health (components gone, out of an accepted stage, or
+ * drifted make it DEGRADED, naming them), and `whatRunsInProduction`: every running deployment and
+ * every version in the environment's stage across all backends, with who approved each and when.
+ */
+import { Semaphore, isRegistryError, type CallContext, type ModelVersion, type Stage } from "../core/index.js";
+import type { Catalog } from "../gateway/catalog.js";
+import type { DeploymentActivationRecord, DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
+import type { Store } from "../store/store.js";
+import type { ApprovalRecord, PromotionRequestRecord } from "../store/workflow-store.js";
+import { checkComponents, describeComponent, type ComponentProblemCode } from "./deployment-stages.js";
+
+export type RevisionStatus = "DRAFT" | "PENDING" | "ACTIVE" | "SUPERSEDED";
+export type HealthStatus = "HEALTHY" | "DEGRADED" | "UNKNOWN" | "INACTIVE";
+
+export interface HealthProblem {
+  component: DeploymentComponent;
+  code: ComponentProblemCode | "DRIFTED";
+  message: string;
+}
+
+export interface DeploymentHealth {
+  /** INACTIVE: no revision runs; UNKNOWN: a backend could not be read and nothing else is wrong. */
+  status: HealthStatus;
+  revision: DeploymentRevisionRecord | undefined;
+  problems: HealthProblem[];
+}
+
+export interface Approval {
+  requestId: string;
+  approvedBy: string[];
+  approvedAt: Date | null;
+  requestedBy: string;
+  kind: PromotionRequestRecord["kind"];
+}
+
+export interface RunningDeployment {
+  deployment: DeploymentRecord;
+  revision: DeploymentRevisionRecord;
+  activation: DeploymentActivationRecord;
+  approval: Approval | undefined;
+}
+
+export interface RunningVersion {
+  backendId: string;
+  modelName: string;
+  version: string;
+  /** The version as its backend reports it now (undefined for asOf answers, read from the trail). */
+  modelVersion: ModelVersion | undefined;
+  /** Since when the gateway's trail has it in production (undefined: put there outside the gateway). */
+  since: Date | undefined;
+  approval: Approval | undefined;
+  /** The running deployments that bundle it ("name" with role, weight, shadow). */
+  usedBy: { deployment: string; role: string; weight: number; shadow: boolean }[];
+}
+
+export interface ProductionState {
+  environment: string;
+  asOf: Date | undefined;
+  deployments: RunningDeployment[];
+  versions: RunningVersion[];
+  /** Backends that could not be listed (their versions are missing from `versions`). */
+  failedBackends: { backendId: string; message: string }[];
+}
+
+/** Per backend, how many model listings run at once when answering for now. */
+export const LISTING_CONCURRENCY = 8;
+
+export class DeploymentState {
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly store: Store,
+    private readonly environmentStage: (environment: string) => Stage,
+  ) {}
+
+  async revisionStatus(revision: DeploymentRevisionRecord): Promise<RevisionStatus> {
+    const current = await this.store.deployments.currentActivation(revision.deploymentId);
+    if (current?.revisionId === revision.id) return "ACTIVE";
+    const requests = await this.store.workflow.listRequestsForRevision(revision.id);
+    if (requests.some((r) => r.status === "PENDING" || r.status === "APPLYING")) return "PENDING";
+    const activations = await this.store.deployments.listActivations(revision.deploymentId, 1000);
+    return activations.some((a) => a.revisionId === revision.id) ? "SUPERSEDED" : "DRAFT";
+  }
+
+  async currentRevision(deployment: DeploymentRecord, asOf?: Date): Promise<DeploymentRevisionRecord | undefined> {
+    let activation: DeploymentActivationRecord | undefined;
+    if (asOf === undefined) {
+      activation = await this.store.deployments.currentActivation(deployment.id);
+    } else {
+      activation = (await this.store.deployments.activationsAt(deployment.environment, asOf)).find((a) => a.deployment.id === deployment.id)?.activation;
+    }
+    return activation === undefined ? undefined : this.store.deployments.getRevision(activation.revisionId);
+  }
+
+  async health(deployment: DeploymentRecord, ctx: CallContext): Promise<DeploymentHealth> {
+    const revision = await this.currentRevision(deployment);
+    if (revision === undefined) return { status: "INACTIVE", revision, problems: [] };
+    const stage = this.environmentStage(deployment.environment);
+    const problems: HealthProblem[] = (await checkComponents(this.catalog, revision.components, stage, ctx)).map((p) => ({
+      component: p.component,
+      code: p.code,
+      message: p.message,
+    }));
+    for (const c of revision.components) {
+      if (problems.some((p) => p.component === c)) continue;
+      const drifts = await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
+      for (const d of drifts) {
+        problems.push({
+          component: c,
+          code: "DRIFTED",
+          message: `${describeComponent(c)} was changed outside the gateway: the trail expects ${d.expectedStage}, the backend has ${d.actualStage ?? "no such version"}`,
+        });
+      }
+    }
+    const status: HealthStatus = problems.length === 0 ? "HEALTHY" : problems.every((p) => p.code === "UNREACHABLE") ? "UNKNOWN" : "DEGRADED";
+    return { status, revision, problems };
+  }
+
+  async approval(requestId: string | null): Promise<Approval | undefined> {
+    if (requestId === null) return undefined;
+    const request = await this.store.workflow.getRequest(requestId);
+    if (request === undefined) return undefined;
+    const approved = (await this.store.workflow.listApprovals(requestId)).filter((a: ApprovalRecord) => a.decision === "APPROVED");
+    return {
+      requestId,
+      kind: request.kind,
+      requestedBy: request.requestedBy,
+      // A rollback is approved by the approver who asked for it (it skips the gates).
+      approvedBy: request.kind === "ROLLBACK" ? [request.requestedBy] : approved.map((a) => a.actor),
+      approvedAt: request.kind === "ROLLBACK" ? request.createdAt : (approved.at(-1)?.at ?? null),
+    };
+  }
+
+  async whatRuns(environment: string, asOf: Date | undefined, ctx: CallContext): Promise<ProductionState> {
+    const stage = this.environmentStage(environment);
+    const active = await this.store.deployments.activationsAt(environment, asOf);
+    const deployments: RunningDeployment[] = [];
+    for (const { deployment, activation } of active) {
+      const revision = await this.store.deployments.getRevision(activation.revisionId);
+      if (revision === undefined) continue;
+      deployments.push({ deployment, revision, activation, approval: await this.approval(activation.requestId) });
+    }
+    const trail = await this.store.workflow.listProduction({ environment, ...(asOf === undefined ? {} : { asOf }) });
+    const key = (b: string, m: string, v: string) => JSON.stringify([b, m, v]);
+    const fromTrail = new Map(trail.map((t) => [key(t.backendId, t.modelName, t.version), t]));
+    const failedBackends: ProductionState["failedBackends"] = [];
+    let live: { backendId: string; modelName: string; version: string; modelVersion: ModelVersion | undefined }[];
+    if (asOf === undefined) {
+      live = await this.#versionsInStage(stage, ctx, failedBackends);
+    } else {
+      live = trail.map((t) => ({ backendId: t.backendId, modelName: t.modelName, version: t.version, modelVersion: undefined }));
+    }
+    const versions: RunningVersion[] = [];
+    for (const v of live) {
+      const t = fromTrail.get(key(v.backendId, v.modelName, v.version));
+      const usedBy = deployments.flatMap((d) =>
+        d.revision.components
+          .filter((c) => c.backendId === v.backendId && c.modelName === v.modelName && c.version === v.version)
+          .map((c) => ({ deployment: d.deployment.name, role: c.role, weight: c.weight, shadow: c.shadow })),
+      );
+      versions.push({ ...v, since: t?.since, approval: await this.approval(t?.requestId ?? null), usedBy });
+    }
+    return { environment, asOf, deployments, versions, failedBackends };
+  }
+
+  /** Every version in `stage` across all backends: all models of each backend, then each model's versions in that stage. */
+  async #versionsInStage(
+    stage: Stage,
+    ctx: CallContext,
+    failed: ProductionState["failedBackends"],
+  ): Promise<{ backendId: string; modelName: string; version: string; modelVersion: ModelVersion }[]> {
+    const perBackend = await Promise.all(
+      this.catalog.backendIds().map(async (backendId) => {
+        try {
+          const names: string[] = [];
+          let after: string | undefined;
+          for (;;) {
+            const page = await this.catalog.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
+            for (const e of page.edges) names.push(e.item.name);
+            if (!page.hasNextPage) break;
+            after = page.endCursor;
+          }
+          const limit = new Semaphore(LISTING_CONCURRENCY);
+          const lists = await Promise.all(
+            names.map((modelName) => limit.run(() => this.#modelVersionsInStage(backendId, modelName, stage, ctx), ctx.signal, () => new Error("aborted"))),
+          );
+          return lists.flat();
+        } catch (err) {
+          failed.push({ backendId, message: isRegistryError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err) });
+          return [];
+        }
+      }),
+    );
+    return perBackend.flat();
+  }
+
+  async #modelVersionsInStage(backendId: string, modelName: string, stage: Stage, ctx: CallContext) {
+    const out: { backendId: string; modelName: string; version: string; modelVersion: ModelVersion }[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.catalog.listVersions(backendId, modelName, { filter: { stage }, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
+      for (const e of page.edges) if (e.item.stage === stage) out.push({ backendId, modelName, version: e.item.version, modelVersion: e.item });
+      if (!page.hasNextPage) return out;
+      after = page.endCursor;
+    }
+  }
+}
