@@ -11,6 +11,8 @@ import type { Store } from "../store/store.js";
 import { AuditTrailNotFoundError } from "./errors.js";
 
 export async function openExistingTrail(loaded: LoadedConfig): Promise<Store> {
+  // PostgreSQL: the database must exist already (connecting fails otherwise, naming it).
+  if (loaded.config.database.url !== undefined) return openStore(loaded);
   const file = join(loaded.dataDir, SQLITE_FILE_NAME);
   let isFile = false;
   try {

@@ -6,6 +6,8 @@
 import { Command, CommanderError } from "commander";
 import { aliasCommand } from "./commands/alias.js";
 import { auditCommand } from "./commands/audit.js";
+import { deployCommand } from "./commands/deploy.js";
+import { deploymentsCommand } from "./commands/deployments.js";
 import { modelsCommand } from "./commands/models.js";
 import { approveCommand, promoteCommand, rejectCommand, rollbackCommand } from "./commands/promote.js";
 import { registerCommand } from "./commands/register.js";
@@ -13,6 +15,7 @@ import { resolveCommand } from "./commands/resolve.js";
 import { serveCommand } from "./commands/serve.js";
 import { tokenCommand } from "./commands/token.js";
 import { versionsCommand } from "./commands/versions.js";
+import { whatsRunningCommand } from "./commands/whats-running.js";
 import { CliExit, EXIT, exitCodeOf } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { packageVersion } from "./version.js";
@@ -24,7 +27,7 @@ Exit codes:
      audit verify: the trail or the checkpoint is broken
   2  usage, configuration or input error (including a mutation's userErrors)
   3  not found (unknown model, version, alias or backend)
-  4  promote/approve/reject/rollback --wait: still pending when --timeout ran out
+  4  promote/approve/reject/rollback/deploy --wait: still pending when --timeout ran out
      (with --wait those exit 0 when APPLIED, 1 when FAILED, 2 when refused or REJECTED)
 
 Environment:
@@ -39,6 +42,8 @@ export function buildProgram(io: CliIo): Command {
     .version(packageVersion())
     .addHelpText("after", EXIT_CODES_HELP)
     .showSuggestionAfterError(true)
+    // Options after a subcommand's name are that subcommand's: `deploy rollback NAME --json`.
+    .enablePositionalOptions()
     .addCommand(serveCommand(io))
     .addCommand(modelsCommand(io))
     .addCommand(versionsCommand(io))
@@ -50,7 +55,10 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(promoteCommand(io))
     .addCommand(approveCommand(io))
     .addCommand(rejectCommand(io))
-    .addCommand(rollbackCommand(io));
+    .addCommand(rollbackCommand(io))
+    .addCommand(deployCommand(io))
+    .addCommand(deploymentsCommand(io))
+    .addCommand(whatsRunningCommand(io));
   configureAll(program, io);
   return program;
 }

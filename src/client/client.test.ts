@@ -32,6 +32,7 @@ const json = (body: unknown, status = 200, headers: Record<string, string> = {})
   new Response(JSON.stringify(body), { status, headers: { "content-type": "application/json", ...headers } });
 
 const entry = {
+  kind: "model",
   name: "triage",
   environment: "production",
   backend: "example",
@@ -131,13 +132,13 @@ describe("ModelgateClient.resolve", () => {
     const { fetch, sent } = scripted(json(entry, 200, { etag: '"abc"' }), () => new Response(null, { status: 304, headers: { etag: '"abc"' } }));
     const client = new ModelgateClient({ url: "http://gw", fetch });
     const first = await client.resolve("example/triage", "production");
-    expect(first).toEqual({ entry, etag: '"abc"', notModified: false });
+    expect(first).toEqual({ entry, etag: '"abc"', notModified: false, stale: false, fetchedAt: expect.any(Date) });
     expect(sent[0]?.url).toBe("http://gw/v1/resolve/example%2Ftriage?env=production");
     expect((sent[0]?.init.headers as Record<string, string>)["if-none-match"]).toBeUndefined();
 
     const second = await client.resolve("example/triage", "production");
     expect((sent[1]?.init.headers as Record<string, string>)["if-none-match"]).toBe('"abc"');
-    expect(second).toEqual({ entry, etag: '"abc"', notModified: true });
+    expect(second).toEqual({ entry, etag: '"abc"', notModified: true, stale: false, fetchedAt: expect.any(Date) });
     expect(second.entry).toBe(first.entry);
   });
 

@@ -10,20 +10,49 @@
  *   ModelgateError with code NOT_FOUND); `models()` returns partial pages with `failedBackends`.
  * - The mutation helpers throw ModelgateUserError when the gateway answers with userErrors (nothing
  *   was changed), so a successful return always carries the changed object.
+ * - `resolve()` keeps serving the last good answer while the gateway cannot answer: on a transport
+ *   error, a timeout or an HTTP 5xx it returns the cached entry with `stale: true` and the error as
+ *   `staleReason` (up to `maxStaleMs` after the gateway last confirmed it). A 4xx always throws.
  */
-import { BACKENDS, MODELS, REGISTER_VERSION, REMOVE_ALIAS, SET_ALIAS, VERSIONS } from "./documents.js";
+import {
+  BACKENDS,
+  DEPLOYMENT,
+  DEPLOYMENT_PROMOTE,
+  DEPLOYMENT_REVISION_CREATE,
+  DEPLOYMENT_ROLLBACK,
+  DEPLOYMENTS,
+  MODELS,
+  PROMOTION_REQUEST,
+  REGISTER_VERSION,
+  REMOVE_ALIAS,
+  SET_ALIAS,
+  VERSIONS,
+  WHAT_RUNS_IN_PRODUCTION,
+} from "./documents.js";
 import { ModelgateError, ModelgateUserError, type GraphQLErrorEntry, type UserError } from "./errors.js";
-import { ResolveCache } from "./resolve-cache.js";
+import { ResolveCache, type CachedEntry } from "./resolve-cache.js";
 import { exchange, type FetchLike } from "./transport.js";
 import type {
   Backend,
+  Deployment,
+  DeploymentComponent,
+  DeploymentDetail,
+  DeploymentPage,
+  DeploymentPromoteInput,
+  DeploymentPromotionResult,
+  DeploymentRevision,
+  DeploymentRevisionCreateInput,
+  DeploymentRevisionCreateResult,
+  DeploymentRollbackInput,
   Model,
   ModelPage,
   ModelVersion,
   RegisterVersionInput,
   RemoveAliasInput,
+  ProductionState,
+  PromotionRequest,
   RemoveAliasResult,
-  ResolvedEntry,
+  Resolution,
   ResolveResult,
   SetAliasInput,
   SetAliasResult,
@@ -44,6 +73,11 @@ export interface ModelgateClientOptions {
   headers?: Record<string, string>;
   /** How many resolve entries to keep for ETag revalidation (default 1000; 0 disables the cache). */
   resolveCacheSize?: number;
+  /**
+   * How long after the gateway last confirmed a resolve answer the client may still serve it
+   * (marked `stale`) while the gateway cannot answer. Default: unlimited; 0: never serve stale.
+   */
+  maxStaleMs?: number;
 }
 
 export interface GraphQLResult<T> {
@@ -72,6 +106,21 @@ export interface VersionsOptions {
 
 export interface ResolveOptions {
   asOf?: Date | string;
+  /** Overrides the client's `maxStaleMs` for this call. */
+  maxStaleMs?: number;
+}
+
+export interface DeploymentsOptions {
+  environment?: string;
+  first?: number;
+  after?: string;
+}
+
+export interface WhatRunsOptions {
+  /** Default "production". */
+  environment?: string;
+  /** Answer from the trail as of this time. */
+  asOf?: Date | string;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
@@ -84,6 +133,7 @@ export class ModelgateClient {
   private readonly fetchImpl: FetchLike;
   private readonly headers: Record<string, string>;
   private readonly cache: ResolveCache | undefined;
+  private readonly maxStaleMs: number;
 
   constructor(opts: ModelgateClientOptions) {
     this.url = normalizeBaseUrl(opts.url);
@@ -97,6 +147,7 @@ export class ModelgateClient {
     this.headers = { ...opts.headers, ...(opts.token ? { authorization: `Bearer ${opts.token}` } : {}) };
     const cacheSize = opts.resolveCacheSize ?? 1000;
     this.cache = cacheSize > 0 ? new ResolveCache(cacheSize) : undefined;
+    this.maxStaleMs = checkMaxStale(opts.maxStaleMs ?? Number.POSITIVE_INFINITY);
   }
 
   /** Runs a GraphQL operation. See the error policy at the top of this file. */
@@ -164,34 +215,60 @@ export class ModelgateClient {
   }
 
   /**
-   * The entry an application in `environment` should run, via GET /v1/resolve/{name}. Sends
-   * If-None-Match with the last ETag seen for the same (name, environment, asOf) and reuses the
-   * cached entry on 304.
+   * What an application in `environment` should run, via GET /v1/resolve/{name}: a model's entry
+   * (`kind: "model"`) or a deployment's running bundle (`kind: "deployment"`). Sends If-None-Match
+   * with the last ETag seen for the same (name, environment, asOf) and reuses the cached entry on
+   * 304. When the gateway cannot answer (unreachable, timeout, HTTP 5xx) and an entry is cached, it
+   * returns that entry with `stale: true` instead of throwing (see `maxStaleMs`); a 4xx (an unknown
+   * name, a bad environment) always throws.
    */
   async resolve(name: string, environment: string, opts: ResolveOptions = {}): Promise<ResolveResult> {
     const asOf = isoOf(opts.asOf);
+    const maxStaleMs = opts.maxStaleMs === undefined ? this.maxStaleMs : checkMaxStale(opts.maxStaleMs);
     const key = ResolveCache.key(name, environment, asOf);
     const cached = this.cache?.get(key);
     const query = new URLSearchParams({ env: environment, ...(asOf ? { asOf } : {}) });
     const url = `${this.url}/v1/resolve/${encodeURIComponent(name)}?${query}`;
-    const { status, headers, body } = await exchange(
-      this.fetchImpl,
-      url,
-      { method: "GET", headers: { ...this.headers, accept: "application/json", ...(cached ? { "if-none-match": cached.etag } : {}) } },
-      this.timeoutMs,
-    );
+    let answer: Awaited<ReturnType<typeof exchange>>;
+    try {
+      answer = await exchange(
+        this.fetchImpl,
+        url,
+        { method: "GET", headers: { ...this.headers, accept: "application/json", ...(cached ? { "if-none-match": cached.etag } : {}) } },
+        this.timeoutMs,
+      );
+    } catch (err) {
+      // Transport errors, timeouts and 5xx bodies that are not JSON (a proxy's error page).
+      const stale = this.staleOr(err, cached, maxStaleMs);
+      if (stale) return stale;
+      throw err;
+    }
+    const { status, headers, body } = answer;
     if (status === 304) {
       if (!cached) throw new ModelgateError("BAD_RESPONSE", `the gateway at ${url} answered 304 Not Modified to a request without If-None-Match`, { status, url });
-      return { entry: cached.entry, etag: cached.etag, notModified: true };
+      cached.fetchedAt = new Date();
+      return { entry: cached.entry, etag: cached.etag, notModified: true, stale: false, fetchedAt: cached.fetchedAt };
     }
-    if (status === 200 && isObject(body) && typeof body.registryVersion === "string") {
-      const entry = body as unknown as ResolvedEntry;
+    if (status === 200 && isResolution(body)) {
+      // A gateway from before deployments sends model entries without `kind`.
+      const entry: Resolution = body.kind === undefined ? { ...(body as object), kind: "model" } as Resolution : body;
       const etag = headers.get("etag") ?? entry.etag;
-      this.cache?.set(key, { etag, entry });
-      return { entry, etag, notModified: false };
+      const fetchedAt = new Date();
+      this.cache?.set(key, { etag, entry, fetchedAt });
+      return { entry, etag, notModified: false, stale: false, fetchedAt };
     }
     if (status === 404) this.cache?.delete(key);
-    throw errorFromBody(body, status, url);
+    const err = errorFromBody(body, status, url);
+    const stale = this.staleOr(err, cached, maxStaleMs);
+    if (stale) return stale;
+    throw err;
+  }
+
+  /** The cached entry marked stale when `err` is one the last good answer may stand in for. */
+  private staleOr(err: unknown, cached: CachedEntry | undefined, maxStaleMs: number): ResolveResult | undefined {
+    if (!cached || !(err instanceof ModelgateError) || !servesStale(err)) return undefined;
+    if (!(maxStaleMs > 0) || Date.now() - cached.fetchedAt.getTime() > maxStaleMs) return undefined;
+    return { entry: cached.entry, etag: cached.etag, notModified: false, stale: true, staleReason: err, fetchedAt: cached.fetchedAt };
   }
 
   /** Registers a new version. Throws ModelgateUserError when the gateway refuses the input. */
@@ -221,9 +298,119 @@ export class ModelgateClient {
     return { model: toModel(required(payload.model, "aliasRemove.model")), removedFromVersion: payload.removedFromVersion };
   }
 
+  /**
+   * Records a new revision of a deployment (creating the deployment with its first revision). When
+   * the components equal the latest revision's, nothing is recorded and that revision is returned
+   * with `unchanged: true`. Throws ModelgateUserError when refused (naming the component field).
+   */
+  async deploymentRevisionCreate(input: DeploymentRevisionCreateInput): Promise<DeploymentRevisionCreateResult> {
+    const payload = await this.mutate<{ deployment: DeploymentRevisionCreateResult["deployment"] | null; revision: RawRevision | null; unchanged: boolean }>(
+      DEPLOYMENT_REVISION_CREATE,
+      "deploymentRevisionCreate",
+      { input: { ...input, components: input.components.map((c) => ({ ...c, shadow: c.shadow ?? false })) } },
+    );
+    return {
+      deployment: required(payload.deployment, "deploymentRevisionCreate.deployment"),
+      revision: toRevision(required(payload.revision, "deploymentRevisionCreate.revision")),
+      unchanged: payload.unchanged,
+    };
+  }
+
+  /** Asks to put a revision in its environment: one request through the environment's gates and approvals. */
+  async deploymentPromote(input: DeploymentPromoteInput): Promise<DeploymentPromotionResult> {
+    return this.deploymentRequest(DEPLOYMENT_PROMOTE, "deploymentPromote", { input });
+  }
+
+  /** Puts an earlier revision back (default: the one that ran before the current one), without gates. Needs the approver role. */
+  async deploymentRollback(input: DeploymentRollbackInput): Promise<DeploymentPromotionResult> {
+    return this.deploymentRequest(DEPLOYMENT_ROLLBACK, "deploymentRollback", { input });
+  }
+
+  /** A promotion or rollback request by id (to follow it to APPLIED). Throws NOT_FOUND when there is none. */
+  async promotionRequest(id: string): Promise<PromotionRequest> {
+    // `node` of another type answers {} (the inline fragment does not apply).
+    const { data, errors } = await this.graphql<{ node: Partial<PromotionRequest> | null }>(PROMOTION_REQUEST, { id });
+    const node = data.node;
+    if (!node || node.id === undefined) {
+      if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
+      throw new ModelgateError("NOT_FOUND", `no promotion request ${id}`);
+    }
+    return node as PromotionRequest;
+  }
+
+  /** One deployment with every revision and its activations. An unknown deployment throws ModelgateError NOT_FOUND. */
+  async deployment(name: string, environment: string): Promise<DeploymentDetail> {
+    const { data, errors } = await this.graphql<{ deployment: RawDeploymentDetail | null }>(DEPLOYMENT, { name, environment });
+    if (!data.deployment) {
+      if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
+      throw new ModelgateError("NOT_FOUND", `no deployment "${name}" in environment "${environment}"`);
+    }
+    const raw = data.deployment;
+    return {
+      ...toDeployment(raw),
+      revisions: raw.revisions.map(toRevision),
+      activations: raw.activations.map((a) => ({
+        revision: a.revision.number,
+        activatedAt: a.activatedAt,
+        deactivatedAt: a.deactivatedAt,
+        requestId: a.request?.id ?? null,
+        requestKind: a.request?.kind ?? null,
+      })),
+    };
+  }
+
+  /** One page of deployments, by environment then name. */
+  async deployments(opts: DeploymentsOptions = {}): Promise<DeploymentPage> {
+    const { data } = await this.graphql<{ deployments: { nodes: RawDeployment[]; pageInfo: DeploymentPage["pageInfo"] } }>(
+      DEPLOYMENTS,
+      defined({ environment: opts.environment, first: opts.first, after: opts.after }),
+    );
+    return { deployments: data.deployments.nodes.map(toDeployment), pageInfo: data.deployments.pageInfo };
+  }
+
+  /**
+   * Everything that runs in an environment (default production): every deployment's running
+   * revision and every version in the environment's stage, with who approved each. Backends that
+   * could not be read are in `failedBackends` (their versions are missing).
+   */
+  async whatRunsInProduction(opts: WhatRunsOptions = {}): Promise<ProductionState> {
+    const { data } = await this.graphql<{ whatRunsInProduction: RawProductionState }>(
+      WHAT_RUNS_IN_PRODUCTION,
+      defined({ environment: opts.environment ?? "production", asOf: isoOf(opts.asOf) }),
+    );
+    const raw = data.whatRunsInProduction;
+    return {
+      environment: raw.environment,
+      asOf: raw.asOf,
+      deployments: raw.deployments.map((d) => ({
+        name: d.deployment.name,
+        revision: d.revision.number,
+        contentHash: d.revision.contentHash,
+        activatedAt: d.activatedAt,
+        components: d.revision.components.map(toComponent),
+        approval: d.approval,
+      })),
+      versions: raw.versions.map((v) => ({ ...v, registryVersion: `${v.backendId}/${v.modelName}@${v.version}` })),
+      failedBackends: raw.failedBackends,
+    };
+  }
+
   /** Forgets every cached resolve entry. */
   clearResolveCache(): void {
     this.cache?.clear();
+  }
+
+  private async deploymentRequest(document: string, field: string, variables: Record<string, unknown>): Promise<DeploymentPromotionResult> {
+    const payload = await this.mutate<{ deployment: DeploymentPromotionResult["deployment"] | null; promotionRequest: PromotionRequest | null; replayed: boolean }>(
+      document,
+      field,
+      variables,
+    );
+    return {
+      deployment: required(payload.deployment, `${field}.deployment`),
+      promotionRequest: required(payload.promotionRequest, `${field}.promotionRequest`),
+      replayed: payload.replayed,
+    };
   }
 
   private async mutate<P>(document: string, field: string, variables: Record<string, unknown>): Promise<P> {
@@ -252,6 +439,61 @@ interface RawModelConnection {
 interface RawVersionConnection {
   nodes: RawVersion[];
   pageInfo: VersionPage["pageInfo"];
+}
+
+type RawComponent = Omit<DeploymentComponent, "stage"> & { modelVersion: { stage: DeploymentComponent["stage"] } | null };
+type RawRevision = Omit<DeploymentRevision, "components"> & { components: RawComponent[] };
+type RawDeployment = Omit<Deployment, "currentRevision" | "latestRevision"> & { currentRevision: RawRevision | null; latestRevision: RawRevision | null };
+type RawDeploymentDetail = RawDeployment & {
+  revisions: RawRevision[];
+  activations: { revision: { number: number }; activatedAt: string; deactivatedAt: string | null; request: { id: string; kind: "PROMOTION" | "ROLLBACK" } | null }[];
+};
+interface RawProductionState {
+  environment: string;
+  asOf: string | null;
+  deployments: {
+    activatedAt: string;
+    deployment: { name: string };
+    revision: { number: number; contentHash: string; components: RawComponent[] };
+    approval: ProductionState["deployments"][number]["approval"];
+  }[];
+  versions: Omit<ProductionState["versions"][number], "registryVersion">[];
+  failedBackends: ProductionState["failedBackends"];
+}
+
+function toComponent({ modelVersion, ...rest }: RawComponent): DeploymentComponent {
+  return { ...rest, stage: modelVersion?.stage ?? null };
+}
+
+function toRevision(raw: RawRevision): DeploymentRevision {
+  return { ...raw, components: raw.components.map(toComponent) };
+}
+
+function toDeployment(raw: RawDeployment): Deployment {
+  return {
+    id: raw.id,
+    name: raw.name,
+    environment: raw.environment,
+    createdBy: raw.createdBy,
+    createdAt: raw.createdAt,
+    currentRevision: raw.currentRevision && toRevision(raw.currentRevision),
+    latestRevision: raw.latestRevision && toRevision(raw.latestRevision),
+    health: raw.health,
+  };
+}
+
+/** Failures the last good resolve answer may stand in for: the gateway unreachable, too slow, or failing (5xx). */
+function servesStale(err: ModelgateError): boolean {
+  return err.isTransport || (err.status !== undefined && err.status >= 500);
+}
+
+function checkMaxStale(ms: number): number {
+  if (Number.isNaN(ms) || ms < 0) throw new RangeError(`ModelgateClient: maxStaleMs must be a number of milliseconds >= 0, got ${String(ms)}`);
+  return ms;
+}
+
+function isResolution(body: unknown): body is Resolution {
+  return isObject(body) && typeof body.registryVersion === "string" && (body.kind === "model" || body.kind === "deployment" || body.kind === undefined);
 }
 
 function toModel(raw: RawModel): Model {

@@ -76,3 +76,110 @@ mutation ModelgateRemoveAlias($input: AliasRemoveInput!) {
   }
 }
 ${MODEL_FIELDS}`;
+
+const COMPONENT_FIELDS = `role backendId modelName version weight shadow serving modelVersion { stage }`;
+
+export const PROMOTION_REQUEST_FIELDS = `
+fragment PromotionRequestFields on PromotionRequest {
+  id kind status backendId modelName version environment fromStage toStage requestedBy reason failure createdAt updatedAt
+  policy { source approvals canary minEvalScore }
+  gates { gate passed detail }
+  decisions { actor decision comment at }
+  deploymentRevision { number status contentHash }
+}`;
+
+const REVISION_FIELDS = `
+fragment RevisionFields on DeploymentRevision {
+  id number status contentHash createdBy createdAt reason
+  components { ${COMPONENT_FIELDS} }
+  requests { id kind status requestedBy }
+}`;
+
+const DEPLOYMENT_FIELDS = `
+fragment DeploymentFields on Deployment {
+  id name environment createdBy createdAt
+  currentRevision { ...RevisionFields }
+  latestRevision { ...RevisionFields }
+  health { status problems { code message component { role backendId modelName version shadow } } }
+}`;
+
+export const DEPLOYMENT_REVISION_CREATE = `
+mutation ModelgateDeploymentRevisionCreate($input: DeploymentRevisionCreateInput!) {
+  deploymentRevisionCreate(input: $input) {
+    deployment { id name environment }
+    revision { ...RevisionFields }
+    unchanged
+    userErrors { field code message }
+  }
+}
+${REVISION_FIELDS}`;
+
+export const DEPLOYMENT_PROMOTE = `
+mutation ModelgateDeploymentPromote($input: DeploymentPromoteInput!) {
+  deploymentPromote(input: $input) {
+    deployment { id name environment }
+    promotionRequest { ...PromotionRequestFields }
+    replayed
+    userErrors { field code message }
+  }
+}
+${PROMOTION_REQUEST_FIELDS}`;
+
+export const DEPLOYMENT_ROLLBACK = `
+mutation ModelgateDeploymentRollback($input: DeploymentRollbackInput!) {
+  deploymentRollback(input: $input) {
+    deployment { id name environment }
+    promotionRequest { ...PromotionRequestFields }
+    replayed
+    userErrors { field code message }
+  }
+}
+${PROMOTION_REQUEST_FIELDS}`;
+
+export const PROMOTION_REQUEST = `
+query ModelgatePromotionRequest($id: ID!) {
+  node(id: $id) { ... on PromotionRequest { ...PromotionRequestFields } }
+}
+${PROMOTION_REQUEST_FIELDS}`;
+
+export const DEPLOYMENT = `
+query ModelgateDeployment($name: String!, $environment: String!) {
+  deployment(name: $name, environment: $environment) {
+    ...DeploymentFields
+    revisions { ...RevisionFields }
+    activations { revision { number } activatedAt deactivatedAt request { id kind } }
+  }
+}
+${DEPLOYMENT_FIELDS}
+${REVISION_FIELDS}`;
+
+export const DEPLOYMENTS = `
+query ModelgateDeployments($environment: String, $first: Int, $after: String) {
+  deployments(environment: $environment, first: $first, after: $after) {
+    nodes { ...DeploymentFields }
+    pageInfo { hasNextPage endCursor }
+  }
+}
+${DEPLOYMENT_FIELDS}
+${REVISION_FIELDS}`;
+
+const APPROVAL_FIELDS = `requestedBy approvedBy approvedAt request { id kind }`;
+
+export const WHAT_RUNS_IN_PRODUCTION = `
+query ModelgateWhatRunsInProduction($environment: String!, $asOf: DateTime) {
+  whatRunsInProduction(environment: $environment, asOf: $asOf) {
+    environment asOf
+    deployments {
+      activatedAt
+      deployment { name }
+      revision { number contentHash components { ${COMPONENT_FIELDS} } }
+      approval { ${APPROVAL_FIELDS} }
+    }
+    versions {
+      backendId modelName version standalone since
+      usedBy { deployment role weight shadow }
+      approval { ${APPROVAL_FIELDS} }
+    }
+    failedBackends { backendId code message }
+  }
+}`;

@@ -3,16 +3,19 @@
  *
  *   import { ModelgateClient } from "modelgate/client";
  *   const client = new ModelgateClient({ url: "http://127.0.0.1:4000" });
- *   const { entry } = await client.resolve("support-triage", "production");
+ *   const { entry, stale } = await client.resolve("support-bot", "production");
+ *   if (entry.kind === "deployment") ... else ...   // a deployment's bundle, or a model's version
  */
 export {
   DEFAULT_TIMEOUT_MS,
   ModelgateClient,
+  type DeploymentsOptions,
   type GraphQLResult,
   type ModelgateClientOptions,
   type ModelsOptions,
   type ResolveOptions,
   type VersionsOptions,
+  type WhatRunsOptions,
 } from "./client.js";
 export {
   CLIENT_ERROR_CODES,
@@ -28,3 +31,11 @@ export {
 } from "./errors.js";
 export type { FetchLike } from "./transport.js";
 export type * from "./types.js";
+export {
+  DEFAULT_WEBHOOK_TOLERANCE_SECONDS,
+  WEBHOOK_HEADERS,
+  verifyWebhookSignature,
+  webhookSignature,
+  type VerifyWebhookInput,
+  type VerifyWebhookResult,
+} from "../events/webhook-signature.js";

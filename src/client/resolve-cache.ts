@@ -1,9 +1,14 @@
-/** The last resolved entry per (name, environment, asOf), kept for If-None-Match revalidation. */
-import type { ResolvedEntry } from "./types.js";
+/**
+ * The last resolved entry per (name, environment, asOf), kept for If-None-Match revalidation and
+ * served stale while the gateway cannot answer.
+ */
+import type { Resolution } from "./types.js";
 
 export interface CachedEntry {
   etag: string;
-  entry: ResolvedEntry;
+  entry: Resolution;
+  /** When the gateway last confirmed the entry (200 or 304). */
+  fetchedAt: Date;
 }
 
 export class ResolveCache {

@@ -59,6 +59,7 @@ export const ENV_OVERRIDES: ReadonlyArray<{ variable: string; path: KeyPath; par
   { variable: "MODELGATE_MODE", path: ["server", "mode"], parse: oneOf(SERVER_MODES) },
   { variable: "MODELGATE_INTROSPECTION", path: ["server", "introspection"], parse: parseBoolean },
   { variable: "MODELGATE_DATA_DIR", path: ["dataDir"], parse: parseDir },
+  { variable: "MODELGATE_DATABASE_URL", path: ["database", "url"], parse: parseText },
   { variable: "MODELGATE_LOG_LEVEL", path: ["logLevel"], parse: oneOf(LOG_LEVELS) },
 ];
 

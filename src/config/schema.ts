@@ -3,6 +3,7 @@
  * development config; env variables (see ./env.ts) override the file.
  */
 import { z } from "zod";
+import { REGISTRY_EVENT_TYPES } from "../events/registry-event.js";
 
 export const STAGE_NAMES = ["NONE", "STAGING", "SHADOW", "PRODUCTION", "ARCHIVED"] as const;
 export const SERVER_MODES = ["development", "production"] as const;
@@ -156,6 +157,42 @@ export const driftSchema = z
   })
   .strict();
 
+/** One outbound webhook target. See docs/events.md#webhooks. */
+export const webhookTargetConfigSchema = z
+  .object({
+    /** Stable id: the delivery log is kept under it. */
+    id: z.string().regex(idPattern, "must be lower-case letters, digits, '-' or '_' (at most 63)"),
+    /** Where events are POSTed: an http(s) URL. */
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL"),
+    /** HMAC-SHA256 signing key (use ${ENV} substitution to keep it out of the file). */
+    secret: z.string().min(16, "must be at least 16 characters"),
+    /** Registry event types to send (default: all). */
+    events: z.array(z.enum(REGISTRY_EVENT_TYPES)).default([]),
+    /** Only events about this backend, model and/or environment. */
+    filter: z
+      .object({
+        backend: z.string().min(1).optional(),
+        model: z.string().min(1).optional(),
+        environment: z.string().min(1).optional(),
+      })
+      .strict()
+      .default({}),
+  })
+  .strict();
+
+export const databaseSchema = z
+  .object({
+    // The message never repeats the value: it may hold a password.
+    url: z
+      .string()
+      .refine((url) => /^postgres(ql)?:\/\/\S+$/i.test(url.trim()), "must be a PostgreSQL URL: postgres://user:password@host:5432/database")
+      .optional(),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /**
@@ -166,6 +203,11 @@ export const configSchema = z
     server: serverSchema.default(serverSchema.parse({})),
     /** Where the gateway keeps its state (SQLite file, clones). Relative to the config file. */
     dataDir: z.string().min(1).default(".modelgate"),
+    /**
+     * The store's database: without `url`, SQLite at `${dataDir}/modelgate.db` (one gateway process);
+     * with a postgres:// URL, PostgreSQL, which several gateway replicas may share. See docs/operations.md.
+     */
+    database: databaseSchema.default({}),
     logLevel: z.enum(LOG_LEVELS).default("info"),
     environments: z
       .record(z.string().regex(idPattern, "environment names are lower-case ids"), environmentSchema)
@@ -174,6 +216,22 @@ export const configSchema = z
     policies: policiesSchema.optional(),
     /** Drift detection: out-of-band changes to stages the gateway applied. */
     drift: driftSchema.default(driftSchema.parse({})),
+    /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
+    webhooks: z
+      .array(webhookTargetConfigSchema)
+      .default([])
+      .superRefine(
+        (targets, ctx) => {
+          const seen = new Set<string>();
+          (targets as unknown[]).forEach((t, i) => {
+            const id = (t as { id?: unknown } | null)?.id;
+            if (typeof id !== "string") return;
+            if (seen.has(id)) ctx.addIssue({ code: "custom", path: [i, "id"], message: `duplicate webhook id "${id}"` });
+            seen.add(id);
+          });
+        },
+        { when: (payload) => Array.isArray(payload.value) },
+      ),
     backends: z
       .array(backendConfigSchema)
       .default([])
@@ -219,6 +277,7 @@ export type AuthConfig = z.infer<typeof authSchema>;
 export type Role = (typeof ROLES)[number];
 export type PoliciesConfig = z.infer<typeof policiesSchema>;
 export type DriftConfig = z.infer<typeof driftSchema>;
+export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 

@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import { DeadlineExceededError } from "./errors.js";
 
 /** Who is acting. Writes carry it to the backend where the backend can record it (git author). */
@@ -31,9 +32,15 @@ export interface CallContextInit {
   signal?: AbortSignal;
 }
 
+const MAX_SIGNAL_LISTENERS = 1024;
+
 export function createCallContext(init: CallContextInit): CallContext {
   const timeout = AbortSignal.timeout(init.timeoutMs);
   const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
+  // One request may fan out to many concurrent backend calls (whatRunsInProduction lists every
+  // model of every backend), each listening on this signal until it settles: a bound well above
+  // Node's default of 10 keeps leak warnings for real leaks.
+  setMaxListeners(MAX_SIGNAL_LISTENERS, signal);
   const ctx: CallContext = {
     signal,
     deadline: Date.now() + init.timeoutMs,
@@ -47,7 +54,9 @@ export function createCallContext(init: CallContextInit): CallContext {
 export function childContext(parent: CallContext, timeoutMs: number): CallContext {
   const deadline = Math.min(parent.deadline, Date.now() + timeoutMs);
   const remaining = Math.max(0, deadline - Date.now());
-  return { ...parent, deadline, signal: AbortSignal.any([parent.signal, AbortSignal.timeout(remaining)]) };
+  const signal = AbortSignal.any([parent.signal, AbortSignal.timeout(remaining)]);
+  setMaxListeners(MAX_SIGNAL_LISTENERS, signal);
+  return { ...parent, deadline, signal };
 }
 
 export function remainingMs(ctx: CallContext): number {

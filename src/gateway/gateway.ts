@@ -8,9 +8,13 @@ import type { GatewayServices } from "../graphql/context.js";
 import type { Logger } from "../logging.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
+import { DeploymentPromotions } from "../workflow/deployment-promotion.js";
+import { DeploymentResolver } from "../workflow/deployment-resolve.js";
+import { DeploymentState } from "../workflow/deployment-state.js";
 import { DeploymentService } from "../workflow/deployments.js";
 import { DriftChecker, DriftPoller } from "../workflow/drift.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
+import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
@@ -41,12 +45,21 @@ export interface CreateGatewayOptions {
    * call the on-demand check instead); by default it runs as `drift` in the config says.
    */
   drift?: false;
+  /** The webhook dispatcher: options (tests: short backoff, clock ...), or false to not start it. */
+  webhooks?: WebhookDispatcherOptions | false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
   const { config } = loaded;
   const logger = opts.logger;
-  const store = opts.store ?? (await openStore(loaded));
+  const store = opts.store ?? (await openStore(loaded, { onBackgroundError: (message) => logger.warn({ component: "store" }, message) }));
+  try {
+    // Config-owned webhook targets as modelgate.yaml says (config wins over the API for those ids).
+    await syncConfigTargets(store, config.webhooks, new Date());
+  } catch (err) {
+    await store.close();
+    throw err;
+  }
   let adapters: RegistryAdapter[];
   try {
     adapters = await createAdapters(
@@ -60,15 +73,23 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
   }
   const timeouts = new Map(config.backends.map((b) => [b.id, b.timeoutMs]));
   const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000 })));
+  const resolver = new EntryResolver(catalog, config.environments);
+  const policies = new PromotionPolicies(config.policies);
+  const promotions = new PromotionService(config, catalog, store, policies);
+  const deploymentPromotions = new DeploymentPromotions(config, catalog, store, promotions, policies);
+  const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env));
   const services: GatewayServices = {
     config,
     catalog,
     store,
-    resolver: new EntryResolver(catalog, config.environments),
+    resolver,
     writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
-    promotions: new PromotionService(config, catalog, store, new PromotionPolicies(config.policies)),
+    promotions,
     drift: new DriftChecker(store, catalog),
     deployments: new DeploymentService(config, catalog, store),
+    deploymentPromotions,
+    deploymentState,
+    deploymentResolver: new DeploymentResolver(catalog, store, resolver, deploymentState),
   };
   const worker =
     opts.outbox === false ? undefined : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), opts.outbox ?? {});
@@ -81,6 +102,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       ? undefined
       : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
   poller?.start();
+  const webhooks = opts.webhooks === false ? undefined : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), opts.webhooks ?? {});
+  webhooks?.start();
   let closed = false;
   return {
     services,
@@ -90,7 +113,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       closed = true;
       // The worker and the drift poller first: the step being applied finishes and is saved, and a
       // drift pass is cancelled, before the store closes.
-      await Promise.all([worker?.stop(), poller?.stop()]);
+      await Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);
       for (const r of results) if (r.status === "rejected") logger.warn({ err: r.reason }, "error while closing");
     },

@@ -18,10 +18,25 @@ import { ProductionEntryResolver, PromotionRequestResolver } from "./resolvers/p
 import { PromotionMutations } from "./resolvers/promotion.mutations.js";
 import { PromotionQueries } from "./resolvers/promotion.queries.js";
 import { QueryResolver } from "./resolvers/query.resolver.js";
+import { NO_TOPICS_PUB_SUB, RegistryEventResolver } from "./resolvers/registry-event.resolver.js";
 import { RegistryMutations } from "./resolvers/registry.mutations.js";
+import { WebhookDeliveryResolver, WebhookMutations, WebhookQueries, WebhookTargetResolver } from "./resolvers/webhook.resolver.js";
 import { AuditEventType } from "./types/audit-event.js";
 import { BackendType } from "./types/backend.js";
 import { DeploymentRevisionType, DeploymentType } from "./types/deployment.js";
+import { ResolvedDeployment, ResolvedEntry } from "./types/resolved-entry.js";
+import {
+  ApprovalSummaryResolver,
+  DeploymentActivationResolver,
+  DeploymentPromotionMutations,
+  DeploymentRevisionStateFields,
+  DeploymentStateFields,
+  ProductionStateResolver,
+  PromotionRequestDeploymentField,
+  RunningDeploymentResolver,
+  RunningVersionResolver,
+  WhatRunsQuery,
+} from "./resolvers/deployment-state.resolver.js";
 import { RegisteredModelType } from "./types/model.js";
 import { ModelVersionType } from "./types/model-version.js";
 import { PromotionRequestType } from "./types/promotion.js";
@@ -31,10 +46,12 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver],
-    orphanedTypes: [BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, ProductionStateResolver, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver],
+    orphanedTypes: [ResolvedEntry, ResolvedDeployment, BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,
+    // Subscriptions bring their own subscribe (src/events/event-feed.ts); type-graphql still wants a PubSub.
+    pubSub: NO_TOPICS_PUB_SUB,
   });
   return built;
 }

@@ -1,6 +1,7 @@
 /**
  * The gateway's HTTP server (node:http): /graphql (Apollo), /graphiql, /healthz, /readyz and
- * GET /v1/resolve/{name}. Logs every request with its id; shuts down gracefully, letting in-flight
+ * GET /v1/resolve/{name}, and subscriptions over WebSocket on /graphql (./graphql-ws.ts, fed by one
+ * event feed per process). Logs every request with its id; shuts down gracefully, letting in-flight
  * requests (writes included) finish before the store and adapters close.
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
@@ -12,9 +13,11 @@ import { createApollo } from "../graphql/apollo.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../gateway/gateway.js";
+import { EventFeed } from "../events/event-feed.js";
 import type { Logger } from "../logging.js";
 import { AuthenticationError, createAuthenticator, hasRole, isLoopback, type Authenticator } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
+import { attachGraphQLWebSocket } from "./graphql-ws.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { handleResolve } from "./resolve-endpoint.js";
@@ -142,7 +145,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     if (path.startsWith("/v1/resolve/") && (req.method === "GET" || req.method === "HEAD")) {
       const name = decodeURIComponent(path.slice("/v1/resolve/".length));
       const inm = req.headers["if-none-match"];
-      await handleResolve(res, gateway.services.resolver, name, url.searchParams, inm, call, server.mode === "production");
+      await handleResolve(res, gateway.services, name, url.searchParams, inm, call, server.mode === "production");
       return;
     }
     if (graphiql && (path === "/graphiql" || path === "/")) {
@@ -198,12 +201,35 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   http.headersTimeout = 10_000;
   http.requestTimeout = server.requestTimeoutMs + 5_000;
 
+  // One feed of registry events per process, shared by every subscription (src/events/event-feed.ts).
+  const events = new EventFeed(gateway.services.store, { logger: log });
+  await events.start();
+  const sockets = attachGraphQLWebSocket(http, {
+    schema: await buildGatewaySchema(),
+    authenticator,
+    services: gateway.services,
+    events,
+    logger: log,
+    mode: server.mode,
+    introspection,
+    maxDepth: server.maxDepth,
+    maxAliases: server.maxAliases,
+    maxPayloadBytes: server.bodyLimitBytes,
+    requestTimeoutMs: server.requestTimeoutMs,
+    shutdownGraceMs: server.shutdownGraceMs,
+    draining: () => draining,
+  });
+
   await new Promise<void>((resolve, reject) => {
     http.once("error", reject);
     http.listen(opts.port ?? server.port, host, () => {
       http.off("error", reject);
       resolve();
     });
+  }).catch(async (err: unknown) => {
+    await sockets.close();
+    await events.stop();
+    throw err;
   });
   const port = (http.address() as AddressInfo).port;
   const url = `http://${host.includes(":") ? `[${host}]` : host}:${port}`;
@@ -219,6 +245,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
         draining = true;
         const stopped = new Promise<void>((resolve) => http.close(() => resolve()));
         http.closeIdleConnections();
+        // WebSockets close now (1001 Going away, completing their subscriptions): subscribers resume with afterSeq.
+        const socketsClosed = sockets.close();
         if (inFlight > 0) {
           log.info({ inFlight }, "waiting for in-flight requests");
           await Promise.race([
@@ -229,6 +257,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           ]);
         }
         http.closeAllConnections();
+        await socketsClosed;
+        await events.stop();
         await stopped;
         await apollo.stop();
         await gateway.close();

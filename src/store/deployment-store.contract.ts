@@ -119,6 +119,53 @@ export function describeDeploymentStoreContract(name: string, makeStore: MakeDep
       expect(await dep.latestRevision(d.id)).toBeUndefined();
     });
 
+    it("activates revisions as history: one open activation per deployment, answered for any past time", async () => {
+      const d = await dep.ensureDeployment("support-bot", "production", "alice", at(0));
+      const other = await dep.ensureDeployment("other-bot", "production", "alice", at(0));
+      const staging = await dep.ensureDeployment("support-bot", "staging", "alice", at(0));
+      const r1 = await dep.insertRevision(revision(d.id, [ranker]));
+      const r2 = await dep.insertRevision(revision(d.id, [ranker, shadowLlm], 1));
+      const o1 = await dep.insertRevision(revision(other.id, [retrieverA, retrieverB]));
+      const s1 = await dep.insertRevision(revision(staging.id, [ranker]));
+      expect(await dep.getRevisionByNumber(d.id, 2)).toEqual(r2);
+      expect(await dep.getRevisionByNumber(d.id, 3)).toBeUndefined();
+      expect(await dep.currentActivation(d.id)).toBeUndefined();
+      expect(await dep.activationsAt("production")).toEqual([]);
+
+      const a1 = await dep.activate({ id: randomUUID(), deploymentId: d.id, revisionId: r1.id, requestId: "req-1", activatedAt: at(10) });
+      expect(a1).toEqual({ id: a1.id, deploymentId: d.id, revisionId: r1.id, requestId: "req-1", activatedAt: at(10), deactivatedAt: null });
+      await dep.activate({ id: randomUUID(), deploymentId: other.id, revisionId: o1.id, requestId: "req-o", activatedAt: at(15) });
+      await dep.activate({ id: randomUUID(), deploymentId: staging.id, revisionId: s1.id, requestId: "req-s", activatedAt: at(15) });
+      const a2 = await dep.activate({ id: randomUUID(), deploymentId: d.id, revisionId: r2.id, requestId: "req-2", activatedAt: at(20) });
+      expect(await dep.currentActivation(d.id)).toEqual(a2);
+      expect(await dep.listActivations(d.id, 10)).toEqual([a2, { ...a1, deactivatedAt: at(20) }]);
+      expect(await dep.listActivations(d.id, 1)).toEqual([a2]);
+
+      const names = async (when?: Date) =>
+        (await dep.activationsAt("production", when)).map(({ deployment, activation }) => `${deployment.name}:${activation.requestId}`);
+      expect(await names()).toEqual(["other-bot:req-o", "support-bot:req-2"]);
+      expect(await names(at(5))).toEqual([]);
+      expect(await names(at(12))).toEqual(["support-bot:req-1"]);
+      expect(await names(at(15))).toEqual(["other-bot:req-o", "support-bot:req-1"]);
+      // At the instant of a switch the new revision is the one that runs.
+      expect(await names(at(20))).toEqual(["other-bot:req-o", "support-bot:req-2"]);
+      expect((await dep.activationsAt("staging")).map((a) => a.activation.requestId)).toEqual(["req-s"]);
+    });
+
+    it("rolls an activation back with its transaction", async () => {
+      const d = await dep.ensureDeployment("support-bot", "production", "alice", at(0));
+      const r1 = await dep.insertRevision(revision(d.id, [ranker]));
+      const r2 = await dep.insertRevision(revision(d.id, [retrieverA, retrieverB], 1));
+      const a1 = await dep.activate({ id: randomUUID(), deploymentId: d.id, revisionId: r1.id, requestId: "req-1", activatedAt: at(10) });
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.deployments.activate({ id: randomUUID(), deploymentId: d.id, revisionId: r2.id, requestId: "req-2", activatedAt: at(20) });
+          throw new Error("boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect(await dep.currentActivation(d.id)).toEqual(a1);
+    });
+
     it("refuses calls on a transaction that has ended", async () => {
       let leaked: DeploymentTx | undefined;
       await store.transaction((tx) => {

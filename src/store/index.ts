@@ -12,4 +12,5 @@ export {
 export { MAX_AUDIT_PAGE_SIZE } from "./audit-reader.js";
 export { LATEST_SCHEMA_VERSION } from "./migrations/index.js";
 export { SqliteStore, openSqliteStore, type SqliteStoreOptions } from "./sqlite-store.js";
+export { PostgresStore, openPostgresStore, type PostgresStoreOptions } from "./postgres-store.js";
 export { SQLITE_FILE_NAME, openStore } from "./open-store.js";

@@ -1,17 +1,25 @@
 /**
- * Picks and opens the store for a loaded config: SQLite at `${dataDir}/modelgate.db`.
+ * Picks and opens the store for a loaded config: PostgreSQL when `database.url` (or
+ * MODELGATE_DATABASE_URL) is set, else SQLite at `${dataDir}/modelgate.db`. The data dir is created
+ * either way: adapters keep clones and caches there.
  */
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/schema.js";
 import { StoreError } from "./errors.js";
+import { openPostgresStore } from "./postgres-store.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./store.js";
 
 /** File name of the SQLite database inside the data dir. */
 export const SQLITE_FILE_NAME = "modelgate.db";
 
-export async function openStore(loaded: LoadedConfig): Promise<Store> {
+export interface OpenStoreOptions {
+  /** PostgreSQL only: called (password masked) when a background connection fails and is replaced. */
+  onBackgroundError?: (message: string) => void;
+}
+
+export async function openStore(loaded: LoadedConfig, opts: OpenStoreOptions = {}): Promise<Store> {
   try {
     await mkdir(loaded.dataDir, { recursive: true, mode: 0o700 });
   } catch (err) {
@@ -19,6 +27,10 @@ export async function openStore(loaded: LoadedConfig): Promise<Store> {
       `cannot create the data dir ${loaded.dataDir}: ${err instanceof Error ? err.message : String(err)}`,
       { cause: err },
     );
+  }
+  const url = loaded.config.database.url?.trim();
+  if (url !== undefined && url !== "") {
+    return openPostgresStore({ url, ...(opts.onBackgroundError === undefined ? {} : { onBackgroundError: opts.onBackgroundError }) });
   }
   return openSqliteStore({ file: join(loaded.dataDir, SQLITE_FILE_NAME) });
 }

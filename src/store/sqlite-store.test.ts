@@ -8,7 +8,7 @@ import { pathToFileURL } from "node:url";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { verifyAuditChain } from "./audit-chain.js";
-import { LATEST_SCHEMA_VERSION, MIGRATION_TABLE } from "./migrations/index.js";
+import { LATEST_SCHEMA_VERSION, MIGRATION_TABLE, MIGRATIONS } from "./migrations/index.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import { describeStoreContract } from "./store.contract.js";
 import type { AuditEvent, AuditEventInput, Store } from "./store.js";
@@ -85,7 +85,9 @@ describe("SQLite store on a file", () => {
     try {
       expect(raw.pragma("journal_mode", { simple: true })).toBe("wal");
       const names = raw.prepare(`select name from ${MIGRATION_TABLE} order by name`).pluck().all();
-      expect(names).toEqual(["0001_audit", "0002_workflow", "0003_drift", "0004_deployments"]);
+      // Every migration this build knows, applied once each, in order.
+      expect(names).toEqual(Object.keys(MIGRATIONS).sort());
+      expect(names.slice(0, 5)).toEqual(["0001_audit", "0002_workflow", "0003_drift", "0004_deployments", "0005_deployment_promotion"]);
     } finally {
       raw.close();
     }

@@ -19,11 +19,15 @@ import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
+import { AuditListeners, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { DeploymentDatabase } from "./deployment-db-schema.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
+import type { WebhookDatabase } from "./webhook-db-schema.js";
+import { KyselyWebhookTx } from "./webhook-kysely.js";
+import type { WebhookTx } from "./webhook-store.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" for a private in-memory database (tests). */
@@ -87,11 +91,13 @@ export class SqliteStore implements Store {
   readonly #location: string;
   readonly #busyTimeoutMs: number;
   #closed = false;
-  readonly #auditListeners = new Set<(headSeq: number) => void>();
+  readonly #auditListeners = new AuditListeners();
   /** Workflow calls outside a transaction: each runs in a transaction of its own. */
   readonly workflow: WorkflowTx = ownTransactions(WORKFLOW_METHODS, (fn) => this.transaction((tx) => fn(tx.workflow)));
   /** Deployment calls outside a transaction: each runs in a transaction of its own. */
   readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
+  /** Webhook calls outside a transaction: each runs in a transaction of its own. */
+  readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
 
   constructor(db: Kysely<StoreDatabase>, opts: { clock: () => Date; location: string; busyTimeoutMs: number }) {
     this.db = db;
@@ -168,9 +174,11 @@ export class SqliteStore implements Store {
       const appends = new Mutex();
       const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
       const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
+      const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
       const tx: StoreTx = {
         workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
         deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
+        webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
@@ -191,24 +199,13 @@ export class SqliteStore implements Store {
         await appends.idle();
       }
     }).then((result) => {
-      if (headSeq > 0) this.#notifyAudit(headSeq);
+      if (headSeq > 0) this.#auditListeners.notify(headSeq);
       return result;
     });
   }
 
   onAuditAppended(listener: (headSeq: number) => void): () => void {
-    this.#auditListeners.add(listener);
-    return () => this.#auditListeners.delete(listener);
-  }
-
-  #notifyAudit(headSeq: number): void {
-    for (const listener of this.#auditListeners) {
-      try {
-        listener(headSeq);
-      } catch {
-        // A listener's failure is its own; the commit already happened.
-      }
-    }
+    return this.#auditListeners.add(listener);
   }
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {
@@ -237,36 +234,6 @@ export class SqliteStore implements Store {
     this.#closed = true;
     await this.#queue.run(() => this.db.destroy());
   }
-}
-
-function methodsOf<T>(cls: { prototype: T }): (keyof T)[] {
-  return Object.getOwnPropertyNames(cls.prototype).filter((m) => m !== "constructor") as (keyof T)[];
-}
-
-const WORKFLOW_METHODS = methodsOf<WorkflowTx>(KyselyWorkflowTx);
-const DEPLOYMENT_METHODS = methodsOf<DeploymentTx>(KyselyDeploymentTx);
-
-type AsyncMethods = Record<string, (...args: unknown[]) => Promise<unknown>>;
-
-/** An object whose every listed method runs through `run` (its own transaction). */
-function ownTransactions<T extends object>(methods: readonly (keyof T)[], run: <R>(fn: (inner: T) => Promise<R>) => Promise<R>): T {
-  const out: Record<string, unknown> = {};
-  for (const m of methods) {
-    out[m as string] = (...args: unknown[]) => run((inner) => (inner as unknown as AsyncMethods)[m as string]!(...args));
-  }
-  return out as T;
-}
-
-/** Refuses calls made after the transaction ended (they would run outside it). */
-function guarded<T extends object>(methods: readonly (keyof T)[], inner: T, state: TxState, name: string): T {
-  const out: Record<string, unknown> = {};
-  for (const m of methods) {
-    out[m as string] = (...args: unknown[]) => {
-      if (!state.active) return Promise.reject(new StoreError(`tx.${name}.${String(m)}() was called after its transaction ended`));
-      return (inner as unknown as AsyncMethods)[m as string]!.apply(inner, args);
-    };
-  }
-  return out as T;
 }
 
 /** Opens (creating if needed) a SQLite store and brings its schema up to date. */

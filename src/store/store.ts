@@ -1,10 +1,11 @@
 /**
  * The gateway's own state: the audit trail now; promotion requests, deployments and the outbox in
- * later issues. One interface, one implementation per database (SQLite now, PostgreSQL next), both
+ * later issues. One interface, one implementation per database (SQLite, PostgreSQL), both
  * built on the same Kysely schema and migrations and passing the same contract tests.
  */
 
 import type { DeploymentTx } from "./deployment-store.js";
+import type { WebhookTx } from "./webhook-store.js";
 import type { WorkflowTx } from "./workflow-store.js";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE";
@@ -75,6 +76,8 @@ export interface StoreTx {
   readonly workflow: WorkflowTx;
   /** Deployments and their immutable revisions (./deployment-store.ts), with the same transaction rules. */
   readonly deployments: DeploymentTx;
+  /** Webhook targets, cursors, leases and the delivery log (./webhook-store.ts), with the same transaction rules. */
+  readonly webhooks: WebhookTx;
 }
 
 export interface Store extends StoreTx {

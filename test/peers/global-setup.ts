@@ -6,6 +6,7 @@
 import type { TestProject } from "vitest/node";
 import { startMlflowServer } from "./mlflow-server.js";
 import { startMotoServer } from "./moto-server.js";
+import { startPostgresServer } from "./postgres.js";
 import { peersVenv } from "./venv.js";
 
 declare module "vitest" {
@@ -13,6 +14,8 @@ declare module "vitest" {
     mlflowUrl: string;
     /** The shared moto server (SageMaker emulator); test files keep apart by region and name prefix, never by reset. */
     motoUrl: string;
+    /** The shared PostgreSQL server's `postgres` database (superuser); test files create their own database (./postgres.ts). */
+    postgresUrl: string;
   }
 }
 
@@ -20,16 +23,21 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   // Install the venv once before both peers need it.
   peersVenv();
-  const [mlflow, moto] = await Promise.allSettled([startMlflowServer(), startMotoServer()]);
-  if (mlflow.status === "rejected" || moto.status === "rejected") {
+  const [mlflow, moto, postgres] = await Promise.allSettled([startMlflowServer(), startMotoServer(), startPostgresServer()]);
+  if (mlflow.status === "rejected" || moto.status === "rejected" || postgres.status === "rejected") {
     if (mlflow.status === "fulfilled") await mlflow.value.stop();
     if (moto.status === "fulfilled") await moto.value.stop();
-    throw mlflow.status === "rejected" ? mlflow.reason : (moto as PromiseRejectedResult).reason;
+    if (postgres.status === "fulfilled") await postgres.value.stop();
+    throw [mlflow, moto, postgres].map((p) => (p.status === "rejected" ? (p.reason as unknown) : undefined)).find((r) => r !== undefined);
   }
   project.provide("mlflowUrl", mlflow.value.url);
   project.provide("motoUrl", moto.value.url);
-  console.log(`[peers] mlflow server at ${mlflow.value.url}, moto server at ${moto.value.url} (ready in ${Date.now() - started} ms)`);
+  project.provide("postgresUrl", postgres.value.url);
+  console.log(
+    `[peers] mlflow server at ${mlflow.value.url}, moto server at ${moto.value.url}, PostgreSQL on port ${postgres.value.port} ` +
+      `(started in ${postgres.value.startMs} ms; all ready in ${Date.now() - started} ms)`,
+  );
   return async () => {
-    await Promise.allSettled([mlflow.value.stop(), moto.value.stop()]);
+    await Promise.allSettled([mlflow.value.stop(), moto.value.stop(), postgres.value.stop()]);
   };
 }

@@ -6,7 +6,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { configSchema, type LoadedConfig } from "../../src/config/schema.js";
-import { createGateway, type Gateway } from "../../src/gateway/gateway.js";
+import { createGateway, type CreateGatewayOptions, type Gateway } from "../../src/gateway/gateway.js";
 import type { FactoryMap } from "../../src/gateway/adapter-registry.js";
 import { startServer, type RunningServer } from "../../src/http/server.js";
 import { createLogger } from "../../src/logging.js";
@@ -40,6 +40,8 @@ export interface TestGatewayOptions {
   fileStore?: boolean;
   /** Address to bind (default 127.0.0.1). */
   host?: string;
+  /** Webhook dispatcher options (tests: short backoff), or false to not start it. */
+  webhooks?: CreateGatewayOptions["webhooks"];
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -53,7 +55,12 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
   const loaded: LoadedConfig = { config, configDir: dir, dataDir: join(dir, "data") };
   const logger = createLogger(config.logLevel);
   const store = await openSqliteStore({ file: opts.fileStore ? join(dir, "modelgate.db") : ":memory:" });
-  const gateway = await createGateway(loaded, { logger, store, ...(opts.factories ? { factories: opts.factories } : {}) });
+  const gateway = await createGateway(loaded, {
+    logger,
+    store,
+    ...(opts.factories ? { factories: opts.factories } : {}),
+    ...(opts.webhooks === undefined ? {} : { webhooks: opts.webhooks }),
+  });
   let server: RunningServer;
   try {
     server = await startServer(gateway, { host: opts.host ?? "127.0.0.1", port: 0 });

@@ -15,6 +15,7 @@ import { startServer, type RunningServer } from "../../src/http/server.js";
 import { sha256Hex } from "../../src/http/auth.js";
 import { createLogger } from "../../src/logging.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
+import type { Store } from "../../src/store/store.js";
 import type { OutboxWorkerOptions } from "../../src/workflow/outbox-worker.js";
 import { EXAMPLE_SEED, type GqlResult } from "../support/test-gateway.js";
 
@@ -49,6 +50,8 @@ export interface WorkflowGatewayOptions {
   outbox?: OutboxWorkerOptions | false;
   /** Run the background drift poller as configured (default: off; tests call driftCheck instead). */
   drift?: boolean;
+  /** Opens the store (default: the SQLite file in `dir`), e.g. a PostgreSQL database. */
+  openStore?: (dir: string) => Promise<Store>;
 }
 
 export interface WorkflowGateway {
@@ -75,7 +78,7 @@ export async function startWorkflowGateway(opts: WorkflowGatewayOptions = {}): P
     server: { port: 0 },
   });
   const loaded: LoadedConfig = { config, configDir: dir, dataDir: join(dir, "data") };
-  const store = await openSqliteStore({ file: join(dir, "modelgate.db") });
+  const store = opts.openStore !== undefined ? await opts.openStore(dir) : await openSqliteStore({ file: join(dir, "modelgate.db") });
   const gateway = await createGateway(loaded, {
     logger: createLogger(config.logLevel),
     store,

@@ -16,7 +16,7 @@ import { APPROVE, PROMOTE, REJECT, REQUEST_BY_ID, ROLLBACK, type RequestJson } f
 
 const STAGES = ["NONE", "STAGING", "SHADOW", "PRODUCTION", "ARCHIVED"];
 
-interface WaitOptions extends ClientCommandOptions {
+export interface WaitOptions extends ClientCommandOptions {
   wait?: boolean;
   timeout: number;
   interval: number;
@@ -41,13 +41,13 @@ interface RollbackOptions extends WaitOptions {
   reason: string;
 }
 
-function seconds(value: string): number {
+export function seconds(value: string): number {
   const n = Number(value);
   if (!Number.isFinite(n) || n <= 0) throw new UsageError(`expected a positive number of seconds, got "${value}"`);
   return n;
 }
 
-function withWait(cmd: Command): Command {
+export function withWait(cmd: Command): Command {
   return cmd
     .option("--wait", "follow the request until it is applied, fails or is rejected")
     .option("--timeout <seconds>", "how long --wait waits (exit 4 when still pending)", seconds, 600)
@@ -61,14 +61,18 @@ async function mutate(client: ModelgateClient, document: string, field: string, 
   return { request: payload.promotionRequest, replayed: payload.replayed ?? false };
 }
 
-function describeRequest(r: RequestJson): string {
-  const head = `${r.kind === "ROLLBACK" ? "rollback" : "promotion"} ${r.id}: ${r.backendId}/${r.modelName}@${r.version} ${r.fromStage} -> ${r.toStage} in ${r.environment}: ${r.status}`;
+export function describeRequest(r: RequestJson): string {
+  const what =
+    r.deploymentRevision === null
+      ? `${r.backendId}/${r.modelName}@${r.version} ${r.fromStage} -> ${r.toStage}`
+      : `deployment ${r.modelName} revision ${r.deploymentRevision.number}`;
+  const head = `${r.kind === "ROLLBACK" ? "rollback" : "promotion"} ${r.id}: ${what} in ${r.environment}: ${r.status}`;
   const gates = r.gates.map((g) => `  ${g.passed ? "passed" : "waiting"}  ${g.gate}: ${g.detail}`);
   const failure = r.failure === null ? [] : [`  reason: ${r.failure}`];
   return [head, ...gates, ...failure].join("\n") + "\n";
 }
 
-function exitFor(r: RequestJson, waited: boolean): ExitCode {
+export function exitFor(r: RequestJson, waited: boolean): ExitCode {
   switch (r.status) {
     case "APPLIED":
       return EXIT.OK;
@@ -81,18 +85,29 @@ function exitFor(r: RequestJson, waited: boolean): ExitCode {
   }
 }
 
-/** Prints the request (after following it with --wait) and ends with the exit code of its outcome. */
-async function finish(io: CliIo, client: ModelgateClient, opts: WaitOptions, first: RequestJson, replayed: boolean): Promise<void> {
+/** With --wait, polls the request until it is applied or ends (or --timeout runs out); the request as last seen. */
+export async function follow<R extends RequestJson>(client: ModelgateClient, opts: WaitOptions, first: R, poll?: (id: string) => Promise<R>): Promise<R> {
+  const fetchById =
+    poll ??
+    (async (id: string): Promise<R> => {
+      const { data } = await client.graphql<{ node: R | null }>(REQUEST_BY_ID, { id });
+      if (data.node === null) throw new UsageError(`request ${id} is gone`);
+      return data.node;
+    });
   let r = first;
   if (opts.wait) {
     const until = Date.now() + opts.timeout * 1000;
     while ((r.status === "PENDING" || r.status === "APPLYING") && Date.now() < until) {
       await new Promise((resolve) => setTimeout(resolve, Math.min(opts.interval * 1000, Math.max(0, until - Date.now()))));
-      const { data } = await client.graphql<{ node: RequestJson | null }>(REQUEST_BY_ID, { id: r.id });
-      if (data.node === null) throw new UsageError(`request ${r.id} is gone`);
-      r = data.node;
+      r = await fetchById(r.id);
     }
   }
+  return r;
+}
+
+/** Prints the request (after following it with --wait) and ends with the exit code of its outcome. */
+async function finish(io: CliIo, client: ModelgateClient, opts: WaitOptions, first: RequestJson, replayed: boolean): Promise<void> {
+  const r = await follow(client, opts, first);
   if (opts.json) printJson(io, { ...r, replayed });
   else io.stdout((replayed ? "(replayed: this idempotency key was used before; nothing was done again)\n" : "") + describeRequest(r));
   const code = exitFor(r, opts.wait === true);

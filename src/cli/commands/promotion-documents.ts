@@ -1,7 +1,8 @@
 /** GraphQL documents of the promotion commands. */
 
 export const REQUEST_FIELDS = `id kind status backendId modelName version environment fromStage toStage requestedBy failure
-  gates { gate passed detail }`;
+  gates { gate passed detail }
+  deploymentRevision { number }`;
 
 export const PROMOTE = `mutation Promote($input: PromotionRequestInput!) {
   promotionRequest(input: $input) { replayed promotionRequest { ${REQUEST_FIELDS} } userErrors { field code message } }
@@ -34,4 +35,6 @@ export interface RequestJson {
   requestedBy: string;
   failure: string | null;
   gates: { gate: string; passed: boolean; detail: string }[];
+  /** Set when the request covers a deployment revision (then modelName is the deployment, version the revision). */
+  deploymentRevision: { number: number } | null;
 }

@@ -1,9 +1,12 @@
-/** `modelgate resolve NAME --env ENV`: what an application in ENV should run (GET /v1/resolve). */
+/**
+ * `modelgate resolve NAME --env ENV`: what an application in ENV should run (GET /v1/resolve): a
+ * model's version, or a deployment's running bundle.
+ */
 import { Command } from "commander";
-import type { ResolvedEntry } from "../../client/index.js";
+import type { ResolvedDeployment, ResolvedEntry } from "../../client/index.js";
 import { clientFor, guarded, withClientOptions, type ClientCommandOptions } from "../client-options.js";
 import type { CliIo } from "../io.js";
-import { formatFields, printJson } from "../output.js";
+import { formatFields, formatTable, printJson } from "../output.js";
 import { isoDateTime } from "../parse.js";
 
 interface ResolveCommandOptions extends ClientCommandOptions {
@@ -13,15 +16,15 @@ interface ResolveCommandOptions extends ClientCommandOptions {
 
 export function resolveCommand(io: CliIo): Command {
   const cmd = new Command("resolve")
-    .description("show the version an application in an environment should run, with its generation config")
-    .argument("<name>", 'model name, or "backend/name" when several backends hold it')
+    .description("show what an application in an environment should run: a model's version with its generation config, or a deployment's bundle")
+    .argument("<name>", 'deployment or model name, or "backend/name" when several backends hold the model')
     .requiredOption("--env <environment>", "environment from modelgate.yaml, e.g. production")
     .option("--as-of <iso>", "resolve as of this time (backends with history only)", isoDateTime);
   withClientOptions(cmd, io).action(async (name: string, opts: ResolveCommandOptions) => {
     await guarded(io, opts.json, async () => {
       const { entry } = await clientFor(opts, io).resolve(name, opts.env, opts.asOf === undefined ? {} : { asOf: opts.asOf });
       if (opts.json) printJson(io, entry);
-      else io.stdout(describeEntry(entry));
+      else io.stdout(entry.kind === "deployment" ? describeDeployment(entry) : describeEntry(entry));
     });
   });
   return cmd;
@@ -43,6 +46,26 @@ function describeEntry(entry: ResolvedEntry): string {
     ["artifact", entry.artifactUri ?? undefined],
     ["etag", entry.etag],
   ]);
+}
+
+/** A deployment's running bundle: a header, then one row per component. */
+function describeDeployment(d: ResolvedDeployment): string {
+  const head = formatFields([
+    ["deployment", d.name],
+    ["environment", d.environment],
+    ["revision", String(d.revision)],
+    ["registry version", d.registryVersion],
+    ["etag", d.etag],
+  ]);
+  const rows = d.components.map((c) => [
+    c.role,
+    c.shadow ? "shadow" : `${c.weight}%`,
+    c.registryVersion,
+    c.stage,
+    c.generationConfig ? [c.generationConfig.model, c.prompt ? `${c.prompt.name}@${c.prompt.version}` : c.generationConfig.promptRef].filter(Boolean).join(" ") : (c.artifactUri ?? "-"),
+  ]);
+  return `${head}
+${formatTable(["ROLE", "TRAFFIC", "VERSION", "STAGE", "MODEL/ARTIFACT"], rows)}`;
 }
 
 /** Names of the tool schemas when they are a list of {name} or {function: {name}} objects. */

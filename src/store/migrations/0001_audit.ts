@@ -11,8 +11,13 @@
  *   text the hash chain covers, so no driver's date conversion can change a hashed value.
  * - JSON payloads (`before_json`, `after_json`) are `text` holding RFC 8785 canonical JSON, again
  *   the exact text that was hashed (a PostgreSQL `jsonb` would reformat it).
+ * - PostgreSQL only: a trigger refuses UPDATE and DELETE of audit rows (and TRUNCATE), whoever runs
+ *   them short of the table's owner disabling it, so a gateway role granted SELECT and INSERT alone
+ *   cannot rewrite the trail even through a bug (docs/operations.md has the grants). SQLite has no
+ *   roles: anyone who can write the file can edit it, which the hash chain then reports.
  */
 import { sql, type Kysely } from "kysely";
+import { dialectOf } from "../dialect.js";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -45,8 +50,25 @@ export async function up(db: Kysely<unknown>): Promise<void> {
       .execute();
   }
   await db.schema.createIndex("audit_events_at_idx").on("audit_events").column("at").execute();
+
+  if (dialectOf(db) === "postgres") {
+    await sql`
+      create function modelgate_audit_events_append_only() returns trigger language plpgsql as $$
+      begin
+        raise exception 'audit_events is append-only: % refused (the audit trail is never edited or deleted)', tg_op
+          using errcode = 'insufficient_privilege';
+      end
+      $$`.execute(db);
+    await sql`
+      create trigger audit_events_append_only before update or delete on audit_events
+      for each row execute function modelgate_audit_events_append_only()`.execute(db);
+    await sql`
+      create trigger audit_events_no_truncate before truncate on audit_events
+      for each statement execute function modelgate_audit_events_append_only()`.execute(db);
+  }
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable("audit_events").execute();
+  if (dialectOf(db) === "postgres") await sql`drop function modelgate_audit_events_append_only()`.execute(db);
 }

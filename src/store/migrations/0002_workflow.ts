@@ -11,6 +11,7 @@
  * - `promotion_outbox.request_id` is unique: a request is applied through one outbox row.
  */
 import { sql, type Kysely } from "kysely";
+import { dialectOf } from "../dialect.js";
 
 export async function up(db: Kysely<unknown>): Promise<void> {
   await db.schema
@@ -81,7 +82,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn("model_name", "text", (c) => c.notNull())
     .addColumn("version", "text", (c) => c.notNull())
     .addColumn("suite", "text", (c) => c.notNull())
-    .addColumn("score", "real", (c) => c.notNull())
+    // SQLite's REAL is 8 bytes; PostgreSQL's `real` is 4 and would round scores, so it gets its 8-byte type.
+    .addColumn("score", dialectOf(db) === "postgres" ? "double precision" : "real", (c) => c.notNull())
     .addColumn("run", "text")
     .addColumn("artifact_uri", "text")
     .addColumn("recorded_by", "text", (c) => c.notNull())

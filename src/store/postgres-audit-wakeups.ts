@@ -1,0 +1,135 @@
+/**
+ * Audit wake-ups across processes on one PostgreSQL database. A transaction that appended audit
+ * events calls `pg_notify(AUDIT_CHANNEL, '<headSeq>')` before it commits (PostgreSQL delivers it at
+ * commit, never for a rollback); each store keeps ONE dedicated connection that LISTENs on the
+ * channel and hands the seq to its listeners.
+ *
+ * The connection is opened on the first listener, reconnects with exponential backoff when it
+ * drops, and is closed by `close()`. Notifications sent while it was down are lost, so after a
+ * reconnect it reads the chain head and reports that instead: listeners read the trail from the
+ * last seq they saw, so one wake-up at the newest head covers every lost one.
+ */
+import pg from "pg";
+import { maskPasswordIn } from "./postgres-url.js";
+
+/** The NOTIFY channel; the payload is the committing transaction's newest seq, in decimal. */
+export const AUDIT_CHANNEL = "modelgate_audit";
+
+const FIRST_BACKOFF_MS = 100;
+const MAX_BACKOFF_MS = 5_000;
+// A connection attempt to an unreachable host must fail and be retried, not hang forever.
+const CONNECT_TIMEOUT_MS = 10_000;
+
+export interface AuditWakeupsOptions {
+  url: string;
+  /** Called with each head seq delivered (from any process, this one included). */
+  onWake: (headSeq: number) => void;
+  /** Called (password masked) when the connection fails; it reconnects by itself. */
+  onError: (message: string) => void;
+}
+
+export class PostgresAuditWakeups {
+  readonly #opts: AuditWakeupsOptions;
+  #started = false;
+  #closed = false;
+  #client: pg.Client | undefined;
+  #loop: Promise<void> | undefined;
+  /** Wakes the backoff sleep early on close(). */
+  #cancelSleep: (() => void) | undefined;
+  #ready: Promise<void>;
+  #markReady!: () => void;
+
+  constructor(opts: AuditWakeupsOptions) {
+    this.#opts = opts;
+    this.#ready = this.#newReady();
+  }
+
+  #newReady(): Promise<void> {
+    return new Promise((resolve) => {
+      this.#markReady = resolve;
+    });
+  }
+
+  /** Opens the LISTEN connection unless it is open or opening already. */
+  start(): void {
+    if (this.#started || this.#closed) return;
+    this.#started = true;
+    this.#loop = this.#run();
+  }
+
+  /** Resolves once the connection LISTENs (after `start()`); notifications committed later reach it. */
+  listening(): Promise<void> {
+    return this.#ready;
+  }
+
+  async #run(): Promise<void> {
+    let backoff = FIRST_BACKOFF_MS;
+    let reconnect = false;
+    while (!this.#closed) {
+      const client = new pg.Client({ connectionString: this.#opts.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
+      const ended = new Promise<void>((resolve) => {
+        client.on("error", (err) => {
+          this.#report(`the audit LISTEN connection failed: ${err.message}`);
+          resolve();
+        });
+        client.on("end", () => resolve());
+      });
+      client.on("notification", (msg) => {
+        if (msg.channel !== AUDIT_CHANNEL) return;
+        const seq = Number(msg.payload);
+        if (Number.isSafeInteger(seq) && seq > 0) this.#opts.onWake(seq);
+      });
+      try {
+        this.#client = client;
+        await client.connect();
+        await client.query(`listen ${AUDIT_CHANNEL}`);
+        if (reconnect) {
+          // Wake-ups committed while the connection was down were lost: report the head instead.
+          const head = await client.query<{ seq: number | null }>("select max(seq) as seq from audit_events");
+          const seq = head.rows[0]?.seq;
+          if (typeof seq === "number" && seq > 0) this.#opts.onWake(seq);
+        }
+        backoff = FIRST_BACKOFF_MS;
+        this.#markReady();
+        await ended;
+      } catch (err) {
+        this.#report(`cannot LISTEN for audit wake-ups: ${err instanceof Error ? err.message : String(err)}`);
+      } finally {
+        this.#client = undefined;
+        await client.end().catch(() => undefined);
+      }
+      if (this.#closed) return;
+      // Later callers of listening() wait for the next connection.
+      this.#ready = this.#newReady();
+      reconnect = true;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, backoff);
+        timer.unref();
+        this.#cancelSleep = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+      this.#cancelSleep = undefined;
+      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
+    }
+  }
+
+  #report(message: string): void {
+    if (this.#closed) return;
+    try {
+      this.#opts.onError(maskPasswordIn(message, this.#opts.url));
+    } catch {
+      // The reporter's failure must not stop the reconnect loop.
+    }
+  }
+
+  /** Closes the connection and stops reconnecting. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    this.#cancelSleep?.();
+    await this.#client?.end().catch(() => undefined);
+    await this.#loop;
+  }
+}

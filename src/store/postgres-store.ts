@@ -1,0 +1,263 @@
+/**
+ * The PostgreSQL store: Kysely over a `pg` Pool, the same schema and migrations as SQLite. Several
+ * gateway processes may share one database:
+ * - each `transaction(fn)` runs on one pooled connection (READ COMMITTED);
+ * - audit appends take a transaction-scoped advisory lock (./postgres-locks.ts) before reading the
+ *   chain head, held to commit, so concurrent writers anywhere produce one gap-free chain;
+ * - the outbox is listed FOR UPDATE SKIP LOCKED and leased with a conditional UPDATE, so replicas
+ *   never take the same row (./workflow-kysely.ts);
+ * - unique violations (SQLSTATE 23505) surface as the same ConflictError as on SQLite;
+ * - a transaction that appended events NOTIFYs the other processes (./postgres-audit-wakeups.ts).
+ */
+import { AsyncLocalStorage } from "node:async_hooks";
+import { Kysely, PostgresDialect, sql } from "kysely";
+import pg from "pg";
+import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
+import { appendAuditEvent } from "./audit-writer.js";
+import type { StoreDatabase } from "./db-schema.js";
+import type { DeploymentDatabase } from "./deployment-db-schema.js";
+import { KyselyDeploymentTx } from "./deployment-kysely.js";
+import type { DeploymentTx } from "./deployment-store.js";
+import { StoreError } from "./errors.js";
+import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
+import { Mutex } from "./mutex.js";
+import { AUDIT_CHANNEL, PostgresAuditWakeups } from "./postgres-audit-wakeups.js";
+import { lockAuditChain } from "./postgres-locks.js";
+import { checkPostgresUrl, maskDatabaseUrl, maskPasswordIn } from "./postgres-url.js";
+import { AuditListeners, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
+import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
+import type { WebhookDatabase } from "./webhook-db-schema.js";
+import { KyselyWebhookTx } from "./webhook-kysely.js";
+import type { WebhookTx } from "./webhook-store.js";
+import type { WorkflowDatabase } from "./workflow-db-schema.js";
+import { KyselyWorkflowTx } from "./workflow-kysely.js";
+import type { WorkflowTx } from "./workflow-store.js";
+
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:5432/database` (libpq URL parameters such as sslmode work too). */
+  url: string;
+  /** Source of audit timestamps (default: the system clock). */
+  clock?: () => Date;
+  /** Most connections the pool opens (default 10); the LISTEN connection comes on top. */
+  maxConnections?: number;
+  /** How long to wait for a new connection before failing (default 10000 ms). */
+  connectTimeoutMs?: number;
+  /**
+   * Called (password masked) when an idle pooled connection or the LISTEN connection fails in the
+   * background; the pool replaces the connection and the listener reconnects by themselves.
+   */
+  onBackgroundError?: (message: string) => void;
+}
+
+const DEFAULT_MAX_CONNECTIONS = 10;
+const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+
+interface TxState {
+  store: PostgresStore;
+  active: boolean;
+}
+
+/** The transaction the current async call chain runs in, to catch re-entrant use of the store. */
+const currentTx = new AsyncLocalStorage<TxState>();
+
+function errorMessage(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+export class PostgresStore implements Store {
+  readonly dialect = "postgres" as const;
+  /**
+   * The underlying Kysely instance, for tooling and tests. Writing through it bypasses the hash
+   * chain's lock: appending to audit_events this way can fork the chain.
+   */
+  readonly db: Kysely<StoreDatabase>;
+  readonly #url: string;
+  readonly #clock: () => Date;
+  readonly #inflight = new Set<Promise<unknown>>();
+  readonly #auditListeners = new AuditListeners();
+  readonly #wakeups: PostgresAuditWakeups;
+  /** The highest seq listeners were woken with, so a NOTIFY of our own commit does not wake them twice. */
+  #lastWokenSeq = 0;
+  #closed = false;
+  /** Workflow calls outside a transaction: each runs in a transaction of its own. */
+  readonly workflow: WorkflowTx = ownTransactions(WORKFLOW_METHODS, (fn) => this.transaction((tx) => fn(tx.workflow)));
+  /** Deployment calls outside a transaction: each runs in a transaction of its own. */
+  readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
+  /** Webhook calls outside a transaction: each runs in a transaction of its own. */
+  readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
+
+  constructor(db: Kysely<StoreDatabase>, opts: { url: string; clock: () => Date; onBackgroundError: (message: string) => void }) {
+    this.db = db;
+    this.#url = opts.url;
+    this.#clock = opts.clock;
+    this.#wakeups = new PostgresAuditWakeups({ url: opts.url, onWake: (seq) => this.#wake(seq), onError: opts.onBackgroundError });
+  }
+
+  /** Where this store keeps its data, password masked (for messages). */
+  get location(): string {
+    return `the PostgreSQL database ${maskDatabaseUrl(this.#url)}`;
+  }
+
+  /** Throws instead of deadlocking when called from inside one of this store's transactions. */
+  #assertUsable(method: string): void {
+    if (this.#closed) throw new StoreError(`store.${method}() was called after store.close()`);
+    const tx = currentTx.getStore();
+    if (tx?.store === this && tx.active) {
+      throw new StoreError(
+        `store.${method}() was called inside store.transaction(); it would wait for that transaction forever. ` +
+          `Use the transaction's own methods (tx.appendAudit) or call it after the transaction.`,
+      );
+    }
+  }
+
+  /** Runs `fn` unless the store is closed or in use by the caller's transaction; close() waits for it. */
+  #run<T>(method: string, fn: () => Promise<T>): Promise<T> {
+    try {
+      this.#assertUsable(method);
+    } catch (err) {
+      return Promise.reject(err);
+    }
+    const p = fn();
+    this.#inflight.add(p);
+    const forget = () => this.#inflight.delete(p);
+    p.then(forget, forget);
+    return p;
+  }
+
+  migrate(): Promise<void> {
+    // Kysely's PostgreSQL migrator runs in one transaction under a row lock of its own, so replicas
+    // starting together apply each migration once.
+    return this.#run("migrate", () => migrateToLatest(this.db as Kysely<unknown>));
+  }
+
+  /** The newest applied migration, e.g. "0001_audit". */
+  schemaVersion(): Promise<string | undefined> {
+    return this.#run("schemaVersion", () => readSchemaVersion(this.db as Kysely<unknown>));
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    let headSeq = 0;
+    return this.#run("transaction", () =>
+      this.db.transaction().execute(async (conn) => {
+        const state: TxState = { store: this, active: true };
+        // Appends within one transaction are serialized too: each reads the head the previous wrote.
+        const appends = new Mutex();
+        let chainLocked = false;
+        const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
+        const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
+        const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
+        const tx: StoreTx = {
+          workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
+          deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
+          webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
+          appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
+            if (!state.active) {
+              return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
+            }
+            return appends.run(async () => {
+              if (!chainLocked) {
+                await lockAuditChain(conn);
+                chainLocked = true;
+              }
+              const event = await appendAuditEvent(conn, input, this.#clock());
+              headSeq = event.seq;
+              return event;
+            });
+          },
+        };
+        let result: T;
+        try {
+          result = await currentTx.run(state, () => fn(tx));
+        } finally {
+          // Nothing may run on the connection after COMMIT/ROLLBACK: stop new appends and let started
+          // ones finish inside the transaction.
+          state.active = false;
+          await appends.idle();
+        }
+        // Queued now, delivered to every LISTENing process when (and only if) the transaction commits.
+        if (headSeq > 0) await sql`select pg_notify(${AUDIT_CHANNEL}, ${String(headSeq)})`.execute(conn);
+        return result;
+      }),
+    ).then((result) => {
+      if (headSeq > 0) this.#wake(headSeq);
+      return result;
+    });
+  }
+
+  onAuditAppended(listener: (headSeq: number) => void): () => void {
+    const remove = this.#auditListeners.add(listener);
+    if (!this.#closed) this.#wakeups.start();
+    return remove;
+  }
+
+  /**
+   * Resolves once this store LISTENs for other processes' audit wake-ups (after the first
+   * `onAuditAppended`); commits after that reach its listeners.
+   */
+  auditListening(): Promise<void> {
+    return this.#wakeups.listening();
+  }
+
+  #wake(headSeq: number): void {
+    // Commit order is seq order (the chain lock is held to commit): a lower or equal seq is covered
+    // by a wake-up the listeners already had.
+    if (headSeq <= this.#lastWokenSeq) return;
+    this.#lastWokenSeq = headSeq;
+    this.#auditListeners.notify(headSeq);
+  }
+
+  appendAudit(event: AuditEventInput): Promise<AuditEvent> {
+    return this.transaction((tx) => tx.appendAudit(event));
+  }
+
+  listAudit(query: AuditQuery): Promise<AuditPage> {
+    return this.#run("listAudit", () => listAuditEvents(this.db, query));
+  }
+
+  getAudit(id: string): Promise<AuditEvent | undefined> {
+    return this.#run("getAudit", () => getAuditEvent(this.db, id));
+  }
+
+  async ping(): Promise<void> {
+    await this.#run("ping", () => sql`select 1`.execute(this.db));
+  }
+
+  /** Waits for operations already started, then closes the LISTEN connection and the pool. Calling it again does nothing. */
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#assertUsable("close");
+    this.#closed = true;
+    await Promise.allSettled([...this.#inflight]);
+    await this.#wakeups.close();
+    await this.db.destroy();
+  }
+}
+
+/** Connects to PostgreSQL and brings the schema up to date. */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<PostgresStore> {
+  checkPostgresUrl(opts.url);
+  const maxConnections = opts.maxConnections ?? DEFAULT_MAX_CONNECTIONS;
+  if (!Number.isInteger(maxConnections) || maxConnections < 1) {
+    throw new StoreError(`maxConnections must be a whole number >= 1, got ${maxConnections}`);
+  }
+  const connectTimeoutMs = opts.connectTimeoutMs ?? DEFAULT_CONNECT_TIMEOUT_MS;
+  if (!Number.isInteger(connectTimeoutMs) || connectTimeoutMs < 1) {
+    throw new StoreError(`connectTimeoutMs must be a whole number of milliseconds >= 1, got ${connectTimeoutMs}`);
+  }
+  const where = `the PostgreSQL database ${maskDatabaseUrl(opts.url)}`;
+  const report = opts.onBackgroundError ?? (() => undefined);
+  const pool = new pg.Pool({ connectionString: opts.url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs });
+  // An idle connection that dies (server restart, network) is dropped by the pool; without a
+  // listener the 'error' event would crash the process.
+  pool.on("error", (err) => report(maskPasswordIn(`an idle connection to ${where} failed: ${err.message}`, opts.url)));
+  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const store = new PostgresStore(db, { url: opts.url, clock: opts.clock ?? (() => new Date()), onBackgroundError: report });
+  try {
+    await store.ping();
+    await store.migrate();
+  } catch (err) {
+    await store.close();
+    throw new StoreError(maskPasswordIn(`cannot open ${where}: ${errorMessage(err)}`, opts.url), { cause: err });
+  }
+  return store;
+}
