@@ -10,10 +10,12 @@
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { printClientResolveBench, runClientResolveBench } from "./client-resolve.js";
 import { printFanoutBench, runFanoutBench } from "./fanout.js";
 import { runLoad, type LoadOptions, type LoadResult, type Target } from "./load.js";
 import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { peakRssBytes, startChild, type Child } from "./processes.js";
+import { printWhatRunsBench, runWhatRunsBench } from "./what-runs.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SEED = join(ROOT, "examples/registry");
@@ -179,6 +181,10 @@ async function main(): Promise<void> {
     console.log("");
     const fanout = process.env.BENCH_SKIP_FANOUT === "1" ? undefined : await runFanoutBench();
     if (fanout) printFanoutBench(fanout);
+    const clientResolve = process.env.BENCH_SKIP_CLIENT === "1" ? undefined : await runClientResolveBench();
+    if (clientResolve) printClientResolveBench(clientResolve);
+    const whatRuns = process.env.BENCH_SKIP_WHATRUNS === "1" ? undefined : await runWhatRunsBench();
+    if (whatRuns) printWhatRunsBench(whatRuns);
 
     const report = {
       at: new Date().toISOString(),
@@ -198,6 +204,8 @@ async function main(): Promise<void> {
       },
       peakRssBytes: { gateway: gatewayRss, baseline: baselineRss },
       ...(mlflow ? { mlflow } : {}),
+      ...(clientResolve ? { clientResolve } : {}),
+      ...(whatRuns ? { whatRuns } : {}),
       ...(fanout ? { fanout } : {}),
       wallSeconds: (performance.now() - started) / 1000,
     };

@@ -193,6 +193,17 @@ export const databaseSchema = z
   })
   .strict();
 
+export const backgroundSchema = z
+  .object({
+    /** PostgreSQL: how often a follower replica tries to become the leader that runs background work. */
+    leaderRetrySeconds: z.number().positive().max(300).default(2),
+    /** How often the outbox looks for due promotions when nothing woke it. */
+    outboxPollMs: z.number().int().min(10).max(60_000).default(1_000),
+    /** How long a process owns an outbox row it applies; after a crash another takes it once this passed. */
+    outboxLeaseSeconds: z.number().positive().max(3_600).default(60),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /**
@@ -208,6 +219,8 @@ export const configSchema = z
      * with a postgres:// URL, PostgreSQL, which several gateway replicas may share. See docs/operations.md.
      */
     database: databaseSchema.default({}),
+    /** Background work (outbox, drift polling, webhooks): run by one leader among the replicas. See docs/operations.md. */
+    background: backgroundSchema.default(backgroundSchema.parse({})),
     logLevel: z.enum(LOG_LEVELS).default("info"),
     environments: z
       .record(z.string().regex(idPattern, "environment names are lower-case ids"), environmentSchema)

@@ -21,10 +21,13 @@ import { RegistryWrites } from "../workflow/registry-writes.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "./catalog.js";
 import { EntryResolver } from "./resolve-entry.js";
+import { PostgresLeadership, SoleLeadership, type Leadership } from "./leadership.js";
 import { withResilience } from "./resilient-adapter.js";
 
 export interface Gateway {
   services: GatewayServices;
+  /** Whether this process runs the background work now. */
+  readonly leadership: Leadership;
   logger: Logger;
   close(): Promise<void>;
 }
@@ -45,6 +48,8 @@ export interface CreateGatewayOptions {
    * call the on-demand check instead); by default it runs as `drift` in the config says.
    */
   drift?: false;
+  /** Who runs the background work (default: SoleLeadership on SQLite, PostgresLeadership with database.url). */
+  leadership?: Leadership;
   /** The webhook dispatcher: options (tests: short backoff, clock ...), or false to not start it. */
   webhooks?: WebhookDispatcherOptions | false;
 }
@@ -91,29 +96,60 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deploymentState,
     deploymentResolver: new DeploymentResolver(catalog, store, resolver, deploymentState),
   };
-  const worker =
-    opts.outbox === false ? undefined : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), opts.outbox ?? {});
-  if (worker !== undefined) {
-    services.promotions.onQueued(() => worker.kick());
-    worker.start();
-  }
-  const poller =
-    opts.drift === false || !config.drift.enabled
-      ? undefined
-      : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
-  poller?.start();
-  const webhooks = opts.webhooks === false ? undefined : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), opts.webhooks ?? {});
-  webhooks?.start();
+  // Background work runs on one leader among the replicas sharing the database (always this
+  // process on SQLite); it is built afresh each time this process becomes the leader.
+  const leadership: Leadership =
+    opts.leadership ??
+    (config.database.url === undefined
+      ? new SoleLeadership()
+      : new PostgresLeadership({ url: config.database.url, logger: logger.child({ component: "leader" }), retryMs: config.background.leaderRetrySeconds * 1_000 }));
+  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher } = {};
+  const startBackground = () => {
+    const worker =
+      opts.outbox === false
+        ? undefined
+        : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), {
+            pollMs: config.background.outboxPollMs,
+            leaseMs: config.background.outboxLeaseSeconds * 1_000,
+            ...opts.outbox,
+          });
+    const poller =
+      opts.drift === false || !config.drift.enabled
+        ? undefined
+        : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
+    const webhooks = opts.webhooks === false ? undefined : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), opts.webhooks ?? {});
+    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
+    worker?.start();
+    poller?.start();
+    webhooks?.start();
+  };
+  let stopping: Promise<unknown> = Promise.resolve();
+  const stopBackground = () => {
+    const { worker, poller, webhooks } = background;
+    background = {};
+    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
+    return stopping;
+  };
+  // A request queued here, or (PostgreSQL) on any replica: the leader's outbox looks at once.
+  services.promotions.onQueued(() => background.worker?.kick());
+  const unwatch = store.onAuditAppended(() => background.worker?.kick());
+  leadership.start((leading) => {
+    if (leading) void stopping.then(startBackground);
+    else void stopBackground();
+  });
   let closed = false;
   return {
     services,
     logger,
+    leadership,
     async close() {
       if (closed) return;
       closed = true;
       // The worker and the drift poller first: the step being applied finishes and is saved, and a
-      // drift pass is cancelled, before the store closes.
-      await Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
+      // drift pass is cancelled, before the store closes; then the leader lock is handed over.
+      unwatch();
+      await stopBackground();
+      await leadership.stop();
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);
       for (const r of results) if (r.status === "rejected") logger.warn({ err: r.reason }, "error while closing");
     },

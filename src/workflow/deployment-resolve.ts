@@ -39,18 +39,54 @@ export interface ResolvedDeployment {
   components: ResolvedComponent[];
 }
 
+type Found = { deployment: DeploymentRecord; revision: DeploymentRevisionRecord };
+
+/** How long a cached answer may be used without a wake-up having confirmed nothing changed (a lost NOTIFY's worst case). */
+export const FIND_CACHE_TTL_MS = 5_000;
+const FIND_CACHE_MAX = 10_000;
+
 export class DeploymentResolver {
+  /**
+   * Which revision runs, per (name, environment), for `find` without asOf. Every change to
+   * deployments appends an audit event, so the cache is dropped whenever any transaction that
+   * appended commits: in this process at once, on other replicas (PostgreSQL) when their
+   * LISTEN/NOTIFY wake-up arrives; the TTL bounds staleness should a wake-up be lost.
+   */
+  readonly #cache = new Map<string, { found: Found | undefined; at: number }>();
+  #generation = 0;
+
   constructor(
     private readonly catalog: Catalog,
     private readonly store: Store,
     private readonly entries: EntryResolver,
     private readonly state: DeploymentState,
-  ) {}
+    private readonly now: () => number = () => performance.now(),
+  ) {
+    store.onAuditAppended(() => {
+      this.#generation += 1;
+      this.#cache.clear();
+    });
+  }
 
   /** The running revision of deployment `name` in `environment`, or undefined when none runs (or the name is "backend/model"). */
-  async find(name: string, environment: string, asOf?: Date): Promise<{ deployment: DeploymentRecord; revision: DeploymentRevisionRecord } | undefined> {
+  async find(name: string, environment: string, asOf?: Date): Promise<Found | undefined> {
     const slash = name.indexOf("/");
     if (slash > 0 && this.catalog.has(name.slice(0, slash))) return undefined;
+    if (asOf !== undefined) return this.#read(name, environment, asOf);
+    const key = JSON.stringify([name, environment]);
+    const hit = this.#cache.get(key);
+    if (hit !== undefined && this.now() - hit.at < FIND_CACHE_TTL_MS) return hit.found;
+    const generation = this.#generation;
+    const found = await this.#read(name, environment, undefined);
+    // An append committed while reading: the answer may predate it, so it is not kept.
+    if (generation === this.#generation) {
+      if (this.#cache.size >= FIND_CACHE_MAX) this.#cache.clear();
+      this.#cache.set(key, { found, at: this.now() });
+    }
+    return found;
+  }
+
+  async #read(name: string, environment: string, asOf: Date | undefined): Promise<Found | undefined> {
     const deployment = await this.store.deployments.getDeployment(name, environment);
     if (deployment === undefined) return undefined;
     const revision = await this.state.currentRevision(deployment, asOf);
