@@ -284,5 +284,6 @@ async function readiness(gateway: Gateway, call: CallContext, res: ServerRespons
     ),
   ]);
   const ready = !draining && storeOk && (!strict || backends.every((b) => b.state !== "DOWN"));
-  sendJson(res, ready ? 200 : 503, { ready, draining, store: storeOk ? "UP" : "DOWN", backends });
+  // leader: whether this replica runs the background work (outbox, drift polling, webhooks) now.
+  sendJson(res, ready ? 200 : 503, { ready, draining, store: storeOk ? "UP" : "DOWN", leader: gateway.leadership.leading, backends });
 }
