@@ -16,5 +16,8 @@ export const AUDIT_CHAIN_LOCK_KEY = 0x6d67617564697431n;
  */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: runs raw SQL only
 export async function lockAuditChain(db: Kysely<any>): Promise<void> {
-  await sql`select pg_advisory_xact_lock(${sql.raw(AUDIT_CHAIN_LOCK_KEY.toString())})`.execute(db);
+  await sql.raw(AUDIT_CHAIN_LOCK_SQL).execute(db);
 }
+
+/** The statement, exactly (./postgres-write-lock.ts recognises it). */
+export const AUDIT_CHAIN_LOCK_SQL = `select pg_advisory_xact_lock(${AUDIT_CHAIN_LOCK_KEY.toString()})`;

@@ -121,12 +121,11 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-/** Waits until some backend of the database waits for a lock of `kind` (a condition, not a timer). */
-async function untilSomeoneWaitsFor(db: Kysely<StoreDatabase>, kind: "advisory" | "transactionid"): Promise<void> {
+/** Waits until some backend of the database waits for a lock (a condition, not a timer). */
+async function untilSomeoneWaitsForALock(db: Kysely<StoreDatabase>): Promise<void> {
   for (;;) {
     const { rows } = await sql<{ n: number }>`
-      select count(*)::int as n from pg_stat_activity
-      where datname = current_database() and wait_event_type = 'Lock' and wait_event = ${kind}`.execute(db);
+      select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
     if ((rows[0]?.n ?? 0) > 0) return;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -274,30 +273,55 @@ describe("PostgreSQL store", () => {
     expect(new Set(all)).toEqual(new Set(ids));
   });
 
-  it("a row one replica has listed in its open transaction is skipped by the other (SKIP LOCKED)", async () => {
-    const [a, b] = [await replica(), await replica()];
+  it("lists past outbox rows another connection holds locked (SKIP LOCKED)", async () => {
+    const store = await replica();
     const outboxIds: string[] = [];
     for (let i = 0; i < 2; i++) {
       const r = request({ lockKey: `git/m${i}/production`, modelName: `m${i}` });
-      await a.workflow.insertRequest(r);
+      await store.workflow.insertRequest(r);
       const id = randomUUID();
-      await a.workflow.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: { holders: null, targetSet: false, demoted: [] }, nextAttemptAt: at(0), createdAt: at(i) });
+      await store.workflow.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: { holders: null, targetSet: false, demoted: [] }, nextAttemptAt: at(0), createdAt: at(i) });
       outboxIds.push(id);
     }
+    // Another client (a tool, an older gateway) holds the oldest row.
+    const other = new pg.Client({ connectionString: url });
+    await other.connect();
+    try {
+      await other.query("begin");
+      await other.query("select id from promotion_outbox where id = $1 for update", [outboxIds[0]]);
+      expect((await store.workflow.listDueOutbox(at(100), 10)).map((o) => o.id)).toEqual([outboxIds[1]]);
+      await other.query("rollback");
+      expect((await store.workflow.listDueOutbox(at(100), 10)).map((o) => o.id)).toEqual(outboxIds);
+    } finally {
+      await other.end();
+    }
+  });
+
+  it("a transaction that writes before it appends and one that appends before it writes the same row do not deadlock", async () => {
+    const [a, b] = [await replica(), await replica()];
+    const r = request({ status: "PENDING" });
+    await a.workflow.insertRequest(r);
+    const appended = gate();
     const hold = gate();
-    const listed = gate();
-    let firstSeenByA: string | undefined;
-    const holding = a.transaction(async (tx) => {
-      firstSeenByA = (await tx.workflow.listDueOutbox(at(100), 1))[0]?.id;
-      listed.open();
+    const first = a.transaction(async (tx) => {
+      await tx.appendAudit(auditInput("a", 1));
+      appended.open();
       await hold.promise;
+      return tx.workflow.setStatus(r.id, ["PENDING", "APPLYING"], "APPLYING", at(1));
     });
-    await listed.promise;
-    expect(firstSeenByA).toBe(outboxIds[0]);
-    expect((await b.workflow.listDueOutbox(at(100), 10)).map((o) => o.id)).toEqual([outboxIds[1]]);
+    await appended.promise;
+    const second = b.transaction(async (tx) => {
+      const changed = await tx.workflow.setStatus(r.id, ["PENDING", "APPLYING"], "REJECTED", at(2));
+      await tx.appendAudit(auditInput("b", 1));
+      return changed;
+    });
+    await untilSomeoneWaitsForALock(b.db);
     hold.open();
-    await holding;
-    expect((await b.workflow.listDueOutbox(at(100), 10)).map((o) => o.id)).toEqual(outboxIds);
+    // Without the write lock b would hold the row while waiting for the chain, and a the chain
+    // while waiting for the row: PostgreSQL would fail one of them with "deadlock detected".
+    expect(await Promise.all([first, second])).toEqual([true, true]);
+    expect((await a.workflow.getRequest(r.id))?.status).toBe("REJECTED");
+    expect(verifyAuditChain(await everyEvent(a))).toEqual({ ok: true });
   });
 
   it("the same idempotency key raced from two replicas: one request, one ConflictError", async () => {
@@ -315,7 +339,7 @@ describe("PostgreSQL store", () => {
     }
   });
 
-  it("a writer blocked on the unique index by another replica's open transaction gets the same ConflictError", async () => {
+  it("a writer that passed the pre-check while another replica's insert was uncommitted gets the same ConflictError", async () => {
     const [a, b] = [await replica(), await replica()];
     const hold = gate();
     const inserted = gate();
@@ -325,9 +349,10 @@ describe("PostgreSQL store", () => {
       await hold.promise;
     });
     await inserted.promise;
-    // b's pre-check cannot see a's uncommitted row: its insert waits on the unique index.
+    // b's pre-check cannot see a's uncommitted row; its insert waits for a's commit (write lock),
+    // then the unique index refuses it.
     const racing = b.workflow.insertRequest(request({ idempotencyKey: "k", lockKey: "git/b/production" })).catch((e: unknown) => e);
-    await untilSomeoneWaitsFor(b.db, "transactionid");
+    await untilSomeoneWaitsForALock(b.db);
     hold.open();
     await holding;
     const err = await racing;
@@ -343,7 +368,7 @@ describe("PostgreSQL store", () => {
     });
     await inserted2.promise;
     const racing2 = b.workflow.insertRequest(request({ lockKey: "git/slot/production" })).catch((e: unknown) => e);
-    await untilSomeoneWaitsFor(b.db, "transactionid");
+    await untilSomeoneWaitsForALock(b.db);
     hold2.open();
     await holding2;
     const err2 = await racing2;
@@ -379,7 +404,7 @@ describe("PostgreSQL store", () => {
       // Read after the lock: a's request, committed while this transaction waited, is visible.
       return tx.workflow.listOpenFor("git", "support-triage", "production");
     });
-    await untilSomeoneWaitsFor(b.db, "advisory");
+    await untilSomeoneWaitsForALock(b.db);
     hold.open();
     await holding;
     expect(await second).toHaveLength(1);

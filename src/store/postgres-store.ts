@@ -3,14 +3,16 @@
  * gateway processes may share one database:
  * - each `transaction(fn)` runs on one pooled connection (READ COMMITTED);
  * - audit appends take a transaction-scoped advisory lock (./postgres-locks.ts) before reading the
- *   chain head, held to commit, so concurrent writers anywhere produce one gap-free chain;
+ *   chain head, held to commit, so concurrent writers anywhere produce one gap-free chain; every
+ *   other writing transaction takes it before its first write (./postgres-write-lock.ts), so
+ *   writing transactions run one at a time across replicas, as on SQLite, and cannot deadlock;
  * - the outbox is listed FOR UPDATE SKIP LOCKED and leased with a conditional UPDATE, so replicas
  *   never take the same row (./workflow-kysely.ts);
  * - unique violations (SQLSTATE 23505) surface as the same ConflictError as on SQLite;
  * - a transaction that appended events NOTIFYs the other processes (./postgres-audit-wakeups.ts).
  */
 import { AsyncLocalStorage } from "node:async_hooks";
-import { Kysely, PostgresDialect, sql } from "kysely";
+import { Kysely, sql } from "kysely";
 import pg from "pg";
 import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
 import { appendAuditEvent } from "./audit-writer.js";
@@ -24,6 +26,7 @@ import { Mutex } from "./mutex.js";
 import { AUDIT_CHANNEL, PostgresAuditWakeups } from "./postgres-audit-wakeups.js";
 import { lockAuditChain } from "./postgres-locks.js";
 import { checkPostgresUrl, maskDatabaseUrl, maskPasswordIn } from "./postgres-url.js";
+import { WriteLockingPostgresDialect } from "./postgres-write-lock.js";
 import { AuditListeners, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
@@ -51,6 +54,7 @@ export interface PostgresStoreOptions {
 
 const DEFAULT_MAX_CONNECTIONS = 10;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
+const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
 interface TxState {
   store: PostgresStore;
@@ -71,7 +75,6 @@ export class PostgresStore implements Store {
    * chain's lock: appending to audit_events this way can fork the chain.
    */
   readonly db: Kysely<StoreDatabase>;
-  readonly #url: string;
   readonly #clock: () => Date;
   readonly #inflight = new Set<Promise<unknown>>();
   readonly #auditListeners = new AuditListeners();
@@ -88,14 +91,8 @@ export class PostgresStore implements Store {
 
   constructor(db: Kysely<StoreDatabase>, opts: { url: string; clock: () => Date; onBackgroundError: (message: string) => void }) {
     this.db = db;
-    this.#url = opts.url;
     this.#clock = opts.clock;
     this.#wakeups = new PostgresAuditWakeups({ url: opts.url, onWake: (seq) => this.#wake(seq), onError: opts.onBackgroundError });
-  }
-
-  /** Where this store keeps its data, password masked (for messages). */
-  get location(): string {
-    return `the PostgreSQL database ${maskDatabaseUrl(this.#url)}`;
   }
 
   /** Throws instead of deadlocking when called from inside one of this store's transactions. */
@@ -246,11 +243,18 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Pos
   }
   const where = `the PostgreSQL database ${maskDatabaseUrl(opts.url)}`;
   const report = opts.onBackgroundError ?? (() => undefined);
-  const pool = new pg.Pool({ connectionString: opts.url, max: maxConnections, connectionTimeoutMillis: connectTimeoutMs });
+  const pool = new pg.Pool({
+    connectionString: opts.url,
+    max: maxConnections,
+    connectionTimeoutMillis: connectTimeoutMs,
+    // A writing transaction holds the cluster-wide write lock to its end: one left open by a hung
+    // process must not stop every replica's writes for longer than this.
+    idle_in_transaction_session_timeout: IDLE_IN_TRANSACTION_TIMEOUT_MS,
+  });
   // An idle connection that dies (server restart, network) is dropped by the pool; without a
   // listener the 'error' event would crash the process.
   pool.on("error", (err) => report(maskPasswordIn(`an idle connection to ${where} failed: ${err.message}`, opts.url)));
-  const db = new Kysely<StoreDatabase>({ dialect: new PostgresDialect({ pool }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new WriteLockingPostgresDialect({ pool }) });
   const store = new PostgresStore(db, { url: opts.url, clock: opts.clock ?? (() => new Date()), onBackgroundError: report });
   try {
     await store.ping();

@@ -372,12 +372,15 @@ export class KyselyWebhookTx implements WebhookTx {
 
   async listAttempts(deliveryIds: readonly string[]): Promise<WebhookAttemptRecord[]> {
     if (deliveryIds.length === 0) return [];
+    // Deliveries in their queue order (ids are random UUIDs), then attempts by number.
     const rows = await this.db
-      .selectFrom("webhook_attempts")
-      .selectAll()
-      .where("delivery_id", "in", [...deliveryIds])
-      .orderBy("delivery_id", "asc")
-      .orderBy("number", "asc")
+      .selectFrom("webhook_attempts as a")
+      .innerJoin("webhook_deliveries as d", "d.id", "a.delivery_id")
+      .selectAll("a")
+      .where("a.delivery_id", "in", [...deliveryIds])
+      .orderBy("d.target_id", "asc")
+      .orderBy("d.position", "asc")
+      .orderBy("a.number", "asc")
       .execute();
     return rows.map(attemptFrom);
   }

@@ -160,6 +160,6 @@ export interface WebhookTx {
   requeueDelivery(id: string, at: Date): Promise<WebhookDeliveryRecord>;
   getDelivery(id: string): Promise<WebhookDeliveryRecord | undefined>;
   listDeliveries(query: WebhookDeliveryQuery): Promise<WebhookDeliveryPage>;
-  /** Attempts of these deliveries, by delivery then number. */
+  /** Attempts of these deliveries, by delivery (target, then queue position) then number. */
   listAttempts(deliveryIds: readonly string[]): Promise<WebhookAttemptRecord[]>;
 }

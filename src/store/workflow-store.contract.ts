@@ -56,7 +56,7 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       const r = request({ idempotencyKey: "key-1", inputHash: "h1" });
       await wf.insertRequest(r);
       const { lockKey: _lock, at: created, ...rest } = r;
-      expect(await wf.getRequest(r.id)).toEqual({ ...rest, failure: null, createdAt: created, updatedAt: created });
+      expect(await wf.getRequest(r.id)).toEqual({ ...rest, failure: null, createdAt: created, updatedAt: created, deploymentRevisionId: null });
       expect((await wf.findByIdempotencyKey("key-1"))?.id).toBe(r.id);
       expect((await wf.findOpen(r.lockKey))?.id).toBe(r.id);
       expect(await wf.getRequest(randomUUID())).toBeUndefined();

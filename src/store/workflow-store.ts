@@ -236,7 +236,8 @@ export interface WorkflowTx {
   /**
    * Pending rows due at `now` whose lease (if any) has expired, oldest first. On PostgreSQL the rows
    * are locked for the rest of the transaction and rows another transaction holds are skipped
-   * (FOR UPDATE SKIP LOCKED), so replicas listing and leasing in one transaction take different rows.
+   * (FOR UPDATE SKIP LOCKED): list and lease in one transaction and no other replica can lease them
+   * in between.
    */
   listDueOutbox(now: Date, limit: number): Promise<OutboxRecord[]>;
   /** Takes the row for `leaseUntil` unless another worker holds a live lease; true when taken. */

@@ -140,8 +140,8 @@ export class OutboxWorker {
     for (;;) {
       if (this.#stopped) return;
       const now = this.#clock();
-      // One transaction: on PostgreSQL the listed row stays locked until its lease commits, and other
-      // replicas skip it (FOR UPDATE SKIP LOCKED) for the next due row instead of racing for this one.
+      // One transaction: the listed row stays locked until its lease commits (PostgreSQL: FOR UPDATE
+      // SKIP LOCKED, under the store's write lock), so no other replica leases it in between.
       const row = await this.store.transaction(async (tx) => {
         const [due] = await tx.workflow.listDueOutbox(now, 1);
         if (due === undefined) return undefined;

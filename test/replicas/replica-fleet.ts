@@ -42,7 +42,7 @@ export interface Fleet {
   close(): Promise<void>;
 }
 
-export async function createFleet(databaseUrl: string, extraConfig: Record<string, unknown> = {}): Promise<Fleet> {
+export async function createFleet(databaseUrl: string, extraConfig: Record<string, unknown> = {}, opts: { seedFrom?: string } = {}): Promise<Fleet> {
   const dir = await mkdtemp(join(tmpdir(), "modelgate-fleet-"));
   const configPath = join(dir, "modelgate.yaml");
   const config = {
@@ -57,14 +57,14 @@ export async function createFleet(databaseUrl: string, extraConfig: Record<strin
         { subject: "vic", sha256: sha256Hex(FLEET_TOKENS.vic), roles: ["viewer"] },
       ],
     },
-    backends: [{ id: "example", kind: "git-yaml", repo: join(dir, "registry"), seedFrom: EXAMPLE_SEED }],
+    backends: [{ id: "example", kind: "git-yaml", repo: join(dir, "registry"), seedFrom: opts.seedFrom ?? EXAMPLE_SEED }],
     drift: { enabled: false },
     background: { leaderRetrySeconds: 0.2, outboxPollMs: 100, outboxLeaseSeconds: 2 },
     ...extraConfig,
   };
   await writeFile(configPath, stringify(config));
   const replicas: Replica[] = [];
-  const env = { ...process.env, MODELGATE_DATABASE_URL: databaseUrl, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
+  const env: NodeJS.ProcessEnv = { ...process.env, MODELGATE_DATABASE_URL: databaseUrl, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true" };
   for (const key of Object.keys(env)) if (key.startsWith("MODELGATE_") && key !== "MODELGATE_DATABASE_URL") delete env[key];
   return {
     dir,
