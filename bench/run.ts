@@ -6,6 +6,12 @@
  * Settings (environment): BENCH_CONCURRENCY (16), BENCH_WARMUP (300), BENCH_REQUESTS (4000 per
  * target), BENCH_MAX_SECONDS (12 per target), BENCH_MODEL (default: the first example model that
  * resolves in production). Results: printed, and written to bench/results/latest.json.
+ *
+ * Then, each in its own file and skippable: MLflow listing (BENCH_SKIP_MLFLOW=1), cross-backend
+ * fan-out (BENCH_SKIP_FANOUT=1), resolve through the client's cache (BENCH_SKIP_CLIENT=1),
+ * whatRunsInProduction over 1,000 models (BENCH_SKIP_WHATRUNS=1), one vs two replicas on
+ * PostgreSQL (BENCH_SKIP_REPLICAS=1). bench/postgres-store.ts (store-level multi-writer timings)
+ * runs alone: `npx tsx bench/postgres-store.ts`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -15,6 +21,7 @@ import { printFanoutBench, runFanoutBench } from "./fanout.js";
 import { runLoad, type LoadOptions, type LoadResult, type Target } from "./load.js";
 import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { peakRssBytes, startChild, type Child } from "./processes.js";
+import { printReplicasBench, runReplicasBench } from "./replicas.js";
 import { printWhatRunsBench, runWhatRunsBench } from "./what-runs.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
@@ -185,6 +192,8 @@ async function main(): Promise<void> {
     if (clientResolve) printClientResolveBench(clientResolve);
     const whatRuns = process.env.BENCH_SKIP_WHATRUNS === "1" ? undefined : await runWhatRunsBench();
     if (whatRuns) printWhatRunsBench(whatRuns);
+    const replicas = process.env.BENCH_SKIP_REPLICAS === "1" ? undefined : await runReplicasBench();
+    if (replicas) printReplicasBench(replicas);
 
     const report = {
       at: new Date().toISOString(),
@@ -206,6 +215,7 @@ async function main(): Promise<void> {
       ...(mlflow ? { mlflow } : {}),
       ...(clientResolve ? { clientResolve } : {}),
       ...(whatRuns ? { whatRuns } : {}),
+      ...(replicas ? { replicas } : {}),
       ...(fanout ? { fanout } : {}),
       wallSeconds: (performance.now() - started) / 1000,
     };
