@@ -10,21 +10,11 @@ import { randomUUID } from "node:crypto";
 import { createDatabase, startPostgresServer } from "../test/peers/postgres.js";
 import { verifyAuditChain } from "../src/store/audit-chain.js";
 import { openPostgresStore, type PostgresStore } from "../src/store/postgres-store.js";
-import type { AuditEvent } from "../src/store/store.js";
+import { everyAuditEvent } from "../test/support/audit-trail.js";
 
 const appendsPerStore = Number(process.env.BENCH_PG_APPENDS ?? "50");
 if (!Number.isInteger(appendsPerStore) || appendsPerStore < 1) throw new Error(`BENCH_PG_APPENDS must be a whole number >= 1`);
 
-async function everyEvent(store: PostgresStore): Promise<AuditEvent[]> {
-  const events: AuditEvent[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.listAudit({ first: 100, order: "asc", ...(after === undefined ? {} : { after }) });
-    events.push(...page.items);
-    if (page.nextCursor === undefined) return events;
-    after = page.nextCursor;
-  }
-}
 
 const server = await startPostgresServer();
 try {
@@ -44,7 +34,7 @@ try {
       ),
     );
     const ms = Date.now() - t;
-    const events = await everyEvent(a);
+    const events = await everyAuditEvent(a);
     console.log(
       `2 x ${appendsPerStore} concurrent appends: ${ms} ms (${((2 * appendsPerStore * 1000) / ms).toFixed(0)} appends/s), chain ${JSON.stringify(verifyAuditChain(events))}`,
     );

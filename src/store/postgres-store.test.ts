@@ -21,10 +21,11 @@ import { LATEST_SCHEMA_VERSION } from "./migrations/index.js";
 import { openStore } from "./open-store.js";
 import { openPostgresStore, type PostgresStore } from "./postgres-store.js";
 import { describeStoreContract } from "./store.contract.js";
-import type { AuditEvent, AuditEventInput, Store } from "./store.js";
+import type { AuditEventInput, Store } from "./store.js";
 import { describeWebhookStoreContract } from "./webhook-store.contract.js";
 import { describeWorkflowStoreContract } from "./workflow-store.contract.js";
 import type { NewPromotionRequest } from "./workflow-store.js";
+import { everyAuditEvent } from "../../test/support/audit-trail.js";
 
 const serverUrl = inject("postgresUrl");
 
@@ -101,16 +102,6 @@ function request(overrides: Partial<NewPromotionRequest> = {}): NewPromotionRequ
   };
 }
 
-async function everyEvent(store: Store): Promise<AuditEvent[]> {
-  const events: AuditEvent[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.listAudit({ first: 100, order: "asc", ...(after === undefined ? {} : { after }) });
-    events.push(...page.items);
-    if (page.nextCursor === undefined) return events;
-    after = page.nextCursor;
-  }
-}
 
 /** A promise with its resolve function, to hold a transaction open until the test lets it go. */
 function gate(): { promise: Promise<void>; open: () => void } {
@@ -184,7 +175,7 @@ describe("PostgreSQL store", () => {
       ...Array.from({ length: 50 }, (_, i) => b.appendAudit(auditInput("replica-b", i))),
     ]);
     expect(new Set(appended.map((e) => e.seq)).size).toBe(100);
-    const events = await everyEvent(a);
+    const events = await everyAuditEvent(a);
     expect(events.map((e) => e.seq)).toEqual(Array.from({ length: 100 }, (_, i) => i + 1));
     expect(events.filter((e) => e.actor === "replica-a")).toHaveLength(50);
     expect(events.filter((e) => e.actor === "replica-b")).toHaveLength(50);
@@ -198,7 +189,7 @@ describe("PostgreSQL store", () => {
         for (let i = 0; i < 5; i++) await tx.appendAudit(auditInput(actor, i));
       });
     await Promise.all([batch(a, "a1"), batch(b, "b1"), batch(a, "a2"), batch(b, "b2")]);
-    const events = await everyEvent(b);
+    const events = await everyAuditEvent(b);
     expect(verifyAuditChain(events)).toEqual({ ok: true });
     // Each transaction's five events are consecutive.
     for (let i = 0; i < 20; i += 5) expect(new Set(events.slice(i, i + 5).map((e) => e.actor)).size).toBe(1);
@@ -212,8 +203,8 @@ describe("PostgreSQL store", () => {
     );
     await expect(sql`delete from audit_events where seq = 1`.execute(store.db)).rejects.toThrow(/audit_events is append-only: DELETE refused/);
     await expect(sql`truncate audit_events`.execute(store.db)).rejects.toThrow(/audit_events is append-only: TRUNCATE refused/);
-    expect(verifyAuditChain(await everyEvent(store))).toEqual({ ok: true });
-    expect((await everyEvent(store))[0]!.actor).toBe("alice");
+    expect(verifyAuditChain(await everyAuditEvent(store))).toEqual({ ok: true });
+    expect((await everyAuditEvent(store))[0]!.actor).toBe("alice");
   });
 
   it("a gateway role granted as docs/operations.md says can append and read but not change the trail", async () => {
@@ -233,7 +224,7 @@ describe("PostgreSQL store", () => {
     await gateway.workflow.insertRequest(request());
     await expect(sql`update audit_events set actor = 'mallory'`.execute(gateway.db)).rejects.toThrow(/permission denied/);
     await expect(sql`delete from audit_events`.execute(gateway.db)).rejects.toThrow(/permission denied/);
-    expect((await everyEvent(gateway)).map((e) => e.actor)).toEqual(["gateway"]);
+    expect((await everyAuditEvent(gateway)).map((e) => e.actor)).toEqual(["gateway"]);
   });
 
   it("two replicas draining one outbox lease each row exactly once", async () => {
@@ -321,7 +312,7 @@ describe("PostgreSQL store", () => {
     // while waiting for the row: PostgreSQL would fail one of them with "deadlock detected".
     expect(await Promise.all([first, second])).toEqual([true, true]);
     expect((await a.workflow.getRequest(r.id))?.status).toBe("REJECTED");
-    expect(verifyAuditChain(await everyEvent(a))).toEqual({ ok: true });
+    expect(verifyAuditChain(await everyAuditEvent(a))).toEqual({ ok: true });
   });
 
   it("the same idempotency key raced from two replicas: one request, one ConflictError", async () => {

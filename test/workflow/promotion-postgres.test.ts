@@ -6,9 +6,10 @@
 import { afterEach, describe, expect, inject, it } from "vitest";
 import { verifyAuditChain } from "../../src/store/audit-chain.js";
 import { openPostgresStore } from "../../src/store/postgres-store.js";
-import type { AuditEvent, Store } from "../../src/store/store.js";
+import type { Store } from "../../src/store/store.js";
 import { createDatabase, uniqueDatabaseName } from "../peers/postgres.js";
 import { APPROVE, PROMOTE, ROLLBACK, STAGE_OF, startWorkflowGateway, waitForStatus, type WorkflowGateway } from "./workflow-gateway.js";
+import { everyAuditEvent } from "../support/audit-trail.js";
 
 let gw: WorkflowGateway | undefined;
 let reader: Store | undefined;
@@ -19,16 +20,6 @@ afterEach(async () => {
   reader = undefined;
 });
 
-async function everyEvent(store: Store): Promise<AuditEvent[]> {
-  const events: AuditEvent[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await store.listAudit({ first: 100, order: "asc", ...(after === undefined ? {} : { after }) });
-    events.push(...page.items);
-    if (page.nextCursor === undefined) return events;
-    after = page.nextCursor;
-  }
-}
 
 describe("promotions on PostgreSQL", () => {
   it("promotes with an approval, applies through the outbox, rolls back, and keeps one chain", async () => {
@@ -56,7 +47,7 @@ describe("promotions on PostgreSQL", () => {
     expect((await gw.as("vic", STAGE_OF, { v: "14" })).data?.modelVersion.stage).toBe("PRODUCTION");
     expect((await gw.as("vic", STAGE_OF, { v: "15" })).data?.modelVersion.stage).toBe("ARCHIVED");
 
-    const events = await everyEvent(reader);
+    const events = await everyAuditEvent(reader);
     expect(events.map((e) => e.action)).toEqual(expect.arrayContaining(["promotion.request", "promotion.queue", "promotion.rollback", "promotion.demote"]));
     expect(verifyAuditChain(events)).toEqual({ ok: true });
   });
