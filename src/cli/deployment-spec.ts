@@ -46,10 +46,14 @@ export function parseDeploymentSpec(text: string, file: string): DeploymentSpec 
     throw new UsageError(`invalid deployment spec ${file} (line ${line}): ${first.message.split("\n")[0]}`);
   }
   const problems: string[] = [];
+  /** The line of the field, or of the nearest enclosing node present (for a missing field). */
   const at = (path: (string | number)[]): string => {
-    const node = doc.getIn(path, true) as { range?: [number, number, number] } | undefined;
-    const offset = node?.range?.[0];
-    return offset === undefined ? "" : ` (line ${lines.linePos(offset).line})`;
+    for (let n = path.length; n > 0; n--) {
+      const node = doc.getIn(path.slice(0, n), true) as { range?: [number, number, number] } | undefined;
+      const offset = node?.range?.[0];
+      if (offset !== undefined) return ` (line ${lines.linePos(offset).line})`;
+    }
+    return "";
   };
   const problem = (path: (string | number)[], message: string) => problems.push(`${fieldName(path)}${at(path)}: ${message}`);
 
@@ -58,9 +62,9 @@ export function parseDeploymentSpec(text: string, file: string): DeploymentSpec 
     throw new UsageError(`invalid deployment spec ${file}: expected a mapping with name, environment and components`);
   }
   unknownKeys(root, TOP_KEYS, [], problem);
-  const name = text_(root, ["name"], problem, true);
-  const environment = text_(root, ["environment"], problem, true);
-  const reason = root.reason === undefined || root.reason === null ? undefined : text_(root, ["reason"], problem, false);
+  const name = textField(root, ["name"], problem, true);
+  const environment = textField(root, ["environment"], problem, true);
+  const reason = root.reason === undefined || root.reason === null ? undefined : textField(root, ["reason"], problem, false);
 
   const components: DeploymentComponentInput[] = [];
   if (root.components === undefined || root.components === null) {
@@ -77,9 +81,9 @@ export function parseDeploymentSpec(text: string, file: string): DeploymentSpec 
         return;
       }
       unknownKeys(raw, COMPONENT_KEYS, path, problem);
-      const role = text_(raw, [...path, "role"], problem, true);
-      const backend = text_(raw, [...path, "backend"], problem, true);
-      const model = text_(raw, [...path, "model"], problem, true);
+      const role = textField(raw, [...path, "role"], problem, true);
+      const backend = textField(raw, [...path, "backend"], problem, true);
+      const model = textField(raw, [...path, "model"], problem, true);
       const version = versionOf(raw.version, [...path, "version"], problem);
       const weight = weightOf(raw.weight, [...path, "weight"], problem);
       let shadow: boolean | undefined;
@@ -115,16 +119,29 @@ function unknownKeys(obj: Record<string, unknown>, known: readonly string[], pat
   }
 }
 
-/** One edit apart, or equal ignoring case. */
+/** A likely typo: equal ignoring case, or one or two edits apart (a swap of neighbours is one). */
 function closeTo(a: string, b: string): boolean {
-  if (a.toLowerCase() === b.toLowerCase()) return true;
-  if (Math.abs(a.length - b.length) > 1) return false;
-  let i = 0;
-  while (i < a.length && a[i] === b[i]) i++;
-  return a.slice(i + 1) === b.slice(i + 1) || a.slice(i) === b.slice(i + 1) || a.slice(i + 1) === b.slice(i);
+  const x = a.toLowerCase();
+  const y = b.toLowerCase();
+  if (x === y) return true;
+  return editDistance(x, y) <= (Math.min(x.length, y.length) >= 5 ? 2 : 1);
 }
 
-function text_(obj: Record<string, unknown>, path: (string | number)[], problem: Problem, required: boolean): string {
+/** Optimal string alignment distance: insertions, deletions, substitutions and adjacent swaps. */
+function editDistance(a: string, b: string): number {
+  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) => Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
+      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
+      d[i]![j] = best;
+    }
+  }
+  return d[a.length]![b.length]!;
+}
+
+function textField(obj: Record<string, unknown>, path: (string | number)[], problem: Problem, required: boolean): string {
   const value = obj[path[path.length - 1]!];
   if (value === undefined || value === null) {
     if (required) problem(path, "is required");

@@ -26,7 +26,7 @@ Exit codes:
   1  server or network fault (gateway unreachable, backend unavailable, partial result);
      audit verify: the trail or the checkpoint is broken
   2  usage, configuration or input error (including a mutation's userErrors)
-  3  not found (unknown model, version, alias or backend)
+  3  not found (unknown model, version, alias, backend or deployment)
   4  promote/approve/reject/rollback/deploy --wait: still pending when --timeout ran out
      (with --wait those exit 0 when APPLIED, 1 when FAILED, 2 when refused or REJECTED)
 

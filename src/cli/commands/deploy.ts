@@ -94,7 +94,7 @@ async function promoteRevision(
   opts: DeployOptions,
 ): Promise<{ request: PromotionRequest | null; replayed: boolean }> {
   const { deployment, revision } = created;
-  if (created.unchanged && opts.idempotencyKey === undefined) {
+  if (created.unchanged) {
     if (revision.status === "ACTIVE") {
       if (!opts.json) io.stdout(`revision ${revision.number} already runs in ${deployment.environment}: nothing to promote\n`);
       return { request: null, replayed: false };
