@@ -5,6 +5,7 @@
 import type { z } from "zod";
 import type { KeyPath } from "./key-path.js";
 import { configSchema, environmentSchema, serverSchema } from "./schema.js";
+import { editDistance } from "../core/edit-distance.js";
 
 export interface ValidationProblem {
   path: KeyPath;
@@ -37,22 +38,6 @@ function knownKeys(path: KeyPath): readonly string[] {
   if (path.length === 1 && path[0] === "server") return Object.keys(serverSchema.shape);
   if (path.length === 2 && path[0] === "environments") return Object.keys(environmentSchema.shape);
   return [];
-}
-
-/** Edit distance counting a swap of two neighbours as one edit ("prot" -> "port"). */
-function editDistance(a: string, b: string): number {
-  const d: number[][] = Array.from({ length: a.length + 1 }, (_, i) =>
-    Array.from({ length: b.length + 1 }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)),
-  );
-  for (let i = 1; i <= a.length; i++) {
-    for (let j = 1; j <= b.length; j++) {
-      const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let best = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) best = Math.min(best, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = best;
-    }
-  }
-  return d[a.length]![b.length]!;
 }
 
 function suggestion(key: string, candidates: readonly string[]): string {
