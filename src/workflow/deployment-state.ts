@@ -62,7 +62,7 @@ export interface ProductionState {
   deployments: RunningDeployment[];
   versions: RunningVersion[];
   /** Backends that could not be listed (their versions are missing from `versions`). */
-  failedBackends: { backendId: string; message: string }[];
+  failedBackends: { backendId: string; error: unknown }[];
 }
 
 /** Per backend, how many model listings run at once when answering for now. */
@@ -178,17 +178,27 @@ export class DeploymentState {
           let after: string | undefined;
           for (;;) {
             const page = await this.catalog.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
+            // The catalog reports a failed backend as a partial page that resumes later: here that backend failed.
+            const failure = page.failures[0];
+            if (failure !== undefined) throw failure.error;
             for (const e of page.edges) names.push(e.item.name);
             if (!page.hasNextPage) break;
             after = page.endCursor;
           }
           const limit = new Semaphore(LISTING_CONCURRENCY);
           const lists = await Promise.all(
-            names.map((modelName) => limit.run(() => this.#modelVersionsInStage(backendId, modelName, stage, ctx), ctx.signal, () => new Error("aborted"))),
+            names.map((modelName) =>
+              limit.run(
+                // A model deleted between the listing and this read has nothing running.
+                () => this.#modelVersionsInStage(backendId, modelName, stage, ctx).catch((err: unknown) => (isRegistryError(err) && err.code === "NOT_FOUND" ? [] : Promise.reject(err))),
+                ctx.signal,
+                () => new Error("aborted"),
+              ),
+            ),
           );
           return lists.flat();
         } catch (err) {
-          failed.push({ backendId, message: isRegistryError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err) });
+          failed.push({ backendId, error: err });
           return [];
         }
       }),

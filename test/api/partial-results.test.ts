@@ -50,3 +50,20 @@ describe("a backend outage", () => {
     expect([...names].sort()).toEqual(names);
   });
 });
+
+describe("whatRunsInProduction with a backend down", () => {
+  it("lists the versions of the backends that answered and names the one that did not", async () => {
+    control.mode = "outage";
+    const res = await gw.gql<{ whatRunsInProduction: { versions: { backendId: string; modelName: string }[]; failedBackends: { backendId: string; code: string; message: string }[] } }>(
+      "{ whatRunsInProduction { versions { backendId modelName } failedBackends { backendId code message } } }",
+    );
+    expect(res.status).toBe(200);
+    const state = res.data!.whatRunsInProduction;
+    expect(state.failedBackends).toEqual([{ backendId: "flaky", code: "BACKEND_UNAVAILABLE", message: "flaky is down (injected)" }]);
+    expect(state.versions.length).toBeGreaterThan(0);
+    expect(new Set(state.versions.map((v) => v.backendId))).toEqual(new Set(["example"]));
+    expect(res.errors).toEqual([
+      { message: "flaky is down (injected)", path: ["whatRunsInProduction"], extensions: { code: "BACKEND_UNAVAILABLE", backend: "flaky" } },
+    ]);
+  });
+});

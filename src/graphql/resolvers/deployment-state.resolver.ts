@@ -1,14 +1,15 @@
 /** Deployments entering environments (deploymentPromote, deploymentRollback), their status and health, and whatRunsInProduction. */
-import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { responsePathAsArray, type GraphQLResolveInfo } from "graphql";
+import { Arg, Ctx, FieldResolver, Info, Int, Mutation, Query, Resolver, Root } from "type-graphql";
+import { UnavailableError, isRegistryError } from "../../core/index.js";
 import { z } from "zod";
 import type { DeploymentActivationRecord, DeploymentRecord, DeploymentRevisionRecord } from "../../store/deployment-store.js";
 import type { PromotionRequestRecord } from "../../store/workflow-store.js";
 import type { Approval, DeploymentHealth, ProductionState, RunningDeployment, RunningVersion } from "../../workflow/deployment-state.js";
 import { requireRole } from "../authz.js";
 import type { GatewayContext } from "../context.js";
-import { withUserErrors } from "../errors.js";
+import { toGraphQLError, withUserErrors } from "../errors.js";
 import { checkInput } from "../input-check.js";
-import { BackendFailure } from "../types/common.js";
 import { DeploymentRevisionType, DeploymentType } from "../types/deployment.js";
 import {
   ApprovalSummaryType,
@@ -95,18 +96,19 @@ export class WhatRunsQuery {
   })
   async whatRunsInProduction(
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg("environment", () => String, { defaultValue: "production" }) environment: string,
     @Arg("asOf", () => DateTime, { nullable: true }) asOf: Date | undefined,
-  ): Promise<ProductionState> {
-    return ctx.services.deploymentState.whatRuns(environment, asOf ?? undefined, ctx.call);
-  }
-}
-
-@Resolver(() => ProductionStateType)
-export class ProductionStateResolver {
-  @FieldResolver(() => [BackendFailure])
-  failedBackends(@Root() root: ProductionState): { backendId: string; code: string; message: string }[] {
-    return root.failedBackends.map((f) => ({ backendId: f.backendId, code: "UNAVAILABLE", message: f.message }));
+  ): Promise<Omit<ProductionState, "failedBackends"> & { failedBackends: { backendId: string; code: string; message: string }[] }> {
+    const state = await ctx.services.deploymentState.whatRuns(environment, asOf ?? undefined, ctx.call);
+    // As for `models`: a backend that failed is listed, and reported in errors with extensions.backend.
+    const path = responsePathAsArray(info.path);
+    const failedBackends = state.failedBackends.map((f) => {
+      const err = isRegistryError(f.error) ? f.error : new UnavailableError(f.error instanceof Error ? f.error.message : String(f.error), { backend: f.backendId });
+      ctx.partialErrors.push(toGraphQLError(err, path));
+      return { backendId: f.backendId, code: String(toGraphQLError(err).extensions.code), message: err.message };
+    });
+    return { ...state, failedBackends };
   }
 }
 
