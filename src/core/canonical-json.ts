@@ -15,6 +15,7 @@
  * array, functions, symbols, bigints, `Map`/`Set`/class instances, cycles — is rejected with a
  * {@link CanonicalJsonError} naming where it was found, rather than silently dropped or changed.
  */
+import { createHash } from "node:crypto";
 
 export class CanonicalJsonError extends TypeError {
   /** Where in the value the problem is, as a JSONPath-like string ("$.after.tags[2]"). */
@@ -119,4 +120,9 @@ function serialize(value: unknown, path: string, key: string, ancestors: Set<obj
   } finally {
     ancestors.delete(obj);
   }
+}
+
+/** SHA-256 (hex) of a value's canonical JSON: equal content, equal hash, whatever the key order. */
+export function canonicalSha256(value: unknown): string {
+  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }

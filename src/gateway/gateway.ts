@@ -130,8 +130,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
     return stopping;
   };
-  // A request queued here, or (PostgreSQL) on any replica: the leader's outbox looks at once.
-  services.promotions.onQueued(() => background.worker?.kick());
+  // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any
+  // replica, the leader's outbox looks at once.
   const unwatch = store.onAuditAppended(() => background.worker?.kick());
   leadership.start((leading) => {
     if (leading) void stopping.then(startBackground);

@@ -9,7 +9,7 @@ import type { ServerResponse } from "node:http";
 import { isRegistryError, type CallContext } from "../core/index.js";
 import { GRAPHQL_CODES } from "../graphql/errors.js";
 import type { EntryResolver, ResolvedEntry } from "../gateway/resolve-entry.js";
-import type { DeploymentResolver, ResolvedDeployment } from "../workflow/deployment-resolve.js";
+import { deploymentEtag, deploymentRegistryVersion, type DeploymentResolver, type ResolvedDeployment } from "../workflow/deployment-resolve.js";
 import { sendJson } from "./respond.js";
 
 export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown> {
@@ -92,8 +92,8 @@ export async function handleResolve(
   try {
     const found = await resolvers.deploymentResolver.find(name, environment, asOf);
     if (found !== undefined) {
-      const etag = `"${found.revision.contentHash}"`;
-      const registryVersion = `${found.deployment.name}@${found.deployment.environment}#${found.revision.number}`;
+      const etag = deploymentEtag(found);
+      const registryVersion = deploymentRegistryVersion(found);
       const headers = { ETag: etag, "Cache-Control": "no-cache", "X-Registry-Version": registryVersion };
       if (etagMatches(ifNoneMatch, etag)) {
         res.writeHead(304, headers).end();

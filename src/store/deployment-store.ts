@@ -6,8 +6,7 @@
  * ./deployment-kysely.ts (SQL both SQLite and PostgreSQL accept); the table DDL in
  * ./migrations/0004_deployments.ts.
  */
-import { createHash } from "node:crypto";
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalSha256 } from "../core/canonical-json.js";
 
 /**
  * The status a revision is recorded with (always DRAFT: recorded, not in the environment). Where a
@@ -103,7 +102,7 @@ export function componentsHash(components: readonly DeploymentComponent[]): stri
     weight: c.weight,
     shadow: c.shadow,
   }));
-  return createHash("sha256").update(canonicalJson(content)).digest("hex");
+  return canonicalSha256(content);
 }
 
 export interface DeploymentTx {

@@ -10,9 +10,8 @@
  * in accepted stages. It does not move model versions between stages: when a component version was
  * archived since, the refusal names it and how to put it back (`modelgate rollback` of that model).
  */
-import { createHash } from "node:crypto";
 import type { ModelgateConfig } from "../config/schema.js";
-import { ConflictError, InvalidInputError, NotFoundError, canonicalJson, type CallContext, type Stage } from "../core/index.js";
+import { ConflictError, InvalidInputError, NotFoundError, canonicalSha256, type CallContext, type Stage } from "../core/index.js";
 import type { Catalog } from "../gateway/catalog.js";
 import type { DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
@@ -72,7 +71,7 @@ export class DeploymentPromotions {
     if (current?.revisionId === revision.id) {
       throw new InvalidInputError(`revision: ${deployment.name}#${revision.number} already runs in ${deployment.environment}`, { field: "revision" });
     }
-    const inputHash = hashInput({ ...input, actor: ctx.actor.id, idempotencyKey: null });
+    const inputHash = canonicalSha256({ ...input, actor: ctx.actor.id, idempotencyKey: null });
     await this.#checkStages(revision, stage, deployment, ctx, "promote");
     const policy = this.#policy(revision, input.environment, stage);
     const currentNumber = current === undefined ? undefined : (await this.store.deployments.getRevision(current.revisionId))?.number;
@@ -153,7 +152,7 @@ export class DeploymentPromotions {
         },
         lockKey: rollbackKey(deployment.name, deployment.environment),
         alsoFree: [deploymentLockKey(deployment.name, deployment.environment)],
-        inputHash: hashInput({ ...input, actor: ctx.actor.id }),
+        inputHash: canonicalSha256({ ...input, actor: ctx.actor.id }),
         action: "deployment.rollback",
         before: { revision: currentRevision.number, contentHash: currentRevision.contentHash },
         after: { revision: target.number, contentHash: target.contentHash, environment: deployment.environment },
@@ -212,8 +211,4 @@ function checkReason(text: string): string {
   const reason = text.trim();
   if (reason === "") throw new InvalidInputError("reason: must not be empty (say why)", { field: "reason" });
   return reason;
-}
-
-function hashInput(value: unknown): string {
-  return createHash("sha256").update(canonicalJson(value)).digest("hex");
 }

@@ -41,6 +41,16 @@ export interface ResolvedDeployment {
 
 type Found = { deployment: DeploymentRecord; revision: DeploymentRevisionRecord };
 
+/** "name@environment#revision": the registry version an application logs for a deployment. */
+export function deploymentRegistryVersion({ deployment, revision }: Found): string {
+  return `${deployment.name}@${deployment.environment}#${revision.number}`;
+}
+
+/** A deployment's strong ETag: its running revision's content hash, quoted (known from the store alone). */
+export function deploymentEtag({ revision }: Found): string {
+  return `"${revision.contentHash}"`;
+}
+
 /** How long a cached answer may be used without a wake-up having confirmed nothing changed (a lost NOTIFY's worst case). */
 export const FIND_CACHE_TTL_MS = 5_000;
 const FIND_CACHE_MAX = 10_000;
@@ -119,8 +129,8 @@ export class DeploymentResolver {
       environment: deployment.environment,
       deployment,
       revision,
-      registryVersion: `${deployment.name}@${deployment.environment}#${revision.number}`,
-      etag: `"${revision.contentHash}"`,
+      registryVersion: deploymentRegistryVersion(found),
+      etag: deploymentEtag(found),
       components,
     };
   }

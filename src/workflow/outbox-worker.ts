@@ -207,13 +207,7 @@ export class OutboxWorker {
       const message = err instanceof StepError ? err.message : describe(err);
       const transient = err instanceof StepError ? err.transient : isTransient(err);
       if (transient && attempt < this.#maxAttempts) {
-        const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
-        this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, "promotion apply failed; retrying");
-        await this.store.workflow.updateOutbox(
-          row.id,
-          { steps, attempts: attempt, lastError: message, leaseUntil: null, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
-          this.#clock(),
-        );
+        await this.#retryLater(row, req, steps, attempt, message, "promotion apply failed; retrying");
         return;
       }
       const undone = await this.#compensate(adapter, req, steps, reason);
@@ -221,6 +215,17 @@ export class OutboxWorker {
       return;
     }
     await this.#succeed(row, req, steps, attempt);
+  }
+
+  /** A transient failure: saves the progress and releases the row until its backoff (attempt n waits base * 2^(n-1)). */
+  async #retryLater(row: OutboxRecord, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, log: string): Promise<void> {
+    const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
+    this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, log);
+    await this.store.workflow.updateOutbox(
+      row.id,
+      { steps, attempts: attempt, lastError: message, leaseUntil: null, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
+      this.#clock(),
+    );
   }
 
   /**
@@ -238,14 +243,8 @@ export class OutboxWorker {
     const problems = await checkComponents(this.catalog, revision.components, req.toStage, this.#ctx(req));
     const unreachable = problems.filter((p) => p.code === "UNREACHABLE");
     if (unreachable.length > 0 && attempt < this.#maxAttempts) {
-      const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
       const message = unreachable.map((p) => p.message).join("; ");
-      this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, "deployment activation could not read its components; retrying");
-      await this.store.workflow.updateOutbox(
-        row.id,
-        { attempts: attempt, lastError: message, leaseUntil: null, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
-        this.#clock(),
-      );
+      await this.#retryLater(row, req, steps, attempt, message, "deployment activation could not read its components; retrying");
       return;
     }
     if (problems.length > 0) {

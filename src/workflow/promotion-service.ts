@@ -3,7 +3,7 @@
  * commits in one store transaction with its audit events; an approved change is handed to the
  * outbox in that same transaction and applied to the backend by the OutboxWorker.
  */
-import { createHash, randomUUID } from "node:crypto";
+import { randomUUID } from "node:crypto";
 import {
   ConflictError,
   ForbiddenError,
@@ -15,7 +15,7 @@ import {
 } from "../core/index.js";
 import type { ModelgateConfig } from "../config/schema.js";
 import type { Catalog } from "../gateway/catalog.js";
-import { canonicalJson } from "../core/canonical-json.js";
+import { canonicalSha256 } from "../core/canonical-json.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
 import type {
   ApprovalRecord,
@@ -75,8 +75,6 @@ export interface RequestResult {
   replayed: boolean;
 }
 
-/** Told when a request was handed to the outbox (after its transaction committed). */
-export type QueuedListener = () => void;
 
 export function slotKey(backendId: string, modelName: string, environment: string): string {
   return `${backendId}/${modelName}/${environment}`;
@@ -109,8 +107,6 @@ export interface OpenRequestSpec {
 }
 
 export class PromotionService {
-  #listeners: QueuedListener[] = [];
-
   constructor(
     private readonly config: ModelgateConfig,
     private readonly catalog: Catalog,
@@ -118,14 +114,6 @@ export class PromotionService {
     readonly policies: PromotionPolicies,
     private readonly clock: () => Date = () => new Date(),
   ) {}
-
-  onQueued(listener: QueuedListener): void {
-    this.#listeners.push(listener);
-  }
-
-  #queued(): void {
-    for (const l of this.#listeners) l();
-  }
 
   #checkEnvironment(environment: string): void {
     if (!(environment in this.config.environments)) {
@@ -141,9 +129,7 @@ export class PromotionService {
     if (reason === "") throw new InvalidInputError("reason: must not be empty", { field: "reason" });
     if (!isStage(input.toStage)) throw new InvalidInputError(`toStage: "${input.toStage}" is not a stage`, { field: "toStage" });
     const toStage: Stage = input.toStage;
-    const inputHash = createHash("sha256")
-      .update(canonicalJson({ ...input, actor, idempotencyKey: null }))
-      .digest("hex");
+    const inputHash = canonicalSha256({ ...input, actor, idempotencyKey: null });
     if (input.idempotencyKey !== undefined) {
       const replay = await this.#replay(input.idempotencyKey, inputHash);
       if (replay !== undefined) return { request: replay, replayed: true };
@@ -172,10 +158,10 @@ export class PromotionService {
     const now = this.clock();
     const lockKey = slotKey(input.backend, input.model, input.environment);
 
-    const { request, queued, replay } = await this.store.transaction(async (tx) => {
+    const { request, replay } = await this.store.transaction(async (tx) => {
       if (input.idempotencyKey !== undefined) {
         const raced = await tx.workflow.findByIdempotencyKey(input.idempotencyKey);
-        if (raced !== undefined) return { request: this.#sameInput(raced, inputHash, input.idempotencyKey), queued: false, replay: true };
+        if (raced !== undefined) return { request: this.#sameInput(raced, inputHash, input.idempotencyKey), replay: true };
       }
       const open = await tx.workflow.findOpen(lockKey);
       if (open !== undefined) {
@@ -212,10 +198,9 @@ export class PromotionService {
           reason,
         }),
       );
-      const queued = await this.#evaluate(tx, created, { evals, canaries: await this.#canaries(tx, created), approvals: [] }, ctx);
-      return { request: (await tx.workflow.getRequest(id))!, queued, replay: false };
+      await this.#evaluate(tx, created, { evals, canaries: await this.#canaries(tx, created), approvals: [] }, ctx);
+      return { request: (await tx.workflow.getRequest(id))!, replay: false };
     });
-    if (queued) this.#queued();
     return { request, replayed: replay };
   }
 
@@ -262,7 +247,6 @@ export class PromotionService {
       else await this.#queue(tx, created, now, ctx);
       return { request: (await tx.workflow.getRequest(id))!, replay: false };
     });
-    if (request.status === "APPLYING" && !replay) this.#queued();
     return { request, replayed: replay };
   }
 
@@ -369,7 +353,7 @@ export class PromotionService {
     }
     const evals = r.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, r, ctx);
     const now = this.clock();
-    const { request, queued } = await this.store.transaction(async (tx) => {
+    return this.store.transaction(async (tx) => {
       const current = await tx.workflow.getRequest(id);
       if (current?.status !== "PENDING") {
         throw new ConflictError(`request ${id} is ${current?.status ?? "gone"}, not PENDING: it can no longer be decided on`, { field: "id" });
@@ -392,13 +376,11 @@ export class PromotionService {
           evidence: { approvers: approvals.filter((a) => a.decision === "APPROVED").map((a) => a.actor), rejectedBy: ctx.actor.id },
           evaluatedAt: now,
         });
-        return { request: (await tx.workflow.getRequest(id))!, queued: false };
+        return (await tx.workflow.getRequest(id))!;
       }
-      const queued = await this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals }, ctx);
-      return { request: (await tx.workflow.getRequest(id))!, queued };
+      await this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals }, ctx);
+      return (await tx.workflow.getRequest(id))!;
     });
-    if (queued) this.#queued();
-    return request;
   }
 
   async recordEval(input: EvalRecordInput, ctx: CallContext): Promise<EvalRecord> {
@@ -467,19 +449,16 @@ export class PromotionService {
   /** New evidence: re-evaluates the pending requests of that version (in that environment, when given). */
   async #reevaluateOpen(backendId: string, modelName: string, version: string, environment: string | undefined, ctx: CallContext): Promise<void> {
     const envs = environment === undefined ? Object.keys(this.config.environments) : [environment];
-    let queuedAny = false;
     for (const env of envs) {
       const open = await this.store.workflow.findOpen(slotKey(backendId, modelName, env));
       if (open === undefined || open.status !== "PENDING" || open.version !== version) continue;
       const evals = open.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, open, ctx);
-      const queued = await this.store.transaction(async (tx) => {
+      await this.store.transaction(async (tx) => {
         const current = await tx.workflow.getRequest(open.id);
         if (current?.status !== "PENDING") return false;
         return this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals: await tx.workflow.listApprovals(current.id) }, ctx);
       });
-      queuedAny ||= queued;
     }
-    if (queuedAny) this.#queued();
   }
 
   /**
@@ -546,7 +525,6 @@ export class PromotionService {
       await this.#queue(tx, created, now, ctx);
       return (await tx.workflow.getRequest(id))!;
     });
-    this.#queued();
     return request;
   }
 
