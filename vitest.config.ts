@@ -3,6 +3,20 @@ import { defineConfig } from "vitest/config";
 
 const require = createRequire(import.meta.url);
 
+/**
+ * Test files that talk to the shared real servers (mlflow server, moto, PostgreSQL) started by the
+ * peers' global setup, and the end-to-end tests under test/. Everything else is a unit file and
+ * starts no peers: `npx vitest run --project unit` needs no Python venv and no PostgreSQL.
+ * A unit file that calls `inject("mlflowUrl" | "motoUrl" | "postgresUrl")` gets undefined: move it here.
+ */
+export const INTEGRATION_FILES = [
+  "test/**/*.test.ts",
+  "adapters/mlflow/**/*.test.ts",
+  "adapters/sagemaker/**/*.test.ts",
+  "src/store/postgres-store.test.ts",
+  "src/gateway/leadership.test.ts",
+];
+
 export default defineConfig({
   resolve: {
     // One copy of graphql: Node loads graphql's CommonJS build for every external package
@@ -10,13 +24,25 @@ export default defineConfig({
     alias: [{ find: /^graphql$/, replacement: require.resolve("graphql") }],
   },
   test: {
-    include: ["src/**/*.test.ts", "adapters/**/*.test.ts", "test/**/*.test.ts"],
-    // Real peers (mlflow server, ...) started once per run; see test/peers/.
-    globalSetup: ["test/peers/global-setup.ts"],
     // type-graphql and graphql-scalars are transformed with our code so they share that one copy.
     server: { deps: { inline: ["type-graphql", "graphql-scalars"] } },
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",
+    projects: [
+      {
+        extends: true,
+        test: { name: "unit", include: ["src/**/*.test.ts", "adapters/**/*.test.ts"], exclude: INTEGRATION_FILES },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration",
+          include: INTEGRATION_FILES,
+          // Real peers started once per run, only when an integration file runs; see test/peers/.
+          globalSetup: ["test/peers/global-setup.ts"],
+        },
+      },
+    ],
   },
 });

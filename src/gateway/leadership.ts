@@ -52,6 +52,9 @@ export class SoleLeadership implements Leadership {
 /** "mgleader" as a number: the background work's advisory lock (distinct from the store's keys in ../store/postgres-locks.ts). */
 export const LEADER_LOCK_KEY = 0x6d676c6561646572n;
 
+/** Retry periods a replica that lost its leader connection sits out before it campaigns again. */
+export const STEP_DOWN_COOLDOWN = 5;
+
 export interface PostgresLeadershipOptions {
   url: string;
   logger: LeadershipLogger;
@@ -71,6 +74,8 @@ export class PostgresLeadership implements Leadership {
   #timer: NodeJS.Timeout | undefined;
   #stopped = true;
   #busy: Promise<void> | undefined;
+  /** No campaigning before this time (set when the leader's connection was lost). */
+  #quietUntil = 0;
   #onChange: (leading: boolean) => void = () => undefined;
 
   constructor(opts: PostgresLeadershipOptions) {
@@ -100,6 +105,7 @@ export class PostgresLeadership implements Leadership {
   }
 
   async #attempt(): Promise<void> {
+    if (Date.now() < this.#quietUntil) return;
     if (this.#client === undefined) {
       const client = new pg.Client({ connectionString: this.#url, application_name: `${this.#name} (leader election)` });
       client.on("error", (err) => this.#lost(err));
@@ -132,6 +138,7 @@ export class PostgresLeadership implements Leadership {
     const message = maskPasswordIn(err instanceof Error ? err.message : String(err), this.#url);
     if (this.leading) {
       this.leading = false;
+      this.#quietUntil = Date.now() + STEP_DOWN_COOLDOWN * this.#retryMs;
       this.#logger.warn({ error: message }, "lost the leader lock's connection: stopping the background work");
       this.#onChange(false);
     } else if (!this.#stopped) {

@@ -31,6 +31,10 @@ export interface StartPeerOptions {
   args: string[];
   env?: NodeJS.ProcessEnv;
   logFile: string;
+  /** Run as this OS user (root only: PostgreSQL refuses to run as root). */
+  runAs?: { uid: number; gid: number };
+  /** The signal that stops the process group (default SIGTERM). */
+  stopSignal?: NodeJS.Signals;
   /** Resolves true when the peer answers. */
   ready: () => Promise<boolean>;
   timeoutMs: number;
@@ -47,6 +51,7 @@ export async function startPeer(opts: StartPeerOptions): Promise<PeerProcess> {
     env: { ...process.env, ...opts.env },
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
+    ...opts.runAs,
   });
   child.stdout?.pipe(log);
   child.stderr?.pipe(log);
@@ -62,7 +67,7 @@ export async function startPeer(opts: StartPeerOptions): Promise<PeerProcess> {
     if (child.exitCode !== null || child.signalCode !== null) return;
     const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
     try {
-      process.kill(-(child.pid as number), "SIGTERM");
+      process.kill(-(child.pid as number), opts.stopSignal ?? "SIGTERM");
     } catch {
       return;
     }
