@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results/**"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results/**", ".dependency-cruiser.cjs"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -15,7 +15,17 @@ export default tseslint.config(
     },
   },
   {
-    // Core imports nothing else of ours; adapters import only core.
+    // Type-aware: a promise is awaited, returned, or explicitly let go (`void`), never dropped.
+    files: ["**/*.ts"],
+    languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    rules: {
+      "@typescript-eslint/no-floating-promises": "error",
+      "@typescript-eslint/no-misused-promises": "error",
+    },
+  },
+  {
+    // Core imports nothing else of ours; adapters import only core (the layers as a whole are
+    // enforced by dependency-cruiser: .dependency-cruiser.cjs).
     files: ["src/core/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["../*/**", "../../*"] }],
@@ -27,7 +37,7 @@ export default tseslint.config(
     rules: {
       "no-restricted-imports": [
         "error",
-        { patterns: ["**/src/store/**", "**/src/graphql/**", "**/src/workflow/**", "**/src/config/**", "**/src/gateway/**", "**/src/http/**"] },
+        { patterns: ["**/src/store/**", "**/src/graphql/**", "**/src/workflow/**", "**/src/config/**", "**/src/catalog/**", "**/src/app/**", "**/src/http/**"] },
       ],
     },
   },

@@ -14,7 +14,7 @@ export const INTEGRATION_FILES = [
   "adapters/mlflow/**/*.test.ts",
   "adapters/sagemaker/**/*.test.ts",
   "src/store/postgres-store.test.ts",
-  "src/gateway/leadership.test.ts",
+  "src/app/leadership.test.ts",
 ];
 
 export default defineConfig({

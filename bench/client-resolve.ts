@@ -17,7 +17,7 @@ import { pathToFileURL } from "node:url";
 import { ModelgateClient } from "../src/client/index.js";
 import { configSchema } from "../src/config/schema.js";
 import { createCallContext } from "../src/core/index.js";
-import { createGateway } from "../src/gateway/gateway.js";
+import { createGateway } from "../src/app/gateway.js";
 import { startServer } from "../src/http/server.js";
 import { createLogger } from "../src/logging.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";

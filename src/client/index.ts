@@ -38,4 +38,4 @@ export {
   webhookSignature,
   type VerifyWebhookInput,
   type VerifyWebhookResult,
-} from "../events/webhook-signature.js";
+} from "./webhook-signature.js";

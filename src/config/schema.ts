@@ -3,7 +3,8 @@
  * development config; env variables (see ./env.ts) override the file.
  */
 import { z } from "zod";
-import { REGISTRY_EVENT_TYPES } from "../events/registry-event.js";
+import { REGISTRY_EVENT_TYPES } from "../core/registry-event-types.js";
+import { ROLES } from "../core/roles.js";
 
 export const STAGE_NAMES = ["NONE", "STAGING", "SHADOW", "PRODUCTION", "ARCHIVED"] as const;
 export const SERVER_MODES = ["development", "production"] as const;
@@ -54,7 +55,6 @@ export const serverSchema = z
   })
   .strict();
 
-export const ROLES = ["viewer", "publisher", "approver", "admin"] as const;
 
 export const tokenSchema = z
   .object({
@@ -287,7 +287,6 @@ export const configSchema = z
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
-export type Role = (typeof ROLES)[number];
 export type PoliciesConfig = z.infer<typeof policiesSchema>;
 export type DriftConfig = z.infer<typeof driftSchema>;
 export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;

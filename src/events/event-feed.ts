@@ -258,7 +258,7 @@ export class EventFeed {
     this.#state = "running";
     this.#position = await this.#headSeq();
     this.#unlisten = this.#store.onAuditAppended((headSeq) => {
-      if (headSeq > this.#position) this.wake();
+      if (headSeq > this.#position) void this.wake();
     });
     this.#timer = setInterval(() => {
       this.#polls += 1;

@@ -6,21 +6,10 @@
  * closed `type` that says what kind of change it is, and the environment it concerns when there is
  * one. This module is pure: no I/O, no store, no clock.
  */
+import { REGISTRY_EVENT_TYPES, type RegistryEventType } from "../core/registry-event-types.js";
 import type { AuditEvent } from "../store/store.js";
 
-export const REGISTRY_EVENT_TYPES = [
-  "VERSION_REGISTERED",
-  "ALIAS_CHANGED",
-  "STAGE_CHANGED",
-  "PROMOTION_UPDATED",
-  "APPROVAL",
-  "EVIDENCE_RECORDED",
-  "DEPLOYMENT_CHANGED",
-  "DRIFT",
-  "OTHER",
-] as const;
-
-export type RegistryEventType = (typeof REGISTRY_EVENT_TYPES)[number];
+export { REGISTRY_EVENT_TYPES, type RegistryEventType };
 
 export interface RegistryEvent {
   /** The audit event's id (UUID): stable across deliveries, the key to deduplicate on. */

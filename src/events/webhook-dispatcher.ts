@@ -21,7 +21,7 @@ import { encodeAuditCursor } from "../store/audit-cursor.js";
 import type { AuditEvent, Store } from "../store/store.js";
 import type { WebhookAttemptResult, WebhookDeliveryRecord, WebhookTargetRecord } from "../store/webhook-store.js";
 import { matchesFilter, toRegistryEvent, type RegistryEventFilter, type RegistryEventType } from "./registry-event.js";
-import { signatureHeader } from "./webhook-signature.js";
+import { signatureHeader } from "../client/webhook-signature.js";
 
 export interface WebhookDispatcherOptions {
   /** Safety-net poll for new events and due retries, ms (default 5 000). */
@@ -171,7 +171,7 @@ export class WebhookDispatcher {
     const ids = new Set(targets.map((t) => t.id));
     for (const [id, runner] of this.#runners) {
       if (!ids.has(id)) {
-        runner.stop();
+        void runner.stop();
         this.#runners.delete(id);
       }
     }

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { AlreadyExistsError, ConflictError, NotFoundError } from "../core/errors.js";
-import { checkInput } from "../graphql/input-check.js";
+import { checkInput } from "../core/input-check.js";
 import type { Store } from "../store/store.js";
 import type { WebhookDeliveryRecord, WebhookTargetFilter, WebhookTargetPatch, WebhookTargetRecord } from "../store/webhook-store.js";
 import { REGISTRY_EVENT_TYPES } from "./registry-event.js";

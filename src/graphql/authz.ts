@@ -1,6 +1,5 @@
 import { ForbiddenError } from "../core/index.js";
-import type { Role } from "../config/schema.js";
-import { hasRole } from "../http/auth.js";
+import { hasRole, type Role } from "../core/roles.js";
 import type { GatewayContext } from "./context.js";
 
 /** Refuses (FORBIDDEN, nothing changed) unless the caller holds `role` (admin holds every role). */

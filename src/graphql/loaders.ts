@@ -4,7 +4,7 @@
  */
 import DataLoader from "dataloader";
 import type { CallContext, RegisteredModel } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../store/store.js";
 import type { DriftObservationRecord } from "../store/workflow-store.js";
 

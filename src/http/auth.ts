@@ -6,7 +6,8 @@
 import { createHash } from "node:crypto";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Actor } from "../core/index.js";
-import { ROLES, type AuthConfig, type Role } from "../config/schema.js";
+import type { AuthConfig } from "../config/schema.js";
+import { ROLES, type Role } from "../core/roles.js";
 
 export class AuthenticationError extends Error {
   readonly status = 401;
@@ -29,12 +30,6 @@ export function sha256Hex(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
 }
 
-/** admin holds every role; any role includes viewer. */
-export function hasRole(actor: Actor, role: Role): boolean {
-  if (actor.roles.includes("admin")) return true;
-  if (role === "viewer") return actor.roles.length > 0;
-  return actor.roles.includes(role);
-}
 
 export function createAuthenticator(auth: AuthConfig | undefined): Authenticator {
   if (!auth) {

@@ -29,13 +29,14 @@ import { useServer } from "graphql-ws/use/ws";
 import { WebSocketServer } from "ws";
 import { createCallContext, type Actor } from "../core/index.js";
 import type { EventFeed } from "../events/event-feed.js";
-import type { GatewayServices } from "../graphql/context.js";
+import type { GatewayServices } from "../app/services.js";
 import { createFormatError } from "../graphql/errors.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { aliasLimit, depthLimit } from "../graphql/limits.js";
 import { SUBSCRIPTION_ERROR_CODES, type SubscriptionContext } from "../graphql/resolvers/registry-event.resolver.js";
 import type { Logger } from "../logging.js";
-import { AuthenticationError, hasRole, type Authenticator } from "./auth.js";
+import { hasRole } from "../core/roles.js";
+import { AuthenticationError, type Authenticator } from "./auth.js";
 import { requestIdOf } from "./request-id.js";
 
 export interface WebSocketTransportOptions {

@@ -8,7 +8,7 @@
 import type { ServerResponse } from "node:http";
 import { isRegistryError, type CallContext } from "../core/index.js";
 import { GRAPHQL_CODES } from "../graphql/errors.js";
-import type { EntryResolver, ResolvedEntry } from "../gateway/resolve-entry.js";
+import type { EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
 import { deploymentEtag, deploymentRegistryVersion, type DeploymentResolver, type ResolvedDeployment } from "../workflow/deployment-resolve.js";
 import { sendJson } from "./respond.js";
 

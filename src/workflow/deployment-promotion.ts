@@ -12,7 +12,7 @@
  */
 import type { ModelgateConfig } from "../config/schema.js";
 import { ConflictError, InvalidInputError, NotFoundError, canonicalSha256, type CallContext, type Stage } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { RequestPolicy } from "../store/workflow-store.js";

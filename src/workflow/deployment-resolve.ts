@@ -8,8 +8,8 @@
  * environment (at `asOf`, from the activation history); "backend/name" always means a model.
  */
 import type { CallContext, ModelVersion, Prompt, ToolSet } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
-import type { EntryResolver } from "../gateway/resolve-entry.js";
+import type { Catalog } from "../catalog/catalog.js";
+import type { EntryResolver } from "../catalog/resolve-entry.js";
 import type { DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { DeploymentState } from "./deployment-state.js";

@@ -9,7 +9,7 @@
  * plus SHADOW ones flagged shadow; staging takes STAGING and PRODUCTION, plus SHADOW for shadows.
  */
 import { isRegistryError, type CallContext, type Stage } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { DeploymentComponent } from "../store/deployment-store.js";
 
 const ORDER: Readonly<Record<Stage, number>> = { NONE: 0, STAGING: 1, SHADOW: 2, PRODUCTION: 3, ARCHIVED: -1 };

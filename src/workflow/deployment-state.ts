@@ -6,7 +6,7 @@
  * every version in the environment's stage across all backends, with who approved each and when.
  */
 import { Semaphore, isRegistryError, type CallContext, type ModelVersion, type Stage } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { DeploymentActivationRecord, DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { ApprovalRecord, PromotionRequestRecord } from "../store/workflow-store.js";

@@ -13,7 +13,7 @@
 import { randomUUID } from "node:crypto";
 import type { ModelgateConfig } from "../config/schema.js";
 import { InvalidInputError, NotFoundError, isRegistryError, type CallContext } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import {
   componentsHash,
   sortComponents,

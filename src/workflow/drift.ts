@@ -20,8 +20,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { createCallContext, isRegistryError, type CallContext, type Stage } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
-import type { ResilientAdapter } from "../gateway/resilient-adapter.js";
+import type { Catalog } from "../catalog/catalog.js";
+import type { ResilientAdapter } from "../catalog/resilient-adapter.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
 import type { DriftObservationRecord, PromotionRequestRecord, TrackedModel } from "../store/workflow-store.js";
 

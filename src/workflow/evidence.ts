@@ -1,6 +1,6 @@
 /** Gathers the evidence gates look at: eval results (recorded and the backend's) and canary results. */
 import { isRegistryError, type CallContext, type ModelVersion } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../store/store.js";
 import type { PromotionRequestRecord } from "../store/workflow-store.js";
 import type { EvalEvidence } from "./gates.js";

@@ -25,8 +25,8 @@ import {
   type WriteApproval,
   type WriteOptions,
 } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
-import type { ResilientAdapter } from "../gateway/resilient-adapter.js";
+import type { Catalog } from "../catalog/catalog.js";
+import type { ResilientAdapter } from "../catalog/resilient-adapter.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
 import type { OutboxRecord, OutboxSteps, PromotionRequestRecord } from "../store/workflow-store.js";
 import { checkComponents } from "./deployment-stages.js";

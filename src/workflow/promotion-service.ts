@@ -14,7 +14,7 @@ import {
   type Stage,
 } from "../core/index.js";
 import type { ModelgateConfig } from "../config/schema.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import { canonicalSha256 } from "../core/canonical-json.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
 import type {

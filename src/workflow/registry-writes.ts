@@ -12,7 +12,7 @@ import {
   type ModelVersion,
   type RegisterVersionInput,
 } from "../core/index.js";
-import type { Catalog } from "../gateway/catalog.js";
+import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
 
 export interface WriteLogger {

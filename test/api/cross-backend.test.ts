@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
-import { BUILT_IN_ADAPTERS } from "../../src/gateway/adapter-registry.js";
+import { BUILT_IN_ADAPTERS } from "../../src/app/adapter-registry.js";
 import { startVertexFake, type VertexFake } from "../peers/vertex/index.js";
 import { TEST_CREDENTIALS } from "../sagemaker/helpers.js";
 import { fakeBackendConfig } from "../vertex/harness.js";

@@ -12,7 +12,7 @@ import { beforeAll, describe, expect, it } from "vitest";
 import { CONFIG_PATH_VAR, ENV_OVERRIDES } from "../../src/config/env.js";
 import { ConfigError, loadConfig } from "../../src/config/load-config.js";
 import type { LoadedConfig } from "../../src/config/schema.js";
-import { BUILT_IN_ADAPTERS, resolveFactory } from "../../src/gateway/adapter-registry.js";
+import { BUILT_IN_ADAPTERS, resolveFactory } from "../../src/app/adapter-registry.js";
 import { isLoopback } from "../../src/http/auth.js";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));

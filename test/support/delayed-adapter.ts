@@ -3,7 +3,7 @@
  * every contract call waits `delayMs` (abortably) before reaching the real backend.
  */
 import type { AdapterFactory, CallContext, RegistryAdapter } from "../../src/core/index.js";
-import type { FactoryMap } from "../../src/gateway/adapter-registry.js";
+import type { FactoryMap } from "../../src/app/adapter-registry.js";
 
 const CALLS = ["listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "registerVersion", "setAlias", "removeAlias", "setStage"] as const;
 

@@ -10,7 +10,7 @@ import {
   type RegisteredModel,
   type RegistryAdapter,
 } from "../../src/core/index.js";
-import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/gateway/adapter-registry.js";
+import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/app/adapter-registry.js";
 
 export interface FaultSwitch {
   /** "outage": typed UnavailableError; "bug": a TypeError (an unexpected fault); "none": serve `models`. */

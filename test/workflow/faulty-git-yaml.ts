@@ -4,7 +4,7 @@
  */
 import type { AdapterFactory, RegistryAdapter, Stage } from "../../src/core/index.js";
 import { ConflictError, UnavailableError } from "../../src/core/index.js";
-import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/gateway/adapter-registry.js";
+import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/app/adapter-registry.js";
 
 export interface SetStageFaults {
   /** "version:STAGE" -> how setStage of that pair fails: "refused" (permanent) or "outage" (transient). */

@@ -1,11 +1,16 @@
 /** What `modelgate serve` does once its options are parsed: start, announce, shut down on a signal. */
 import { ConfigError, loadConfig } from "../../config/index.js";
-import { createGateway, type Gateway } from "../../gateway/gateway.js";
+import { createGateway, type Gateway } from "../../app/gateway.js";
 import { startServer } from "../../http/server.js";
 import { createLogger } from "../../logging.js";
 import { CliExit, EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
-import type { ServeOptions } from "./serve.js";
+
+export interface ServeOptions {
+  config?: string;
+  host?: string;
+  port?: number;
+}
 
 const SIGNALS = ["SIGINT", "SIGTERM"] as const;
 

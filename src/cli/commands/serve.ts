@@ -4,12 +4,8 @@
  */
 import { Command, InvalidArgumentError } from "commander";
 import type { CliIo } from "../io.js";
+import type { ServeOptions } from "./serve-run.js";
 
-export interface ServeOptions {
-  config?: string;
-  host?: string;
-  port?: number;
-}
 
 function port(value: string): number {
   const n = Number(value);

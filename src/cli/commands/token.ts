@@ -4,7 +4,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { Command, Option } from "commander";
-import { ROLES } from "../../config/schema.js";
+import { ROLES } from "../../core/roles.js";
 import { sha256Hex } from "../../http/auth.js";
 import { CliExit, EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";

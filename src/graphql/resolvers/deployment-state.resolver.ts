@@ -9,7 +9,7 @@ import type { Approval, DeploymentHealth, ProductionState, RunningDeployment, Ru
 import { requireRole } from "../authz.js";
 import type { GatewayContext } from "../context.js";
 import { toGraphQLError, withUserErrors } from "../errors.js";
-import { checkInput } from "../input-check.js";
+import { checkInput } from "../../core/input-check.js";
 import { DeploymentRevisionType, DeploymentType } from "../types/deployment.js";
 import {
   ApprovalSummaryType,

@@ -8,7 +8,7 @@ import { requireRole } from "../authz.js";
 import type { GatewayContext } from "../context.js";
 import { withUserErrors } from "../errors.js";
 import { toGlobalId } from "../global-id.js";
-import { checkInput } from "../input-check.js";
+import { checkInput } from "../../core/input-check.js";
 import {
   DeploymentComponentType,
   DeploymentConnection,

@@ -1,7 +1,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { z } from "zod";
 import type { ModelVersion } from "../../core/index.js";
-import { checkInput, nameInput } from "../input-check.js";
+import { checkInput, nameInput } from "../../core/input-check.js";
 import { encodeDriftCursor } from "../../store/workflow-kysely.js";
 import type { DriftObservationRecord } from "../../store/workflow-store.js";
 import type { DriftEntry } from "../../workflow/drift.js";

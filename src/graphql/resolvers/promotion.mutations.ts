@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GatewayContext } from "../context.js";
 import { requireRole } from "../authz.js";
 import { withUserErrors } from "../errors.js";
-import { checkInput, nameInput } from "../input-check.js";
+import { checkInput, nameInput } from "../../core/input-check.js";
 import { expectGlobalId } from "../global-id.js";
 import {
   CanaryResultRecordInput,

@@ -4,7 +4,7 @@ import type { RegisterVersionInput } from "../../core/index.js";
 import type { GatewayContext } from "../context.js";
 import { requireRole } from "../authz.js";
 import { withUserErrors } from "../errors.js";
-import { checkInput, nameInput } from "../input-check.js";
+import { checkInput, nameInput } from "../../core/input-check.js";
 import { AliasRemoveInput, AliasSetInput, ModelVersionRegisterInput } from "../types/inputs.js";
 import { AliasRemovePayload, AliasSetPayload, ModelVersionRegisterPayload } from "../types/payloads.js";
 

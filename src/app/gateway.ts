@@ -4,7 +4,7 @@
  */
 import type { LoadedConfig } from "../config/schema.js";
 import type { RegistryAdapter } from "../core/index.js";
-import type { GatewayServices } from "../graphql/context.js";
+import type { GatewayServices } from "./services.js";
 import type { Logger } from "../logging.js";
 import { openStore } from "../store/open-store.js";
 import type { Store } from "../store/store.js";
@@ -19,10 +19,10 @@ import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
-import { Catalog } from "./catalog.js";
-import { EntryResolver } from "./resolve-entry.js";
+import { Catalog } from "../catalog/catalog.js";
+import { EntryResolver } from "../catalog/resolve-entry.js";
 import { PostgresLeadership, SoleLeadership, type Leadership } from "./leadership.js";
-import { withResilience } from "./resilient-adapter.js";
+import { withResilience } from "../catalog/resilient-adapter.js";
 
 export interface Gateway {
   services: GatewayServices;

@@ -3,7 +3,7 @@
  * field, which `withUserErrors` turns into a user error (nothing is changed).
  */
 import { z } from "zod";
-import { InvalidInputError } from "../core/index.js";
+import { InvalidInputError } from "./errors.js";
 
 /** A backend, model or version name as the API takes it. */
 export const nameInput = z.string().trim().min(1, "must not be empty").max(256, "must be at most 256 characters");
