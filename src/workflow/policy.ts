@@ -90,3 +90,5 @@ export class PromotionPolicies {
     };
   }
 }
+import type { GatewayContext } from "../graphql/context.js";
+export type BackwardImportProof = GatewayContext;
