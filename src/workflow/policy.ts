@@ -90,5 +90,3 @@ export class PromotionPolicies {
     };
   }
 }
-import type { GatewayContext } from "../graphql/context.js";
-export type BackwardImportProof = GatewayContext;
