@@ -23,6 +23,7 @@ import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { handleResolve } from "./resolve-endpoint.js";
 import { sendJson } from "./respond.js";
+import { isConsolePath, serveConsole } from "./ui.js";
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:4000 */
@@ -74,6 +75,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
+    // The web console's static files need no token (its API calls do): src/http/ui.ts.
+    if (isConsolePath(path)) return serveConsole(req, res, path);
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);
