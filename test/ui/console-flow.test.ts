@@ -16,7 +16,7 @@ import { TOKENS, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
 import { launchChromium, openPage, type ConsolePage } from "./browser.js";
 import { ensureConsoleBuilt } from "./console-build.js";
-import { SUPPORT_BOT, deploy, eventually, promote, recordEval, register, startConsoleGateway } from "./console-gateway.js";
+import { SUPPORT_BOT, deploy, promote, recordEval, register, startConsoleGateway } from "./console-gateway.js";
 import { shoot } from "./docs.js";
 
 /** Each step drives a browser on a shared, loaded machine: generous, never a measure of speed. */
@@ -94,7 +94,7 @@ describe("the console, end to end", () => {
     [pat, bob] = await Promise.all([signIn("pat", "/ui/approvals"), signIn("bob", "/ui/approvals")]);
     for (const p of [pat, bob]) {
       await expect.poll(() => p.page.getByText("Nothing is waiting for approval.").isVisible()).toBe(true);
-      await p.page.evaluate(() => ((window as unknown as { loadedOnce: boolean }).loadedOnce = true));
+      await p.page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
     }
     pipeline = runCli(
       ["promote", ranker, "2", "--backend", "mlflow", "--env", "production", "--to", "PRODUCTION", "--reason", "nightly ranker beats production", "--wait", "--interval", "1", "--timeout", "600"],
@@ -106,7 +106,7 @@ describe("the console, end to end", () => {
       const card = p.page.getByRole("article", { name: cardName });
       await card.waitFor({ timeout: 60_000 });
       // It arrived without a reload: the page's own state is still there.
-      expect(await p.page.evaluate(() => (window as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
+      expect(await p.page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
       await expect.poll(() => card.getByText("new", { exact: true }).isVisible()).toBe(true);
       expect(await card.getByText("0 of 1", { exact: true }).isVisible()).toBe(true);
       expect(await card.getByText("Requested by pat").isVisible()).toBe(true);

@@ -4,36 +4,77 @@
  * vic: viewer, alice: publisher), one approval for production and an eval gate for MLflow models
  * going to production. Helpers arrange state through the API, as a pipeline would.
  */
-import { mkdtemp } from "node:fs/promises";
+import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { EXAMPLE_SEED } from "../support/test-gateway.js";
-import { APPROVE, EVAL, PROMOTE, startWorkflowGateway, waitForStatus, type WorkflowGateway, type Who } from "../workflow/workflow-gateway.js";
+import { createGateway } from "../../src/app/gateway.js";
+import { configSchema } from "../../src/config/schema.js";
+import { sha256Hex } from "../../src/http/auth.js";
+import { startServer, type RunningServer } from "../../src/http/server.js";
+import { createLogger } from "../../src/logging.js";
+import { openSqliteStore } from "../../src/store/sqlite-store.js";
+import { EXAMPLE_SEED, type GqlResult } from "../support/test-gateway.js";
+import { APPROVE, EVAL, PROMOTE, TOKENS, waitForStatus, type WorkflowGateway, type Who } from "../workflow/workflow-gateway.js";
 
 export const RANKER_SUITE = "ranker-eval";
 
+const ROLES: Record<Who, string[]> = { alice: ["publisher"], bob: ["approver"], carol: ["approver"], vic: ["viewer"], pat: ["publisher", "approver"] };
+
 export async function startConsoleGateway(opts: { mlflowUrl?: string } = {}): Promise<WorkflowGateway> {
   const dir = await mkdtemp(join(tmpdir(), "modelgate-console-"));
-  return startWorkflowGateway({
-    dir,
-    config: {
-      environments: { production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } },
-      backends: [
-        { id: "example", kind: "git-yaml", repo: join(dir, "registry"), seedFrom: EXAMPLE_SEED },
-        ...(opts.mlflowUrl === undefined ? [] : [{ id: "mlflow", kind: "mlflow", trackingUri: opts.mlflowUrl }]),
+  const repo = join(dir, "registry");
+  const config = configSchema.parse({
+    logLevel: "silent",
+    auth: { tokens: (Object.keys(TOKENS) as Who[]).map((who) => ({ subject: who, sha256: sha256Hex(TOKENS[who]), roles: ROLES[who] })) },
+    // Generous deadlines: on a loaded test machine a slow git read must not time out or open a breaker.
+    server: { port: 0, requestTimeoutMs: 120_000 },
+    environments: { production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } },
+    backends: [
+      { id: "example", kind: "git-yaml", repo, seedFrom: EXAMPLE_SEED, timeoutMs: 60_000 },
+      ...(opts.mlflowUrl === undefined ? [] : [{ id: "mlflow", kind: "mlflow", trackingUri: opts.mlflowUrl, timeoutMs: 60_000 }]),
+    ],
+    policies: {
+      rules: [
+        ...(opts.mlflowUrl === undefined
+          ? []
+          : [{ backend: "mlflow", environment: "production", toStages: ["PRODUCTION"], gates: { eval: { minScore: 0.8, suite: RANKER_SUITE }, approvals: 1 } }]),
+        { environment: "production", toStages: ["PRODUCTION"], gates: { approvals: 1 } },
+        { gates: {} },
       ],
-      policies: {
-        rules: [
-          ...(opts.mlflowUrl === undefined
-            ? []
-            : [{ backend: "mlflow", environment: "production", toStages: ["PRODUCTION"], gates: { eval: { minScore: 0.8, suite: RANKER_SUITE }, approvals: 1 } }]),
-          { environment: "production", toStages: ["PRODUCTION"], gates: { approvals: 1 } },
-          { gates: {} },
-        ],
-      },
     },
   });
+  const gateway = await createGateway(
+    { config, configDir: dir, dataDir: join(dir, "data") },
+    { logger: createLogger("silent"), store: await openSqliteStore({ file: join(dir, "modelgate.db") }), outbox: { pollMs: 50, baseBackoffMs: 20 }, drift: false, webhooks: false },
+  );
+  let server: RunningServer;
+  try {
+    server = await startServer(gateway, { host: "127.0.0.1", port: 0 });
+  } catch (err) {
+    await gateway.close();
+    throw err;
+  }
+  const close = async () => server.close();
+  return {
+    url: server.url,
+    dir,
+    repo,
+    gateway,
+    async as<T>(who: Who, query: string, variables?: Record<string, unknown>) {
+      const res = await fetch(`${server.url}/graphql`, {
+        method: "POST",
+        headers: { "content-type": "application/json", authorization: `Bearer ${TOKENS[who]}` },
+        body: JSON.stringify({ query, ...(variables ? { variables } : {}) }),
+      });
+      return { status: res.status, ...((await res.json()) as Omit<GqlResult<T>, "status">) };
+    },
+    close,
+    async stop() {
+      await close();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
 }
 
 /** Asserts a GraphQL answer has no errors and its payload no userErrors; returns the payload. */
@@ -114,15 +155,4 @@ export async function deploy(gw: WorkflowGateway, name: string, environment: str
   }
   expect((await waitForStatus(gw, promoted.promotionRequest.id, ["APPLIED", "FAILED"], 60_000)).status).toBe("APPLIED");
   return revision;
-}
-
-/** Polls `check` until it returns a value (not undefined), with a generous deadline. */
-export async function eventually<T>(what: string, check: () => Promise<T | undefined>, timeoutMs = 60_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
 }

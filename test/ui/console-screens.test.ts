@@ -8,6 +8,7 @@
 import { execFileSync } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
@@ -57,10 +58,15 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state === "fail") for (const [i, p] of pages.entries()) await p.page.screenshot({ path: `/tmp/console-screens-fail-${i}.png`, fullPage: true }).catch(() => undefined);
 });
 
+/** The page's sessionStorage (these callbacks run in the browser; this file is checked against Node's globals). */
+interface PageStorage {
+  getItem(key: string): string | null;
+  setItem(key: string, value: string): void;
+}
 async function signedIn(who: keyof typeof TOKENS, path: string): Promise<Page> {
   const p = await openPage(browser);
   pages.push(p);
-  await p.context.addInitScript((token) => sessionStorage.setItem("modelgate.token", token), TOKENS[who]);
+  await p.context.addInitScript((token) => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.setItem("modelgate.token", token), TOKENS[who]);
   await p.page.goto(`${gw.url}${path}`);
   await expect.poll(() => p.page.locator(".who-name").textContent(), { timeout: 30_000 }).toBe(who);
   return p.page;
@@ -87,12 +93,12 @@ describe("signing in", () => {
     await page.getByRole("button", { name: "Sign in" }).click();
     await page.getByRole("heading", { name: "Production overview" }).waitFor();
     expect(await page.locator(".who-roles").textContent()).toBe("viewer");
-    expect(await page.evaluate(() => sessionStorage.getItem("modelgate.token"))).toBe(TOKENS.vic);
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.getItem("modelgate.token"))).toBe(TOKENS.vic);
     await page.reload();
     await page.getByRole("heading", { name: "Production overview" }).waitFor();
     await page.getByRole("button", { name: "Sign out" }).click();
     await page.getByRole("heading", { name: "Sign in to modelgate" }).waitFor();
-    expect(await page.evaluate(() => sessionStorage.getItem("modelgate.token"))).toBeNull();
+    expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.getItem("modelgate.token"))).toBeNull();
   });
 });
 
@@ -144,22 +150,22 @@ describe("the overview", () => {
     const triage = page.getByRole("row", { name: /^support-triage model/ });
     await expect.poll(() => triage.textContent(), { timeout: 60_000 }).toContain("drift: production, expected archived");
     // 15 runs inside support-bot revision 2 (so in that row); 14 was put back by hand.
-    expect(await triage.getByRole("cell").first().textContent()).toBe("exampleversion 14drift: production, expected archivednot promoted through modelgate");
+    expect(await triage.getByRole("cell").first().textContent()).toBe("example version 14 drift: production, expected archivedno approval on record");
     expect(await page.getByRole("row", { name: /^support-bot deployment/ }).textContent()).toContain("revision 2");
     await shoot(page, "overview-drift");
     await expectAccessible(page, "the overview with drift");
 
-    await page.getByLabel("Model").fill("embedder");
-    await expect.poll(() => page.getByRole("table").locator("caption").textContent()).toMatch(/^1 of \d+ deployments and models/);
+    await page.getByRole("searchbox", { name: "Model" }).fill("embedder");
+    await expect.poll(() => page.locator("#overview-caption").textContent()).toMatch(/^1 of \d+ deployments and models/);
     expect(await page.getByRole("row", { name: /^support-bot deployment/ }).count()).toBe(1);
-    await page.getByLabel("Model").fill("");
-    await page.getByLabel("Environment").selectOption("staging");
+    await page.getByRole("searchbox", { name: "Model" }).fill("");
+    await page.getByLabel("Environment", { exact: true }).selectOption("staging");
     await expect.poll(() => page.getByRole("columnheader").allTextContents()).toEqual(["Deployment or model", "staging"]);
-    await page.getByLabel("Environment").selectOption("");
-    await page.getByLabel("Backend").selectOption("example");
+    await page.getByLabel("Environment", { exact: true }).selectOption("");
+    await page.getByLabel("Backend", { exact: true }).selectOption("example");
     expect(new URL(page.url()).searchParams.get("backend")).toBe("example");
 
-    await page.getByLabel("As of").fill("2026-01-02T03:04");
+    await page.getByLabel("As of", { exact: true }).fill("2026-01-02T03:04");
     expect(new URL(page.url()).searchParams.get("asOf")).toBe("2026-01-02T03:04:00.000Z");
     await page.goto(`${gw.url}/ui/?asOf=${encodeURIComponent(afterPromotion)}`);
     await page.getByText("Showing what ran at").waitFor();
@@ -195,6 +201,25 @@ describe("the audit trail", () => {
     expect(lines.map((l) => [l.seq, l.hash])).toEqual(expected.map((e) => [e.seq, e.hash]));
     expect(lines.every((l) => l.actor === "bob")).toBe(true);
     await page.getByText(`exported ${expected.length} events`).waitFor();
+  });
+});
+
+describe("the first load", () => {
+  it("fetches at most 300 KB of gzipped JavaScript, all from the gateway itself", { timeout: STEP }, async () => {
+    const p = await openPage(browser);
+    pages.push(p);
+    const scripts: { url: string; gzip: Promise<number> }[] = [];
+    p.page.on("response", (r) => {
+      if (r.request().resourceType() === "script") scripts.push({ url: r.url(), gzip: r.body().then((b) => gzipSync(b, { level: 9 }).length) });
+    });
+    const origins = new Set<string>();
+    p.page.on("request", (r) => origins.add(new URL(r.url()).origin));
+    await p.page.goto(`${gw.url}/ui/`);
+    await p.page.getByRole("heading", { name: "Sign in to modelgate" }).waitFor();
+    const total = (await Promise.all(scripts.map((s) => s.gzip))).reduce((a, b) => a + b, 0);
+    expect(scripts.length).toBeGreaterThan(0);
+    expect(total).toBeLessThanOrEqual(300 * 1024);
+    expect([...origins]).toEqual([new URL(gw.url).origin]);
   });
 });
 

@@ -4,12 +4,13 @@ import { sideOf, wordDiff } from "./word-diff";
 describe("wordDiff", () => {
   it("marks the words added and removed, keeping the rest", () => {
     const parts = wordDiff("Route this support ticket. Call `route_ticket` once.", "Route this ticket. Call `route_ticket` or `escalate_to_human` once.");
-    expect(parts).toEqual([
-      { kind: "same", text: "Route this " },
-      { kind: "removed", text: "support " },
-      { kind: "same", text: "ticket. Call `route_ticket` " },
-      { kind: "added", text: "or `escalate_to_human` " },
-      { kind: "same", text: "once." },
+    // Where the whitespace between changes goes is a tie; the words are not.
+    expect(parts.map((p) => [p.kind, p.text.trim()])).toEqual([
+      ["same", "Route this"],
+      ["removed", "support"],
+      ["same", "ticket. Call `route_ticket`"],
+      ["added", "or `escalate_to_human`"],
+      ["same", "once."],
     ]);
   });
 

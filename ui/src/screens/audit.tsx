@@ -2,6 +2,7 @@
  * The audit trail: filter by actor, action, model and time; the hash chain's status; the filtered
  * events exported as JSON Lines (every page, exactly as the API returns them).
  */
+import { Field } from "../components/field";
 import { useCallback, useEffect, useState, type FormEvent } from "react";
 import { execute } from "../graphql/client";
 import { AuditEventsDocument, type AuditEventFieldsFragment, type AuditEventFilter } from "../graphql/generated";
@@ -135,31 +136,38 @@ export function Audit() {
       </div>
       <ChainStatus />
       <form className="filters" onSubmit={apply} aria-label="Filters">
-        <label>
-          Actor
-          <input name="actor" type="search" defaultValue={query.get("actor") ?? ""} key={`actor:${query.get("actor") ?? ""}`} placeholder="exact id, e.g. bob" />
-        </label>
-        <label>
-          Action
-          <input name="action" type="search" list="audit-actions" defaultValue={query.get("action") ?? ""} key={`action:${query.get("action") ?? ""}`} placeholder="e.g. promotion.approve" />
-          <datalist id="audit-actions">
-            {KNOWN_ACTIONS.map((a) => (
-              <option key={a} value={a} />
-            ))}
-          </datalist>
-        </label>
-        <label>
-          Model
-          <input name="model" type="search" defaultValue={query.get("model") ?? ""} key={`model:${query.get("model") ?? ""}`} placeholder="exact name" />
-        </label>
-        <label>
-          From
-          <input type="datetime-local" value={isoToLocalInput(query.get("from") ?? undefined)} onChange={(e) => setQuery({ from: localInputToIso(e.target.value) })} />
-        </label>
-        <label>
-          To
-          <input type="datetime-local" value={isoToLocalInput(query.get("to") ?? undefined)} onChange={(e) => setQuery({ to: localInputToIso(e.target.value) })} />
-        </label>
+        <Field label="Actor">
+          {(id) => (
+            <input id={id} name="actor" type="search" defaultValue={query.get("actor") ?? ""} key={`actor:${query.get("actor") ?? ""}`} placeholder="exact id, e.g. bob" />
+          )}
+        </Field>
+        <Field label="Action">
+          {(id) => (
+            <>
+              <input id={id} name="action" type="search" list="audit-actions" defaultValue={query.get("action") ?? ""} key={`action:${query.get("action") ?? ""}`} placeholder="e.g. promotion.approve" />
+              <datalist id="audit-actions">
+                {KNOWN_ACTIONS.map((a) => (
+                  <option key={a} value={a} />
+                ))}
+              </datalist>
+            </>
+          )}
+        </Field>
+        <Field label="Model">
+          {(id) => (
+            <input id={id} name="model" type="search" defaultValue={query.get("model") ?? ""} key={`model:${query.get("model") ?? ""}`} placeholder="exact name" />
+          )}
+        </Field>
+        <Field label="From">
+          {(id) => (
+            <input id={id} type="datetime-local" value={isoToLocalInput(query.get("from") ?? undefined)} onChange={(e) => setQuery({ from: localInputToIso(e.target.value) })} />
+          )}
+        </Field>
+        <Field label="To">
+          {(id) => (
+            <input id={id} type="datetime-local" value={isoToLocalInput(query.get("to") ?? undefined)} onChange={(e) => setQuery({ to: localInputToIso(e.target.value) })} />
+          )}
+        </Field>
         <button type="submit" className="button button-primary">
           Apply filters
         </button>

@@ -2,6 +2,7 @@
  * One deployment in one environment: health, the revision timeline with when each ran and who
  * approved it, the components of a revision, a diff between any two revisions, and rollback.
  */
+import { Field } from "../components/field";
 import { useState } from "react";
 import { DeploymentDetailDocument, type DeploymentDetailQuery } from "../graphql/generated";
 import { useLiveRefetch } from "../graphql/use-live-refetch";
@@ -105,26 +106,28 @@ function Compare({ deployment: d }: { deployment: Deployment }) {
   return (
     <>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Revisions to compare">
-        <label>
-          From
-          <select value={from} onChange={(e) => setQuery({ from: e.target.value })}>
-            {numbers.map((n) => (
-              <option key={n} value={n}>
-                revision {n}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          To
-          <select value={to} onChange={(e) => setQuery({ to: e.target.value })}>
-            {numbers.map((n) => (
-              <option key={n} value={n}>
-                revision {n}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="From">
+          {(id) => (
+            <select id={id} value={from} onChange={(e) => setQuery({ from: e.target.value })}>
+              {numbers.map((n) => (
+                <option key={n} value={n}>
+                  revision {n}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="To">
+          {(id) => (
+            <select id={id} value={to} onChange={(e) => setQuery({ to: e.target.value })}>
+              {numbers.map((n) => (
+                <option key={n} value={n}>
+                  revision {n}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </form>
       {a !== undefined && b !== undefined && <RevisionDiffView changes={diffComponents(a.components, b.components)} caption={`Revision ${a.number} → revision ${b.number}`} />}
     </>
@@ -169,16 +172,19 @@ export function DeploymentScreen({ environment, name }: { environment: string; n
         </div>
         <div>
           <h2>Components</h2>
-          <label>
-            Revision{" "}
-            <select value={revision?.number ?? ""} onChange={(e) => setShown(Number(e.target.value))}>
-              {d.revisions.map((r) => (
-                <option key={r.number} value={r.number}>
-                  revision {r.number} ({r.status.toLowerCase()})
-                </option>
-              ))}
-            </select>
-          </label>
+          <div className="inline-form">
+            <Field label="Revision">
+              {(id) => (
+                <select id={id} value={revision?.number ?? ""} onChange={(e) => setShown(Number(e.target.value))}>
+                  {d.revisions.map((r) => (
+                    <option key={r.number} value={r.number}>
+                      revision {r.number} ({r.status.toLowerCase()})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+          </div>
           {revision !== undefined && <Components revision={revision} />}
           <h2>Compare revisions</h2>
           <Compare deployment={d} />

@@ -1,4 +1,5 @@
 /** Every deployment per environment, with its running revision and health. */
+import { Field } from "../components/field";
 import { DeploymentListDocument, OverviewSetupDocument } from "../graphql/generated";
 import { useLiveRefetch } from "../graphql/use-live-refetch";
 import { useQuery } from "../graphql/use-query";
@@ -20,17 +21,18 @@ export function Deployments() {
         <p className="muted">Bundles of model versions an application runs, per environment.</p>
       </div>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-        <label>
-          Environment
-          <select value={environment} onChange={(e) => setQuery({ env: e.target.value })}>
-            <option value="">all environments</option>
-            {(setup.data?.environments ?? []).map((e) => (
-              <option key={e.name} value={e.name}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="Environment">
+          {(id) => (
+            <select id={id} value={environment} onChange={(e) => setQuery({ env: e.target.value })}>
+              <option value="">all environments</option>
+              {(setup.data?.environments ?? []).map((e) => (
+                <option key={e.name} value={e.name}>
+                  {e.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </form>
       {list.error && <ErrorBox error={list.error} />}
       {list.data === undefined ? (

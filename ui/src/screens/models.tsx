@@ -1,4 +1,5 @@
 /** Every model across the backends, searchable; each opens its model and version screen. */
+import { Field } from "../components/field";
 import { ModelListDocument, OverviewSetupDocument } from "../graphql/generated";
 import { useQuery } from "../graphql/use-query";
 import { BackendBadge } from "../components/badges";
@@ -24,21 +25,23 @@ export function Models() {
         <p className="muted">Every registered model, from every backend.</p>
       </div>
       <form className="filters" onSubmit={(e) => e.preventDefault()} aria-label="Filters">
-        <label>
-          Name
-          <input type="search" value={search} placeholder="name contains" onChange={(e) => setQuery({ q: e.target.value, after: undefined })} />
-        </label>
-        <label>
-          Backend
-          <select value={backend} onChange={(e) => setQuery({ backend: e.target.value, after: undefined })}>
-            <option value="">all backends</option>
-            {(setup.data?.backends ?? []).map((b) => (
-              <option key={b.backendId} value={b.backendId}>
-                {b.backendId} ({b.kind})
-              </option>
-            ))}
-          </select>
-        </label>
+        <Field label="Name">
+          {(id) => (
+            <input id={id} type="search" value={search} placeholder="name contains" onChange={(e) => setQuery({ q: e.target.value, after: undefined })} />
+          )}
+        </Field>
+        <Field label="Backend">
+          {(id) => (
+            <select id={id} value={backend} onChange={(e) => setQuery({ backend: e.target.value, after: undefined })}>
+              <option value="">all backends</option>
+              {(setup.data?.backends ?? []).map((b) => (
+                <option key={b.backendId} value={b.backendId}>
+                  {b.backendId} ({b.kind})
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
       </form>
       {list.error && <ErrorBox error={list.error} />}
       <PartialErrors errors={list.partialErrors} />

@@ -1,23 +1,20 @@
 /** One environment's cell of the overview: what runs there, who approved it, health and drift. */
 import { BackendBadge, DriftFlag, HealthBadge } from "../components/badges";
-import { Time } from "../components/time";
+import { formatTime } from "../lib/format";
 import { WeightsBar } from "../components/weights-bar";
 import type { OverviewCell } from "../lib/overview-rows";
 import { href, Link } from "../router";
 
+/** Who approved it and when, in one line (a few text nodes: a thousand rows render quickly). */
 function Approval({ approval, since }: { approval: { approvedBy: readonly string[]; approvedAt: string | null; requestedBy: string } | null; since: string | null }) {
   if (approval === null) {
-    return <div className="cell-approval muted">not promoted through modelgate{since !== null ? <> · since <Time value={since} /></> : null}</div>;
+    return <div className="cell-approval muted">{since === null ? "no approval on record" : `no approval on record · since ${formatTime(since)}`}</div>;
   }
+  const at = approval.approvedAt ?? since;
+  const who = approval.approvedBy.length === 0 ? `requested by ${approval.requestedBy}, no approval needed` : `approved by ${approval.approvedBy.join(", ")}`;
   return (
-    <div className="cell-approval">
-      approved by <strong>{approval.approvedBy.length > 0 ? approval.approvedBy.join(", ") : "—"}</strong>
-      {approval.approvedAt !== null && (
-        <>
-          {" "}
-          · <Time value={approval.approvedAt} />
-        </>
-      )}
+    <div className="cell-approval" title={at ?? undefined}>
+      {at === null ? who : `${who} · ${formatTime(at)}`}
     </div>
   );
 }
@@ -42,7 +39,7 @@ export function OverviewCellView({ cell, environment }: { cell: OverviewCell | u
             <BackendBadge key={b} backend={b} />
           ))}
           <Link to={href(["deployments", environment, entry.deployment.name])} className="cell-version">
-            revision {entry.revision.number}
+            {`revision ${entry.revision.number}`}
           </Link>
           {health !== undefined && health.status !== "HEALTHY" && <HealthBadge status={health.status} />}
           {drifted.length > 0 && <DriftFlag />}
@@ -62,19 +59,22 @@ export function OverviewCellView({ cell, environment }: { cell: OverviewCell | u
     );
   }
   return (
-    <div className="cell">
+    <>
       {cell.entries.map((v) => (
         <div key={`${v.backendId}/${v.version}`} className="cell-entry">
-          <div className="cell-head">
-            <BackendBadge backend={v.backendId} />
-            <Link to={href(["models", v.backendId, v.modelName], { version: v.version })} className="cell-version">
-              version {v.version}
-            </Link>
-            {v.modelVersion?.drift != null && <DriftFlag drift={v.modelVersion.drift} />}
-          </div>
+          <BackendBadge backend={v.backendId} />{" "}
+          <Link to={href(["models", v.backendId, v.modelName], { version: v.version })} className="cell-version">
+            {`version ${v.version}`}
+          </Link>
+          {v.modelVersion?.drift != null && (
+            <>
+              {" "}
+              <DriftFlag drift={v.modelVersion.drift} />
+            </>
+          )}
           <Approval approval={v.approval} since={v.since} />
         </div>
       ))}
-    </div>
+    </>
   );
 }

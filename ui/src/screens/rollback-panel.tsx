@@ -2,6 +2,7 @@
  * Rollback of a deployment: pick the revision to go back to (default: the one that ran before the
  * current one), see exactly which components change, then confirm. Needs the approver role.
  */
+import { Field } from "../components/field";
 import { useState } from "react";
 import { can } from "../auth/permissions";
 import { useViewer } from "../auth/viewer";
@@ -60,20 +61,22 @@ export function RollbackPanel({ deployment: d, onDone }: { deployment: Deploymen
   return (
     <div className="rollback">
       <div className="inline-form">
-        <label>
-          Roll back to
-          <select value={target ?? ""} onChange={(e) => setTarget(Number(e.target.value))}>
-            {candidates.map((r) => (
-              <option key={r.number} value={r.number}>
-                revision {r.number} ({r.status.toLowerCase()}) — {r.reason}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Reason
-          <input value={reason} onChange={(e) => setReason(e.target.value)} placeholder="what went wrong" size={40} />
-        </label>
+        <Field label="Roll back to">
+          {(id) => (
+            <select id={id} value={target ?? ""} onChange={(e) => setTarget(Number(e.target.value))}>
+              {candidates.map((r) => (
+                <option key={r.number} value={r.number}>
+                  revision {r.number} ({r.status.toLowerCase()}) — {r.reason}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Reason">
+          {(id) => (
+            <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} placeholder="what went wrong" size={40} />
+          )}
+        </Field>
       </div>
       {to !== undefined && (
         <RevisionDiffView

@@ -3,6 +3,7 @@
  * environment (gates and approvals follow in the queue); an approver rolls an environment back
  * to its previous production version.
  */
+import { Field } from "../components/field";
 import { useState, type FormEvent } from "react";
 import { can } from "../auth/permissions";
 import { useViewer } from "../auth/viewer";
@@ -77,42 +78,45 @@ export function VersionActions({ backend, model, version, stage, environments, t
   return (
     <div className="actions-panel">
       <form className="inline-form" onSubmit={submitPromotion} aria-label={`Request a promotion of version ${version}`}>
-        <h3>Promote version {version}</h3>
+        <h3>Change the stage of version {version}</h3>
         {targets.length === 0 ? (
           <p className="muted">No stage change is allowed from {stage.toLowerCase()}.</p>
         ) : (
           <>
-            <label>
-              To stage
-              <select
-                value={toStage}
-                onChange={(e) => {
-                  const stage = e.target.value as Stage;
-                  setToStage(stage);
-                  setEnvironment(envFor(stage));
-                }}
-              >
-                {targets.map((t) => (
-                  <option key={t} value={t}>
-                    {t.toLowerCase()}
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Environment
-              <select value={environment} onChange={(e) => setEnvironment(e.target.value)}>
-                {environments.map((e) => (
-                  <option key={e.name} value={e.name}>
-                    {e.name} (runs {e.stage.toLowerCase()})
-                  </option>
-                ))}
-              </select>
-            </label>
-            <label>
-              Reason
-              <input value={reason} onChange={(e) => setReason(e.target.value)} required placeholder="why (recorded in the audit trail)" />
-            </label>
+            <Field label="To stage">
+              {(id) => (
+                <select id={id}
+                  value={toStage}
+                  onChange={(e) => {
+                    const stage = e.target.value as Stage;
+                    setToStage(stage);
+                    setEnvironment(envFor(stage));
+                  }}
+                >
+                  {targets.map((t) => (
+                    <option key={t} value={t}>
+                      {t.toLowerCase()}
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Environment">
+              {(id) => (
+                <select id={id} value={environment} onChange={(e) => setEnvironment(e.target.value)}>
+                  {environments.map((e) => (
+                    <option key={e.name} value={e.name}>
+                      {e.name} (runs {e.stage.toLowerCase()})
+                    </option>
+                  ))}
+                </select>
+              )}
+            </Field>
+            <Field label="Reason">
+              {(id) => (
+                <input id={id} value={reason} onChange={(e) => setReason(e.target.value)} required placeholder="why (recorded in the audit trail)" />
+              )}
+            </Field>
             <ActionButton permission={promote} busy={busy || reason.trim() === ""} type="submit" className="button button-primary">
               Request promotion
             </ActionButton>
@@ -122,20 +126,22 @@ export function VersionActions({ backend, model, version, stage, environments, t
       <form className="inline-form" onSubmit={submitRollback} aria-label={`Roll back ${model}`}>
         <h3>Roll back {model}</h3>
         <p className="muted small">Puts back the previous production version at once, skipping gates (emergency path).</p>
-        <label>
-          Environment
-          <select value={rollbackEnv} onChange={(e) => setRollbackEnv(e.target.value)}>
-            {environments.map((e) => (
-              <option key={e.name} value={e.name}>
-                {e.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          Reason
-          <input value={rollbackReason} onChange={(e) => setRollbackReason(e.target.value)} required placeholder="what went wrong" />
-        </label>
+        <Field label="Environment">
+          {(id) => (
+            <select id={id} value={rollbackEnv} onChange={(e) => setRollbackEnv(e.target.value)}>
+              {environments.map((e) => (
+                <option key={e.name} value={e.name}>
+                  {e.name}
+                </option>
+              ))}
+            </select>
+          )}
+        </Field>
+        <Field label="Reason">
+          {(id) => (
+            <input id={id} value={rollbackReason} onChange={(e) => setRollbackReason(e.target.value)} required placeholder="what went wrong" />
+          )}
+        </Field>
         <ActionButton permission={rollback} busy={busy || rollbackReason.trim() === ""} type="submit" className="button button-danger">
           Roll back
         </ActionButton>
