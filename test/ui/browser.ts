@@ -4,6 +4,7 @@
  * and Content-Security-Policy violations, so a test can prove the console runs under its CSP.
  */
 import { spawnSync } from "node:child_process";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { chromium, type Browser, type BrowserContext, type Page } from "playwright-core";
 
@@ -56,4 +57,15 @@ export async function openPage(browser: Browser): Promise<ConsolePage> {
   });
   page.on("pageerror", (e) => errors.push(e.message));
   return { context, page, errors, cspViolations };
+}
+
+/** After a failed test: every page as it was, in the temp dir, named in the test output. */
+export async function screenshotsOnFailure(test: string, pages: readonly ConsolePage[]): Promise<void> {
+  for (const [i, p] of pages.entries()) {
+    const path = join(tmpdir(), `modelgate-console-${test.replace(/[^a-z0-9]+/gi, "-").slice(0, 60)}-${i}.png`);
+    await p.page.screenshot({ path, fullPage: true }).then(
+      () => console.log(`screenshot of page ${i}: ${path}`),
+      () => undefined,
+    );
+  }
 }

@@ -14,7 +14,7 @@ import { deleteModelsWithPrefix, uniquePrefix } from "../mlflow/helpers.js";
 import { REPO_ROOT } from "../support/test-gateway.js";
 import { TOKENS, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
-import { launchChromium, openPage, type ConsolePage } from "./browser.js";
+import { launchChromium, openPage, screenshotsOnFailure, type ConsolePage } from "./browser.js";
 import { ensureConsoleBuilt } from "./console-build.js";
 import { SUPPORT_BOT, deploy, promote, recordEval, register, startConsoleGateway } from "./console-gateway.js";
 import { shoot } from "./docs.js";
@@ -52,7 +52,7 @@ afterAll(async () => {
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") for (const [i, p] of pages.entries()) await p.page.screenshot({ path: `/tmp/console-shots/fail-${i}.png`, fullPage: true });
+  if (ctx.task.result?.state === "fail") await screenshotsOnFailure(ctx.task.name, pages);
 });
 
 async function signIn(who: keyof typeof TOKENS, path: string): Promise<ConsolePage> {

@@ -14,7 +14,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { TOKENS, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
-import { launchChromium, openPage, type ConsolePage } from "./browser.js";
+import { launchChromium, openPage, screenshotsOnFailure, type ConsolePage } from "./browser.js";
 import { ensureConsoleBuilt } from "./console-build.js";
 import { SUPPORT_BOT, deploy, ok, promote, recordEval, startConsoleGateway } from "./console-gateway.js";
 import { shoot } from "./docs.js";
@@ -55,7 +55,7 @@ afterAll(async () => {
 });
 
 afterEach(async (ctx) => {
-  if (ctx.task.result?.state === "fail") for (const [i, p] of pages.entries()) await p.page.screenshot({ path: `/tmp/console-screens-fail-${i}.png`, fullPage: true }).catch(() => undefined);
+  if (ctx.task.result?.state === "fail") await screenshotsOnFailure(ctx.task.name, pages);
 });
 
 /** The page's sessionStorage (these callbacks run in the browser; this file is checked against Node's globals). */

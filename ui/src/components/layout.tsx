@@ -27,6 +27,7 @@ export function Layout({ children, pending }: { children: ReactNode; pending: nu
         <Link to={href([])} className="brand">
           modelgate
         </Link>
+        {state.status === "signed-in" && (
         <nav aria-label="Console">
           <ul>
             {NAV.map((item) => (
@@ -43,6 +44,7 @@ export function Layout({ children, pending }: { children: ReactNode; pending: nu
             ))}
           </ul>
         </nav>
+        )}
         <div className="session">
           {state.status === "signed-in" && (
             <>
