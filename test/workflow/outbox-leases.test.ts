@@ -115,6 +115,10 @@ describe.each(DIALECTS)("outbox leases on $name", ({ opener }) => {
     };
     const a = await replica("A");
     const b = await replica("B");
+    // Runs first (cleanups run newest first): a stall left by a failed test must not hold a worker's stop.
+    cleanup.push(async () => {
+      for (const stall of backend.stalls) stall.release();
+    });
     const req = (await a.gw.as("alice", PROMOTE, PROMOTE_15)).data!.promotionRequest.promotionRequest;
     expect(req.status).toBe("APPLYING");
     // From here on: the workers' calls only.
