@@ -52,6 +52,8 @@ export const serverSchema = z
     /** How long shutdown waits for in-flight requests before closing. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
     bodyLimitBytes: z.number().int().positive().default(1_000_000),
+    /** How long one round of /readyz checks (store and every backend) is reused; 0 checks on every call. */
+    readinessCacheMs: z.number().int().min(0).max(300_000).default(5_000),
   })
   .strict();
 
@@ -68,11 +70,15 @@ export const tokenSchema = z
   })
   .strict();
 
+/** Why auth.jwt.audience is required in production mode (the config check and the authenticator say it). */
+export const JWT_AUDIENCE_REQUIRED =
+  "is required when server.mode is production: without it a token the issuer minted for any other service would be accepted";
+
 export const jwtSchema = z
   .object({
     /** Expected `iss`. */
     issuer: z.string().min(1),
-    /** Expected `aud` (optional). */
+    /** Expected `aud`: required when server.mode is production (tokens minted for other services are refused). */
     audience: z.string().min(1).optional(),
     /** Where the issuer publishes its signing keys. */
     jwksUri: z.string().url(),
@@ -265,6 +271,14 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // A production gateway accepts only JWTs minted for it: the issuer may serve other audiences.
+    if (config.server.mode === "production" && config.auth?.jwt !== undefined && config.auth.jwt.audience === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "jwt", "audience"],
+        message: JWT_AUDIENCE_REQUIRED,
+      });
+    }
     // Policies may only name environments and backends that exist: a typo would silently never match.
     config.policies?.rules.forEach((rule, i) => {
       if (rule.environment !== "*" && !(rule.environment in config.environments)) {
