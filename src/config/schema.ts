@@ -306,7 +306,12 @@ export const configSchema = z
     }
     // A config webhook whose URL names a non-public IP (or localhost) would be refused at every
     // delivery: say so now. (Host names are resolved, and checked, when delivering.)
-    const egress = new TargetAddressPolicy(config.webhookEgress.allowPrivateTargets);
+    let egress: TargetAddressPolicy;
+    try {
+      egress = new TargetAddressPolicy(config.webhookEgress.allowPrivateTargets);
+    } catch {
+      return; // reported on the entry itself
+    }
     config.webhooks.forEach((target, i) => {
       let host: string;
       try {

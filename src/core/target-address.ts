@@ -51,15 +51,13 @@ export function nonPublicKind(address: string): string | undefined {
 /** Why an allowlist entry is not usable, or undefined: an IP address, a CIDR network or a host name. */
 export function allowEntryProblem(entry: string): string | undefined {
   const slash = entry.indexOf("/");
-  if (slash >= 0) {
-    const net = entry.slice(0, slash);
+  const family = familyOf(slash >= 0 ? entry.slice(0, slash) : entry);
+  if (slash >= 0 && family !== undefined) {
     const prefix = entry.slice(slash + 1);
-    const family = familyOf(net);
-    const max = family === "ipv4" ? 32 : 128;
-    if (family === undefined || !/^\d{1,3}$/.test(prefix) || Number(prefix) > max) return `"${entry}" is not a CIDR network (e.g. 10.0.0.0/8 or fd00::/8)`;
+    if (!/^\d{1,3}$/.test(prefix) || Number(prefix) > (family === "ipv4" ? 32 : 128)) return `"${entry}" is not a CIDR network (e.g. 10.0.0.0/8 or fd00::/8)`;
     return undefined;
   }
-  if (familyOf(entry) !== undefined) return undefined;
+  if (family !== undefined) return undefined;
   if (/^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)(\.[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?)*\.?$/i.test(entry)) return undefined;
   return `"${entry}" is neither an IP address, a CIDR network nor a host name`;
 }
