@@ -5,6 +5,7 @@
  */
 import { request } from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { WebSocket } from "ws";
 import { sha256Hex } from "../../src/http/auth.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
@@ -114,5 +115,35 @@ describe("with auth configured", () => {
     // A well-formed escape still resolves.
     const ok = await send(gw, "/v1/resolve/example%2Fsupport-triage?env=production", "modelgate.example.com", { headers: { authorization: `Bearer ${TOKEN}` } });
     expect(ok.status).toBe(200);
+  });
+});
+
+describe("server.bodyLimitBytes", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ config: { server: { bodyLimitBytes: 4_096 } } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  it("answers a larger request body with 413 and reads no further", async () => {
+    const query = `{ environments { name } } # ${"x".repeat(8_000)}`;
+    const res = await fetch(gw.graphqlUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query }) });
+    expect(res.status).toBe(413);
+    expect(((await res.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(/4096 bytes/);
+    // Within the limit, the same request runs.
+    expect((await gw.gql("{ environments { name } }")).status).toBe(200);
+  });
+
+  it("closes a WebSocket whose message is larger with 1009 (message too big)", async () => {
+    const ws = new WebSocket(gw.graphqlUrl.replace(/^http/, "ws"), "graphql-transport-ws");
+    await new Promise<void>((resolve, reject) => {
+      ws.once("open", () => resolve());
+      ws.once("error", reject);
+    });
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    ws.send(JSON.stringify({ type: "connection_init", payload: { pad: "x".repeat(8_000) } }));
+    expect(await closed).toBe(1009);
   });
 });
