@@ -118,7 +118,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       opts.drift === false || !config.drift.enabled
         ? undefined
         : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
-    const webhooks = opts.webhooks === false ? undefined : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), opts.webhooks ?? {});
+    const webhooks =
+      opts.webhooks === false
+        ? undefined
+        : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), {
+            egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
+            ...opts.webhooks,
+          });
     background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
     worker?.start();
     poller?.start();
