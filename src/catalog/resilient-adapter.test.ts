@@ -84,7 +84,7 @@ describe("withResilience", () => {
     const adapter = withResilience(inner, { timeoutMs: 10_000, readAttempts: 2, breakerThreshold: 3 });
     for (let i = 0; i < 5; i++) {
       const client = new AbortController();
-      const pending = adapter.getModel("m", createCallContext({ timeoutMs: 10_000, signal: client.signal }));
+      const pending = adapter.getModel("m", createCallContext({ timeoutMs: 10_000, signal: client.signal, actor: { id: "tester", roles: [] } }));
       client.abort(new Error("client closed the connection"));
       await expect(pending).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", message: "the call was cancelled" });
     }

@@ -108,9 +108,9 @@ through the \`registryEvents\` subscription over WebSocket.
 - **Links**: every screen and filter is in the URL (\`/ui/models/<backend>/<name>?version=15\`,
   \`/ui/audit?actor=bob\`, \`/ui/?asOf=2026-12-01T09:00:00Z\`), so views can be shared and bookmarked.
 - **Developing it**: \`npm run ui:dev\` serves \`ui/\` with hot reload on http://127.0.0.1:5173/ui/ and
-  forwards \`/graphql\` to a gateway on port 4000; \`npm run ui:codegen\` regenerates
+  forwards \`/graphql\` to a gateway on port 4000; \`npm run codegen\` regenerates
   \`ui/src/graphql/generated.ts\` after changing an operation in \`ui/src/graphql/operations/\` or the
-  schema, and \`npm run ui:codegen:check\` fails when it is out of date.
+  schema, and \`npm run codegen:check\` (CI) fails when it is out of date.
 
 The screenshots below are taken by the browser tests (\`test/ui/\`) against a real gateway with the
 example registry and a real MLflow server, so they show the console as it is.

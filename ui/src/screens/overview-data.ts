@@ -30,7 +30,7 @@ export function useOverviewData(environments: readonly string[], asOf: string | 
     setHeld((h) => (h.key === key ? { ...h, loading: true } : { key, states: undefined, errors: [], loading: true }));
     void Promise.all(
       envs.map((environment) =>
-        execute(ProductionOverviewDocument, { environment, asOf: at, past: at !== null }, abort.signal).then(
+        execute(ProductionOverviewDocument, { environment, past: at !== null, ...(at === null ? {} : { asOf: at }) }, abort.signal).then(
           (r) => ({ environment, state: r.data.whatRunsInProduction, error: undefined }),
           (err: unknown) => ({ environment, state: undefined, error: err instanceof Error ? err.message : String(err) }),
         ),
