@@ -50,7 +50,7 @@ export function OverviewCellView({ cell, environment }: { cell: OverviewCell | u
           <ul className="problems">
             {health.problems.map((p, i) => (
               <li key={i}>
-                <strong>{p.component.role}</strong> {p.message}
+                <strong>{p.code.toLowerCase().replace(/_/g, " ")}</strong> {p.message}
               </li>
             ))}
           </ul>
