@@ -17,10 +17,10 @@ import { OverviewCellView } from "./overview-cell";
 import { useOverviewData } from "./overview-data";
 
 /**
- * How many of `total` rows to render: the first screenful at once, then the rest a few hundred per
- * frame as a transition, so a thousand rows never block the page (input stays responsive).
+ * How many of `total` rows to render: the first screenful at once, then the rest (up to `step` more
+ * per frame) as a transition, which React renders in slices so typing and scrolling stay responsive.
  */
-function useProgressiveCount(total: number, first = 60, step = 250): number {
+function useProgressiveCount(total: number, first = 60, step = 1000): number {
   const [count, setCount] = useState(first);
   useEffect(() => {
     if (count >= total) return;
