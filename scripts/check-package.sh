@@ -5,8 +5,8 @@
 # (its own node_modules: the checkout's is not touched) and runs it from there:
 #   - the `modelgate` bin (npx modelgate --version prints package.json's version);
 #   - every entry of package.json "exports" imports ("modelgate", "modelgate/client", "modelgate/core").
-# Installing resolves the package's dependencies from the npm registry (or npm's cache): it needs
-# network the first time. Set KEEP_PACKAGE_CHECK=1 to keep the temp directory.
+# Installing resolves the package's dependencies from npm's cache (filled by `npm ci`), falling back
+# to the registry. Set KEEP_PACKAGE_CHECK=1 to keep the temp directory.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root="$PWD"
@@ -49,7 +49,10 @@ tarball="$(npm pack --silent --ignore-scripts --pack-destination "$work")"
 mkdir "$work/app"
 cd "$work/app"
 printf '{ "name": "modelgate-package-check", "private": true, "type": "module" }\n' >package.json
-npm install --no-audit --no-fund --loglevel=error "$work/$tarball"
+# --prefer-offline: the dependencies come from npm's cache, which `npm ci` just filled.
+# --ignore-scripts: native builds (better-sqlite3) are not what this checks, and the bin, the
+# client and core load without them (better-sqlite3 opens its addon on first use).
+npm install --no-audit --no-fund --loglevel=error --prefer-offline --ignore-scripts "$work/$tarball"
 
 echo "== the bin"
 expected="$(node -p 'require("./node_modules/modelgate/package.json").version')"
