@@ -19,7 +19,7 @@ import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
-import { AuditListeners, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
+import { AuditListeners, DEPLOYMENT_METHODS, LIFECYCLE_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { DeploymentDatabase } from "./deployment-db-schema.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
@@ -27,6 +27,9 @@ import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
 import { KyselyWebhookTx } from "./webhook-kysely.js";
+import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
+import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
+import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
 
 export interface SqliteStoreOptions {
@@ -98,6 +101,8 @@ export class SqliteStore implements Store {
   readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
   /** Webhook calls outside a transaction: each runs in a transaction of its own. */
   readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
+  /** Lifecycle calls outside a transaction: each runs in a transaction of its own. */
+  readonly lifecycle: LifecycleTx = ownTransactions(LIFECYCLE_METHODS, (fn) => this.transaction((tx) => fn(tx.lifecycle)));
 
   constructor(db: Kysely<StoreDatabase>, opts: { clock: () => Date; location: string; busyTimeoutMs: number }) {
     this.db = db;
@@ -175,10 +180,12 @@ export class SqliteStore implements Store {
       const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
       const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
       const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
+      const lifecycle = new KyselyLifecycleTx(conn as unknown as Kysely<LifecycleDatabase>);
       const tx: StoreTx = {
         workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
         deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
         webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
+        lifecycle: guarded(LIFECYCLE_METHODS, lifecycle, state, "lifecycle"),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
