@@ -123,6 +123,15 @@ export const gatesSchema = z
     canary: z.boolean().default(false),
     /** Approvals by users with the approver role other than the requester. */
     approvals: z.number().int().min(0).max(10).default(0),
+    /** The newest shadow report of the version in the environment must meet these (docs/lifecycle.md#shadow-evidence). */
+    requireShadowEvidence: z
+      .object({
+        minRequests: z.number().int().min(0).default(0),
+        minAgreement: z.number().min(0).max(1).default(0),
+        maxErrorRate: z.number().min(0).max(1).default(1),
+      })
+      .strict()
+      .optional(),
   })
   .strict();
 
