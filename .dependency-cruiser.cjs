@@ -2,13 +2,13 @@
  * The layers, enforced (`npm run lint` runs this after eslint). Lower layers never import higher
  * ones, so no two folders depend on each other; docs/architecture.md draws the same picture.
  *
- *   core ← config ← store ← catalog ← audit ← workflow ← events ← app ← graphql ← http ← cli
+ *   core ← config ← observability ← store ← catalog ← audit ← workflow ← events ← app ← graphql ← http ← cli
  *   adapters/* import only core, and only app and above import adapters; src/client imports nothing
  *   of ours (it knows only HTTP), and anything may import it.
  *
  * Tests may reach across layers to set things up; the rules apply to the code they test.
  */
-const LAYERS = ["core", "config", "store", "catalog", "audit", "workflow", "events", "app", "graphql", "http", "cli"];
+const LAYERS = ["core", "config", "observability", "store", "catalog", "audit", "workflow", "events", "app", "graphql", "http", "cli"];
 const TESTS = ["\\.test\\.ts$", "\\.contract\\.ts$", "test-helpers\\.ts$"];
 
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({

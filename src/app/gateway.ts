@@ -1,6 +1,7 @@
 /**
  * Assembles a gateway from a loaded config: store, adapters (with resilience), catalog, resolver
- * and audited writes. No HTTP here: the server (src/http) and tests build on this.
+ * and audited writes, and its metrics registry and tracer. No HTTP here: the server (src/http) and
+ * tests build on this.
  */
 import type { LoadedConfig } from "../config/schema.js";
 import type { RegistryAdapter } from "../core/index.js";
@@ -23,12 +24,19 @@ import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
 import { PostgresLeadership, SoleLeadership, type Leadership } from "./leadership.js";
 import { withResilience } from "../catalog/resilient-adapter.js";
+import { GatewayMetrics } from "../observability/metrics.js";
+import { gatewayTracer, type Tracer } from "../observability/tracing.js";
+import { gatewayMetricSources } from "./metric-sources.js";
 
 export interface Gateway {
   services: GatewayServices;
   /** Whether this process runs the background work now. */
   readonly leadership: Leadership;
   logger: Logger;
+  /** This gateway's metrics (its own registry); undefined when metrics.enabled is false. */
+  readonly metrics?: GatewayMetrics;
+  /** The tracer of its spans; undefined when tracing.enabled is false (no span work at all). */
+  readonly tracer?: Tracer;
   close(): Promise<void>;
 }
 
@@ -76,8 +84,11 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     await store.close();
     throw err;
   }
+  const metrics = config.metrics.enabled ? new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames }) : undefined;
+  const tracer = gatewayTracer(config.tracing.enabled);
+  const telemetry = { ...(metrics === undefined ? {} : { metrics }), ...(tracer === undefined ? {} : { tracer }) };
   const timeouts = new Map(config.backends.map((b) => [b.id, b.timeoutMs]));
-  const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000 })));
+  const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000, ...telemetry })));
   const resolver = new EntryResolver(catalog, config.environments);
   const policies = new PromotionPolicies(config.policies);
   const promotions = new PromotionService(config, catalog, store, policies);
@@ -112,6 +123,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             pollMs: config.background.outboxPollMs,
             leaseMs: config.background.outboxLeaseSeconds * 1_000,
             ...(config.background.outboxLeaseMarginSeconds === undefined ? {} : { leaseMarginMs: config.background.outboxLeaseMarginSeconds * 1_000 }),
+            ...telemetry,
             ...opts.outbox,
           });
     const poller =
@@ -144,11 +156,18 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     if (leading) void stopping.then(startBackground);
     else void stopBackground();
   });
+  metrics?.setSources(
+    gatewayMetricSources(catalog, store, leadership, {
+      storeCacheMs: config.metrics.storeCacheMs,
+      onStoreError: (err) => logger.warn({ err, component: "metrics" }, "could not read the outbox, drift and webhook gauges from the store"),
+    }),
+  );
   let closed = false;
   return {
     services,
     logger,
     leadership,
+    ...telemetry,
     async close() {
       if (closed) return;
       closed = true;

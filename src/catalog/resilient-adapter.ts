@@ -2,7 +2,8 @@
  * Wraps any adapter with the gateway's per-backend resilience: a per-call timeout (never past the
  * caller's deadline), retries of reads on transient errors, and a circuit breaker so a dead backend
  * fails fast instead of holding every request for its full timeout. Writes are not retried here:
- * a write's retry needs a read-back that only the adapter knows how to do.
+ * a write's retry needs a read-back that only the adapter knows how to do. Every call passes here,
+ * so here it is timed for /metrics and, with tracing on, wrapped in a span (src/observability).
  */
 import {
   BrokenCircuitError,
@@ -23,6 +24,9 @@ import {
   type CallContext,
   type RegistryAdapter,
 } from "../core/index.js";
+import { backendTelemetry, CIRCUIT_OPEN_OUTCOME, type BackendTelemetry } from "../observability/backend-telemetry.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import type { Tracer } from "../observability/tracing.js";
 
 export interface ResilienceOptions {
   /** Per-call timeout (ms); the call also never outlives the caller's deadline. */
@@ -33,6 +37,10 @@ export interface ResilienceOptions {
   breakerThreshold?: number;
   /** How long an open circuit waits before letting one trial call through. */
   halfOpenAfterMs?: number;
+  /** Record every call in these metrics (backend id, kind, method, outcome). */
+  metrics?: GatewayMetrics;
+  /** Wrap every call in a span (tracing on); undefined: no span work. */
+  tracer?: Tracer;
 }
 
 export type BreakerState = "CLOSED" | "OPEN" | "HALF_OPEN" | "ISOLATED";
@@ -83,20 +91,41 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     }
   }
 
+  const telemetry: BackendTelemetry | undefined = backendTelemetry({
+    backend,
+    kind: inner.info.kind,
+    ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
+    ...(opts.tracer === undefined ? {} : { tracer: opts.tracer }),
+    outcomeOf: (err) => (err instanceof UnavailableError && err.cause instanceof BrokenCircuitError ? CIRCUIT_OPEN_OUTCOME : isRegistryError(err) ? err.code : "ERROR"),
+  });
+
   const wrapped: Record<string, unknown> = {};
   for (const name of READS) {
     const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!method) continue;
-    wrapped[name] = (...args: unknown[]) => {
-      const ctx = ctxArg(name, args);
-      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c))), ctx.signal);
-    };
+    wrapped[name] =
+      telemetry === undefined
+        ? (...args: unknown[]) => {
+            const ctx = ctxArg(name, args);
+            return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c))), ctx.signal);
+          }
+        : (...args: unknown[]) => {
+            const ctx = ctxArg(name, args);
+            return telemetry.call(name, (retrying) => {
+              let attempt = 0;
+              return readRetry.execute(() => {
+                if (attempt++ > 0) retrying();
+                return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
+              }, ctx.signal);
+            });
+          };
   }
   for (const name of WRITES) {
     const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
-      return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
+      const call = () => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
+      return telemetry === undefined ? call() : telemetry.call(name, call);
     };
   }
 

@@ -247,6 +247,58 @@ export const backgroundSchema = z
     }
   });
 
+/** GET /metrics (Prometheus text format). See docs/operations.md#metrics. */
+export const metricsSchema = z
+  .object({
+    /** Record metrics and serve /metrics. */
+    enabled: z.boolean().default(true),
+    /**
+     * Bearer tokens that may read /metrics and nothing else (a Prometheus scraper's credentials),
+     * by SHA-256 like auth.tokens. Admins may always read /metrics.
+     */
+    tokens: z
+      .array(
+        z
+          .object({
+            /** Who scrapes with it (logged when it is refused). */
+            subject: z.string().min(1).max(200),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the 64-character lower-case hex SHA-256 of the token"),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Distinct GraphQL operation names labelled one by one; later new names are counted as "other". */
+    maxOperationNames: z.number().int().min(0).max(10_000).default(200),
+    /** How long the gauges read from the store (outbox, drift, webhooks) are reused between scrapes. */
+    storeCacheMs: z.number().int().min(0).max(300_000).default(5_000),
+  })
+  .strict();
+
+/** OpenTelemetry traces exported over OTLP/HTTP. Off by default. See docs/operations.md#traces. */
+export const tracingSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /**
+     * OTLP/HTTP traces URL, e.g. http://otel-collector:4318/v1/traces. Unset: the
+     * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT variables, else
+     * http://localhost:4318/v1/traces.
+     */
+    endpoint: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
+      .optional(),
+    /** Headers sent with every export (a vendor's API key: use ${ENV} substitution). */
+    headers: z.record(z.string().min(1), z.string()).default({}),
+    /** service.name of every span. Unset: OTEL_SERVICE_NAME, else "modelgate". */
+    serviceName: z.string().min(1).max(200).optional(),
+    /** Share of new traces recorded (0-1); a request that arrives with a sampled parent follows its parent. */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** Extra resource attributes (deployment.environment, ...), added to OTEL_RESOURCE_ATTRIBUTES. */
+    resourceAttributes: z.record(z.string().min(1), z.string()).default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /**
@@ -272,6 +324,10 @@ export const configSchema = z
     policies: policiesSchema.optional(),
     /** Drift detection: out-of-band changes to stages the gateway applied. */
     drift: driftSchema.default(driftSchema.parse({})),
+    /** GET /metrics for Prometheus. See docs/operations.md#metrics. */
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    /** OpenTelemetry traces (off by default). See docs/operations.md#traces. */
+    tracing: tracingSchema.default(tracingSchema.parse({})),
     /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
     /** Where webhooks may be sent: public addresses, plus the exceptions listed here. See docs/security.md. */
     webhookEgress: webhookEgressSchema.default({ allowPrivateTargets: [] }),
@@ -369,6 +425,8 @@ export type PoliciesConfig = z.infer<typeof policiesSchema>;
 export type DriftConfig = z.infer<typeof driftSchema>;
 export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
+export type MetricsConfig = z.infer<typeof metricsSchema>;
+export type TracingConfig = z.infer<typeof tracingSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 
 /** A loaded config plus where it came from (paths in it are relative to `configDir`). */

@@ -9,6 +9,7 @@ import type { GraphQLSchema } from "graphql";
 import type { GatewayContext } from "./context.js";
 import { createFormatError } from "./errors.js";
 import { aliasLimit, depthLimit } from "./limits.js";
+import { observabilityPlugin } from "./observability-plugin.js";
 
 export interface ApolloOptions {
   mode: "development" | "production";
@@ -53,6 +54,6 @@ export function createApollo(schema: GraphQLSchema, opts: ApolloOptions): Apollo
     // Apollo's own signal handler would stop it and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     // Our own GraphiQL is served at /graphiql (bundled); nothing is reported to Apollo's cloud.
-    plugins: [partialErrorsPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    plugins: [partialErrorsPlugin, observabilityPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
   });
 }

@@ -23,6 +23,9 @@ import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
 import { handleResolve } from "./resolve-endpoint.js";
+import { metricsEndpoint } from "./metrics-endpoint.js";
+import { RequestRecorder, RequestTelemetry, routeOf } from "../observability/request-telemetry.js";
+import { activeTraceId, inSpan } from "../observability/tracing.js";
 import { sendJson } from "./respond.js";
 
 export interface RunningServer {
@@ -68,6 +71,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   await apollo.start();
 
   const log = gateway.logger;
+  // Metrics and traces (src/observability): off, nothing is recorded and no span is made.
+  const { metrics, tracer } = gateway;
+  const serveMetrics = metrics === undefined ? undefined : metricsEndpoint(metrics, config.metrics, authenticator);
+  const requests = metrics === undefined ? undefined : new RequestRecorder(metrics);
   const readiness = new ReadinessProbe(gateway.services.catalog, gateway.services.store, {
     cacheMs: server.readinessCacheMs,
     timeoutMs: server.requestTimeoutMs,
@@ -76,7 +83,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   let draining = false;
   let drained: (() => void) | undefined;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal, telemetry?: RequestTelemetry) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     // Without auth every caller is admin: answer only requests addressed to this machine by a
@@ -89,12 +96,14 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       sendJson(res, 400, { error: { code: "BAD_REQUEST", message: `the path is not valid percent-encoding (each % must start a %XX escape of UTF-8 bytes): ${path.slice(0, 200)}` } });
       return;
     }
+    // Its own rule: admins and the scrape tokens of metrics.tokens (./metrics-endpoint.ts).
+    if (path === "/metrics" && serveMetrics !== undefined) return serveMetrics(req, res, reqLog);
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);
     } catch (err) {
       if (!(err instanceof AuthenticationError)) throw err;
-      if (isPublic(path)) return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }));
+      if (isPublic(path)) return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }), telemetry);
       reqLog.info({ reason: err.message }, "authentication failed");
       sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: "UNAUTHENTICATED" } }] }, { "WWW-Authenticate": 'Bearer realm="modelgate"' });
       return;
@@ -103,10 +112,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       sendJson(res, 403, { errors: [{ message: `${actor.id} holds no modelgate role`, extensions: { code: "FORBIDDEN" } }] });
       return;
     }
-    return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }));
+    return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }), telemetry);
   };
 
-  const serve = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext) => {
+  const serve = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext, telemetry?: RequestTelemetry) => {
     if (path === "/graphql") {
       let body: unknown;
       if (req.method === "POST") {
@@ -127,7 +136,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
       }
-      const result = await apollo.executeHTTPGraphQLRequest({
+      const execute = () => apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async (): Promise<GatewayContext> => ({
           requestId,
@@ -137,8 +146,17 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           services: gateway.services,
           loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
           partialErrors: [],
+          ...(telemetry === undefined ? {} : { telemetry }),
         }),
       });
+      // Tracing on: one span around the whole operation, so resolvers and backend calls nest under it.
+      const result =
+        tracer === undefined || telemetry === undefined
+          ? await execute()
+          : await inSpan(tracer, "graphql", {}, (span) => {
+              telemetry.span = span;
+              return execute();
+            });
       const outHeaders: Record<string, string> = { "X-Request-Id": requestId };
       for (const [key, value] of result.headers) outHeaders[key] = value;
       res.writeHead(result.status ?? 200, outHeaders);
@@ -190,7 +208,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
 
   const http = createServer((req, res) => {
     const requestId = requestIdOf(req);
-    const reqLog = log.child({ reqId: requestId });
+    // Tracing on: the log line names the trace the HTTP instrumentation started for the request.
+    const traceId = tracer === undefined ? undefined : activeTraceId();
+    const reqLog = log.child(traceId === undefined ? { reqId: requestId } : { reqId: requestId, traceId });
+    const telemetry = requests === undefined && tracer === undefined ? undefined : new RequestTelemetry(metrics);
     const started = performance.now();
     inFlight += 1;
     const abort = new AbortController();
@@ -199,7 +220,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       if (!res.writableFinished) abort.abort(new Error("client closed the connection"));
     });
     res.setHeader("X-Request-Id", requestId);
-    handle(req, res, reqLog, requestId, abort.signal)
+    handle(req, res, reqLog, requestId, abort.signal, telemetry)
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) {
           if (!res.headersSent) sendJson(res, 413, { errors: [{ message: err.message, extensions: { code: "BAD_REQUEST" } }] });
@@ -211,10 +232,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       })
       .finally(() => {
         inFlight -= 1;
-        reqLog.info(
-          { method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
-          "request",
-        );
+        const path = (req.url ?? "").split("?")[0] ?? "";
+        const ms = performance.now() - started;
+        requests?.record(routeOf(path), telemetry?.operation ?? "", res.statusCode, ms / 1_000);
+        reqLog.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, "request");
         if (draining && inFlight === 0) drained?.();
       });
   });
@@ -225,6 +246,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   // One feed of registry events per process, shared by every subscription (src/events/event-feed.ts).
   const events = new EventFeed(gateway.services.store, { logger: log });
   await events.start();
+  metrics?.setSources({ subscriptions: () => events.subscriberCount });
   const sockets = attachGraphQLWebSocket(http, {
     schema: await buildGatewaySchema(),
     authenticator,

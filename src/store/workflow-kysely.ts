@@ -28,6 +28,7 @@ import {
   type EvalRecord,
   type GateResultRecord,
   type NewPromotionRequest,
+  type OutboxBacklog,
   OutboxLeaseLostError,
   type OutboxLease,
   type OutboxPatch,
@@ -729,5 +730,25 @@ export class KyselyWorkflowTx implements WorkflowTx {
     const rows = await q.orderBy("detected_at", "desc").orderBy("id", "desc").limit(query.first + 1).execute();
     const items = rows.slice(0, query.first).map(driftFrom);
     return rows.length > query.first ? { items, nextCursor: encodeDriftCursor(items.at(-1)!) } : { items };
+  }
+
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const row = await this.db
+      .selectFrom("promotion_outbox")
+      .select((eb) => [eb.fn.countAll().as("pending"), eb.fn.min("created_at").as("oldest")])
+      .where("status", "=", "PENDING")
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending), oldestCreatedAt: row.oldest === null ? null : date(row.oldest) };
+  }
+
+  async countOpenDrifts(): Promise<{ backendId: string; open: number }[]> {
+    const rows = await this.db
+      .selectFrom("drift_observations")
+      .select((eb) => ["backend_id", eb.fn.countAll().as("open")])
+      .where("resolved_at", "is", null)
+      .groupBy("backend_id")
+      .orderBy("backend_id")
+      .execute();
+    return rows.map((r) => ({ backendId: r.backend_id, open: Number(r.open) }));
   }
 }

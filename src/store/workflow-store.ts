@@ -112,6 +112,11 @@ export interface OutboxSteps {
   targetSet: boolean;
   /** Previous versions already demoted (read back). */
   demoted: string[];
+  /**
+   * The trace context (W3C `traceparent`, `tracestate`) of the mutation that queued the row, so its
+   * apply continues that trace; absent when tracing was off.
+   */
+  trace?: Record<string, string>;
 }
 
 export interface OutboxRecord {
@@ -319,4 +324,15 @@ export interface WorkflowTx {
   listOpenDrifts(backendId: string, modelName: string, version?: string): Promise<DriftObservationRecord[]>;
   /** Open observations across every model, newest first. */
   listOpenDriftPage(query: DriftListQuery): Promise<DriftPage>;
+
+  /** How many outbox rows are still to apply, and when the oldest was queued (metrics). */
+  outboxBacklog(): Promise<OutboxBacklog>;
+  /** Open drift observations per backend, by backend id (metrics). */
+  countOpenDrifts(): Promise<{ backendId: string; open: number }[]>;
+}
+
+export interface OutboxBacklog {
+  pending: number;
+  /** `createdAt` of the oldest pending row; null when none is pending. */
+  oldestCreatedAt: Date | null;
 }

@@ -29,6 +29,7 @@ import type {
 import { readEvalEvidence, versionsInStage } from "./evidence.js";
 import { evaluateGates, type EvalEvidence, type GateOutcome } from "./gates.js";
 import type { PromotionPolicies } from "./policy.js";
+import { traceCarrier } from "../observability/tracing.js";
 
 export interface PromotionRequestInput {
   backend: string;
@@ -314,12 +315,14 @@ export class PromotionService {
     if (!(await tx.workflow.setStatus(r.id, ["PENDING"], "APPLYING", now))) {
       throw new ConflictError(`request ${r.id} is no longer pending`, { field: "id" });
     }
+    // The mutation's trace context (tracing on): the apply continues its trace.
+    const trace = traceCarrier();
     await tx.workflow.insertOutbox({
       id: randomUUID(),
       requestId: r.id,
       status: "PENDING",
       attempts: 0,
-      steps: { holders: null, targetSet: false, demoted: [] },
+      steps: { holders: null, targetSet: false, demoted: [], ...(trace === undefined ? {} : { trace }) },
       nextAttemptAt: now,
       createdAt: now,
     });
