@@ -328,5 +328,40 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       expect((await wf.productionHistory("git", "support-triage", "production")).map((p) => p.version)).toEqual(["15", "14"]);
       expect((await wf.currentProduction("git", "support-triage", "production")).map((p) => p.version)).toEqual(["15"]);
     });
+
+    it("counts the outbox backlog with its oldest row, and open drift observations per backend (for /metrics)", async () => {
+      expect(await wf.outboxBacklog()).toEqual({ pending: 0, oldestCreatedAt: null });
+      expect(await wf.countOpenDrifts()).toEqual([]);
+      const rows = [];
+      for (const [i, model] of ["a", "b", "c"].entries()) {
+        const r = request({ status: "APPLYING", modelName: model, lockKey: `git/${model}/production` });
+        await wf.insertRequest(r);
+        const id = randomUUID();
+        await wf.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: NO_STEPS, nextAttemptAt: at(10 - i), createdAt: at(10 - i) });
+        rows.push(id);
+      }
+      // The oldest (created at 8 s) is done: the backlog is the other two, the oldest of them from 9 s.
+      const lease = (await wf.leaseOutbox(rows[2]!, "worker", 60_000))!;
+      await wf.updateOutbox(lease, { status: "DONE", release: true }, at(20));
+      expect(await wf.outboxBacklog()).toEqual({ pending: 2, oldestCreatedAt: at(9) });
+
+      const drift = (backendId: string, version: string) => ({
+        id: randomUUID(),
+        backendId,
+        modelName: "support-triage",
+        version,
+        expectedStage: "PRODUCTION" as const,
+        actualStage: "STAGING" as const,
+        detectedAt: at(30),
+        auditEventId: randomUUID(),
+      });
+      const resolved = drift("git", "13");
+      for (const d of [drift("mlflow", "1"), drift("git", "14"), drift("git", "15"), resolved]) await wf.insertDriftObservation(d);
+      await wf.resolveDriftObservation(resolved.id, at(31));
+      expect(await wf.countOpenDrifts()).toEqual([
+        { backendId: "git", open: 2 },
+        { backendId: "mlflow", open: 1 },
+      ]);
+    });
   });
 }
