@@ -104,6 +104,8 @@ export interface DriftObservationsTable {
   detected_at: string;
   resolved_at: string | null;
   audit_event_id: string;
+  /** ./migrations/0007_drift_kind.ts */
+  kind: string;
 }
 
 export interface WorkflowDatabase {

@@ -10,7 +10,7 @@ import { DescribeModelPackageCommand, UpdateModelPackageCommand } from "@aws-sdk
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { expectGlobalId } from "../../src/graphql/global-id.js";
 import { createLogger } from "../../src/logging.js";
-import { DriftPoller } from "../../src/workflow/drift.js";
+import { DriftPoller } from "../../src/workflow/drift-poller.js";
 import { deleteModelsWithPrefix, mlflowRest, sharedMlflowUrl, uniquePrefix } from "../mlflow/helpers.js";
 import { TEST_CREDENTIALS, packageArn, rawClient, sharedMotoUrl, uniquePrefix as uniqueGroupPrefix } from "../sagemaker/helpers.js";
 import { PROMOTE, auditActions, startWorkflowGateway, waitForStatus, type ParsedJson, type WorkflowGateway } from "./workflow-gateway.js";
@@ -129,7 +129,7 @@ describe("drift on git-YAML", () => {
     gw = await startWorkflowGateway({ config: NO_GATES });
     await promote(gw, "example", "support-triage", "16", "STAGING");
     commitStatus(gw.repo, "16", "draft");
-    const poller = new DriftPoller(gw.gateway.services.drift, createLogger("silent"), { intervalMs: 50 });
+    const poller = new DriftPoller(gw.gateway.services.drift.passes, createLogger("silent"), { intervalMs: 50 });
     poller.start();
     try {
       const until = Date.now() + 10_000;
