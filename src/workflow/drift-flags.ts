@@ -81,10 +81,10 @@ export interface ComponentDrift {
 const codeOf = (kind: DriftFlag["kind"]): ComponentDrift["code"] => (kind === "UNAPPROVED_IN_STAGE" ? "UNAPPROVED_IN_STAGE" : "DRIFTED");
 
 /**
- * The drift of each component: judged live (the component's stage now against the trail; a
- * component in a governed stage the trail never approved it into is UNAPPROVED_IN_STAGE), and the
- * open observations drift checks recorded (OUT_OF_BAND_CHANGE shows as DRIFTED). One problem per
- * component and code.
+ * The drift of each component, judged live: the component's stage now against the trail (a
+ * component in a governed stage that neither its promotions nor a deployment activation approved it
+ * into is UNAPPROVED_IN_STAGE; one not where the trail put it is DRIFTED). When its backend cannot be
+ * read now, the open observations drift checks recorded stand in.
  */
 export async function componentDrifts(
   reader: TrailReader,
@@ -93,29 +93,23 @@ export async function componentDrifts(
   components: readonly DeploymentComponent[],
   ctx: CallContext,
 ): Promise<ComponentDrift[]> {
-  const out: ComponentDrift[] = [];
-  await Promise.all(
-    components.map(async (c) => {
+  const perComponent = await Promise.all(
+    components.map(async (c): Promise<ComponentDrift[]> => {
       const subject = `${c.role}${c.shadow ? " (shadow)" : ""} ${c.backendId}/${c.modelName}@${c.version}`;
-      const found = new Map<ComponentDrift["code"], string>();
-      const observed = await store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
-      if (catalog.has(c.backendId)) {
-        const [replay, version] = await Promise.all([reader.replay(c.backendId, c.modelName), catalog.backend(c.backendId).getVersion(c.modelName, c.version, ctx).catch(() => undefined)]);
-        const verdict = version === undefined ? null : judgeVersion(replay, c.version, version.stage, reader.governed);
-        if (verdict !== null) found.set(codeOf(verdict.kind), describeVerdict(verdict, subject));
+      const version = catalog.has(c.backendId) ? await catalog.backend(c.backendId).getVersion(c.modelName, c.version, ctx).catch(() => undefined) : undefined;
+      if (version !== undefined) {
+        const verdict = judgeVersion(await reader.replay(c.backendId, c.modelName), c.version, version.stage, reader.governed);
+        return verdict === null ? [] : [{ component: c, code: codeOf(verdict.kind), message: describeVerdict(verdict, subject) }];
       }
-      for (const o of observed) {
-        const code = codeOf(o.kind);
-        if (found.has(code)) continue;
-        found.set(
-          code,
+      return (await store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version)).map((o) => ({
+        component: c,
+        code: codeOf(o.kind),
+        message:
           o.kind === "UNAPPROVED_IN_STAGE"
-            ? `${subject} was put in ${o.actualStage} outside the gateway: the promotion trail never approved it there`
-            : `${subject} was changed outside the gateway: the trail expects ${o.expectedStage}, the backend has ${o.actualStage ?? "no such version"}`,
-        );
-      }
-      for (const [code, message] of found) out.push({ component: c, code, message });
+            ? `${subject} was put in ${o.actualStage} outside the gateway: the promotion trail never approved it there (as of the last drift check)`
+            : `${subject} was changed outside the gateway: the trail expects ${o.expectedStage}, the backend has ${o.actualStage ?? "no such version"} (as of the last drift check)`,
+      }));
     }),
   );
-  return components.flatMap((c) => out.filter((p) => p.component === c));
+  return perComponent.flat();
 }
