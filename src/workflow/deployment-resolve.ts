@@ -71,6 +71,8 @@ export class DeploymentResolver {
    * LISTEN/NOTIFY wake-up arrives; the TTL bounds staleness should a wake-up be lost.
    */
   readonly #cache = new Map<string, { found: Found | undefined; at: number }>();
+  /** The recorded drift of each running revision's components, kept the same way (drift checks append an audit event). */
+  readonly #drifts = new Map<string, { drifts: (DriftFlag | null)[]; at: number }>();
   #generation = 0;
 
   constructor(
@@ -83,6 +85,7 @@ export class DeploymentResolver {
     store.onAuditAppended(() => {
       this.#generation += 1;
       this.#cache.clear();
+      this.#drifts.clear();
     });
   }
 
@@ -117,12 +120,20 @@ export class DeploymentResolver {
    */
   async componentDrifts(found: Found, asOf?: Date): Promise<(DriftFlag | null)[]> {
     if (asOf !== undefined) return found.revision.components.map(() => null);
-    return Promise.all(
+    const hit = this.#drifts.get(found.revision.id);
+    if (hit !== undefined && this.now() - hit.at < FIND_CACHE_TTL_MS) return hit.drifts;
+    const generation = this.#generation;
+    const drifts = await Promise.all(
       found.revision.components.map(async (c) => {
         const [o] = await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
         return o === undefined ? null : flagOfObservation(o);
       }),
     );
+    if (generation === this.#generation) {
+      if (this.#drifts.size >= FIND_CACHE_MAX) this.#drifts.clear();
+      this.#drifts.set(found.revision.id, { drifts, at: this.now() });
+    }
+    return drifts;
   }
 
   /** The drift an answer for the running revision carries: the first serving component's, else the first shadow's. */
