@@ -261,7 +261,8 @@ export class EntryResolver {
 
 /** An entry's ETag when the answer is flagged: the flag is part of what the application receives. */
 function flaggedEtag(etag: string, drift: DriftFlag): string {
-  const hash = createHash("sha256").update(canonicalJson({ etag, drift: drift.kind, version: drift.version })).digest("base64url").slice(0, 32);
+  const flag = { kind: drift.kind, version: drift.version, trailStage: drift.trailStage, backendStage: drift.backendStage, detectedAt: drift.detectedAt?.toISOString() ?? null };
+  const hash = createHash("sha256").update(canonicalJson({ etag, drift: flag })).digest("base64url").slice(0, 32);
   return `"${hash}"`;
 }
 

@@ -172,6 +172,10 @@ async function expectFlagged(g: WorkflowGateway, c: Case, alsoDetected: ParsedJs
 
 /** With `resolveFrom: trail`, resolve keeps serving the approved version, says so, and still flags the backend's. */
 async function expectTrailServed(g: WorkflowGateway, c: Case): Promise<void> {
+  expect((await g.as("vic", `{ environments { name stage resolveFrom } }`)).data?.environments).toEqual([
+    { name: "production", stage: "PRODUCTION", resolveFrom: "TRAIL" },
+    { name: "staging", stage: "STAGING", resolveFrom: "BACKEND" },
+  ]);
   const name = `${c.backend}/${c.model}`;
   const resolved = await g.as("vic", RESOLVE, { name });
   expect(resolved.errors).toBeUndefined();
@@ -280,12 +284,26 @@ describe("a git commit sets a never-staged v16 to production", () => {
   it("records it as UNAPPROVED_IN_STAGE, flags it everywhere, and resolveFrom: trail keeps serving v15", async () => {
     gw = await startWorkflowGateway({ config: NO_GATES });
     await promote(gw, "example", "support-triage", "15", "PRODUCTION");
+    const inLine = await resolveOverHttp(gw, "example/support-triage");
+    expect(inLine.headers.get("x-modelgate-drift")).toBeNull();
     commitStatuses(gw.repo, [{ model: "support-triage", version: "16", status: "production" }]);
+    // Flagged from the first read, before any drift check ran: judged against the trail on the spot.
+    const flaggedNow = await resolveOverHttp(gw, "example/support-triage");
+    expect(flaggedNow.headers.get("x-modelgate-drift")).toBe("UNAPPROVED_IN_STAGE");
+    expect(((await flaggedNow.json()) as ParsedJson).drift).toMatchObject({ version: "16", detectedAt: null });
     const c = { backend: "example", model: "support-triage", unapproved: "16", approved: "15" };
     await expectFlagged(gw, c);
+    // Recorded since: the answer (and so its ETag) says when.
+    expect((await resolveOverHttp(gw, "example/support-triage")).headers.get("etag")).not.toBe(flaggedNow.headers.get("etag"));
 
     gw = await reopenWithTrail(gw, NO_GATES);
     await expectTrailServed(gw, c);
+    // Pinned to the trail, a model nothing was approved into production for resolves to nothing.
+    const unapprovedOnly = await resolveOverHttp(gw, "example/ticket-embedder");
+    expect(unapprovedOnly.status).toBe(404);
+    expect(((await unapprovedOnly.json()) as ParsedJson).error.message).toBe(
+      '"example/ticket-embedder" has no version the promotion trail approved into PRODUCTION for environment "production" (resolveFrom: trail); the backend has 2, which the trail never approved there',
+    );
   }, 120_000);
 
   it("flags a deployment component put in a governed stage its activation did not approve, in health and in resolve once recorded", async () => {
