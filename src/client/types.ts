@@ -132,6 +132,8 @@ export interface ResolvedComponent {
   prompt: { name: string; version: string; template: string } | null;
   tools: { name: string; version: string; tools: unknown } | null;
   params: Record<string, unknown>;
+  /** The drift a drift check recorded for this version; absent from older gateways. */
+  drift?: ResolveDrift | null;
 }
 
 /** A deployment's answer from GET /v1/resolve/{name}?env=ENV: the running revision's bundle (`kind: "deployment"`). */
