@@ -116,6 +116,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
         : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), {
             pollMs: config.background.outboxPollMs,
             leaseMs: config.background.outboxLeaseSeconds * 1_000,
+            ...(config.background.outboxLeaseMarginSeconds === undefined ? {} : { leaseMarginMs: config.background.outboxLeaseMarginSeconds * 1_000 }),
             ...opts.outbox,
           });
     const poller =
@@ -155,8 +156,9 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     async close() {
       if (closed) return;
       closed = true;
-      // The worker and the drift poller first: the step being applied finishes and is saved, and a
-      // drift pass is cancelled, before the store closes; then the leader lock is handed over.
+      // The worker and the drift poller first: the backend call in flight is aborted and the row
+      // handed back (its step runs again elsewhere), and a drift pass is cancelled, before the store
+      // closes; then the leader lock is handed over.
       unwatch();
       await stopBackground();
       await leadership.stop();

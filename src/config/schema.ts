@@ -218,8 +218,22 @@ export const backgroundSchema = z
     outboxPollMs: z.number().int().min(10).max(60_000).default(1_000),
     /** How long a process owns an outbox row it applies; after a crash another takes it once this passed. */
     outboxLeaseSeconds: z.number().positive().max(3_600).default(60),
+    /**
+     * The end of each outbox lease no backend call may reach (default: 5 s, or a quarter of a shorter
+     * lease). Shorter than outboxLeaseSeconds. See docs/operations.md, "Exactly once".
+     */
+    outboxLeaseMarginSeconds: z.number().min(0).max(600).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.outboxLeaseMarginSeconds !== undefined && b.outboxLeaseMarginSeconds >= b.outboxLeaseSeconds) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["outboxLeaseMarginSeconds"],
+        message: `must be shorter than background.outboxLeaseSeconds (${b.outboxLeaseSeconds}): a backend call needs some of the lease`,
+      });
+    }
+  });
 
 export const configSchema = z
   .object({

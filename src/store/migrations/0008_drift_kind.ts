@@ -1,5 +1,5 @@
 /**
- * 0007: what kind of drift an observation is. `OUT_OF_BAND_CHANGE`: a version the promotion trail
+ * 0008: what kind of drift an observation is. `OUT_OF_BAND_CHANGE`: a version the promotion trail
  * tracks is not in the stage the trail put it in. `UNAPPROVED_IN_STAGE`: the backend has a version in
  * a governed stage (an environment's stage) that the trail never approved into it; its
  * `expected_stage` is the stage the trail last put the version in, `NONE` when it never staged it.
