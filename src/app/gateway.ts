@@ -128,7 +128,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             modelTimeoutMs: config.drift.modelTimeoutSeconds * 1_000,
             concurrency: config.drift.concurrency,
           });
-    const webhooks = opts.webhooks === false ? undefined : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), opts.webhooks ?? {});
+    const webhooks =
+      opts.webhooks === false
+        ? undefined
+        : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), {
+            egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
+            ...opts.webhooks,
+          });
     background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
     worker?.start();
     poller?.start();
