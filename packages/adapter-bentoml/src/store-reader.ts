@@ -203,7 +203,7 @@ export class StoreReader {
       } catch (err) {
         if (errCode(err) !== "ENOENT") return problem(new ModelYamlError(`cannot read: ${(err as Error).message}`, "(file)", 1));
         const dirStat = await stat(join(this.layout.modelDir(dirName), id)).catch(() => undefined);
-        if (dirStat === undefined || Date.now() - dirStat.ctimeMs < YOUNG_MS) return undefined;
+        if (dirStat === undefined || Date.now() - dirStat.mtimeMs < YOUNG_MS) return undefined;
         return problem(new ModelYamlError("no model.yaml: BentoML cannot load this version", "(file)", 1));
       }
       const stamp = stampOf(st);

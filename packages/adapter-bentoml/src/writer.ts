@@ -252,7 +252,8 @@ export class StoreWriter {
             await rm(join(staging, MODEL_YAML), { force: true });
             await writeFileDurable(join(staging, MODEL_YAML), dumpPyYaml(model));
             await fsyncTree(staging);
-            await this.writeSidecar(dirName, { ...sidecar, lastVersion: number });
+            // A new model's name and description are in place before its first version appears.
+            if (existing === undefined) await this.writeSidecar(dirName, { ...sidecar, lastVersion: number });
             await this.opts.onStep?.("staged");
             try {
               await rename(staging, this.layout.versionDir(dirName, String(number)));
@@ -277,8 +278,10 @@ export class StoreWriter {
           await fsyncDir(modelDir);
           await this.opts.onStep?.("renamed");
           await this.updateLatest(snapshot, dirName, String(number), micros);
+          if (existing !== undefined) await this.writeSidecar(dirName, { ...sidecar, lastVersion: number });
         } catch {
-          // `latest` is BentoML's convenience: it recomputes it when it names no version.
+          // `latest` is BentoML's convenience (it recomputes it when it names no version), and the
+          // next registration numbers past the version directories that exist.
         }
         return { dirName, version: String(number) };
       });
