@@ -4,9 +4,10 @@
  * the gateway's writers only; writes to one model.yaml also check, just before the rename, that the
  * file is still what they read (see writer.ts).
  *
- * The holder touches the file while it holds it; a lock not touched for `staleMs` belongs to a
- * process that died mid-write and is taken over. A live lock is waited for up to `maxWaitMs` (never
- * past the call's deadline), then the write fails with CONFLICT naming the file and its holder.
+ * The holder touches the file while it holds it. A lock whose holder died mid-write is taken over:
+ * at once when the holder was a process on this host that no longer exists, else once nobody has
+ * touched it for `staleMs`. A live lock is waited for up to `maxWaitMs` (never past the call's
+ * deadline), then the write fails with CONFLICT naming the file and its holder.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -28,6 +29,17 @@ interface Holder {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** The holder was a process on this host that has exited (a reused pid counts as alive: wait for staleness). */
+function holderIsGone(holder: Holder): boolean {
+  if (holder.host !== hostname() || typeof holder.pid !== "number" || holder.pid === process.pid) return false;
+  try {
+    process.kill(holder.pid, 0);
+    return false;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "ESRCH";
+  }
+}
 
 function describe(holder: Holder): string {
   return `process ${holder.pid ?? "?"} on ${holder.host ?? "?"} since ${holder.since ?? "?"}`;
@@ -76,12 +88,12 @@ export class FileLock {
       }
       const st = await stat(path).catch(() => undefined);
       if (st === undefined) continue;
-      if (Date.now() - st.mtimeMs > this.staleMs) {
-        await this.takeOverStale(path);
+      const holder = (await readFile(path, "utf8").then(JSON.parse, () => ({}))) as Holder;
+      if (Date.now() - st.mtimeMs > this.staleMs || holderIsGone(holder)) {
+        await this.takeOverStale(path, holder);
         continue;
       }
       if (Date.now() >= until) {
-        const holder = (await readFile(path, "utf8").then(JSON.parse, () => ({}))) as Holder;
         throw new ConflictError(
           `${what} is being written by another process (${describe(holder)}): ${path} is held; retry, or remove the file if that process is gone`,
           { backend: this.backend },
@@ -101,16 +113,16 @@ export class FileLock {
     };
   }
 
-  /** Moves a stale lock aside; puts it back if it turned out to be fresh (taken over meanwhile). */
-  private async takeOverStale(path: string): Promise<void> {
+  /** Moves a stale lock aside; puts it back if it turned out to be another one (taken over meanwhile). */
+  private async takeOverStale(path: string, stale: Holder): Promise<void> {
     const aside = `${path}.stale-${randomUUID()}`;
     try {
       await rename(path, aside);
     } catch {
       return; // gone already: someone released or took it over
     }
-    const st = await stat(aside).catch(() => undefined);
-    if (st !== undefined && Date.now() - st.mtimeMs <= this.staleMs) {
+    const moved = (await readFile(aside, "utf8").then(JSON.parse, () => ({}))) as Holder;
+    if (moved.token !== stale.token) {
       // Another process took the stale lock over between our stat and rename: give it back.
       await link(aside, path).catch(() => undefined);
     }

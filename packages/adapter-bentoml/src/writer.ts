@@ -4,6 +4,8 @@
  * - a new version is assembled in $BENTOML_HOME/.modelgate/tmp (the imported files, then model.yaml),
  *   flushed, and renamed into models/<name>/<version> in one step; then `latest` is moved to it when
  *   it is the newest, as BentoML's own save does (store.py `register`);
+ * - a new model's whole directory (the version, `latest`, the gateway's .modelgate.yaml) is assembled
+ *   there too and renamed into models/ in one step;
  * - a label change rewrites model.yaml through a temp file renamed over it, after checking that the
  *   file is still what was read (BentoML writes without a lock; a change made meanwhile is read
  *   again and the edit redone).
@@ -11,7 +13,7 @@
  * Writes to one model are serialised in this process (KeyedMutex) and across gateway processes
  * (a lock file per model, ./file-lock.ts).
  */
-import { cp, mkdir, readFile, realpath, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
+import { cp, mkdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { join, relative, isAbsolute } from "node:path";
 import { isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import {
@@ -28,7 +30,7 @@ import { formatCreationTime, nowMicros } from "./creation-time.js";
 import { fsyncDir, fsyncTree, makeTempDir, replaceFile, writeFileDurable } from "./fs-atomic.js";
 import { FileLock, type FileLockOptions } from "./file-lock.js";
 import { isOwnLabel, OWN_LABELS } from "./labels.js";
-import { MODEL_YAML, type StoreLayout } from "./layout.js";
+import { LATEST_FILE, MODEL_YAML, SIDECAR_FILE, type StoreLayout } from "./layout.js";
 import { buildMetadata, isMapping } from "./metadata.js";
 import { dumpPyYaml, newPyYamlDocument, parsePyYaml } from "./pyyaml.js";
 import { classifyArtifactUri, modelDirName } from "./register-input.js";
@@ -133,12 +135,16 @@ export class StoreWriter {
     await replaceFile(this.layout.tmpDir, this.layout.latestFile(dirName), version);
   }
 
-  private async writeSidecar(dirName: string, sidecar: Sidecar): Promise<void> {
+  private sidecarText(sidecar: Sidecar): string {
     const value: Record<string, unknown> = {};
     if (sidecar.name !== undefined) value["name"] = sidecar.name;
     if (sidecar.description !== undefined) value["description"] = sidecar.description;
     if (sidecar.lastVersion !== undefined) value["last_version"] = sidecar.lastVersion;
-    await replaceFile(this.layout.tmpDir, this.layout.sidecarFile(dirName), dumpPyYaml(newPyYamlDocument(value)));
+    return dumpPyYaml(newPyYamlDocument(value));
+  }
+
+  private async writeSidecar(dirName: string, sidecar: Sidecar): Promise<void> {
+    await replaceFile(this.layout.tmpDir, this.layout.sidecarFile(dirName), this.sidecarText(sidecar));
   }
 
   /** Checks a local import: an existing directory inside one of the import roots. Returns its real path. */
@@ -233,31 +239,49 @@ export class StoreWriter {
         this.setLabelsAndMetadata(model, input, ctx, source.kind === "remote" ? source.uri : undefined, importFrom);
 
         const modelDir = this.layout.modelDir(dirName);
-        let createdDir = false;
-        await mkdir(this.layout.modelsDir, { recursive: true });
-        try {
-          await mkdir(modelDir);
-          createdDir = true;
-        } catch (err) {
-          if (errCode(err) !== "EEXIST") throw err;
-        }
         const sidecar: Sidecar = { ...(existing?.sidecar ?? {}) };
         if (input.modelName !== dirName) sidecar.name = input.modelName;
         if (existing === undefined && input.modelDescription !== undefined && input.modelDescription !== "") sidecar.description = input.modelDescription;
+        const writeModelYaml = async () => {
+          model.set("version", String(number));
+          await rm(join(staging, MODEL_YAML), { force: true });
+          await writeFileDurable(join(staging, MODEL_YAML), dumpPyYaml(model));
+          await fsyncTree(staging);
+        };
+        await mkdir(this.layout.modelsDir, { recursive: true });
 
-        let renamed = false;
-        try {
+        let placed = false;
+        if (snapshot === undefined) {
+          // A new model appears whole, in one rename: its directory with the sidecar, `latest` and
+          // the version, assembled beside the version's files.
+          const modelStage = `${staging}.model`;
+          await mkdir(modelStage);
+          try {
+            await writeModelYaml();
+            const stagedVersion = join(modelStage, String(number));
+            await rename(staging, stagedVersion);
+            await writeFileDurable(join(modelStage, SIDECAR_FILE), this.sidecarText({ ...sidecar, lastVersion: number }));
+            await writeFileDurable(join(modelStage, LATEST_FILE), String(number));
+            await fsyncDir(modelStage);
+            await this.opts.onStep?.("staged");
+            try {
+              await rename(modelStage, modelDir);
+              placed = true;
+            } catch (err) {
+              if (errCode(err) !== "ENOTEMPTY" && errCode(err) !== "EEXIST") throw err;
+              // The model's directory appeared meanwhile (BentoML saving the same name): add the version to it.
+              await rename(stagedVersion, staging);
+            }
+          } finally {
+            await rm(modelStage, { recursive: true, force: true });
+          }
+        }
+        if (!placed) {
           for (let attempt = 0; ; attempt++) {
-            model.set("version", String(number));
-            await rm(join(staging, MODEL_YAML), { force: true });
-            await writeFileDurable(join(staging, MODEL_YAML), dumpPyYaml(model));
-            await fsyncTree(staging);
-            // A new model's name and description are in place before its first version appears.
-            if (existing === undefined) await this.writeSidecar(dirName, { ...sidecar, lastVersion: number });
+            await writeModelYaml();
             await this.opts.onStep?.("staged");
             try {
               await rename(staging, this.layout.versionDir(dirName, String(number)));
-              renamed = true;
               break;
             } catch (err) {
               // Someone made that version meanwhile (another process): take the next number.
@@ -265,20 +289,17 @@ export class StoreWriter {
               number++;
             }
           }
-        } finally {
-          if (!renamed && createdDir) {
-            // Leave no trace of a model that never got a version.
-            await unlink(this.layout.sidecarFile(dirName)).catch(() => undefined);
-            await rmdir(modelDir).catch(() => undefined);
-          }
         }
         // The version is in the store: from here on nothing fails the call.
         this.reader.forgetModel(dirName);
         try {
+          await fsyncDir(this.layout.modelsDir);
           await fsyncDir(modelDir);
           await this.opts.onStep?.("renamed");
-          await this.updateLatest(snapshot, dirName, String(number), micros);
-          if (existing !== undefined) await this.writeSidecar(dirName, { ...sidecar, lastVersion: number });
+          if (!placed) {
+            await this.updateLatest(snapshot, dirName, String(number), micros);
+            await this.writeSidecar(dirName, { ...sidecar, lastVersion: number });
+          }
         } catch {
           // `latest` is BentoML's convenience (it recomputes it when it names no version), and the
           // next registration numbers past the version directories that exist.

@@ -1,4 +1,4 @@
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawnSync } from "node:child_process";
 import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
@@ -318,18 +318,23 @@ describe("writes cut short", () => {
   });
 
   it("serves a version whose rename happened though what followed failed", async () => {
+    await writeVersion(home, { name: "m", version: "v1", creationTime: "2026-01-01T00:00:00+00:00" });
+    let crash = true;
     const crashing = await openAdapter(home, {
       writer: {
         onStep: (step) => {
-          if (step === "renamed") throw new Error("crash after the rename");
+          if (step === "renamed" && crash) throw new Error("crash after the rename");
         },
       },
     });
     const v = await crashing.registerVersion({ modelName: "m" }, ctx());
-    expect(v.version).toBe("1");
-    // `latest` was not written: readers fall back to the newest version, as BentoML does.
-    await expect(stat(models("m", "latest"))).rejects.toThrow();
-    expect((await adapter.getModel("m", ctx())).latestVersion).toBe("1");
+    expect(v.version).toBe("2");
+    // `latest` was not moved: it still names v1, which BentoML's `m:latest` then loads too.
+    expect(await read("m", "latest")).toBe("v1");
+    expect((await adapter.listVersions("m", { first: 10 }, ctx())).items.map((x) => x.version)).toEqual(["v1", "2"]);
+    crash = false;
+    expect((await crashing.registerVersion({ modelName: "m" }, ctx())).version).toBe("3");
+    expect(await read("m", "latest")).toBe("3");
   });
 
   it("sweeps what crashed writes left in the working folder at start", async () => {
@@ -350,15 +355,25 @@ describe("one writer per model across processes", () => {
   it("waits for a live lock, then answers CONFLICT naming the file and its holder", async () => {
     await writeVersion(home, { name: "m", version: "v1", creationTime: "2026-01-01T00:00:00+00:00" });
     const lock = join(home, ".modelgate", "locks", "m.lock");
-    await writeFile(lock, JSON.stringify({ token: "t", pid: 4242, host: hostname(), since: "2026-12-06T10:00:00Z" }));
+    // Held by a live process of this host (our parent) that keeps it fresh.
+    await writeFile(lock, JSON.stringify({ token: "t", pid: process.ppid, host: hostname(), since: "2026-12-06T10:00:00Z" }));
     const blocked = await openAdapter(home, { writer: { lock: { maxWaitMs: 300 } } });
     const err = await failure(blocked.setStage("m", "v1", "STAGING", ctx()));
-    expect(err).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(`process 4242 on ${hostname()} since 2026-12-06T10:00:00Z`) });
+    expect(err).toMatchObject({ code: "CONFLICT", message: expect.stringContaining(`process ${process.ppid} on ${hostname()} since 2026-12-06T10:00:00Z`) });
     expect(err.message).toContain(lock);
     expect((await adapter.getVersion("m", "v1", ctx())).stage).toBe("NONE");
   });
 
-  it("takes over a lock its holder stopped touching (a process that died mid-write)", async () => {
+  it("takes over at once the lock of a process of this host that has exited", async () => {
+    await writeVersion(home, { name: "m", version: "v1", creationTime: "2026-01-01T00:00:00+00:00" });
+    const gone = spawnSync(process.execPath, ["-e", ""]).pid;
+    const lock = join(home, ".modelgate", "locks", "m.lock");
+    await writeFile(lock, JSON.stringify({ token: "t", pid: gone, host: hostname(), since: new Date().toISOString() }));
+    const quick = await openAdapter(home, { writer: { lock: { maxWaitMs: 0 } } });
+    expect((await quick.setStage("m", "v1", "STAGING", ctx())).stage).toBe("STAGING");
+  });
+
+  it("takes over a lock its holder stopped touching (a process elsewhere that died mid-write)", async () => {
     await writeVersion(home, { name: "m", version: "v1", creationTime: "2026-01-01T00:00:00+00:00" });
     const lock = join(home, ".modelgate", "locks", "m.lock");
     await writeFile(lock, JSON.stringify({ token: "t", pid: 4242, host: "elsewhere", since: "2026-12-06T10:00:00Z" }));
