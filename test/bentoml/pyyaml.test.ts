@@ -85,7 +85,8 @@ print(json.dumps(enc(yaml.safe_load(${JSON.stringify(text)}))))
     expect(back["strings"]).toEqual(value.strings);
     expect(back["ints"]).toEqual(value.ints.map((n) => `int:${n}`));
     expect((back["floats"] as string[]).map((f) => Number(f.slice("float:".length)))).toEqual(value.floats);
-    expect(back["floats"]).toEqual(value.floats.map((f) => expect.stringMatching(/^float:/) as unknown as string));
+    // Floats stay floats in Python, 1e21 included (a JS number prints it without a dot).
+    expect((back["floats"] as string[]).every((f) => f.startsWith("float:"))).toBe(true);
     expect(back["flags"]).toEqual(value.flags);
     expect(back["nothing"]).toBeNull();
     expect(back["nested"]).toEqual(value.nested);
