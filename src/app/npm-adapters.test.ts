@@ -94,12 +94,12 @@ describe("loading npm:<package> from the config file's directory", () => {
       dataDir: dir,
       configDir: join(dir, "app"),
     });
-    const err: unknown = await adapter!.getModel("m", createCallContext({ timeoutMs: 1000 })).catch((e: unknown) => e);
+    const err: unknown = await adapter!.getModel("m", createCallContext({ timeoutMs: 1000, actor: { id: "tester", roles: ["admin"] } })).catch((e: unknown) => e);
     expect(isRegistryError(err)).toBe(true);
     expect(err).toBeInstanceOf(NotFoundError);
     expect(err).toMatchObject({ code: "NOT_FOUND", message: 'model "m" not found', backend: "acme", field: "name" });
     // Other errors, thrown synchronously too, pass through as they are.
-    expect(() => adapter!.listModels({ first: 1 }, createCallContext({ timeoutMs: 1000 }))).toThrow("plain");
+    expect(() => adapter!.listModels({ first: 1 }, createCallContext({ timeoutMs: 1000, actor: { id: "tester", roles: ["admin"] } }))).toThrow("plain");
     expect(adapter!.capabilities().maxPageSize).toBe(10);
   });
 

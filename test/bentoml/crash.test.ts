@@ -69,7 +69,7 @@ describe("a registration killed mid-write", () => {
     const adapter = new BentomlAdapter("bento", { home, readOnly: false, importRoots: [importDir], logger: silent });
     await adapter.start();
     // The killed process's lock is taken over at once: it was on this host and is gone.
-    const v = await adapter.registerVersion({ modelName: "fraud-detector", artifactUri: importDir }, createCallContext({ timeoutMs: 60_000 }));
+    const v = await adapter.registerVersion({ modelName: "fraud-detector", artifactUri: importDir }, createCallContext({ timeoutMs: 60_000, actor: { id: "tester", roles: ["admin"] } }));
     expect(v.version).toBe("2");
     const loaded = await python<{ tags: string[]; shards: number }>(home, `
 import json, os, bentoml

@@ -6,6 +6,7 @@ import { mkdir, stat } from "node:fs/promises";
 import {
   ensureActive,
   InvalidInputError,
+  systemActor,
   NotFoundError,
   UnsupportedError,
   type AdapterLogger,
@@ -279,7 +280,7 @@ export class BentomlAdapter implements RegistryAdapter {
 
   /** Re-reads the model after a write through this adapter (no deadline: the write has happened). */
   private async readBack(name: string, version: string): Promise<ModelVersion> {
-    const snapshot = await this.snapshot(name, { signal: new AbortController().signal, deadline: Infinity, actor: { id: "modelgate", roles: [] } });
+    const snapshot = await this.snapshot(name, { signal: new AbortController().signal, deadline: Infinity, actor: systemActor("bentoml-read-back") });
     return this.toVersion(snapshot, this.record(snapshot, version));
   }
 
