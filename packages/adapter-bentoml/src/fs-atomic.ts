@@ -4,7 +4,7 @@
  * flushed to disk, then renamed into place (rename(2) is atomic on one file system). A crash leaves
  * at most a temporary entry there, which no reader looks at and the next start sweeps away.
  */
-import { mkdir, mkdtemp, open, readdir, rename, rm, stat, unlink } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { join } from "node:path";
 import { randomBytes } from "node:crypto";
 
@@ -46,17 +46,32 @@ export async function fsyncTree(dir: string): Promise<void> {
   await fsyncDir(dir);
 }
 
-/** A fresh directory under `tmpDir` for one write. */
+/**
+ * A fresh directory under `tmpDir` for one write, with the mode a plain mkdir gives (mkdtemp makes
+ * it 0700, which would keep other users, a serving container's included, out of the version).
+ */
 export async function makeTempDir(tmpDir: string, label: string): Promise<string> {
   await mkdir(tmpDir, { recursive: true });
-  return mkdtemp(join(tmpDir, `${label}-`));
+  const dir = await mkdtemp(join(tmpDir, `${label}-`));
+  const probe = `${dir}.mode`;
+  await mkdir(probe);
+  try {
+    await chmod(dir, (await stat(probe)).mode & 0o7777);
+  } finally {
+    await rmdir(probe);
+  }
+  return dir;
 }
 
-/** Replaces `target` with `data` atomically (temp file in `tmpDir`, flushed, renamed over it). */
-export async function replaceFile(tmpDir: string, target: string, data: string): Promise<void> {
+/**
+ * Replaces `target` with `data` atomically (temp file in `tmpDir`, flushed, renamed over it), with
+ * `mode` when given (the replaced file's, so a rewrite keeps its permissions).
+ */
+export async function replaceFile(tmpDir: string, target: string, data: string, mode?: number): Promise<void> {
   await mkdir(tmpDir, { recursive: true });
   const temp = join(tmpDir, `file-${randomBytes(8).toString("hex")}`);
   await writeFileDurable(temp, data);
+  if (mode !== undefined) await chmod(temp, mode & 0o7777);
   try {
     await rename(temp, target);
   } catch (err) {

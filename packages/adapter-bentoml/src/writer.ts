@@ -120,9 +120,10 @@ export class StoreWriter {
       const doc = parsePyYaml(before);
       if (!applyLabelChanges(doc, changes)) return false;
       const after = dumpPyYaml(doc);
+      const mode = (await stat(record.yamlFile)).mode;
       const current = await readFile(record.yamlFile, "utf8").catch(() => undefined);
       if (current !== before) continue; // changed under us (BentoML, by hand): edit what is there now
-      await replaceFile(this.layout.tmpDir, record.yamlFile, after);
+      await replaceFile(this.layout.tmpDir, record.yamlFile, after, mode);
       return true;
     }
     throw new ConflictError(`${this.layout.relative(record.yamlFile)} kept changing while the gateway wrote its labels; retry`, { backend: this.backend });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
+import { chmod, mkdir, readdir, readFile, rm, stat, symlink, utimes, writeFile } from "node:fs/promises";
 import { hostname } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -101,6 +101,12 @@ describe("registering a version", () => {
     expect(await read("demo-classifier", "latest")).toBe("1");
     expect(await read("demo-classifier", ".modelgate.yaml")).toBe("name: Demo-Classifier\ndescription: Scores transactions\nlast_version: 1\n");
     expect(await adapter.getModel("Demo-Classifier", ctx())).toMatchObject({ name: "Demo-Classifier", description: "Scores transactions", latestVersion: "1" });
+    // Permissions as BentoML's own save leaves them (a plain mkdir), not mkdtemp's 0700.
+    await mkdir(join(home, "probe"));
+    const dirMode = (await stat(join(home, "probe"))).mode & 0o777;
+    expect((await stat(models("demo-classifier", "1"))).mode & 0o777).toBe(dirMode);
+    expect((await stat(models("demo-classifier"))).mode & 0o777).toBe(dirMode);
+    await rm(join(home, "probe"), { recursive: true });
     // The working folder holds nothing once the write is done.
     expect((await tree()).filter((p) => p.startsWith(".modelgate/") && !p.endsWith("/"))).toEqual([]);
   });
@@ -155,7 +161,9 @@ describe("stages and aliases as labels", () => {
     expect(after).toContain("labels:\n  team: 'risk'\n  modelgate.stage: production\n  modelgate.approval.request_id: req-1\n  modelgate.approval.approved_by: bob, carol\n  modelgate.approval.approved_at: '2026-12-01T10:00:00.000Z'\n");
     expect(after).toContain("big: 12345678901234567890");
 
+    await chmod(models("fraud", "bguhs6xrr27n2ax4", "model.yaml"), 0o664);
     await adapter.setStage("fraud", "bguhs6xrr27n2ax4", "NONE", ctx());
+    expect((await stat(models("fraud", "bguhs6xrr27n2ax4", "model.yaml"))).mode & 0o777).toBe(0o664); // a rewrite keeps the file's mode
     const none = await read("fraud", "bguhs6xrr27n2ax4", "model.yaml");
     expect(none).not.toContain("modelgate.stage");
     expect(none).toContain("modelgate.approval.request_id: req-1"); // the marks stay until the next approved write
