@@ -38,7 +38,11 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["src/**/*.test.ts", "adapters/**/*.test.ts", "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"], exclude: INTEGRATION_FILES },
+        test: {
+          name: "unit",
+          include: ["src/**/*.test.ts", "adapters/**/*.test.ts", "ui/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"],
+          exclude: INTEGRATION_FILES,
+        },
       },
       {
         extends: true,
