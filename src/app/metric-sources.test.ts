@@ -42,7 +42,7 @@ async function queue(model: string, seconds: number): Promise<void> {
     status: "APPLYING",
     requestedBy: "alice",
     reason: "ship",
-    policy: { source: "default", canary: false, approvals: 0 },
+    policy: { source: "default", eval: null, canary: false, approvals: 0 },
     idempotencyKey: null,
     inputHash: null,
     lockKey: `git/${model}/production`,
@@ -70,6 +70,7 @@ describe("the store gauges of /metrics", () => {
     await queue("b", 40);
     await store.workflow.insertDriftObservation({
       id: randomUUID(),
+      kind: "OUT_OF_BAND_CHANGE",
       backendId: "mlflow",
       modelName: "m",
       version: "3",
@@ -91,7 +92,7 @@ describe("the store gauges of /metrics", () => {
     expect(await sources.store!()).toEqual({
       outboxPending: 2,
       outboxOldestAgeSeconds: 60,
-      openDrifts: [{ backend: "mlflow", open: 1 }],
+      openDrifts: [{ backend: "mlflow", kind: "OUT_OF_BAND_CHANGE", open: 1 }],
       webhooks: [
         // Nothing enqueued: behind by every event since it was created.
         { target: "idle", oldestPendingAgeSeconds: 0, lagEvents: 3 },

@@ -82,7 +82,7 @@ async function readStore(store: Store): Promise<StoreRead> {
   return {
     outboxPending: backlog.pending,
     outboxOldest: backlog.oldestCreatedAt,
-    openDrifts: drifts.map((d) => ({ backend: d.backendId, open: d.open })),
+    openDrifts: drifts.map((d) => ({ backend: d.backendId, kind: d.kind, open: d.open })),
     webhooks,
   };
 }

@@ -27,6 +27,7 @@ import { metricsEndpoint } from "./metrics-endpoint.js";
 import { RequestRecorder, RequestTelemetry, routeOf } from "../observability/request-telemetry.js";
 import { activeTraceId, inSpan } from "../observability/tracing.js";
 import { sendJson } from "./respond.js";
+import { isConsolePath, serveConsole } from "./ui.js";
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:4000 */
@@ -98,6 +99,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     }
     // Its own rule: admins and the scrape tokens of metrics.tokens (./metrics-endpoint.ts).
     if (path === "/metrics" && serveMetrics !== undefined) return serveMetrics(req, res, reqLog);
+    // The web console's static files need no token (its API calls do): src/http/ui.ts.
+    if (isConsolePath(path)) return serveConsole(req, res, path);
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);

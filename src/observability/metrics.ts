@@ -30,8 +30,8 @@ export interface StoreReading {
   outboxPending: number;
   /** Seconds since the oldest of them was queued; 0 when none. */
   outboxOldestAgeSeconds: number;
-  /** Open drift observations per backend. */
-  openDrifts: { backend: string; open: number }[];
+  /** Open drift observations per backend and kind (OUT_OF_BAND_CHANGE, UNAPPROVED_IN_STAGE). */
+  openDrifts: { backend: string; kind: string; open: number }[];
   /** Per webhook target: how far its deliveries are behind the audit trail. */
   webhooks: { target: string; oldestPendingAgeSeconds: number; lagEvents: number }[];
 }
@@ -163,13 +163,13 @@ export class GatewayMetrics {
     });
     new Gauge({
       name: "modelgate_drift_open_observations",
-      help: "Open drift observations (backends changed outside the gateway), per backend.",
-      labelNames: ["backend"],
+      help: "Open drift observations per backend and kind: OUT_OF_BAND_CHANGE (a stage changed outside the gateway), UNAPPROVED_IN_STAGE (a version in a stage the trail never approved).",
+      labelNames: ["backend", "kind"],
       registers,
       async collect() {
         const r = await readOrUndefined(store);
         this.reset();
-        for (const d of r?.openDrifts ?? []) this.set({ backend: d.backend }, d.open);
+        for (const d of r?.openDrifts ?? []) this.set({ backend: d.backend, kind: d.kind }, d.open);
       },
     });
     new Gauge({

@@ -18,6 +18,7 @@ export function routeOf(path: string): string {
   if (path.startsWith("/v1/resolve/")) return "/v1/resolve";
   if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path;
   if (path === "/" || path === "/graphiql" || path.startsWith("/graphiql/")) return "/graphiql";
+  if (path === "/ui" || path.startsWith("/ui/")) return "/ui";
   return "unmatched";
 }
 

@@ -22,6 +22,7 @@ import {
   OPEN_STATUSES,
   type ApprovalRecord,
   type CanaryResultRecord,
+  type DriftKind,
   type DriftListQuery,
   type DriftObservationRecord,
   type DriftPage,
@@ -182,6 +183,7 @@ function productionFrom(row: Selectable<ProductionHistoryTable>): ProductionReco
 function driftFrom(row: Selectable<DriftObservationsTable>): DriftObservationRecord {
   return {
     id: row.id,
+    kind: row.kind as DriftKind,
     backendId: row.backend_id,
     modelName: row.model_name,
     version: row.version,
@@ -688,6 +690,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
           detected_at: iso(r.detectedAt),
           resolved_at: null,
           audit_event_id: r.auditEventId,
+          kind: r.kind,
         })
         .execute();
     } catch (err) {
@@ -741,14 +744,15 @@ export class KyselyWorkflowTx implements WorkflowTx {
     return { pending: Number(row.pending), oldestCreatedAt: row.oldest === null ? null : date(row.oldest) };
   }
 
-  async countOpenDrifts(): Promise<{ backendId: string; open: number }[]> {
+  async countOpenDrifts(): Promise<{ backendId: string; kind: DriftKind; open: number }[]> {
     const rows = await this.db
       .selectFrom("drift_observations")
-      .select((eb) => ["backend_id", eb.fn.countAll().as("open")])
+      .select((eb) => ["backend_id", "kind", eb.fn.countAll().as("open")])
       .where("resolved_at", "is", null)
-      .groupBy("backend_id")
+      .groupBy(["backend_id", "kind"])
       .orderBy("backend_id")
+      .orderBy("kind")
       .execute();
-    return rows.map((r) => ({ backendId: r.backend_id, open: Number(r.open) }));
+    return rows.map((r) => ({ backendId: r.backend_id, kind: r.kind as DriftKind, open: Number(r.open) }));
   }
 }

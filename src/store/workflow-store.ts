@@ -200,14 +200,24 @@ export interface ProductionQuery {
 }
 
 /**
+ * OUT_OF_BAND_CHANGE: a version the promotion trail tracks is not in the stage the trail put it in.
+ * UNAPPROVED_IN_STAGE: the backend has a version in a governed stage (an environment's stage) that
+ * the trail never approved into it.
+ */
+export type DriftKind = "OUT_OF_BAND_CHANGE" | "UNAPPROVED_IN_STAGE";
+export const DRIFT_KINDS: readonly DriftKind[] = ["OUT_OF_BAND_CHANGE", "UNAPPROVED_IN_STAGE"];
+
+/**
  * A version whose native stage differs from what the promotion trail says (changed outside the
  * gateway). Open until the backend is back in line (or the trail no longer expects anything of it).
  */
 export interface DriftObservationRecord {
   id: string;
+  kind: DriftKind;
   backendId: string;
   modelName: string;
   version: string;
+  /** The stage the trail says (UNAPPROVED_IN_STAGE: the stage it last put the version in, NONE when it never staged it). */
   expectedStage: Stage;
   /** null: the version no longer exists in the backend. */
   actualStage: Stage | null;
@@ -327,8 +337,8 @@ export interface WorkflowTx {
 
   /** How many outbox rows are still to apply, and when the oldest was queued (metrics). */
   outboxBacklog(): Promise<OutboxBacklog>;
-  /** Open drift observations per backend, by backend id (metrics). */
-  countOpenDrifts(): Promise<{ backendId: string; open: number }[]>;
+  /** Open drift observations per backend and kind, by backend id then kind (metrics). */
+  countOpenDrifts(): Promise<{ backendId: string; kind: DriftKind; open: number }[]>;
 }
 
 export interface OutboxBacklog {
