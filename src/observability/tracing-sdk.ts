@@ -64,6 +64,10 @@ export async function startTracing(config: TracingConfig, opts: StartTracingOpti
     ),
     sampler: new ParentBasedSampler({ root: new TraceIdRatioBasedSampler(config.sampleRatio) }),
     spanProcessors: opts.spanProcessors ?? [new BatchSpanProcessor(exporter())],
+    // Traces only. Left unset, the SDK would also export OTLP metrics (the instrumentations' own
+    // histograms, every minute) and logs to the same collector: metrics are /metrics' job.
+    metricReaders: [],
+    logRecordProcessors: [],
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
