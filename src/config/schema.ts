@@ -277,7 +277,7 @@ export const metricsSchema = z
       .array(
         z
           .object({
-            /** Who scrapes with it (logged when it is refused). */
+            /** Who scrapes with it (for whoever reads the config; it never appears in the audit trail). */
             subject: z.string().min(1).max(200),
             sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the 64-character lower-case hex SHA-256 of the token"),
           })
