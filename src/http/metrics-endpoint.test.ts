@@ -13,6 +13,7 @@ import { startTestGateway, type TestGateway } from "../../test/support/test-gate
 const ADMIN = "admin-token-0123456789";
 const VIEWER = "viewer-token-0123456789";
 const SCRAPER = "scrape-token-0123456789";
+const APPROVER = "approver-token-0123456789";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -22,8 +23,10 @@ beforeAll(async () => {
         tokens: [
           { subject: "ops", sha256: sha256Hex(ADMIN), roles: ["admin"] },
           { subject: "dashboard", sha256: sha256Hex(VIEWER), roles: ["viewer"] },
+          { subject: "bob", sha256: sha256Hex(APPROVER), roles: ["approver"] },
         ],
       },
+      policies: { rules: [{ gates: { approvals: 1 } }] },
       metrics: { tokens: [{ subject: "prometheus", sha256: sha256Hex(SCRAPER) }] },
     },
     webhooks: false,
@@ -121,6 +124,34 @@ describe("what a scrape reports", () => {
     expect(text).toContain("# TYPE modelgate_drift_open_observations gauge");
     // Process metrics come from prom-client's defaults.
     expect(sample(text, "process_cpu_user_seconds_total")).toBeGreaterThan(0);
+  });
+});
+
+describe("the outbox counters", () => {
+  it("count an approved promotion applied by the outbox, with its backend writes", async () => {
+    const requested = await gw.gql<{ promotionRequest: { promotionRequest: { id: string }; userErrors: unknown[] } }>(
+      `mutation { promotionRequest(input: { backend: "example", model: "support-triage", version: "15", toStage: PRODUCTION, environment: "production", reason: "ship 15" }) { promotionRequest { id } userErrors { code message } } }`,
+      undefined,
+      bearer(ADMIN),
+    );
+    expect(requested.data?.promotionRequest.userErrors).toEqual([]);
+    const id = requested.data!.promotionRequest.promotionRequest.id;
+    const approved = await gw.gql<{ promotionApprove: { userErrors: unknown[] } }>(
+      `mutation Approve($id: ID!) { promotionApprove(input: { id: $id, comment: "ok" }) { userErrors { code message } } }`,
+      { id },
+      bearer(APPROVER),
+    );
+    expect(approved.data?.promotionApprove.userErrors).toEqual([]);
+    let text = "";
+    const until = Date.now() + 15_000;
+    while (sample(text, "modelgate_outbox_applies_total", { outcome: "applied" }) !== 1) {
+      if (Date.now() > until) throw new Error(`the apply was not counted:\n${text}`);
+      await new Promise((r) => setTimeout(r, 50));
+      text = await (await scrape(bearer(SCRAPER))).text();
+    }
+    expect(sample(text, "modelgate_outbox_applies_total", { outcome: "failed" })).toBeUndefined();
+    expect(sample(text, "modelgate_backend_call_duration_seconds_count", { backend: "example", method: "setStage", outcome: "OK" })).toBeGreaterThanOrEqual(2);
+    expect(sample(text, "modelgate_request_duration_seconds_count", { route: "/graphql", operation: "Approve", status: "200" })).toBe(1);
   });
 });
 
