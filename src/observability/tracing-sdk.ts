@@ -15,7 +15,7 @@
  * Loaded only when tracing is on: off, none of this (nor any of these packages) is imported.
  */
 import { register } from "node:module";
-import type { IncomingMessage } from "node:http";
+import type { ClientRequest, IncomingMessage } from "node:http";
 import { OTLPTraceExporter } from "@opentelemetry/exporter-trace-otlp-http";
 import { AwsInstrumentation } from "@opentelemetry/instrumentation-aws-sdk";
 import { GrpcInstrumentation } from "@opentelemetry/instrumentation-grpc";
@@ -25,6 +25,7 @@ import { NodeSDK, resources } from "@opentelemetry/sdk-node";
 import { BatchSpanProcessor, ParentBasedSampler, TraceIdRatioBasedSampler, type SpanProcessor } from "@opentelemetry/sdk-trace-base";
 import { createAddHookMessageChannel } from "import-in-the-middle";
 import type { TracingConfig } from "../config/schema.js";
+import { routeOf } from "./request-telemetry.js";
 
 export interface TracingHandle {
   /** Exports the spans still buffered and stops the SDK (call on shutdown, before the process exits). */
@@ -71,6 +72,14 @@ export async function startTracing(config: TracingConfig, opts: StartTracingOpti
     instrumentations: [
       new HttpInstrumentation({
         ignoreIncomingRequestHook: (req: IncomingMessage) => UNTRACED_PATHS.has((req.url ?? "").split("?")[0] ?? ""),
+        // A request served: its span named by route ("POST /graphql", "GET /v1/resolve"), as trace
+        // views list them, never by the raw path (model names). Outgoing requests keep their names.
+        requestHook: (span, request) => {
+          if (typeof (request as ClientRequest).getHeader === "function") return;
+          const route = routeOf(((request as IncomingMessage).url ?? "").split("?")[0] ?? "");
+          span.updateName(`${request.method ?? "GET"} ${route}`);
+          span.setAttribute("http.route", route);
+        },
       }),
       new UndiciInstrumentation(),
       new GrpcInstrumentation(),

@@ -96,6 +96,7 @@ describe("a promotion is one trace", () => {
       // The HTTP server span of the incoming request is the root (instrumentation-http).
       const server = spans.find((s) => idOf(s) === parentOf(mutation));
       expect(server?.instrumentationScope.name).toBe("@opentelemetry/instrumentation-http");
+      expect(server).toMatchObject({ name: "POST /graphql", attributes: expect.objectContaining({ "http.route": "/graphql" }) });
 
       const apply = only(spans, "outbox apply");
       expect(parentOf(apply)).toBe(idOf(mutation));
