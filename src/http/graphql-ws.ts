@@ -32,7 +32,7 @@ import type { EventFeed } from "../events/event-feed.js";
 import type { GatewayServices } from "../app/services.js";
 import { createFormatError } from "../graphql/errors.js";
 import { createLoaders } from "../graphql/loaders.js";
-import { aliasLimit, depthLimit } from "../graphql/limits.js";
+import type { QueryLimits } from "../graphql/limits.js";
 import { SUBSCRIPTION_ERROR_CODES, type SubscriptionContext } from "../graphql/resolvers/registry-event.resolver.js";
 import type { Logger } from "../logging.js";
 import { hasRole } from "../core/roles.js";
@@ -47,8 +47,8 @@ export interface WebSocketTransportOptions {
   logger: Logger;
   mode: "development" | "production";
   introspection: boolean;
-  maxDepth: number;
-  maxAliases: number;
+  /** The query limits, the same set the HTTP transport applies (createQueryLimits). */
+  limits: QueryLimits;
   /** Largest message accepted, as the HTTP body limit. */
   maxPayloadBytes: number;
   /** Deadline of each operation's call context (as an HTTP request's). */
@@ -102,12 +102,9 @@ function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | u
 
 export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOptions): WebSocketTransport {
   const { schema, authenticator, services, events, logger } = opts;
-  const rules: ValidationRule[] = [
-    ...specifiedRules,
-    depthLimit(opts.maxDepth),
-    aliasLimit(opts.maxAliases),
-    ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-  ];
+  const { limits } = opts;
+  // Apollo's order on HTTP: graphql's rules, the introspection switch, then the limits.
+  const rules: ValidationRule[] = [...specifiedRules, ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...limits.rules];
   const formatError = createFormatError({ mask: opts.mode === "production" });
   const format = (error: GraphQLError, log: Logger): GraphQLFormattedError => {
     const code = error.extensions["code"];
@@ -184,14 +181,18 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`a socket may run at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once`, { extensions: { code: "BAD_REQUEST" } })];
         }
+        const tooLong = limits.checkSource(payload.query);
+        if (tooLong !== undefined) return [tooLong];
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, limits.parseOptions);
         } catch (err) {
-          if (err instanceof GraphQLError) return [new GraphQLError(err.message, { nodes: err.nodes ?? null, source: err.source ?? null, positions: err.positions ?? null, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
-          throw err;
+          if (!(err instanceof GraphQLError)) throw err;
+          const refusal = limits.fromParseError(err);
+          if (refusal !== err) return [refusal];
+          return [new GraphQLError(err.message, { nodes: err.nodes ?? null, source: err.source ?? null, positions: err.positions ?? null, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
-        const invalid = validate(schema, document, rules);
+        const invalid = validate(schema, document, rules, { hideSuggestions: limits.hideSuggestions });
         if (invalid.length > 0) {
           return invalid.map((e) => (e.extensions["code"] === undefined ? new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }) : e));
         }
@@ -222,6 +223,7 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
           schema,
           document,
           contextValue,
+          hideSuggestions: limits.hideSuggestions,
           ...(payload.operationName == null ? {} : { operationName: payload.operationName }),
           ...(payload.variables == null ? {} : { variableValues: payload.variables }),
         };

@@ -8,8 +8,10 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { HeaderMap } from "@apollo/server";
 import { createCallContext, type Actor, type CallContext } from "../core/index.js";
+import { DEPRECATED_SERVER_LIMITS } from "../config/schema.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
+import { createQueryLimits } from "../graphql/limits.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../app/gateway.js";
@@ -58,15 +60,15 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   }
   const introspection = server.introspection ?? server.mode === "development";
   const graphiql = server.graphiql ?? introspection;
-  const apollo = createApollo(await buildGatewaySchema(), {
-    mode: server.mode,
-    introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
-  });
+  // One set of query limits for HTTP and WebSocket alike.
+  const limits = createQueryLimits(config.limits, { hideSuggestions: server.mode === "production" });
+  const apollo = createApollo(await buildGatewaySchema(), { mode: server.mode, introspection, limits });
   await apollo.start();
 
   const log = gateway.logger;
+  for (const key of DEPRECATED_SERVER_LIMITS) {
+    if (server[key] !== undefined) log.warn({ key: `server.${key}` }, `server.${key} is deprecated: set limits.${key} instead (it applies while limits.${key} is left at its default)`);
+  }
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -213,8 +215,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     logger: log,
     mode: server.mode,
     introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
+    limits,
     maxPayloadBytes: server.bodyLimitBytes,
     requestTimeoutMs: server.requestTimeoutMs,
     shutdownGraceMs: server.shutdownGraceMs,
