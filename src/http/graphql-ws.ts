@@ -14,6 +14,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import {
   GraphQLError,
+  Kind,
   NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse,
@@ -109,7 +110,11 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
   const format = (error: GraphQLError, log: Logger): GraphQLFormattedError => {
     const code = error.extensions["code"];
     if (typeof code === "string" && PUBLIC_STREAM_CODES.has(code)) return { message: error.message, extensions: error.extensions };
-    const formatted = formatError(error.toJSON(), error);
+    // A variable value that does not fit its type (as Apollo's UserInputError on HTTP), not a fault.
+    const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+    const badVariable = code === undefined && node?.kind === Kind.VARIABLE_DEFINITION && error.message.startsWith(`Variable "$${node.variable.name.value}" `);
+    const json = error.toJSON();
+    const formatted = formatError(badVariable ? { ...json, extensions: { ...json.extensions, code: "BAD_USER_INPUT" } } : json, error);
     const outCode = formatted.extensions?.["code"];
     if (outCode === "INTERNAL_SERVER_ERROR") log.error({ err: error.originalError ?? error, path: error.path }, "unexpected error");
     else log.debug({ err: error.originalError ?? error, path: error.path, code: outCode }, "request error");
