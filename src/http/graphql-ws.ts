@@ -18,7 +18,6 @@ import {
   NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse,
-  specifiedRules,
   validate,
   type DocumentNode,
   type ExecutionArgs,
@@ -34,6 +33,7 @@ import type { GatewayServices } from "../app/services.js";
 import { createFormatError } from "../graphql/errors.js";
 import { createLoaders } from "../graphql/loaders.js";
 import type { QueryLimits } from "../graphql/limits.js";
+import { safeSpecifiedRules } from "../graphql/subscription-rules.js";
 import { SUBSCRIPTION_ERROR_CODES, type SubscriptionContext } from "../graphql/resolvers/registry-event.resolver.js";
 import type { Logger } from "../logging.js";
 import { hasRole } from "../core/roles.js";
@@ -105,7 +105,7 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
   const { schema, authenticator, services, events, logger } = opts;
   const { limits } = opts;
   // Apollo's order on HTTP: graphql's rules, the introspection switch, then the limits.
-  const rules: ValidationRule[] = [...specifiedRules, ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...limits.rules];
+  const rules: ValidationRule[] = [...safeSpecifiedRules, ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...limits.rules];
   const formatError = createFormatError({ mask: opts.mode === "production" });
   const format = (error: GraphQLError, log: Logger): GraphQLFormattedError => {
     const code = error.extensions["code"];

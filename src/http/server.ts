@@ -12,6 +12,7 @@ import { DEPRECATED_SERVER_LIMITS } from "../config/schema.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
 import { createQueryLimits } from "../graphql/limits.js";
+import { subscriptionOverHttp } from "../graphql/subscription-rules.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../app/gateway.js";
@@ -116,15 +117,20 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async (): Promise<GatewayContext> => ({
-          requestId,
-          actor: call.actor,
-          logger: reqLog,
-          call,
-          services: gateway.services,
-          loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
-          partialErrors: [],
-        }),
+        context: async (): Promise<GatewayContext> => {
+          // Before Apollo validates: graphql-js's subscription rule can throw (a 500) on them.
+          const refused = subscriptionOverHttp(body, url.searchParams, limits.parseOptions);
+          if (refused !== undefined) throw refused;
+          return {
+            requestId,
+            actor: call.actor,
+            logger: reqLog,
+            call,
+            services: gateway.services,
+            loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
+            partialErrors: [],
+          };
+        },
       });
       const outHeaders: Record<string, string> = { "X-Request-Id": requestId };
       for (const [key, value] of result.headers) outHeaders[key] = value;

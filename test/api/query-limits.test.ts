@@ -42,8 +42,8 @@ afterEach(async () => {
   await Promise.all(clients.splice(0).map((c) => c.dispose()));
 });
 
-function wsClient(gw: TestGateway): Client {
-  const c = createClient({ url: gw.graphqlUrl.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0 });
+function wsClient(gw: TestGateway, opts: { lazy?: boolean } = {}): Client {
+  const c = createClient({ url: gw.graphqlUrl.replace(/^http/, "ws"), webSocketImpl: WebSocket, retryAttempts: 0, lazy: opts.lazy ?? true });
   clients.push(c);
   return c;
 }
@@ -157,6 +157,43 @@ describe("query limits (development mode, introspection on)", () => {
       refusal("maxTokens", 1000, "token count is over the limit of 1000 (limits.maxTokens)"),
     ]);
     expect(counter.log.slice(before)).toEqual([]);
+  });
+});
+
+describe("subscriptions with @skip / @include at their root (graphql-js's validation threw on them)", () => {
+  let gw: TestGateway;
+  beforeAll(async () => {
+    gw = await startTestGateway({ webhooks: false, config: { drift: { enabled: false } } });
+  });
+  afterAll(async () => {
+    await gw?.stop();
+  });
+
+  const ROOT_INCLUDE = "subscription S($on: Boolean!) { registryEvents @include(if: $on) { seq } }";
+
+  it("answer 400 over HTTP, not 500", async () => {
+    const res = await gw.gql(ROOT_INCLUDE, { on: true });
+    expect(res.status).toBe(400);
+    expect(res.errors).toEqual([{ message: "subscriptions are served over WebSocket (the graphql-transport-ws protocol) at /graphql, not over HTTP", extensions: { code: "UNSUPPORTED" } }]);
+    const mixed = await fetch(gw.graphqlUrl, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ query: `query Q { backends { id } } ${ROOT_INCLUDE}`, operationName: "Q" }),
+    });
+    expect(mixed.status).toBe(400);
+    expect(await mixed.json()).toEqual({ errors: [expect.objectContaining({ message: 'Subscription "S" must not use @include on its top level selection.', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })] });
+  });
+
+  it("are refused over WebSocket with a validation error, and the socket stays open", async () => {
+    // Not lazy: the socket stays open between operations, so any close is the server's doing.
+    const c = wsClient(gw, { lazy: false });
+    let closed: unknown;
+    c.on("closed", (event) => (closed = (event as { code?: number }).code));
+    expect(await wsRefusal(c, ROOT_INCLUDE, { on: true })).toEqual([
+      expect.objectContaining({ message: 'Subscription "S" must not use @include on its top level selection.', extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }),
+    ]);
+    expect(await wsRefusal(c, "subscription { registryEvents { nope } }")).toEqual([expect.objectContaining({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })]);
+    expect(closed).toBeUndefined();
   });
 });
 
