@@ -10,7 +10,8 @@
  * Then, each in its own file and skippable: MLflow listing (BENCH_SKIP_MLFLOW=1), cross-backend
  * fan-out (BENCH_SKIP_FANOUT=1), resolve through the client's cache (BENCH_SKIP_CLIENT=1),
  * whatRunsInProduction over 1,000 models (BENCH_SKIP_WHATRUNS=1), one vs two replicas on
- * PostgreSQL (BENCH_SKIP_REPLICAS=1). bench/postgres-store.ts (store-level multi-writer timings)
+ * PostgreSQL (BENCH_SKIP_REPLICAS=1), query limits: hostile documents and the fuzz corpus
+ * (BENCH_SKIP_LIMITS=1; bench/results/limits.json). bench/postgres-store.ts (store-level multi-writer timings)
  * runs alone: `npx tsx bench/postgres-store.ts`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -18,6 +19,7 @@ import { cpus, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { printClientResolveBench, runClientResolveBench } from "./client-resolve.js";
 import { printFanoutBench, runFanoutBench } from "./fanout.js";
+import { printLimitsBench, runLimitsBench } from "./limits.js";
 import { runLoad, type LoadOptions, type LoadResult, type Target } from "./load.js";
 import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { peakRssBytes, startChild, type Child } from "./processes.js";
@@ -194,6 +196,8 @@ async function main(): Promise<void> {
     if (whatRuns) printWhatRunsBench(whatRuns);
     const replicas = process.env.BENCH_SKIP_REPLICAS === "1" ? undefined : await runReplicasBench();
     if (replicas) printReplicasBench(replicas);
+    const limits = process.env.BENCH_SKIP_LIMITS === "1" ? undefined : await runLimitsBench();
+    if (limits) await printLimitsBench(limits);
 
     const report = {
       at: new Date().toISOString(),
@@ -216,6 +220,7 @@ async function main(): Promise<void> {
       ...(clientResolve ? { clientResolve } : {}),
       ...(whatRuns ? { whatRuns } : {}),
       ...(replicas ? { replicas } : {}),
+      ...(limits ? { limits: { worstRefusalMs: limits.worstRefusalMs, fuzzP99Ms: limits.fuzz.p99Ms, fuzzMaxMs: limits.fuzz.maxMs } } : {}),
       ...(fanout ? { fanout } : {}),
       wallSeconds: (performance.now() - started) / 1000,
     };

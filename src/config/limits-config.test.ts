@@ -26,6 +26,7 @@ describe("limits: in modelgate.yaml", () => {
       maxIntrospectionDepth: 15,
       maxAliases: 30,
       maxDirectives: 50,
+      maxFieldRepeats: 50,
       maxTokens: 1_000,
       maxCost: 1_000_000,
       maxCharacters: 15_000,
@@ -34,7 +35,7 @@ describe("limits: in modelgate.yaml", () => {
 
   it("reads each key", async () => {
     const loaded = await load("limits:\n  maxDepth: 8\n  maxAliases: 5\n  maxTokens: 500\n  maxCost: 2000\n  maxCharacters: 4000\n  maxDirectives: 3\n  maxIntrospectionDepth: 16\n");
-    expect(loaded.config.limits).toEqual({ maxDepth: 8, maxIntrospectionDepth: 16, maxAliases: 5, maxDirectives: 3, maxTokens: 500, maxCost: 2000, maxCharacters: 4000 });
+    expect(loaded.config.limits).toEqual({ maxDepth: 8, maxIntrospectionDepth: 16, maxAliases: 5, maxDirectives: 3, maxFieldRepeats: 50, maxTokens: 500, maxCost: 2000, maxCharacters: 4000 });
   });
 
   it("names a bad or misspelled key with its line", async () => {

@@ -72,6 +72,8 @@ export const limitsSchema = z
     maxAliases: z.number().int().min(0).max(500).default(30),
     /** Directives (`@include`, `@skip`, ...) in one operation, counted the same way. */
     maxDirectives: z.number().int().min(0).max(1_000).default(50),
+    /** Selections of one field at one place in the response (fragment uses and nesting multiply); graphql-js compares each pair. */
+    maxFieldRepeats: z.number().int().min(1).max(10_000).default(50),
     /** Lexical tokens in the document (names, punctuation, values); parsing stops past it. */
     maxTokens: z.number().int().min(100).max(100_000).default(1_000),
     /** Static cost estimate of one operation (graphql-armor's cost limit). */

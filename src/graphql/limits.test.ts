@@ -9,22 +9,15 @@ const schema = buildSchema(`
 `);
 
 function limitsOf(overrides: Partial<LimitsConfig> = {}) {
-  return createQueryLimits(limitsSchema.parse(overrides), { hideSuggestions: false });
+  return createQueryLimits(limitsSchema.parse(overrides), { schema, hideSuggestions: false });
 }
 
-/** What the HTTP and WebSocket transports do with a document: length, parse, then validate. */
+/** What the HTTP and WebSocket transports do with a document: the pre-check, then graphql-js's rules with the limits. */
 function check(query: string, overrides: Partial<LimitsConfig> = {}): { message: string; extensions: Record<string, unknown> }[] {
   const limits = limitsOf(overrides);
-  const tooLong = limits.checkSource(query);
-  if (tooLong) return [{ message: tooLong.message, extensions: tooLong.extensions }];
-  let document;
-  try {
-    document = parse(query, limits.parseOptions);
-  } catch (err) {
-    const refusal = limits.fromParseError(err as GraphQLError);
-    return [{ message: refusal.message, extensions: refusal.extensions }];
-  }
-  return validate(schema, document, [...specifiedRules, ...limits.rules]).map((e) => ({ message: e.message, extensions: e.extensions }));
+  const refusals = limits.precheck(query);
+  if (refusals.length > 0) return refusals.map((e) => ({ message: e.message, extensions: e.extensions }));
+  return validate(schema, parse(query, limits.parseOptions), [...specifiedRules, ...limits.rules]).map((e) => ({ message: e.message, extensions: e.extensions }));
 }
 
 const messages = (query: string, overrides?: Partial<LimitsConfig>) => check(query, overrides).map((e) => e.message);
@@ -56,6 +49,10 @@ describe("query limits", () => {
     // The hand-written depth limit this replaced walked 2^40 paths here: the process froze for days.
     expect(check(doubling(40, "root { name }"))).toEqual([
       { message: "query cost 8.2e+16 is over the limit of 1000000 (limits.maxCost)", extensions: { code: "QUERY_TOO_COMPLEX", limit: "maxCost", max: 1_000_000 } },
+      {
+        message: '"root.name" selected 1.1e+12 times at one place in the response is over the limit of 50 (limits.maxFieldRepeats)',
+        extensions: { code: "QUERY_TOO_COMPLEX", limit: "maxFieldRepeats", max: 50 },
+      },
     ]);
     expect(messages(doubling(3, "root { name }"))).toEqual([]);
   });
@@ -113,6 +110,33 @@ describe("query limits", () => {
     expect(messages(long, { maxCharacters: 100 })).toEqual([`query length ${long.length} is over the limit of 100 (limits.maxCharacters)`]);
     const limits = limitsOf({ maxCharacters: 100 });
     expect(validate(schema, parse(long), [...limits.rules]).map((e) => e.message)).toEqual([`query length ${long.length} is over the limit of 100 (limits.maxCharacters)`]);
+  });
+
+  it("refuse one field selected too often at one place in the response, through fragments and nesting", () => {
+    const flood = `{ ${"nodes { name } ".repeat(60)} }`;
+    expect(check(flood)).toEqual([
+      {
+        message: '"nodes.name" selected 60 times at one place in the response is over the limit of 50 (limits.maxFieldRepeats)',
+        extensions: { code: "QUERY_TOO_COMPLEX", limit: "maxFieldRepeats", max: 50 },
+      },
+    ]);
+    // 8 x 8 = 64 selections of root.name, though no selection set repeats a name more than 8 times.
+    const nested = `query { ...R } fragment R on Query { ${"root { ...N } ".repeat(8)} } fragment N on Node { ${"name ".repeat(8)} }`;
+    expect(messages(nested)).toEqual(['"root.name" selected 64 times at one place in the response is over the limit of 50 (limits.maxFieldRepeats)']);
+    expect(messages(nested, { maxFieldRepeats: 64 })).toEqual([]);
+    // Aliases are other places: a: and b: do not repeat each other.
+    expect(messages(`{ ${Array.from({ length: 30 }, (_, i) => `a${i}: root { name }`).join(" ")} }`)).toEqual([]);
+  });
+
+  it("pre-check the limits only (graphql-js's rules run after it), and remember accepted texts", () => {
+    const limits = limitsOf({ maxDepth: 3 });
+    expect(limits.precheck("{ root { nope } }")).toEqual([]);
+    expect(limits.precheck("{ root {")).toEqual([]);
+    expect(limits.precheck("{ root { child { child { name } } } }").map((e) => e.message)).toEqual(["query depth 4 is over the limit of 3 (limits.maxDepth)"]);
+    expect(limits.precheck("{ root { child { child { name } } } }")).toHaveLength(1);
+    const accepted = "{ root { name } }";
+    expect(limits.precheck(accepted)).toEqual([]);
+    expect(limits.precheck(accepted)).toEqual([]);
   });
 
   it("leave other parse errors alone", () => {

@@ -1,15 +1,19 @@
 /**
  * Bounds on one GraphQL document, checked before any resolver runs: characters, tokens, depth,
- * introspection depth, aliases, directives and a static cost estimate (`limits:` in modelgate.yaml).
- * One set, built by createQueryLimits, serves HTTP (Apollo, ./apollo.ts) and WebSocket
- * (src/http/graphql-ws.ts) alike.
+ * introspection depth, aliases, directives, repeated fields and a static cost estimate (`limits:`
+ * in modelgate.yaml). One set, built by createQueryLimits, serves HTTP (Apollo, ./apollo.ts and
+ * src/http/server.ts) and WebSocket (src/http/graphql-ws.ts) alike.
  *
  * Every check is linear in the document: graphql-armor's depth, alias, directive and cost rules
- * memoise each fragment (a fragment spread twice per level, 40 levels deep, is one walk of 40
+ * memoise each fragment (a fragment spread twice per level, 40 levels deep, is one walk of 41
  * fragments, and its 2^40 cost is refused), graphql-js stops parsing past maxTokens, and the
- * introspection depth below memoises fragments the same way. graphql-js's own rules bound their
- * fragment and overlap work (16.15's budgets), so nothing in validation grows with the number of
- * paths through the fragments.
+ * rules of ./limit-rules.ts memoise fragments the same way.
+ *
+ * Both transports run `precheck` first, before graphql-js's own rules: those are bounded (16.15
+ * budgets its fragment and overlap work) but OverlappingFieldsCanBeMerged still compares every
+ * pair of fields selected at one response path, quadratic work that maxFieldRepeats refuses up
+ * front. The limit rules also run with graphql-js's rules (Apollo's validationRules), so a
+ * document that skipped the pre-check (an Apollo persisted query) meets them all the same.
  *
  * A refusal is a GraphQLError with extensions { code: "QUERY_TOO_COMPLEX", limit, max } whose
  * message names the value found, the limit and its config key.
@@ -18,20 +22,11 @@ import { costLimitRule } from "@escape.tech/graphql-armor-cost-limit";
 import { maxAliasesRule } from "@escape.tech/graphql-armor-max-aliases";
 import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
-import {
-  GraphQLError,
-  Kind,
-  type ASTNode,
-  type ParseOptions,
-  type SelectionSetNode,
-  type ValidationContext,
-  type ValidationRule,
-} from "graphql";
+import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationContext, type ValidationRule } from "graphql";
 import type { LimitsConfig } from "../config/schema.js";
+import { characterRule, fieldRepeatsRule, introspectionDepthRule, limitError, QUERY_TOO_COMPLEX, type LimitName } from "./limit-rules.js";
 
-export const QUERY_TOO_COMPLEX = "QUERY_TOO_COMPLEX";
-
-export type LimitName = keyof LimitsConfig;
+export { limitError, QUERY_TOO_COMPLEX, type LimitName };
 
 export interface QueryLimits {
   readonly limits: Readonly<LimitsConfig>;
@@ -43,17 +38,16 @@ export interface QueryLimits {
   readonly hideSuggestions: boolean;
   /** The refusal of a document longer than maxCharacters (check before parsing), else undefined. */
   checkSource(source: string): GraphQLError | undefined;
+  /**
+   * Every limit, before graphql-js's rules run: length, tokens (parsing), then the limit rules.
+   * The refusals, or nothing (a document that does not parse is the transport's to report).
+   * Accepted texts are remembered, so a client's repeated query is checked once.
+   */
+  precheck(source: string): readonly GraphQLError[];
   /** graphql's "more than N tokens" parse error as a limit refusal; any other error unchanged. */
   fromParseError(error: GraphQLError): GraphQLError;
 }
 
-/** The refusal of one limit: "<what> [<found>] is over the limit of <max> (limits.<limit>)". */
-export function limitError(limit: LimitName, max: number, what: string, nodes?: readonly ASTNode[]): GraphQLError {
-  return new GraphQLError(`${what} is over the limit of ${max} (limits.${limit})`, {
-    ...(nodes === undefined ? {} : { nodes }),
-    extensions: { code: QUERY_TOO_COMPLEX, limit, max },
-  });
-}
 
 /** The refusal made here that `error` is or wraps (Apollo wraps validation errors), if any. */
 export function limitErrorIn(error: unknown): GraphQLError | undefined {
@@ -89,73 +83,20 @@ function reportAs(limit: LimitName, max: number, label: string): { propagateOnRe
   };
 }
 
-/**
- * Depth of `__schema { ... }` selections, counted from the operation root (where `__schema` is
- * the first level): the standard introspection query is 15 deep. Fragments are flattened and
- * each is measured once.
- */
-export function introspectionDepthRule(max: number): ValidationRule {
-  return (context) => {
-    const fragmentDepth = new Map<string, number>();
-    const measuring = new Set<string>();
-    const depthOf = (set: SelectionSetNode | undefined): number => {
-      if (set === undefined) return 0;
-      let deepest = 0;
-      for (const selection of set.selections) {
-        let depth: number;
-        if (selection.kind === Kind.FIELD) {
-          depth = 1 + depthOf(selection.selectionSet);
-        } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-          depth = depthOf(selection.selectionSet);
-        } else {
-          const name = selection.name.value;
-          const known = fragmentDepth.get(name);
-          if (known !== undefined) {
-            depth = known;
-          } else {
-            const fragment = context.getFragment(name);
-            // Unknown fragments and cycles are NoFragmentCycles' and KnownFragmentNames' to report.
-            if (fragment == null || measuring.has(name)) continue;
-            measuring.add(name);
-            depth = depthOf(fragment.selectionSet);
-            measuring.delete(name);
-            fragmentDepth.set(name, depth);
-          }
-        }
-        if (depth > deepest) deepest = depth;
-      }
-      return deepest;
-    };
-    return {
-      Field(node) {
-        if (node.name.value !== "__schema") return;
-        const depth = 1 + depthOf(node.selectionSet);
-        if (depth > max) context.reportError(limitError("maxIntrospectionDepth", max, `introspection depth ${depth}`, [node]));
-      },
-    };
-  };
-}
-
-/** Documents longer than the limit are refused here too, for a transport that parses before it can check. */
-function characterRule(max: number): ValidationRule {
-  return (context) => ({
-    Document(node) {
-      const length = node.loc?.source.body.length;
-      if (length !== undefined && length > max) context.reportError(limitError("maxCharacters", max, `query length ${length}`));
-      return undefined;
-    },
-  });
-}
-
 const TOKEN_LIMIT_MESSAGE = /^Syntax Error: Document contains more th(?:an|at) \d+ tokens\. Parsing aborted\.$/;
 
 export interface QueryLimitsOptions {
+  /** The schema documents are checked against. */
+  schema: GraphQLSchema;
   /** Leave "Did you mean …?" out of error messages (production: they reveal the schema). */
   hideSuggestions: boolean;
 }
 
+/** Accepted query texts remembered by precheck (a small LRU: clients repeat few documents). */
+const ACCEPTED_CACHE_SIZE = 500;
+
 export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions): QueryLimits {
-  const { maxDepth, maxIntrospectionDepth, maxAliases, maxDirectives, maxTokens, maxCost, maxCharacters } = limits;
+  const { maxDepth, maxIntrospectionDepth, maxAliases, maxDirectives, maxFieldRepeats, maxTokens, maxCost, maxCharacters } = limits;
   const rules: ValidationRule[] = [
     characterRule(maxCharacters),
     // Fragments flattened: a spread adds neither depth nor a cost level, as in the response.
@@ -165,17 +106,40 @@ export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions
     maxAliasesRule({ n: maxAliases, ...reportAs("maxAliases", maxAliases, "alias count") }) as ValidationRule,
     maxDirectivesRule({ n: maxDirectives, ...reportAs("maxDirectives", maxDirectives, "directive count") }) as ValidationRule,
     costLimitRule({ maxCost, flattenFragments: true, ignoreIntrospection: true, ...reportAs("maxCost", maxCost, "query cost") }) as ValidationRule,
+    fieldRepeatsRule(maxFieldRepeats),
   ];
+  const checkSource = (source: string) => (source.length > maxCharacters ? limitError("maxCharacters", maxCharacters, `query length ${source.length}`) : undefined);
+  const fromParseError = (error: GraphQLError) => (TOKEN_LIMIT_MESSAGE.test(error.message) ? limitError("maxTokens", maxTokens, "token count") : error);
+  const accepted = new Map<string, true>();
   return {
     limits: Object.freeze({ ...limits }),
     parseOptions: { maxTokens },
     rules,
     hideSuggestions: opts.hideSuggestions,
-    checkSource(source) {
-      return source.length > maxCharacters ? limitError("maxCharacters", maxCharacters, `query length ${source.length}`) : undefined;
-    },
-    fromParseError(error) {
-      return TOKEN_LIMIT_MESSAGE.test(error.message) ? limitError("maxTokens", maxTokens, "token count") : error;
+    checkSource,
+    fromParseError,
+    precheck(source) {
+      if (accepted.has(source)) {
+        accepted.delete(source);
+        accepted.set(source, true);
+        return [];
+      }
+      const tooLong = checkSource(source);
+      if (tooLong !== undefined) return [tooLong];
+      let document: DocumentNode;
+      try {
+        document = parse(source, { maxTokens });
+      } catch (err) {
+        if (!(err instanceof GraphQLError)) throw err;
+        const refusal = fromParseError(err);
+        return refusal === err ? [] : [refusal];
+      }
+      const refusals = validate(opts.schema, document, rules);
+      if (refusals.length === 0) {
+        accepted.set(source, true);
+        if (accepted.size > ACCEPTED_CACHE_SIZE) accepted.delete(accepted.keys().next().value as string);
+      }
+      return refusals;
     },
   };
 }

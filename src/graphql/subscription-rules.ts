@@ -7,7 +7,7 @@
  *   4500. graphql-js 17 and the current spec forbid those directives on a subscription's root
  *   selection, so safeSingleFieldSubscriptionsRule reports that as a validation error first.
  * - Apollo runs that rule on every HTTP request, and HTTP serves no subscription anyway:
- *   subscriptionOverHttp refuses such a document before Apollo parses and validates it.
+ *   subscriptionOverHttp refuses such a document before Apollo validates it (./http-precheck.ts).
  */
 import {
   GraphQLError,
@@ -85,11 +85,8 @@ export const safeSpecifiedRules: readonly ValidationRule[] = specifiedRules.map(
  * document whose subscription would make graphql-js's validation throw; undefined otherwise,
  * and for anything that does not parse (Apollo reports that).
  */
-export function subscriptionOverHttp(body: unknown, search: URLSearchParams, parseOptions: ParseOptions): GraphQLError | undefined {
-  const fields = body !== null && typeof body === "object" && !Array.isArray(body) ? (body as Record<string, unknown>) : undefined;
-  const query = fields === undefined ? search.get("query") : fields["query"];
-  const operationName = fields === undefined ? search.get("operationName") : fields["operationName"];
-  if (typeof query !== "string" || !query.includes("subscription")) return undefined;
+export function subscriptionOverHttp(query: string, operationName: unknown, parseOptions: ParseOptions): GraphQLError | undefined {
+  if (!query.includes("subscription")) return undefined;
   let document: DocumentNode;
   try {
     document = parse(query, parseOptions);

@@ -186,8 +186,9 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`a socket may run at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once`, { extensions: { code: "BAD_REQUEST" } })];
         }
-        const tooLong = limits.checkSource(payload.query);
-        if (tooLong !== undefined) return [tooLong];
+        // The query limits first, before graphql-js's rules (src/graphql/limits.ts).
+        const refusals = limits.precheck(payload.query);
+        if (refusals.length > 0) return refusals;
         let document: DocumentNode;
         try {
           document = parse(payload.query, limits.parseOptions);

@@ -12,7 +12,7 @@ import { DEPRECATED_SERVER_LIMITS } from "../config/schema.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
 import { createQueryLimits } from "../graphql/limits.js";
-import { subscriptionOverHttp } from "../graphql/subscription-rules.js";
+import { refuseBeforeApollo } from "../graphql/http-precheck.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../app/gateway.js";
@@ -62,8 +62,9 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const introspection = server.introspection ?? server.mode === "development";
   const graphiql = server.graphiql ?? introspection;
   // One set of query limits for HTTP and WebSocket alike.
-  const limits = createQueryLimits(config.limits, { hideSuggestions: server.mode === "production" });
-  const apollo = createApollo(await buildGatewaySchema(), { mode: server.mode, introspection, limits });
+  const schema = await buildGatewaySchema();
+  const limits = createQueryLimits(config.limits, { schema, hideSuggestions: server.mode === "production" });
+  const apollo = createApollo(schema, { mode: server.mode, introspection, limits });
   await apollo.start();
 
   const log = gateway.logger;
@@ -118,8 +119,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
         context: async (): Promise<GatewayContext> => {
-          // Before Apollo validates: graphql-js's subscription rule can throw (a 500) on them.
-          const refused = subscriptionOverHttp(body, url.searchParams, limits.parseOptions);
+          // The query limits before graphql-js's rules, and no subscriptions (src/graphql/http-precheck.ts).
+          const refused = refuseBeforeApollo(body, url.searchParams, limits);
           if (refused !== undefined) throw refused;
           return {
             requestId,
@@ -214,7 +215,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const events = new EventFeed(gateway.services.store, { logger: log });
   await events.start();
   const sockets = attachGraphQLWebSocket(http, {
-    schema: await buildGatewaySchema(),
+    schema,
     authenticator,
     services: gateway.services,
     events,

@@ -11,24 +11,13 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 import { BUILT_IN_ADAPTERS } from "../../src/app/adapter-registry.js";
 import { callCounter, countingFactories, type CallCounter } from "../support/counting-adapter.js";
+import { ALIASES_IN_FRAGMENTS, BACKEND_FIELD, deepIntrospection, doublingFragments } from "../support/hostile-documents.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
-/** A fragment spread twice per level: 2^levels paths through levels + 1 fragments (~1 KB at 40). */
-function doubling(levels: number, operation: "query" | "subscription", onType: string, leaf: string): string {
-  const fragments = Array.from({ length: levels }, (_, i) => `fragment F${i} on ${onType} { ...F${i + 1} ...F${i + 1} }`);
-  return `${operation} Doubling { ...F0 }\n${fragments.join("\n")}\nfragment F${levels} on ${onType} { ${leaf} }`;
-}
-
-const MODELS = "models(first: 1) { nodes { name } }";
-
-/** 32 aliases, no more than 8 in any one place: only counting each use of a fragment finds them. */
-const ALIASES_IN_FRAGMENTS = `query Hidden { ...A }
-fragment A on Query { ...B ...B ...B ...B }
-fragment B on Query { ${Array.from({ length: 8 }, (_, i) => `m${i}: ${MODELS}`).join(" ")} }`;
-
-const ofTypes = (n: number) => `${"ofType { ".repeat(n)}name${" }".repeat(n)}`;
+const MODELS = BACKEND_FIELD;
+const doubling = doublingFragments;
 /** 35 deep, next to a field that reaches the backend if the document runs at all. */
-const DEEP_INTROSPECTION = `query Deep { ${MODELS} __schema { types { fields { type { ${ofTypes(30)} } } } } }`;
+const DEEP_INTROSPECTION = deepIntrospection(30);
 
 const GRAPHIQL_INTROSPECTION = getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, schemaDescription: true, inputValueDeprecation: true });
 
@@ -122,6 +111,13 @@ describe("query limits (development mode, introspection on)", () => {
     expect(calls).toEqual([]);
   });
 
+  it("refuses one field selected too often at one place, before graphql-js compares every pair (HTTP)", async () => {
+    const { status, body, calls } = await httpCalls(`{ ${Array.from({ length: 80 }, () => MODELS).join(" ")} }`);
+    expect(status).toBe(400);
+    expect(body.errors).toEqual([refusal("maxFieldRepeats", 50, '"models.nodes.name" selected 80 times at one place in the response is over the limit of 50 (limits.maxFieldRepeats)')]);
+    expect(calls).toEqual([]);
+  });
+
   it("refuses a document past maxTokens or maxCharacters, naming the limit (HTTP)", async () => {
     const tokens = await httpCalls(`query Many { ${Array.from({ length: 300 }, () => MODELS).join(" ")} }`);
     expect(tokens.status).toBe(400);
@@ -142,7 +138,8 @@ describe("query limits (development mode, introspection on)", () => {
   it("applies the same limits to WebSocket subscriptions, before anything runs", async () => {
     const c = wsClient(gw);
     const before = counter.log.length;
-    expect(await wsRefusal(c, doubling(40, "subscription", "Subscription", "registryEvents { seq }"))).toEqual([refusal("maxCost", 1_000_000)]);
+    // The socket answers every refusal at once (HTTP, one answer per request, gives the first).
+    expect(await wsRefusal(c, doubling(40, "subscription", "Subscription", "registryEvents { seq }"))).toEqual([refusal("maxCost", 1_000_000), refusal("maxFieldRepeats", 50)]);
 
     const aliases = `subscription Hidden { registryEvents { ...A } }
       fragment A on RegistryEvent { ...B ...B ...B ...B }
@@ -151,7 +148,7 @@ describe("query limits (development mode, introspection on)", () => {
 
     // A query over the socket meets the limits before the "subscriptions only" rule.
     expect(await wsRefusal(c, DEEP_INTROSPECTION)).toEqual([refusal("maxIntrospectionDepth", 15)]);
-    expect(await wsRefusal(c, doubling(40, "query", "Query", MODELS))).toEqual([refusal("maxCost", 1_000_000)]);
+    expect(await wsRefusal(c, doubling(40, "query", "Query", MODELS))).toEqual([refusal("maxCost", 1_000_000), refusal("maxFieldRepeats", 50)]);
     expect(await wsRefusal(c, `subscription Long { registryEvents { seq } } # ${"x".repeat(15_000)}`)).toEqual([refusal("maxCharacters", 15_000)]);
     expect(await wsRefusal(c, `subscription Many { registryEvents { ${"seq ".repeat(1_000)} } }`)).toEqual([
       refusal("maxTokens", 1000, "token count is over the limit of 1000 (limits.maxTokens)"),
