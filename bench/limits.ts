@@ -44,7 +44,8 @@ const HOSTILE: { name: string; limit: string; query: string }[] = [
   { name: "nesting 40 deep", limit: "maxDepth", query: `{ models { nodes { ${"versions { nodes { model { ".repeat(13)}name${" } } }".repeat(13)} } } }` },
   { name: "alias flood (400, one name)", limit: "maxAliases", query: `{ ${Array.from({ length: 400 }, (_, i) => `x: backends { ${i % 2 ? "id" : "kind"} }`).join(" ")} }` },
   { name: "directive flood", limit: "maxDirectives", query: `{ backends { ${"id @include(if: true) ".repeat(100)} } }` },
-  { name: "token flood", limit: "maxTokens", query: `{ ${"backends { id } ".repeat(2_000)} }` },
+  { name: "token flood", limit: "maxTokens", query: `{ backends { ${"id ".repeat(4_000)} } }` },
+  { name: "one field 200 times", limit: "maxFieldRepeats", query: `{ ${"environments { name } ".repeat(200)} }` },
   { name: "character flood", limit: "maxCharacters", query: `{ backends { id } } # ${"x".repeat(200_000)}` },
 ];
 
