@@ -175,7 +175,7 @@ function summary(outcomes: Outcome[]): string {
 }
 
 describe("fuzz", () => {
-  it(`answers ${COUNT} random valid and invalid documents with no 5xx, no crash, and well-formed JSON`, { timeout: 900_000 }, async () => {
+  it(`answers ${COUNT} random valid and invalid documents with no 5xx, no crash, and well-formed JSON`, { timeout: 1_800_000 }, async () => {
     const corpus = fuzzCorpus(await buildGatewaySchema(), SEED, COUNT);
     const outcomes = await runHttp(corpus);
     console.log(summary(outcomes));
