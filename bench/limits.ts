@@ -107,6 +107,8 @@ export async function runLimitsBench(): Promise<LimitsBenchResult> {
   const rounds = setting("BENCH_LIMITS_ROUNDS", 20);
   const fuzzCount = setting("BENCH_FUZZ_COUNT", 10_000);
   const seed = setting("BENCH_FUZZ_SEED", 1);
+  // Built first: an idle pause mid-run would let the server close the keep-alive connection.
+  const corpus = fuzzCorpus(await buildGatewaySchema(), seed, fuzzCount);
   const dir = await mkdtemp(join(tmpdir(), "modelgate-bench-limits-"));
   let gateway: Child | undefined;
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
@@ -145,7 +147,6 @@ export async function runLimitsBench(): Promise<LimitsBenchResult> {
       hostile.push({ name: doc.name, limit: doc.limit, refusedBy, ...latencies(runs.map((r) => r.ms)) });
     }
 
-    const corpus = fuzzCorpus(await buildGatewaySchema(), seed, fuzzCount);
     for (const r of corpus.slice(0, 50)) await timed(agent, base, r);
     const fuzzRuns: { kind: string; ms: number; status: number; query: string }[] = [];
     const statuses: Record<string, number> = {};
