@@ -78,7 +78,7 @@ export const limitsSchema = z
     /** Selections of one field at one place in the response (fragment uses and nesting multiply); graphql-js compares each pair. */
     maxFieldRepeats: z.number().int().min(1).max(10_000).default(50),
     /** Lexical tokens in the document (names, punctuation, values); parsing stops past it. */
-    maxTokens: z.number().int().min(100).max(100_000).default(1_000),
+    maxTokens: z.number().int().min(100).max(10_000).default(1_000),
     /** Static cost estimate of one operation (graphql-armor's cost limit). */
     maxCost: z.number().int().min(10).max(1_000_000_000).default(1_000_000),
     /** Characters in the document, checked before parsing. */

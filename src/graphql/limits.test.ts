@@ -139,6 +139,14 @@ describe("query limits", () => {
     expect(limits.precheck(accepted)).toEqual([]);
   });
 
+  it("refuse thousands of nested selections as too deep, even where they exhaust the parser's stack", () => {
+    const limits = limitsOf({ maxTokens: 10_000, maxCharacters: 1_000_000 });
+    for (const levels of [1_000, 3_300]) {
+      const refusals = limits.precheck(`{ root { ${"child { ".repeat(levels)}name${" }".repeat(levels)} } }`);
+      expect(refusals.map((e) => e.extensions)).toEqual([{ code: "QUERY_TOO_COMPLEX", limit: "maxDepth", max: 12 }, ...refusals.slice(1).map(() => expect.anything())]);
+    }
+  });
+
   it("leave other parse errors alone", () => {
     const limits = limitsOf();
     const error = new GraphQLError("Syntax Error: Expected Name, found <EOF>.");

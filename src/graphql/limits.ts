@@ -36,8 +36,6 @@ export interface QueryLimits {
   readonly rules: readonly ValidationRule[];
   /** Options for graphql's validate (and execute): no "Did you mean" suggestions in production. */
   readonly hideSuggestions: boolean;
-  /** The refusal of a document longer than maxCharacters (check before parsing), else undefined. */
-  checkSource(source: string): GraphQLError | undefined;
   /**
    * Every limit, before graphql-js's rules run: length, tokens (parsing), then the limit rules.
    * The refusals, or nothing (a document that does not parse is the transport's to report).
@@ -65,7 +63,7 @@ function count(n: number): string {
 
 /** armor reports "… limit of N exceeded, found M."; the number found is all we take from it. */
 function found(error: GraphQLError): number | undefined {
-  const match = /found (-?[\d.e+]+|Infinity)\.?$/.exec(error.message);
+  const match = /found (-?\d+(?:\.\d+)?(?:e[+-]?\d+)?|Infinity)\.?$/.exec(error.message);
   return match?.[1] === undefined ? undefined : Number(match[1]);
 }
 
@@ -116,7 +114,6 @@ export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions
     parseOptions: { maxTokens },
     rules,
     hideSuggestions: opts.hideSuggestions,
-    checkSource,
     fromParseError,
     precheck(source) {
       if (accepted.has(source)) {
@@ -127,14 +124,18 @@ export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions
       const tooLong = checkSource(source);
       if (tooLong !== undefined) return [tooLong];
       let document: DocumentNode;
+      let refusals: readonly GraphQLError[];
       try {
         document = parse(source, { maxTokens });
+        refusals = validate(opts.schema, document, rules);
       } catch (err) {
+        // Thousands of nested selections (with maxTokens raised far) exhaust the stack of the
+        // parser or of a rule: refused as too deep rather than failing the request.
+        if (err instanceof RangeError) return [limitError("maxDepth", maxDepth, "query nesting (too deep to parse)")];
         if (!(err instanceof GraphQLError)) throw err;
         const refusal = fromParseError(err);
         return refusal === err ? [] : [refusal];
       }
-      const refusals = validate(opts.schema, document, rules);
       if (refusals.length === 0) {
         accepted.set(source, true);
         if (accepted.size > ACCEPTED_CACHE_SIZE) accepted.delete(accepted.keys().next().value as string);
