@@ -32,7 +32,7 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: "unit", include: ["src/**/*.test.ts", "adapters/**/*.test.ts"], exclude: INTEGRATION_FILES },
+        test: { name: "unit", include: ["src/**/*.test.ts", "adapters/**/*.test.ts", "ui/src/**/*.test.ts"], exclude: INTEGRATION_FILES },
       },
       {
         extends: true,
