@@ -57,8 +57,10 @@ export const serverSchema = z
     /** Serve the GraphiQL page at /graphiql (bundled, no CDN). Defaults to the introspection setting. */
     graphiql: z.boolean().optional(),
     maxPageSize: z.number().int().min(1).max(100).default(100),
-    maxDepth: z.number().int().min(2).max(50).default(12),
-    maxAliases: z.number().int().min(1).max(500).default(30),
+    /** Deprecated: use limits.maxDepth (applied there when limits.maxDepth is left at its default). */
+    maxDepth: z.number().int().min(2).max(50).optional(),
+    /** Deprecated: use limits.maxAliases (applied there when limits.maxAliases is left at its default). */
+    maxAliases: z.number().int().min(1).max(500).optional(),
     /** Upper bound on one request's work, adapter calls included. */
     requestTimeoutMs: z.number().int().positive().default(15_000),
     /** How long shutdown waits for in-flight requests before closing. */
@@ -69,6 +71,35 @@ export const serverSchema = z
   })
   .strict();
 
+/**
+ * Bounds on one GraphQL document, checked before anything runs (HTTP and WebSocket alike; see
+ * src/graphql/limits.ts). The defaults admit graphql-js's standard introspection query (what
+ * GraphiQL and graphql-codegen send).
+ */
+export const limitsSchema = z
+  .object({
+    /** Deepest field nesting, fragments flattened; `__schema { ... }` is counted by maxIntrospectionDepth instead. */
+    maxDepth: z.number().int().min(2).max(50).default(12),
+    /** Deepest nesting of an introspection query, from the operation root through `__schema`. */
+    maxIntrospectionDepth: z.number().int().min(2).max(50).default(15),
+    /** Aliased fields in one operation, counted once per use of the fragment that holds them. */
+    maxAliases: z.number().int().min(0).max(500).default(30),
+    /** Directives (`@include`, `@skip`, ...) in one operation, counted the same way. */
+    maxDirectives: z.number().int().min(0).max(1_000).default(50),
+    /** Selections of one field at one place in the response (fragment uses and nesting multiply); graphql-js compares each pair. */
+    maxFieldRepeats: z.number().int().min(1).max(10_000).default(50),
+    /** Lexical tokens in the document (names, punctuation, values); parsing stops past it. */
+    maxTokens: z.number().int().min(100).max(10_000).default(1_000),
+    /** Static cost estimate of one operation (graphql-armor's cost limit). */
+    maxCost: z.number().int().min(10).max(1_000_000_000).default(1_000_000),
+    /** Characters in the document, checked before parsing. */
+    maxCharacters: z.number().int().min(100).max(1_000_000).default(15_000),
+  })
+  .strict();
+
+const LIMIT_DEFAULTS = limitsSchema.parse({});
+/** Keys that used to live under `server:` and now belong to `limits:`. */
+export const DEPRECATED_SERVER_LIMITS = ["maxDepth", "maxAliases"] as const;
 
 export const tokenSchema = z
   .object({
@@ -272,6 +303,8 @@ export const configSchema = z
      */
     auth: authSchema.optional(),
     server: serverSchema.default(serverSchema.parse({})),
+    /** Bounds on one GraphQL document (depth, aliases, tokens, cost, ...). See docs/configuration.md#limits. */
+    limits: limitsSchema.default(LIMIT_DEFAULTS),
     /** Where the gateway keeps its state (SQLite file, clones). Relative to the config file. */
     dataDir: z.string().min(1).default(".modelgate"),
     /**
@@ -377,10 +410,31 @@ export const configSchema = z
         });
       }
     });
+    // The deprecated server.maxDepth / server.maxAliases may not contradict their limits.* successors.
+    for (const key of DEPRECATED_SERVER_LIMITS) {
+      const old = config.server[key];
+      const current = config.limits[key];
+      if (old !== undefined && current !== old && current !== LIMIT_DEFAULTS[key]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["server", key],
+          message: `deprecated alias of limits.${key}, which is set to ${current}: remove server.${key}`,
+        });
+      }
+    }
+  })
+  // A deprecated server.maxDepth / server.maxAliases applies where limits.* was left at its default.
+  .overwrite((config) => {
+    for (const key of DEPRECATED_SERVER_LIMITS) {
+      const old = config.server[key];
+      if (old !== undefined && config.limits[key] === LIMIT_DEFAULTS[key]) config.limits = { ...config.limits, [key]: old };
+    }
+    return config;
   });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type LimitsConfig = z.infer<typeof limitsSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type PoliciesConfig = z.infer<typeof policiesSchema>;
 export type DriftConfig = z.infer<typeof driftSchema>;

@@ -8,8 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { HeaderMap } from "@apollo/server";
 import { createCallContext, type Actor, type CallContext } from "../core/index.js";
+import { DEPRECATED_SERVER_LIMITS } from "../config/schema.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
+import { createQueryLimits } from "../graphql/limits.js";
+import { refuseBeforeApollo } from "../graphql/http-precheck.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../app/gateway.js";
@@ -60,15 +63,16 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   }
   const introspection = server.introspection ?? server.mode === "development";
   const graphiql = server.graphiql ?? introspection;
-  const apollo = createApollo(await buildGatewaySchema(), {
-    mode: server.mode,
-    introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
-  });
+  // One set of query limits for HTTP and WebSocket alike.
+  const schema = await buildGatewaySchema();
+  const limits = createQueryLimits(config.limits, { schema, hideSuggestions: server.mode === "production" });
+  const apollo = createApollo(schema, { mode: server.mode, introspection, limits });
   await apollo.start();
 
   const log = gateway.logger;
+  for (const key of DEPRECATED_SERVER_LIMITS) {
+    if (server[key] !== undefined) log.warn({ key: `server.${key}` }, `server.${key} is deprecated: set limits.${key} instead (it applies while limits.${key} is left at its default)`);
+  }
   const readiness = new ReadinessProbe(gateway.services.catalog, gateway.services.store, {
     cacheMs: server.readinessCacheMs,
     timeoutMs: server.requestTimeoutMs,
@@ -132,15 +136,20 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async (): Promise<GatewayContext> => ({
-          requestId,
-          actor: call.actor,
-          logger: reqLog,
-          call,
-          services: gateway.services,
-          loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
-          partialErrors: [],
-        }),
+        context: async (): Promise<GatewayContext> => {
+          // The query limits before graphql-js's rules, and no subscriptions (src/graphql/http-precheck.ts).
+          const refused = refuseBeforeApollo(body, url.searchParams, limits);
+          if (refused !== undefined) throw refused;
+          return {
+            requestId,
+            actor: call.actor,
+            logger: reqLog,
+            call,
+            services: gateway.services,
+            loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
+            partialErrors: [],
+          };
+        },
       });
       const outHeaders: Record<string, string> = { "X-Request-Id": requestId };
       for (const [key, value] of result.headers) outHeaders[key] = value;
@@ -229,15 +238,14 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const events = new EventFeed(gateway.services.store, { logger: log });
   await events.start();
   const sockets = attachGraphQLWebSocket(http, {
-    schema: await buildGatewaySchema(),
+    schema,
     authenticator,
     services: gateway.services,
     events,
     logger: log,
     mode: server.mode,
     introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
+    limits,
     maxPayloadBytes: server.bodyLimitBytes,
     requestTimeoutMs: server.requestTimeoutMs,
     shutdownGraceMs: server.shutdownGraceMs,
