@@ -44,7 +44,18 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: "ISOLATED",
 };
 
-const READS = ["problems", "listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "getPrompt", "getToolSet", "getEvalResults"] as const;
+const READS = [
+  "problems",
+  "listModels",
+  "getModel",
+  "listVersions",
+  "getVersion",
+  "getVersionByAlias",
+  "getPrompt",
+  "getToolSet",
+  "getEvalResults",
+  "listVersionsInStage",
+] as const;
 const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
 
 type Method = (typeof READS)[number] | (typeof WRITES)[number];
@@ -123,6 +134,7 @@ const CTX_INDEX: Record<Method, number> = {
   getPrompt: 2,
   getToolSet: 2,
   getEvalResults: 2,
+  listVersionsInStage: 1,
   registerVersion: 1,
   setAlias: 3,
   removeAlias: 2,
