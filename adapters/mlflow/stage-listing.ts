@@ -3,12 +3,12 @@
  * version is its stage alias if it holds one, else its `modelgate.stage` tag (./stage-projection.ts),
  * and MLflow's version search returns no aliases, so:
  *
- * 1. `registered-models/search` (pages of 1000) gives every model with its aliases;
+ * 1. `registered-models/search` gives every model with its aliases, in pages of `pageSize`;
  * 2. STAGING, SHADOW, PRODUCTION: the versions holding the stage's alias are the candidates. The
  *    versions tagged with the stage (every stage write through the gateway tags them) come from
- *    `model-versions/search` on that tag, in pages; a candidate the tag search did not return (its
- *    alias was set outside the gateway) is read with `name IN (…) AND version_number = N`, one
- *    search per version number and batch of names;
+ *    `model-versions/search` on that tag, in pages, alongside step 1; a candidate the tag search did
+ *    not return (its alias was set outside the gateway) is read with
+ *    `name IN (…) AND version_number = N`, one search per version number and batch of names;
  *    ARCHIVED: the versions tagged ARCHIVED; NONE: every version;
  * 3. each version's stage is read exactly as a listing reads it, from its aliases and tag.
  *
@@ -31,17 +31,17 @@ import {
   type WireRegisteredModel,
 } from "./wire.js";
 
-/** MLflow's ceiling for `max_results` of registered-models/search; version searches use the same page. */
-export const STAGE_LISTING_PAGE = 1000;
 /** Longest URL-encoded filter sent in one GET (request lines past ~4 KB are refused by some servers). */
 const MAX_FILTER_CHARS = 3000;
 const VERSION_NUMBER_RE = /^[1-9]\d{0,17}$/;
 
 export async function listVersionsInStage(b: BackendContext, stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
-  const models = await searchAllModels(b, ctx);
+  // The versions to look at are searched alongside the models (the candidates need both).
+  const filter = stage === "NONE" ? undefined : `tags.\`${OWN_TAGS.stage}\` = '${stage}'`;
+  const [models, searched] = await Promise.all([searchAllModels(b, ctx), searchAllVersions(b, filter, ctx)]);
   const aliasesOf = new Map(models.map((m) => [m.name, aliasesByVersion(aliasMap(m.aliases))]));
 
-  let wires: WireModelVersion[];
+  let wires = searched;
   if (isAliasedStage(stage)) {
     const alias = b.stages.aliasOf(stage);
     const candidates = new Map<string, string>();
@@ -49,13 +49,9 @@ export async function listVersionsInStage(b: BackendContext, stage: Stage, ctx: 
       const holder = aliasMap(m.aliases)[alias];
       if (holder !== undefined && VERSION_NUMBER_RE.test(holder)) candidates.set(m.name, holder);
     }
-    if (candidates.size === 0) return [];
-    const tagged = await searchAllVersions(b, `tags.\`${OWN_TAGS.stage}\` = '${stage}'`, ctx);
-    wires = tagged.filter((v) => candidates.get(v.name) === v.version);
+    wires = searched.filter((v) => candidates.get(v.name) === v.version);
     for (const v of wires) candidates.delete(v.name);
     if (candidates.size > 0) wires.push(...(await readHolders(b, candidates, ctx)));
-  } else {
-    wires = await searchAllVersions(b, stage === "ARCHIVED" ? `tags.\`${OWN_TAGS.stage}\` = 'ARCHIVED'` : undefined, ctx);
   }
 
   const out: ModelVersion[] = [];
@@ -80,7 +76,7 @@ async function searchAllModels(b: BackendContext, ctx: CallContext): Promise<Wir
         {
           method: "GET",
           path: "registered-models/search",
-          query: { max_results: STAGE_LISTING_PAGE, order_by: ["name ASC"], page_token: token },
+          query: { max_results: b.pageSize, order_by: ["name ASC"], page_token: token },
           subject: "all models",
         },
         ctx,
@@ -103,7 +99,7 @@ async function searchAllVersions(b: BackendContext, filter: string | undefined, 
         {
           method: "GET",
           path: "model-versions/search",
-          query: { filter, max_results: STAGE_LISTING_PAGE, order_by: ["name ASC", "version_number ASC"], page_token: token },
+          query: { filter, max_results: b.pageSize, order_by: ["name ASC", "version_number ASC"], page_token: token },
           subject: filter === undefined ? "all versions" : `filter ${filter}`,
         },
         ctx,

@@ -2,10 +2,10 @@
  * A stage across every model, in pages (RegistryAdapter.listVersionsInStage). A stage projects onto
  * an approval status (./stage-projection.ts), so:
  *
- * 1. `ListModelPackages` by that approval status (all groups, pages of 100) names the candidates:
- *    the one consistent listing of which versions have the status now;
+ * 1. `ListModelPackages` by that approval status (all groups, in pages of `pageSize`) names the
+ *    candidates: the one consistent listing of which versions have the status now;
  * 2. the candidates' full records (metadata, artifact, metrics) come from SageMaker's `Search` over
- *    model packages with the same status, in pages of 100, alongside step 1; a candidate the search
+ *    model packages with the same status, in pages, alongside step 1; a candidate the search
  *    index does not show yet, or shows with another status, is described on its own;
  * 3. aliases are group tags: `Search` over model package groups gives every group's tags in pages
  *    (a handful of candidate groups are read on their own instead, as a version read reads them);
@@ -30,8 +30,6 @@ import { approvalStatusOf, effectiveApprovalStatus, type ApprovalStatus } from "
 import { toModelVersion, type PackageFields } from "./to-domain.js";
 import { describeVersion } from "./version-reads.js";
 
-/** SageMaker's MaxResults ceiling for ListModelPackages and Search. */
-const PAGE = 100;
 /** At most this many candidate groups: their tags are read group by group instead of searching every group. */
 const FEW_GROUPS = 4;
 
@@ -82,7 +80,7 @@ async function listByStatus(b: BackendContext, status: ApprovalStatus, ctx: Call
           ModelApprovalStatus: status,
           SortBy: "CreationTime",
           SortOrder: "Ascending",
-          MaxResults: PAGE,
+          MaxResults: b.config.pageSize,
           ...(token === undefined ? {} : { NextToken: token }),
         }),
         o,
@@ -146,7 +144,7 @@ async function search(b: BackendContext, input: { Resource: "ModelPackage" | "Mo
   const out: SearchRecord[] = [];
   await eachPage(b, `the search index of ${input.Resource}s`, async (token) => {
     const page = await b.api.send(ctx, { operation: "Search", subject: `${input.Resource} records` }, (o) =>
-      b.api.client.send(new SearchCommand({ ...input, MaxResults: PAGE, ...(token === undefined ? {} : { NextToken: token }) }), o),
+      b.api.client.send(new SearchCommand({ ...input, MaxResults: b.config.pageSize, ...(token === undefined ? {} : { NextToken: token }) }), o),
     );
     out.push(...(page.Results ?? []));
     return page.NextToken;
