@@ -6,6 +6,8 @@ import type { AdapterFactory, CallContext, RegistryAdapter } from "../../src/cor
 import type { FactoryMap } from "../../src/app/adapter-registry.js";
 
 const CALLS = ["listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+/** Optional calls, delayed when the adapter has them. */
+const OPTIONAL_CALLS = ["listVersionsInStage"] as const;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -32,7 +34,7 @@ export function concurrencyProbe(): ConcurrencyProbe {
 
 export function delayed(adapter: RegistryAdapter, delayMs: number, probe?: ConcurrencyProbe): RegistryAdapter {
   const wrapper: Record<string, unknown> = Object.create(adapter) as Record<string, unknown>;
-  for (const name of CALLS) {
+  for (const name of [...CALLS, ...OPTIONAL_CALLS.filter((n) => typeof adapter[n] === "function")]) {
     const method = adapter[name] as (...args: unknown[]) => Promise<unknown>;
     wrapper[name] = async (...args: unknown[]) => {
       const ctx = args.find((a): a is CallContext => typeof a === "object" && a !== null && "signal" in a && "deadline" in a);
