@@ -1,8 +1,9 @@
 /**
  * Wraps any adapter with the gateway's per-backend resilience: a per-call timeout (never past the
  * caller's deadline), retries of reads on transient errors, and a circuit breaker so a dead backend
- * fails fast instead of holding every request for its full timeout. Writes are not retried here:
- * a write's retry needs a read-back that only the adapter knows how to do.
+ * fails fast instead of holding every request for its full timeout. A listing of a stage across all
+ * models is many backend requests in one call: only the caller's deadline bounds it. Writes are not
+ * retried here: a write's retry needs a read-back that only the adapter knows how to do.
  */
 import {
   BrokenCircuitError,
@@ -57,6 +58,8 @@ const READS = [
   "listVersionsInStage",
 ] as const;
 const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+/** Reads that make many backend requests in one call (a stage across all models). */
+const LISTINGS: ReadonlySet<string> = new Set(["listVersionsInStage"]);
 
 type Method = (typeof READS)[number] | (typeof WRITES)[number];
 
@@ -76,11 +79,11 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
   });
 
-  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>): Promise<T> {
+  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>, timeoutMs = opts.timeoutMs): Promise<T> {
     ensureActive(ctx, backend);
     try {
       return await breaker.execute(() => {
-        const call = childContext(ctx, opts.timeoutMs);
+        const call = childContext(ctx, timeoutMs);
         return abortable(fn(call), call, backend);
       });
     } catch (err) {
@@ -98,9 +101,11 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
   for (const name of READS) {
     const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!method) continue;
+    // A listing across all models is many backend requests: the caller's deadline bounds it, not the per-call timeout.
+    const timeoutMs = LISTINGS.has(name) ? Number.MAX_SAFE_INTEGER : opts.timeoutMs;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
-      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c))), ctx.signal);
+      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)), timeoutMs), ctx.signal);
     };
   }
   for (const name of WRITES) {
