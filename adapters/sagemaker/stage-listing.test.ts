@@ -116,6 +116,31 @@ describe("listVersionsInStage on SageMaker", () => {
     }
   });
 
+  it("still lists a stage, candidate by candidate, for an identity not allowed to Search", async () => {
+    const warnings: string[] = [];
+    const denied = await motoAdapter(MANY, {}, { id: "sm-no-search", logger: { debug() {}, info() {}, error() {}, warn: (_o: object, m?: string) => void warnings.push(m ?? "") } });
+    try {
+      // moto lets anyone Search; AWS answers AccessDeniedException when the IAM policy lacks sagemaker:Search.
+      denied.api.client.middlewareStack.add(
+        (next, context) => async (args) => {
+          if (context.commandName === "SearchCommand") {
+            throw Object.assign(new Error("User is not authorized to perform: sagemaker:Search"), { name: "AccessDeniedException", $metadata: { httpStatusCode: 400 } });
+          }
+          return next(args);
+        },
+        { step: "initialize", name: "denySearch" },
+      );
+      const counter = countCalls(denied);
+      const production = sorted(await denied.listVersionsInStage("PRODUCTION", ctx()));
+      expect(production).toEqual(sorted(await many.listVersionsInStage("PRODUCTION", ctx())));
+      expect(counter.count("DescribeModelPackage")).toBe(production.length);
+      expect(counter.count("ListTags")).toBe(production.length);
+      expect(warnings.some((w) => w.includes("grant sagemaker:Search"))).toBe(true);
+    } finally {
+      await denied.close();
+    }
+  });
+
   it("reads the tags of a few candidate groups group by group instead of searching every group", async () => {
     await seed(few, 0, 2);
     await few.setAlias(`${prefix}-m001`, "champion", "1", ctx());

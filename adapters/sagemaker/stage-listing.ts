@@ -12,7 +12,8 @@
  * 4. each version's stage is read exactly as a listing reads it, from its metadata and status.
  *
  * The calls grow with pages (and with candidates the search index has not caught up with), not with
- * models.
+ * models. Without permission to Search, every candidate and group is read on its own: slower, never
+ * wrong.
  */
 import {
   ListModelPackagesCommand,
@@ -35,7 +36,7 @@ const FEW_GROUPS = 4;
 
 export async function listVersionsInStage(b: BackendContext, stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
   const status = approvalStatusOf(stage);
-  const [listed, indexed] = await Promise.all([listByStatus(b, status, ctx), searchPackages(b, status, ctx)]);
+  const [listed, indexed] = await Promise.all([listByStatus(b, status, ctx), withoutSearch(b, searchPackages(b, status, ctx), [])]);
   if (listed.length === 0) return [];
   const records = new Map<string, ModelPackage>();
   for (const r of indexed) records.set(packageKey(r.ModelPackageGroupName, r.ModelPackageVersion), r);
@@ -108,7 +109,7 @@ async function tagsOfGroups(b: BackendContext, groups: readonly string[], ctx: C
   let missing = groups;
   if (groups.length > FEW_GROUPS) {
     const wanted = new Set(groups);
-    const records = await search(b, { Resource: "ModelPackageGroup" }, ctx);
+    const records = await withoutSearch(b, search(b, { Resource: "ModelPackageGroup" }, ctx), []);
     for (const group of records.map((r) => r.ModelPackageGroup).filter((g): g is ModelPackageGroup => g?.ModelPackageGroupName !== undefined)) {
       if (wanted.has(group.ModelPackageGroupName as string)) out.set(group.ModelPackageGroupName as string, readGroupTags(group.Tags ?? []));
     }
@@ -126,6 +127,23 @@ async function tagsOfGroups(b: BackendContext, groups: readonly string[], ctx: C
     }),
   );
   return out;
+}
+
+/**
+ * An IAM identity without `sagemaker:Search` still lists a stage: every candidate (and group) is then
+ * read on its own, as a walk of the models would, and a warning says what to grant.
+ */
+async function withoutSearch<T>(b: BackendContext, call: Promise<T>, instead: T): Promise<T> {
+  try {
+    return await call;
+  } catch (err) {
+    if (!(isRegistryError(err) && err.code === "FORBIDDEN")) throw err;
+    b.logger.warn(
+      { backend: b.backend, error: err.message },
+      `${b.identity.describe()} refused Search: listing a stage reads each candidate on its own; grant sagemaker:Search to read it in pages`,
+    );
+    return instead;
+  }
 }
 
 /** A listed candidate described on its own; undefined when it was deleted meanwhile. */
