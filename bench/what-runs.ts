@@ -156,12 +156,14 @@ interface Peers {
 }
 
 function backendsConfig(dir: string, peers: Peers) {
+  // Generous per-call timeouts: seeding 750 models on a loaded machine has slow writes.
+  const timeoutMs = 120_000;
   return [
-    { id: "git", kind: "git-yaml", repo: join(dir, "registry"), seedFrom: join(dir, "seed") },
-    { id: "mlflow", kind: "mlflow", trackingUri: peers.mlflow },
-    { id: "sagemaker", kind: "sagemaker", region: "eu-west-1", endpoint: peers.moto, credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" } },
+    { id: "git", kind: "git-yaml", repo: join(dir, "registry"), seedFrom: join(dir, "seed"), timeoutMs },
+    { id: "mlflow", kind: "mlflow", trackingUri: peers.mlflow, timeoutMs },
+    { id: "sagemaker", kind: "sagemaker", region: "eu-west-1", endpoint: peers.moto, credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" }, timeoutMs },
     // The same eight calls at once that the gateway's walk runs per backend.
-    { id: "vertex", kind: "vertex", project: "modelgate-whatruns", location: "europe-west4", apiEndpoint: peers.vertex, insecure: true, concurrency: 8 },
+    { id: "vertex", kind: "vertex", project: "modelgate-whatruns", location: "europe-west4", apiEndpoint: peers.vertex, insecure: true, concurrency: 8, timeoutMs },
   ];
 }
 
