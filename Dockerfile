@@ -4,7 +4,7 @@
 # config that sets server.host 0.0.0.0 and `auth` (without auth the gateway only binds loopback).
 # docker-compose.yml runs it with deploy/modelgate.compose.yaml; see docs/operations.md.
 
-# ---- build: every dependency, compile TypeScript, then drop the dev dependencies ----
+# ---- build: every dependency, compile TypeScript and the console, then drop the dev dependencies ----
 FROM node:22-bookworm-slim AS build
 # Only used when a native module (better-sqlite3) has no prebuilt binary for the platform.
 RUN apt-get update \
@@ -16,6 +16,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
+# The web console (served at /ui), built by Vite into dist/ui.
+COPY ui ./ui
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
@@ -39,8 +41,9 @@ RUN mkdir -p /var/lib/modelgate && chown node:node /var/lib/modelgate
 # `node` (uid 1000) comes with the base image.
 USER node
 EXPOSE 4000
-# The image has no curl: Node's fetch asks /readyz (200 once the store answers and the server is not draining).
+# The image has no curl: Node's fetch asks /healthz (liveness: the process serves HTTP; it calls no
+# store or backend, unlike /readyz, which load balancers use).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/modelgate.js"]
 CMD ["serve"]

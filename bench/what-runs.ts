@@ -182,7 +182,7 @@ async function open(dir: string, peers: Peers, factories: FactoryMap): Promise<G
 
 /** Registers `count` models with one production version in each non-git backend, directly through the adapters. */
 async function seedRemote(gateway: Gateway, count: number): Promise<void> {
-  const ctx = (): CallContext => createCallContext({ timeoutMs: 120_000 });
+  const ctx = (): CallContext => createCallContext({ timeoutMs: 120_000, actor: { id: "bench", roles: [] } });
   const jobs: Promise<unknown>[] = [];
   for (const backendId of ["mlflow", "sagemaker", "vertex"]) {
     const limit = new Semaphore(4);

@@ -1,4 +1,5 @@
 /** The workflow tables as Kysely sees them (DDL and reasons in ./migrations/0002_workflow.ts). */
+import type { Generated } from "kysely";
 
 export interface PromotionRequestsTable {
   id: string;
@@ -79,6 +80,10 @@ export interface PromotionOutboxTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** DDL and reasons in ./migrations/0007_outbox_fencing.ts. */
+  lease_owner: string | null;
+  /** Has a default: inserts may leave it out. */
+  lease_token: Generated<number>;
 }
 
 export interface ProductionHistoryTable {
@@ -104,6 +109,8 @@ export interface DriftObservationsTable {
   detected_at: string;
   resolved_at: string | null;
   audit_event_id: string;
+  /** ./migrations/0008_drift_kind.ts */
+  kind: string;
 }
 
 export interface WorkflowDatabase {
