@@ -123,7 +123,7 @@ describe("withResilience", () => {
       });
     };
     const adapter = withResilience(inner, { timeoutMs: 50, readAttempts: 1 });
-    const caller = createCallContext({ timeoutMs: 5_000 });
+    const caller = createCallContext({ timeoutMs: 5_000, actor: { id: "tester", roles: [] } });
     const listing = adapter.listVersionsInStage?.("PRODUCTION", caller);
     // Answers only after a plain read of the same wrapper would have timed out.
     await new Promise((r) => setTimeout(r, 200));
@@ -132,6 +132,6 @@ describe("withResilience", () => {
     expect(seenDeadline).toBe(caller.deadline);
 
     answer = "never";
-    await expect(adapter.listVersionsInStage?.("PRODUCTION", createCallContext({ timeoutMs: 80 }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
+    await expect(adapter.listVersionsInStage?.("PRODUCTION", createCallContext({ timeoutMs: 80, actor: { id: "tester", roles: [] } }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
   });
 });

@@ -83,7 +83,7 @@ describe("listing an MLflow model's versions through GraphQL", () => {
 
   it("reads the model again after a write through the gateway changed it", async () => {
     const first = await page(big, null);
-    await gw.gateway.services.catalog.backend("mlflow").setAlias(big, "champion", "130", createCallContext({ timeoutMs: 20_000 }));
+    await gw.gateway.services.catalog.backend("mlflow").setAlias(big, "champion", "130", createCallContext({ timeoutMs: 20_000, actor: { id: "tester", roles: [] } }));
     const second = await page(big, first.answer.model?.versions.pageInfo.endCursor ?? null);
     expect(second.requests.sort()).toEqual(["model-versions/search", "registered-models/get"]);
     const byVersion = new Map(second.answer.model?.versions.nodes.map((n) => [n.version, n.aliases]));
