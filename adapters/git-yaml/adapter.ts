@@ -45,6 +45,7 @@ import type { Snapshot } from "./snapshot.js";
 import { LruCache } from "./lru.js";
 import { RefReader } from "./ref-reader.js";
 import { SnapshotStore } from "./snapshot-store.js";
+import { versionsInStage } from "./stage-listing.js";
 import { STAGE_TO_STATUS } from "./to-domain.js";
 
 export const GIT_YAML_KIND = "git-yaml";
@@ -141,6 +142,11 @@ export class GitYamlAdapter implements RegistryAdapter {
     const matching = entry.versions.filter((v) => (stage === undefined || v.stage === stage) && hasTags(v.tags, tags));
     const page = paginate(matching, (v) => v.version, compareVersions, query, MAX_PAGE_SIZE, this.info.id);
     return { ...page, items: page.items.map((v) => structuredClone(v)) };
+  }
+
+  /** Every version in `stage` at HEAD, from the parsed snapshot (./stage-listing.ts). */
+  async listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return versionsInStage(await this.read(ctx), stage);
   }
 
   async getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {

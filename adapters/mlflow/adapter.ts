@@ -33,6 +33,7 @@ import { getModel, listModels } from "./model-reads.js";
 import { getPrompt } from "./prompts.js";
 import { RequestModelCache } from "./request-cache.js";
 import { StageProjection } from "./stage-projection.js";
+import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
 
@@ -82,6 +83,11 @@ export class MlflowAdapter implements RegistryAdapter {
 
   getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
     return this.read(() => getVersion(this.b, modelName, version, ctx, opts));
+  }
+
+  /** Every version in `stage`, in pages across models (./stage-listing.ts). */
+  listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return this.read(() => listVersionsInStage(this.b, stage, ctx));
   }
 
   getVersionByAlias(modelName: string, alias: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {

@@ -31,6 +31,7 @@ import { checkHealth } from "./health.js";
 import { BackendIdentity } from "./identity.js";
 import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
+import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, setStage } from "./writes.js";
 
@@ -90,6 +91,11 @@ export class SageMakerAdapter implements RegistryAdapter {
 
   getVersionByAlias(modelName: string, alias: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
     return this.read(() => getVersionByAlias(this.b, modelName, alias, ctx, opts));
+  }
+
+  /** Every version in `stage`, in pages across groups (./stage-listing.ts). */
+  listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return this.read(() => listVersionsInStage(this.b, stage, ctx));
   }
 
   registerVersion(input: RegisterVersionInput, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {

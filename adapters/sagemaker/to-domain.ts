@@ -48,8 +48,25 @@ function metricReports(metrics: ModelMetrics | undefined): Record<string, string
 
 const URL_RE = /^https?:\/\//i;
 
+/** What a version is read from: a DescribeModelPackage answer, or a model package record of Search. */
+export type PackageFields = Partial<
+  Pick<
+    DescribeModelPackageCommandOutput,
+    | "ModelPackageVersion"
+    | "CustomerMetadataProperties"
+    | "MetadataProperties"
+    | "ModelMetrics"
+    | "CreatedBy"
+    | "ModelApprovalStatus"
+    | "ModelPackageDescription"
+    | "InferenceSpecification"
+    | "CreationTime"
+    | "LastModifiedTime"
+  >
+>;
+
 export function toModelVersion(
-  pkg: DescribeModelPackageCommandOutput,
+  pkg: PackageFields,
   modelName: string,
   aliases: readonly string[],
   backendId: string,

@@ -167,6 +167,14 @@ export interface RegistryAdapter {
   problems?(ctx: CallContext, opts?: ReadOptions): Promise<RegistryProblem[]>;
   /** Eval results the backend holds for a version (MLflow metrics, Vertex evaluations). */
   getEvalResults?(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]>;
+  /**
+   * Every version in `stage` across all of the backend's models, now, read in a few paged backend
+   * calls where the backend can filter by stage across models (their number grows with pages, not
+   * with models). The answer is exactly what `listModels` and then `listVersions` with
+   * `filter: { stage }` for every model would give — the same versions, equal field by field — in
+   * any order. Optional: without it the gateway walks the models (docs/adapters.md, "Listing a stage").
+   */
+  listVersionsInStage?(stage: Stage, ctx: CallContext): Promise<ModelVersion[]>;
 
   close(): Promise<void>;
 }
