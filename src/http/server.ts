@@ -22,6 +22,7 @@ import { attachGraphQLWebSocket } from "./graphql-ws.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { handleResolve } from "./resolve-endpoint.js";
+import { createMlflowFacade } from "./mlflow/facade.js";
 import { sendJson } from "./respond.js";
 
 export interface RunningServer {
@@ -71,9 +72,13 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   let draining = false;
   let drained: (() => void) | undefined;
 
+  // The MLflow-compatible registry and MLflow webhooks (src/http/mlflow): their own auth and errors.
+  const mlflow = createMlflowFacade(gateway, authenticator);
+
   const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
+    if (await mlflow.handle(req, res, url, requestId, reqLog, signal)) return;
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);
@@ -228,6 +233,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       resolve();
     });
   }).catch(async (err: unknown) => {
+    await mlflow.close();
     await sockets.close();
     await events.stop();
     throw err;
@@ -258,6 +264,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           ]);
         }
         http.closeAllConnections();
+        await mlflow.close();
         await socketsClosed;
         await events.stop();
         await stopped;
