@@ -123,8 +123,9 @@ export function toModelVersion(
       run_link: wire.run_link,
       model_id: wire.model_id,
       user_id: wire.user_id,
-      current_stage: wire.current_stage,
-      status: wire.status,
+      // MLflow's deprecated stage and registration status, when they say something (not the defaults).
+      current_stage: wire.current_stage === "None" ? undefined : wire.current_stage,
+      status: wire.status === "READY" ? undefined : wire.status,
       status_message: wire.status_message,
     }),
   };

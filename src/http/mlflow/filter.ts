@@ -158,7 +158,8 @@ export function parseFilter(text: string | undefined, schema: FilterSchema): Cla
     if (c.done()) return clauses;
     const joiner = /^(AND|OR)\b/i.exec(c.rest())?.[0];
     if (joiner === undefined) return c.fail("expected AND");
-    if (joiner.toUpperCase() === "OR") throw invalidParameter(`Invalid filter string '${text}': OR is not supported, only AND`);
+    // MLflow's own words: clauses join with AND only.
+    if (joiner.toUpperCase() === "OR") throw invalidParameter("Invalid clause(s) in filter string: OR");
     c.i += joiner.length;
   }
 }
