@@ -171,6 +171,36 @@ describe.each([
   }, 240_000);
 });
 
+describe("what each backend keeps, through MLflow's client and GraphQL", () => {
+  it("shows SageMaker's native fields as read-only modelgate.native.* tags and as GraphQL native; refuses what SageMaker cannot change", async () => {
+    const model = `native-${suffix}`;
+    const { result } = await python<{ tags: Record<string, string>; description: MlflowError; model_tags: Record<string, string>; git_description: string }>(
+      `
+name = os.environ["MODEL"]
+mlflow.register_model("s3://models/native/1", name)
+out["tags"] = mv(client.get_model_version(name, "1"))["tags"]
+out["description"] = error_of(lambda: client.update_model_version(name, "1", description="new words"))
+client.set_registered_model_tag(name, "owner", "risk-team")
+out["model_tags"] = client.get_registered_model(name).tags
+`,
+      { ...mlflowEnv(gw.registryUri("sm"), "alice", "bearer"), MODEL: model },
+    );
+    expect(result.tags["modelgate.native.ModelPackageArn"]).toMatch(new RegExp(`^arn:aws:sagemaker:ca-central-1:\\d{12}:model-package/${model}/1$`));
+    expect(result.tags["modelgate.native.ModelPackageStatus"]).toBeDefined();
+    expect(result.description).toMatchObject({ error_code: "NOT_IMPLEMENTED", message: expect.stringContaining("SageMaker cannot change the description") });
+    expect(result.model_tags).toMatchObject({ owner: "risk-team", "modelgate.native.ModelPackageGroupArn": expect.stringContaining(`model-package-group/${model}`) });
+
+    const res = await fetch(`${gw.url}/graphql`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKENS.vic}` },
+      body: JSON.stringify({ query: `{ model(backend: "sm", name: "${model}") { native } modelVersion(backend: "sm", model: "${model}", version: "1") { native } }` }),
+    });
+    const body = (await res.json()) as { data: { model: { native: Record<string, unknown> }; modelVersion: { native: Record<string, unknown> } } };
+    expect(body.data.modelVersion.native["ModelPackageArn"]).toBe(result.tags["modelgate.native.ModelPackageArn"]);
+    expect(body.data.model.native).toEqual({ ModelPackageGroupArn: result.model_tags["modelgate.native.ModelPackageGroupArn"] });
+  }, 180_000);
+});
+
 describe("the facade's HTTP surface", () => {
   it("refuses a missing or wrong token with MLflow's UNAUTHENTICATED, and a viewer's write with PERMISSION_DENIED", async () => {
     const url = `${gw.registryUri("git")}/api/2.0/mlflow/registered-models/search`;
