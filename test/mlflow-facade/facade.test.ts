@@ -8,20 +8,25 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { EXAMPLE_SEED } from "../support/test-gateway.js";
 import { TEST_CREDENTIALS } from "../sagemaker/helpers.js";
+import { startVertexFake, type VertexFake } from "../peers/vertex/index.js";
+import { fakeBackendConfig } from "../vertex/harness.js";
 import { TOKENS, cli, mlflowEnv, python, requestIdIn, startFacadeGateway, type FacadeGateway } from "./harness.js";
 
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
 const suffix = randomBytes(3).toString("hex");
 let gw: FacadeGateway;
+let vertex: VertexFake;
 
 beforeAll(async () => {
   const dir = await import("node:os").then((os) => os.tmpdir());
+  vertex = await startVertexFake();
   gw = await startFacadeGateway({
     config: {
       backends: [
         { id: "git", kind: "git-yaml", repo: join(dir, `modelgate-facade-git-${suffix}`), seedFrom: EXAMPLE_SEED },
         { id: "sm", kind: "sagemaker", region: "ca-central-1", endpoint: inject("motoUrl"), credentials: { ...TEST_CREDENTIALS }, timeoutMs: 20_000 },
+        { id: "vx", kind: "vertex", ...fakeBackendConfig(vertex) },
       ],
       policies: {
         rules: [
@@ -36,6 +41,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.stop();
+  await vertex?.stop();
 });
 
 interface Mv {
@@ -198,6 +204,29 @@ out["model_tags"] = client.get_registered_model(name).tags
     const body = (await res.json()) as { data: { model: { native: Record<string, unknown> }; modelVersion: { native: Record<string, unknown> } } };
     expect(body.data.modelVersion.native["ModelPackageArn"]).toBe(result.tags["modelgate.native.ModelPackageArn"]);
     expect(body.data.model.native).toEqual({ ModelPackageGroupArn: result.model_tags["modelgate.native.ModelPackageGroupArn"] });
+  }, 180_000);
+});
+
+describe("a backend that holds no model without a version (Vertex AI)", () => {
+  it("registers through create + create-version, moves aliases and stages, and refuses tags it cannot keep", async () => {
+    const model = `churn-${suffix}`;
+    const { result } = await python<{ version: Mv; alias: Mv; staged: Mv; tag: MlflowError; model: { name: string; aliases: { alias: string; version: string }[] } }>(
+      `
+name = os.environ["MODEL"]
+out["version"] = mv(mlflow.register_model("gs://models/churn/1", name))
+client.set_registered_model_alias(name, "challenger", "1")
+out["alias"] = mv(client.get_model_version_by_alias(name, "challenger"))
+out["staged"] = mv(client.transition_model_version_stage(name, "1", "Staging"))
+out["tag"] = error_of(lambda: client.set_model_version_tag(name, "1", "team", "growth"))
+out["model"] = as_json(client.get_registered_model(name))
+`,
+      { ...mlflowEnv(gw.registryUri("vx"), "alice"), MODEL: model },
+    );
+    expect(result.version).toMatchObject({ version: "1", source: "gs://models/churn/1", status: "READY" });
+    expect(result.alias).toMatchObject({ version: "1", aliases: expect.arrayContaining(["challenger"]) });
+    expect(result.staged).toMatchObject({ current_stage: "Staging", aliases: expect.arrayContaining(["challenger", "staging"]) });
+    expect(result.tag).toMatchObject({ error_code: "NOT_IMPLEMENTED", message: expect.stringContaining("cannot change a version's description or tags") });
+    expect(result.model.aliases).toEqual(expect.arrayContaining([{ alias: "challenger", version: "1" }, { alias: "staging", version: "1" }]));
   }, 180_000);
 });
 

@@ -22,14 +22,16 @@ async function create(r: FacadeRequest): Promise<unknown> {
   const runLink = params.optionalString("run_link") || undefined;
   const description = params.optionalString("description") || undefined;
   const key = `${view.backendId}|${view.call.actor.id}|${r.endpoint}|${canonicalJson({ name, source, tags, runId: runId ?? null, runLink: runLink ?? null, description: description ?? null })}`;
+  // A backend that holds no model without a version (Vertex AI) creates it with its first version.
+  const holdsEmptyModels = view.adapter.createModel !== undefined;
   const created = await r.ledger.run(key, r.res, async () => {
-    await view.model(name);
+    if (holdsEmptyModels) await view.model(name);
     return view.services.writes.registerVersion(
       view.backendId,
       {
         modelName: name,
         artifactUri: source,
-        createModel: false,
+        createModel: !holdsEmptyModels,
         ...(Object.keys(tags).length > 0 ? { tags } : {}),
         ...(description === undefined ? {} : { description }),
         ...(runId === undefined && runLink === undefined ? {} : { lineage: { ...(runId ? { runId } : {}), ...(runLink ? { runLink } : {}) } }),
