@@ -39,8 +39,9 @@ RUN mkdir -p /var/lib/modelgate && chown node:node /var/lib/modelgate
 # `node` (uid 1000) comes with the base image.
 USER node
 EXPOSE 4000
-# The image has no curl: Node's fetch asks /readyz (200 once the store answers and the server is not draining).
+# The image has no curl: Node's fetch asks /healthz (liveness: the process serves HTTP; it calls no
+# store or backend, unlike /readyz, which load balancers use).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=20s --retries=3 \
-  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/readyz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
+  CMD ["node", "-e", "fetch('http://127.0.0.1:4000/healthz').then((r) => process.exit(r.ok ? 0 : 1), () => process.exit(1))"]
 ENTRYPOINT ["node", "bin/modelgate.js"]
 CMD ["serve"]

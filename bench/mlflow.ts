@@ -116,7 +116,7 @@ async function seed(base: string, versions: number): Promise<void> {
     configDir: ROOT,
   });
   try {
-    const ctx = createCallContext({ timeoutMs: 30_000 });
+    const ctx = createCallContext({ timeoutMs: 30_000, actor: { id: "bench", roles: [] } });
     const v = await adapter.registerVersion(
       {
         modelName: ASSISTANT,

@@ -57,7 +57,7 @@ try {
         const got = await store.transaction(async (tx) => {
           const [row] = await tx.workflow.listDueOutbox(now, 1);
           if (row === undefined) return undefined;
-          return tx.workflow.leaseOutbox(row.id, now, new Date(60_000));
+          return (await tx.workflow.leaseOutbox(row.id, "bench", 60_000)) !== undefined;
         });
         if (got === undefined) return taken;
         if (got) taken++;

@@ -91,7 +91,7 @@ async function open(dir: string, peers: { mlflow: string; moto: string; vertex: 
 
 /** Registers `count` models with one production version in each non-git backend, directly through the adapters. */
 async function seedRemote(gateway: Gateway, count: number): Promise<void> {
-  const ctx = () => createCallContext({ timeoutMs: 60_000 });
+  const ctx = () => createCallContext({ timeoutMs: 60_000, actor: { id: "bench", roles: [] } });
   const jobs: Promise<unknown>[] = [];
   for (const backendId of ["mlflow", "sagemaker", "vertex"]) {
     // Per backend, so one slow peer does not hold the others' slots.

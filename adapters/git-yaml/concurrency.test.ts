@@ -78,7 +78,7 @@ describe("git-yaml concurrent writers", () => {
 
   it("detects a branch moved by someone else between reading and committing", async () => {
     const git = new GitRunner(repo.dir, "test");
-    const call = createCallContext({ timeoutMs: 10_000 });
+    const call = createCallContext({ timeoutMs: 10_000, actor: { id: "tester", roles: [] } });
     const base = (await repo.git(["rev-parse", "HEAD"])).trim();
     const author = { name: "a", email: "a@b" };
     const mine = await createFileCommit(git, path.join(repo.dir, ".git"), { parent: base, path: "x.txt", content: "x\n", message: "x", author }, call);

@@ -1,5 +1,5 @@
 /** The git-YAML registry adapter: built-in kind "git-yaml". */
-import { createCallContext, defineAdapter, type AdapterFactory } from "../../src/core/index.js";
+import { createCallContext, defineAdapter, systemActor, type AdapterFactory } from "../../src/core/index.js";
 import { GIT_YAML_KIND, GitYamlAdapter } from "./adapter.js";
 import { gitYamlConfigSchema, type GitYamlConfig } from "./config.js";
 import { openRepository } from "./repository.js";
@@ -12,7 +12,7 @@ export const gitYamlAdapter: AdapterFactory<GitYamlConfig> = defineAdapter<GitYa
   description: "A directory of YAML model files in a git repository; git history is the audit log and enables asOf reads",
   configSchema: gitYamlConfigSchema,
   async create(id, config, ctx) {
-    const callCtx = createCallContext({ timeoutMs: OPEN_TIMEOUT_MS });
+    const callCtx = createCallContext({ timeoutMs: OPEN_TIMEOUT_MS, actor: systemActor("startup", "modelgate startup") });
     const repo = await openRepository(id, config, ctx.configDir, ctx.logger, callCtx);
     return new GitYamlAdapter(id, repo, { readOnly: config.readOnly, logger: ctx.logger });
   },

@@ -39,7 +39,7 @@ export function memoryLogger(): AdapterLogger & { records: LogRecord[] } {
 export function ctx(actor?: Partial<Actor>, timeoutMs = 20_000): CallContext {
   return createCallContext({
     timeoutMs,
-    ...(actor === undefined ? {} : { actor: { id: "tester", roles: ["admin"], ...actor } }),
+    actor: { id: "tester", roles: ["admin"], ...actor },
   });
 }
 

@@ -33,7 +33,7 @@ describe("git-yaml write retry", () => {
   /** Commits `content` to models/shared.yaml and moves main, the way a push would: no index lock. */
   async function pushBehindTheAdaptersBack(content: string): Promise<void> {
     const git = new GitRunner(repo.dir, "pusher");
-    const call = createCallContext({ timeoutMs: 10_000 });
+    const call = createCallContext({ timeoutMs: 10_000, actor: { id: "tester", roles: [] } });
     const head = (await repo.git(["rev-parse", "main"])).trim();
     const { commit } = await commitFile.createFileCommit(
       git,

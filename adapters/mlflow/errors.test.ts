@@ -128,7 +128,7 @@ describe("failures only a broken or unreachable server shows", () => {
     await expect(broken.getModel("m", ctx(300))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", backend: "mlflow-broken" });
     expect(Date.now() - started).toBeLessThan(2_000);
     const cancel = new AbortController();
-    const call = broken.registerVersion({ modelName: "m" }, createCallContext({ timeoutMs: 10_000, signal: cancel.signal }));
+    const call = broken.registerVersion({ modelName: "m" }, createCallContext({ timeoutMs: 10_000, actor: { id: "tester", roles: [] }, signal: cancel.signal }));
     setTimeout(() => cancel.abort(), 50);
     await expect(call).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", message: expect.stringContaining("cancelled") });
     const health = await broken.health(ctx(300));

@@ -111,13 +111,20 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
         : new OutboxWorker(store, catalog, logger.child({ component: "outbox" }), {
             pollMs: config.background.outboxPollMs,
             leaseMs: config.background.outboxLeaseSeconds * 1_000,
+            ...(config.background.outboxLeaseMarginSeconds === undefined ? {} : { leaseMarginMs: config.background.outboxLeaseMarginSeconds * 1_000 }),
             ...opts.outbox,
           });
     const poller =
       opts.drift === false || !config.drift.enabled
         ? undefined
         : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
-    const webhooks = opts.webhooks === false ? undefined : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), opts.webhooks ?? {});
+    const webhooks =
+      opts.webhooks === false
+        ? undefined
+        : new WebhookDispatcher(store, logger.child({ component: "webhooks" }), {
+            egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
+            ...opts.webhooks,
+          });
     background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
     worker?.start();
     poller?.start();
@@ -145,8 +152,9 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     async close() {
       if (closed) return;
       closed = true;
-      // The worker and the drift poller first: the step being applied finishes and is saved, and a
-      // drift pass is cancelled, before the store closes; then the leader lock is handed over.
+      // The worker and the drift poller first: the backend call in flight is aborted and the row
+      // handed back (its step runs again elsewhere), and a drift pass is cancelled, before the store
+      // closes; then the leader lock is handed over.
       unwatch();
       await stopBackground();
       await leadership.stop();

@@ -35,7 +35,7 @@ function scripted(behaviour: Behaviour): RegistryAdapter & { calls: number } {
 }
 
 const model: RegisteredModel = { backendId: "flaky", name: "m", tags: {}, aliases: {} };
-const ctx = () => createCallContext({ timeoutMs: 5_000 });
+const ctx = () => createCallContext({ timeoutMs: 5_000, actor: { id: "tester", roles: [] } });
 
 describe("withResilience", () => {
   it("retries a read once on a transient error", async () => {
@@ -74,7 +74,7 @@ describe("withResilience", () => {
     const inner = scripted(() => new Promise<RegisteredModel>(() => {}));
     const adapter = withResilience(inner, { timeoutMs: 10_000, readAttempts: 3 });
     const started = Date.now();
-    await expect(adapter.getModel("m", createCallContext({ timeoutMs: 80 }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
+    await expect(adapter.getModel("m", createCallContext({ timeoutMs: 80, actor: { id: "tester", roles: [] } }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 

@@ -14,24 +14,30 @@
  *   error, a timeout or an HTTP 5xx it returns the cached entry with `stale: true` and the error as
  *   `staleReason` (up to `maxStaleMs` after the gateway last confirmed it). A 4xx always throws.
  */
-import {
-  BACKENDS,
-  DEPLOYMENT,
-  DEPLOYMENT_PROMOTE,
-  DEPLOYMENT_REVISION_CREATE,
-  DEPLOYMENT_ROLLBACK,
-  DEPLOYMENTS,
-  MODELS,
-  PROMOTION_REQUEST,
-  REGISTER_VERSION,
-  REMOVE_ALIAS,
-  SET_ALIAS,
-  VERSIONS,
-  WHAT_RUNS_IN_PRODUCTION,
-} from "./documents.js";
 import { ModelgateError, ModelgateUserError, type GraphQLErrorEntry, type UserError } from "./errors.js";
+import {
+  ModelgateBackendsDocument,
+  ModelgateDeploymentDocument,
+  ModelgateDeploymentPromoteDocument,
+  ModelgateDeploymentRevisionCreateDocument,
+  ModelgateDeploymentRollbackDocument,
+  ModelgateDeploymentsDocument,
+  ModelgateModelsDocument,
+  ModelgatePromotionRequestDocument,
+  ModelgateRegisterVersionDocument,
+  ModelgateRemoveAliasDocument,
+  ModelgateSetAliasDocument,
+  ModelgateVersionsDocument,
+  ModelgateWhatRunsInProductionDocument,
+  type ComponentFieldsFragment,
+  type DeploymentFieldsFragment,
+  type ModelFieldsFragment,
+  type RevisionFieldsFragment,
+  type VersionFieldsFragment,
+} from "./generated/graphql.js";
 import { ResolveCache, type CachedEntry } from "./resolve-cache.js";
 import { exchange, type FetchLike } from "./transport.js";
+import type { TypedDocument } from "./typed-document.js";
 import type {
   Backend,
   Deployment,
@@ -150,8 +156,15 @@ export class ModelgateClient {
     this.maxStaleMs = checkMaxStale(opts.maxStaleMs ?? Number.POSITIVE_INFINITY);
   }
 
-  /** Runs a GraphQL operation. See the error policy at the top of this file. */
-  async graphql<T>(query: string, variables?: Record<string, unknown>): Promise<GraphQLResult<T>> {
+  /**
+   * Runs a GraphQL operation. See the error policy at the top of this file. A typed document (see
+   * TypedDocument; graphql-codegen's TypedDocumentString gives one with `.toString()`) brings its
+   * result and variables types; with query text, name the result type: `graphql<{ ... }>(text)`.
+   */
+  async graphql<TResult = unknown, TVariables = Record<string, unknown>>(
+    query: string | TypedDocument<TResult, TVariables>,
+    variables?: TVariables,
+  ): Promise<GraphQLResult<TResult>> {
     const { status, body } = await exchange(
       this.fetchImpl,
       this.graphqlUrl,
@@ -168,14 +181,14 @@ export class ModelgateClient {
         if (errors.length === 0) throw new ModelgateError("BAD_RESPONSE", `the gateway at ${this.graphqlUrl} answered without data or errors`, { status, url: this.graphqlUrl });
         throw errorFromGraphQL(errors, status, this.graphqlUrl);
       }
-      return { data: body.data as T, errors };
+      return { data: body.data as TResult, errors };
     }
     throw errorFromBody(body, status, this.graphqlUrl);
   }
 
   /** Every configured backend with its live health and capabilities. */
   async backends(): Promise<Backend[]> {
-    const { data } = await this.graphql<{ backends: Backend[] }>(BACKENDS);
+    const { data } = await this.graphql(ModelgateBackendsDocument);
     return data.backends;
   }
 
@@ -185,8 +198,8 @@ export class ModelgateClient {
       opts.nameContains !== undefined || opts.tags !== undefined
         ? { ...(opts.nameContains === undefined ? {} : { nameContains: opts.nameContains }), ...(opts.tags ? { tags: toTagList(opts.tags) } : {}) }
         : undefined;
-    const { data, errors } = await this.graphql<{ models: RawModelConnection }>(
-      MODELS,
+    const { data, errors } = await this.graphql(
+      ModelgateModelsDocument,
       defined({ backend: opts.backend, filter, first: opts.first, after: opts.after, asOf: isoOf(opts.asOf) }),
     );
     return {
@@ -203,8 +216,8 @@ export class ModelgateClient {
       opts.stage !== undefined || opts.tags !== undefined
         ? { ...(opts.stage === undefined ? {} : { stage: opts.stage }), ...(opts.tags ? { tags: toTagList(opts.tags) } : {}) }
         : undefined;
-    const { data, errors } = await this.graphql<{ model: { versions: RawVersionConnection } | null }>(
-      VERSIONS,
+    const { data, errors } = await this.graphql(
+      ModelgateVersionsDocument,
       defined({ backend, model, first: opts.first, after: opts.after, filter, asOf: isoOf(opts.asOf) }),
     );
     if (!data.model) {
@@ -282,19 +295,19 @@ export class ModelgateClient {
         ...(generationConfig ? { generationConfig } : {}),
       },
     };
-    const payload = await this.mutate<{ modelVersion: RawVersion | null }>(REGISTER_VERSION, "modelVersionRegister", variables);
+    const payload = await this.mutate(ModelgateRegisterVersionDocument, "modelVersionRegister", variables);
     return toVersion(required(payload.modelVersion, "modelVersionRegister.modelVersion"));
   }
 
   /** Points `alias` at `version`, moving it from any other version. Throws ModelgateUserError when refused. */
   async setAlias(input: SetAliasInput): Promise<SetAliasResult> {
-    const payload = await this.mutate<{ modelVersion: RawVersion | null; previousVersion: string | null }>(SET_ALIAS, "aliasSet", { input });
+    const payload = await this.mutate(ModelgateSetAliasDocument, "aliasSet", { input });
     return { modelVersion: toVersion(required(payload.modelVersion, "aliasSet.modelVersion")), previousVersion: payload.previousVersion };
   }
 
   /** Removes an alias. Throws ModelgateUserError when refused (e.g. NOT_FOUND when the alias does not exist). */
   async removeAlias(input: RemoveAliasInput): Promise<RemoveAliasResult> {
-    const payload = await this.mutate<{ model: RawModel | null; removedFromVersion: string | null }>(REMOVE_ALIAS, "aliasRemove", { input });
+    const payload = await this.mutate(ModelgateRemoveAliasDocument, "aliasRemove", { input });
     return { model: toModel(required(payload.model, "aliasRemove.model")), removedFromVersion: payload.removedFromVersion };
   }
 
@@ -304,8 +317,8 @@ export class ModelgateClient {
    * with `unchanged: true`. Throws ModelgateUserError when refused (naming the component field).
    */
   async deploymentRevisionCreate(input: DeploymentRevisionCreateInput): Promise<DeploymentRevisionCreateResult> {
-    const payload = await this.mutate<{ deployment: DeploymentRevisionCreateResult["deployment"] | null; revision: RawRevision | null; unchanged: boolean }>(
-      DEPLOYMENT_REVISION_CREATE,
+    const payload = await this.mutate(
+      ModelgateDeploymentRevisionCreateDocument,
       "deploymentRevisionCreate",
       { input: { ...input, components: input.components.map((c) => ({ ...c, shadow: c.shadow ?? false })) } },
     );
@@ -318,29 +331,31 @@ export class ModelgateClient {
 
   /** Asks to put a revision in its environment: one request through the environment's gates and approvals. */
   async deploymentPromote(input: DeploymentPromoteInput): Promise<DeploymentPromotionResult> {
-    return this.deploymentRequest(DEPLOYMENT_PROMOTE, "deploymentPromote", { input });
+    const payload = await this.mutate(ModelgateDeploymentPromoteDocument, "deploymentPromote", { input });
+    return deploymentRequestResult(payload, "deploymentPromote");
   }
 
   /** Puts an earlier revision back (default: the one that ran before the current one), without gates. Needs the approver role. */
   async deploymentRollback(input: DeploymentRollbackInput): Promise<DeploymentPromotionResult> {
-    return this.deploymentRequest(DEPLOYMENT_ROLLBACK, "deploymentRollback", { input });
+    const payload = await this.mutate(ModelgateDeploymentRollbackDocument, "deploymentRollback", { input });
+    return deploymentRequestResult(payload, "deploymentRollback");
   }
 
   /** A promotion or rollback request by id (to follow it to APPLIED). Throws NOT_FOUND when there is none. */
   async promotionRequest(id: string): Promise<PromotionRequest> {
     // `node` of another type answers {} (the inline fragment does not apply).
-    const { data, errors } = await this.graphql<{ node: Partial<PromotionRequest> | null }>(PROMOTION_REQUEST, { id });
+    const { data, errors } = await this.graphql(ModelgatePromotionRequestDocument, { id });
     const node = data.node;
-    if (!node || node.id === undefined) {
+    if (!node || !isPromotionRequest(node)) {
       if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
       throw new ModelgateError("NOT_FOUND", `no promotion request ${id}`);
     }
-    return node as PromotionRequest;
+    return node;
   }
 
   /** One deployment with every revision and its activations. An unknown deployment throws ModelgateError NOT_FOUND. */
   async deployment(name: string, environment: string): Promise<DeploymentDetail> {
-    const { data, errors } = await this.graphql<{ deployment: RawDeploymentDetail | null }>(DEPLOYMENT, { name, environment });
+    const { data, errors } = await this.graphql(ModelgateDeploymentDocument, { name, environment });
     if (!data.deployment) {
       if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
       throw new ModelgateError("NOT_FOUND", `no deployment "${name}" in environment "${environment}"`);
@@ -361,8 +376,8 @@ export class ModelgateClient {
 
   /** One page of deployments, by environment then name. */
   async deployments(opts: DeploymentsOptions = {}): Promise<DeploymentPage> {
-    const { data } = await this.graphql<{ deployments: { nodes: RawDeployment[]; pageInfo: DeploymentPage["pageInfo"] } }>(
-      DEPLOYMENTS,
+    const { data } = await this.graphql(
+      ModelgateDeploymentsDocument,
       defined({ environment: opts.environment, first: opts.first, after: opts.after }),
     );
     return { deployments: data.deployments.nodes.map(toDeployment), pageInfo: data.deployments.pageInfo };
@@ -374,8 +389,8 @@ export class ModelgateClient {
    * could not be read are in `failedBackends` (their versions are missing).
    */
   async whatRunsInProduction(opts: WhatRunsOptions = {}): Promise<ProductionState> {
-    const { data } = await this.graphql<{ whatRunsInProduction: RawProductionState }>(
-      WHAT_RUNS_IN_PRODUCTION,
+    const { data } = await this.graphql(
+      ModelgateWhatRunsInProductionDocument,
       defined({ environment: opts.environment ?? "production", asOf: isoOf(opts.asOf) }),
     );
     const raw = data.whatRunsInProduction;
@@ -400,21 +415,13 @@ export class ModelgateClient {
     this.cache?.clear();
   }
 
-  private async deploymentRequest(document: string, field: string, variables: Record<string, unknown>): Promise<DeploymentPromotionResult> {
-    const payload = await this.mutate<{ deployment: DeploymentPromotionResult["deployment"] | null; promotionRequest: PromotionRequest | null; replayed: boolean }>(
-      document,
-      field,
-      variables,
-    );
-    return {
-      deployment: required(payload.deployment, `${field}.deployment`),
-      promotionRequest: required(payload.promotionRequest, `${field}.promotionRequest`),
-      replayed: payload.replayed,
-    };
-  }
-
-  private async mutate<P>(document: string, field: string, variables: Record<string, unknown>): Promise<P> {
-    const { data, errors } = await this.graphql<Record<string, (P & { userErrors: UserError[] }) | null>>(document, variables);
+  /** Runs a mutation and returns its payload; throws ModelgateUserError when the payload carries userErrors. */
+  private async mutate<K extends string, R extends Record<K, MutationPayload | null>, V>(
+    document: TypedDocument<R, V>,
+    field: K,
+    variables: V,
+  ): Promise<NonNullable<R[K]>> {
+    const { data, errors } = await this.graphql(document, variables);
     const payload = data[field];
     if (!payload) {
       if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
@@ -425,51 +432,31 @@ export class ModelgateClient {
   }
 }
 
-interface RawTag {
-  key: string;
-  value: string;
-}
-type RawModel = Omit<Model, "tags" | "aliases"> & { tags: RawTag[]; aliases: { name: string; version: string }[] };
-type RawVersion = Omit<ModelVersion, "tags" | "metrics"> & { tags: RawTag[]; metrics: { key: string; value: number }[] };
-interface RawModelConnection {
-  nodes: RawModel[];
-  pageInfo: ModelPage["pageInfo"];
-  failedBackends: ModelPage["failedBackends"];
-}
-interface RawVersionConnection {
-  nodes: RawVersion[];
-  pageInfo: VersionPage["pageInfo"];
+/** What every mutation payload the client asks for selects. */
+interface MutationPayload {
+  userErrors: UserError[];
 }
 
-type RawComponent = Omit<DeploymentComponent, "stage"> & { modelVersion: { stage: DeploymentComponent["stage"] } | null };
-type RawRevision = Omit<DeploymentRevision, "components"> & { components: RawComponent[] };
-type RawDeployment = Omit<Deployment, "currentRevision" | "latestRevision"> & { currentRevision: RawRevision | null; latestRevision: RawRevision | null };
-type RawDeploymentDetail = RawDeployment & {
-  revisions: RawRevision[];
-  activations: { revision: { number: number }; activatedAt: string; deactivatedAt: string | null; request: { id: string; kind: "PROMOTION" | "ROLLBACK" } | null }[];
-};
-interface RawProductionState {
-  environment: string;
-  asOf: string | null;
-  deployments: {
-    activatedAt: string;
-    deployment: { name: string };
-    revision: { number: number; contentHash: string; components: RawComponent[] };
-    approval: ProductionState["deployments"][number]["approval"];
-  }[];
-  versions: Omit<ProductionState["versions"][number], "registryVersion">[];
-  failedBackends: ProductionState["failedBackends"];
+function deploymentRequestResult(
+  payload: { deployment: DeploymentPromotionResult["deployment"] | null; promotionRequest: PromotionRequest | null; replayed: boolean },
+  field: string,
+): DeploymentPromotionResult {
+  return {
+    deployment: required(payload.deployment, `${field}.deployment`),
+    promotionRequest: required(payload.promotionRequest, `${field}.promotionRequest`),
+    replayed: payload.replayed,
+  };
 }
 
-function toComponent({ modelVersion, ...rest }: RawComponent): DeploymentComponent {
+function toComponent({ modelVersion, ...rest }: ComponentFieldsFragment): DeploymentComponent {
   return { ...rest, stage: modelVersion?.stage ?? null };
 }
 
-function toRevision(raw: RawRevision): DeploymentRevision {
+function toRevision(raw: RevisionFieldsFragment): DeploymentRevision {
   return { ...raw, components: raw.components.map(toComponent) };
 }
 
-function toDeployment(raw: RawDeployment): Deployment {
+function toDeployment(raw: DeploymentFieldsFragment): Deployment {
   return {
     id: raw.id,
     name: raw.name,
@@ -496,7 +483,7 @@ function isResolution(body: unknown): body is Resolution {
   return isObject(body) && typeof body.registryVersion === "string" && (body.kind === "model" || body.kind === "deployment" || body.kind === undefined);
 }
 
-function toModel(raw: RawModel): Model {
+function toModel(raw: ModelFieldsFragment): Model {
   return {
     ...raw,
     tags: Object.fromEntries(raw.tags.map((t) => [t.key, t.value])),
@@ -504,7 +491,7 @@ function toModel(raw: RawModel): Model {
   };
 }
 
-function toVersion(raw: RawVersion): ModelVersion {
+function toVersion(raw: VersionFieldsFragment): ModelVersion {
   return {
     ...raw,
     tags: Object.fromEntries(raw.tags.map((t) => [t.key, t.value])),
@@ -512,7 +499,7 @@ function toVersion(raw: RawVersion): ModelVersion {
   };
 }
 
-function toTagList(tags: Record<string, string>): RawTag[] {
+function toTagList(tags: Record<string, string>): { key: string; value: string }[] {
   return Object.entries(tags).map(([key, value]) => ({ key, value }));
 }
 
@@ -530,8 +517,14 @@ function isoOf(asOf: Date | string | undefined): string | undefined {
   return asOf;
 }
 
-function defined(values: Record<string, unknown>): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined));
+/** `values` without its undefined entries (JSON would drop them; the gateway never sees them). */
+function defined<T extends object>(values: T): T {
+  return Object.fromEntries(Object.entries(values).filter(([, v]) => v !== undefined)) as T;
+}
+
+/** `node(id)` answers {} for a node of another type: the inline fragment did not apply. */
+function isPromotionRequest(node: PromotionRequest | Record<PropertyKey, never>): node is PromotionRequest {
+  return "id" in node;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

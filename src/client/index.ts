@@ -30,6 +30,7 @@ export {
   type UserError,
 } from "./errors.js";
 export type { FetchLike } from "./transport.js";
+export type { TypedDocument } from "./typed-document.js";
 export type * from "./types.js";
 export {
   DEFAULT_WEBHOOK_TOLERANCE_SECONDS,

@@ -1,53 +1,41 @@
 /**
- * What the client's typed helpers return. Dates are ISO 8601 strings as sent; tag, metric and
- * alias lists are turned into plain records.
+ * What the client's typed helpers return and take. The GraphQL shapes come from the schema:
+ * graphql-codegen derives them from schema/schema.graphql and the operations in ./operations into
+ * ./generated/graphql.ts (`npm run codegen`; CI fails when it is stale). This file names them and
+ * declares how the helpers reshape them: tag, metric and alias lists become plain records, a
+ * component's stage is lifted from its version. Dates are ISO 8601 strings as sent.
+ *
+ * GET /v1/resolve answers JSON, not GraphQL: its types (Resolved*) are declared here by hand.
  */
 import type { GraphQLErrorEntry, ModelgateError } from "./errors.js";
+import type * as G from "./generated/graphql.js";
 
-export type Stage = "NONE" | "STAGING" | "SHADOW" | "PRODUCTION" | "ARCHIVED";
-export type HealthState = "UP" | "DEGRADED" | "DOWN";
-export type CircuitState = "CLOSED" | "OPEN" | "HALF_OPEN" | "ISOLATED";
+export type Stage = G.Stage;
+export type HealthState = G.HealthState;
+export type CircuitState = G.CircuitState;
+export type DeploymentRevisionStatus = G.DeploymentRevisionStatus;
+export type DeploymentHealthStatus = G.DeploymentHealthStatus;
+export type DeploymentProblemCode = G.DeploymentProblemCode;
+export type PromotionStatus = G.PromotionStatus;
+export type PromotionKind = G.PromotionKind;
+export type GateName = G.GateName;
+export type ApprovalState = G.ApprovalState;
 
-export interface Backend {
-  id: string;
-  backendId: string;
-  kind: string;
-  health: { state: HealthState; latencyMs: number; message: string | null; circuit: CircuitState; checkedAt: string };
-  capabilities: {
-    asOf: boolean;
-    generationConfigs: boolean;
-    prompts: boolean;
-    aliases: boolean;
-    writes: boolean;
-    maxPageSize: number;
-  };
-}
+/** A backend with its live health and capabilities. */
+export type Backend = G.ModelgateBackendsQuery["backends"][number];
 
-export interface PageInfo {
-  hasNextPage: boolean;
-  endCursor: string | null;
-}
+export type PageInfo = G.ModelgateModelsQuery["models"]["pageInfo"];
 
-export interface Model {
+export interface Model extends Omit<G.ModelFieldsFragment, "tags" | "aliases"> {
   /** Opaque global id. */
-  id: string;
-  name: string;
-  backendId: string;
-  description: string | null;
-  latestVersion: string | null;
-  createdAt: string | null;
-  updatedAt: string | null;
+  id: G.ModelFieldsFragment["id"];
   tags: Record<string, string>;
   /** alias -> version */
   aliases: Record<string, string>;
 }
 
 /** A backend that failed while the others answered: its models are missing from the page. */
-export interface BackendFailure {
-  backendId: string;
-  code: string;
-  message: string;
-}
+export type BackendFailure = G.ModelgateModelsQuery["models"]["failedBackends"][number];
 
 export interface ModelPage {
   models: Model[];
@@ -57,44 +45,15 @@ export interface ModelPage {
   errors: GraphQLErrorEntry[];
 }
 
-export interface GenerationConfig {
-  model: string;
-  promptRef: string | null;
-  toolsRef: string | null;
-  params: Record<string, unknown>;
-  eval: { suite: string; score: number; run: string | null; artifactUri: string | null } | null;
-  approvedBy: string | null;
-}
+export type GenerationConfig = NonNullable<G.VersionFieldsFragment["generationConfig"]>;
 
-export interface Lineage {
-  runId: string | null;
-  runLink: string | null;
-  codeCommit: string | null;
-  datasetHash: string | null;
-  parentModel: string | null;
-}
+export type Lineage = G.VersionFieldsFragment["lineage"];
 
-export interface ModelVersion {
-  id: string;
-  backendId: string;
-  modelName: string;
-  version: string;
-  stage: Stage;
-  nativeStage: string | null;
+export interface ModelVersion extends Omit<G.VersionFieldsFragment, "tags" | "metrics"> {
   /** "backend/name@version". */
-  registryVersion: string;
-  serving: boolean;
-  artifactUri: string | null;
-  description: string | null;
-  aliases: string[];
+  registryVersion: G.VersionFieldsFragment["registryVersion"];
   tags: Record<string, string>;
   metrics: Record<string, number>;
-  params: Record<string, unknown>;
-  lineage: Lineage;
-  generationConfig: GenerationConfig | null;
-  createdAt: string | null;
-  updatedAt: string | null;
-  createdBy: string | null;
 }
 
 export interface VersionPage {
@@ -190,171 +149,79 @@ export interface ResolveResult<T extends Resolution = Resolution> {
   fetchedAt: Date;
 }
 
-export interface RegisterVersionInput {
-  backend: string;
-  model: string;
-  artifactUri?: string;
-  description?: string;
+/** modelVersionRegister's input, with tags and metrics as records. */
+export interface RegisterVersionInput extends Omit<G.ModelVersionRegisterInput, "tags" | "metrics"> {
   tags?: Record<string, string>;
-  params?: Record<string, unknown>;
   metrics?: Record<string, number>;
-  lineage?: Partial<Record<keyof Lineage, string>>;
-  generationConfig?: {
-    model: string;
-    promptRef?: string;
-    toolsRef?: string;
-    params?: Record<string, unknown>;
-    eval?: { suite: string; score: number; run?: string; artifactUri?: string };
-  };
   /** Create the model when it does not exist (default true). */
-  createModel?: boolean;
+  createModel?: G.ModelVersionRegisterInput["createModel"];
   /** Why: recorded in the audit trail. */
-  reason?: string;
+  reason?: G.ModelVersionRegisterInput["reason"];
 }
 
-export interface SetAliasInput {
-  backend: string;
-  model: string;
-  alias: string;
-  version: string;
-  reason?: string;
-}
+export type SetAliasInput = G.AliasSetInput;
 
 export interface SetAliasResult {
   modelVersion: ModelVersion;
   /** The version the alias pointed to before, or null when it is new. */
-  previousVersion: string | null;
+  previousVersion: G.ModelgateSetAliasMutation["aliasSet"]["previousVersion"];
 }
 
-export interface RemoveAliasInput {
-  backend: string;
-  model: string;
-  alias: string;
-  reason?: string;
-}
+export type RemoveAliasInput = G.AliasRemoveInput;
 
 export interface RemoveAliasResult {
   model: Model;
   /** The version the alias pointed to. */
-  removedFromVersion: string | null;
+  removedFromVersion: G.ModelgateRemoveAliasMutation["aliasRemove"]["removedFromVersion"];
 }
-
-export type DeploymentRevisionStatus = "DRAFT" | "PENDING" | "ACTIVE" | "SUPERSEDED";
-export type DeploymentHealthStatus = "HEALTHY" | "DEGRADED" | "UNKNOWN" | "INACTIVE";
-export type PromotionStatus = "PENDING" | "APPLYING" | "APPLIED" | "FAILED" | "REJECTED";
 
 /** One component of a deployment revision (input). */
-export interface DeploymentComponentInput {
-  /** What it does in the application: a lower-case id such as "retriever". */
-  role: string;
-  backend: string;
-  model: string;
-  version: string;
-  /** 0 to 100; the non-shadow components of a role sum to 100. */
-  weight: number;
-  /** Mirrored traffic only (default false). */
-  shadow?: boolean;
-}
+export type DeploymentComponentInput = G.DeploymentComponentInput;
+export type DeploymentRevisionCreateInput = G.DeploymentRevisionCreateInput;
+export type DeploymentPromoteInput = G.DeploymentPromoteInput;
+export type DeploymentRollbackInput = G.DeploymentRollbackInput;
 
-export interface DeploymentRevisionCreateInput {
-  name: string;
-  environment: string;
-  /** Why: recorded in the audit trail. */
-  reason: string;
-  components: DeploymentComponentInput[];
-}
-
-export interface DeploymentPromoteInput {
-  name: string;
-  environment: string;
-  /** The revision number to put in the environment. */
-  revision: number;
-  reason: string;
-  /** Replaying a key returns the first request (`replayed: true`). */
-  idempotencyKey?: string;
-}
-
-export interface DeploymentRollbackInput {
-  name: string;
-  environment: string;
-  reason: string;
-  /** The revision to go back to; default: the one that ran before the current one. */
-  revision?: number;
-}
-
-export interface DeploymentComponent {
-  role: string;
-  backendId: string;
-  modelName: string;
-  version: string;
-  weight: number;
-  shadow: boolean;
+export interface DeploymentComponent extends Omit<G.ComponentFieldsFragment, "modelVersion"> {
   /** Takes live traffic when the revision runs. */
-  serving: boolean;
+  serving: G.ComponentFieldsFragment["serving"];
   /** The version's stage in its backend now; null when the version is gone from it. */
   stage: Stage | null;
 }
 
 /** A promotion or rollback request (for a deployment: `modelName` is the deployment, `version` the revision number). */
-export interface PromotionRequest {
-  id: string;
-  kind: "PROMOTION" | "ROLLBACK";
-  status: PromotionStatus;
-  backendId: string;
-  modelName: string;
-  version: string;
-  environment: string;
-  fromStage: Stage;
-  toStage: Stage;
-  requestedBy: string;
-  reason: string;
-  failure: string | null;
-  createdAt: string;
-  updatedAt: string;
-  policy: { source: string; approvals: number; canary: boolean; minEvalScore: number | null };
-  gates: { gate: string; passed: boolean; detail: string }[];
-  decisions: { actor: string; decision: string; comment: string | null; at: string }[];
-  /** The deployment revision the request covers; null for a model version. */
-  deploymentRevision: { number: number; status: DeploymentRevisionStatus; contentHash: string } | null;
-}
+export type PromotionRequest = G.PromotionRequestFieldsFragment;
 
-export interface DeploymentRevision {
-  id: string;
-  number: number;
-  status: DeploymentRevisionStatus;
-  contentHash: string;
-  createdBy: string;
-  createdAt: string;
-  reason: string;
+export interface DeploymentRevision extends Omit<G.RevisionFieldsFragment, "components"> {
   /** Sorted by role, backend, model, version. */
   components: DeploymentComponent[];
   /** The promotion and rollback requests for this revision, newest first (id, kind, status). */
-  requests: { id: string; kind: "PROMOTION" | "ROLLBACK"; status: PromotionStatus; requestedBy: string }[];
+  requests: G.RevisionFieldsFragment["requests"];
 }
 
-export interface DeploymentProblem {
-  code: "DRIFTED" | "GONE" | "STAGE_NOT_ACCEPTED" | "UNREACHABLE";
-  message: string;
-  component: { role: string; backendId: string; modelName: string; version: string; shadow: boolean };
-}
+/** Why a component makes its deployment degraded. */
+export type DeploymentProblem = G.DeploymentFieldsFragment["health"]["problems"][number];
 
-export interface Deployment {
-  id: string;
-  name: string;
-  environment: string;
-  createdBy: string;
-  createdAt: string;
+export interface Deployment extends Omit<G.DeploymentFieldsFragment, "currentRevision" | "latestRevision"> {
   /** The revision the environment runs; null when none. */
   currentRevision: DeploymentRevision | null;
   latestRevision: DeploymentRevision | null;
   /** The current revision's components checked against their backends now. */
-  health: { status: DeploymentHealthStatus; problems: DeploymentProblem[] };
+  health: G.DeploymentFieldsFragment["health"];
 }
+
+type RawActivation = NonNullable<G.ModelgateDeploymentQuery["deployment"]>["activations"][number];
 
 /** A deployment with every revision (newest first) and which revision ran when. */
 export interface DeploymentDetail extends Deployment {
   revisions: DeploymentRevision[];
-  activations: { revision: number; activatedAt: string; deactivatedAt: string | null; requestId: string | null; requestKind: "PROMOTION" | "ROLLBACK" | null }[];
+  activations: {
+    revision: RawActivation["revision"]["number"];
+    activatedAt: RawActivation["activatedAt"];
+    deactivatedAt: RawActivation["deactivatedAt"];
+    /** The promotion or rollback that activated it. */
+    requestId: NonNullable<RawActivation["request"]>["id"] | null;
+    requestKind: NonNullable<RawActivation["request"]>["kind"] | null;
+  }[];
 }
 
 export interface DeploymentPage {
@@ -362,55 +229,52 @@ export interface DeploymentPage {
   pageInfo: PageInfo;
 }
 
+type DeploymentRef = NonNullable<G.ModelgateDeploymentRevisionCreateMutation["deploymentRevisionCreate"]["deployment"]>;
+
 export interface DeploymentRevisionCreateResult {
-  deployment: { id: string; name: string; environment: string };
+  deployment: DeploymentRef;
   revision: DeploymentRevision;
   /** True when the components equalled the latest revision's: nothing was recorded, that revision is returned. */
   unchanged: boolean;
 }
 
 export interface DeploymentPromotionResult {
-  deployment: { id: string; name: string; environment: string };
+  deployment: DeploymentRef;
   /** Follow it to APPLIED (see `promotionRequest(id)`). */
   promotionRequest: PromotionRequest;
   /** True when an idempotency key was replayed: the first request is returned, nothing was done again. */
   replayed: boolean;
 }
 
-export interface ApprovalSummary {
-  requestedBy: string;
-  approvedBy: string[];
-  approvedAt: string | null;
-  request: { id: string; kind: "PROMOTION" | "ROLLBACK" };
-}
+export type ApprovalSummary = G.ApprovalFieldsFragment;
+
+type Production = G.ModelgateWhatRunsInProductionQuery["whatRunsInProduction"];
+type RunningDeployment = Production["deployments"][number];
+type RunningVersion = Production["versions"][number];
 
 export interface ProductionState {
-  environment: string;
-  asOf: string | null;
+  environment: Production["environment"];
+  asOf: Production["asOf"];
   /** Deployments with a running revision, by name. */
   deployments: {
-    name: string;
-    revision: number;
-    contentHash: string;
-    activatedAt: string;
+    name: RunningDeployment["deployment"]["name"];
+    revision: RunningDeployment["revision"]["number"];
+    contentHash: RunningDeployment["revision"]["contentHash"];
+    activatedAt: RunningDeployment["activatedAt"];
     components: DeploymentComponent[];
     approval: ApprovalSummary | null;
   }[];
   /** Versions in the environment's stage. */
-  versions: {
-    backendId: string;
-    modelName: string;
-    version: string;
+  versions: (RunningVersion & {
     /** "backend/name@version". */
     registryVersion: string;
     /** In no running deployment. */
-    standalone: boolean;
-    usedBy: { deployment: string; role: string; weight: number; shadow: boolean }[];
+    standalone: RunningVersion["standalone"];
     /** null when the gateway did not put it there. */
-    approval: ApprovalSummary | null;
+    approval: RunningVersion["approval"];
     /** Since when the trail has it there; null when it was put there outside the gateway. */
-    since: string | null;
-  }[];
+    since: RunningVersion["since"];
+  })[];
   /** Backends that could not be listed: their versions are missing. */
-  failedBackends: BackendFailure[];
+  failedBackends: Production["failedBackends"];
 }

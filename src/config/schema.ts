@@ -5,6 +5,7 @@
 import { z } from "zod";
 import { REGISTRY_EVENT_TYPES } from "../core/registry-event-types.js";
 import { ROLES } from "../core/roles.js";
+import { TargetAddressPolicy, allowEntryProblem, nonPublicKind, urlHost } from "../core/target-address.js";
 
 export const STAGE_NAMES = ["NONE", "STAGING", "SHADOW", "PRODUCTION", "ARCHIVED"] as const;
 export const SERVER_MODES = ["development", "production"] as const;
@@ -52,6 +53,8 @@ export const serverSchema = z
     /** How long shutdown waits for in-flight requests before closing. */
     shutdownGraceMs: z.number().int().nonnegative().default(10_000),
     bodyLimitBytes: z.number().int().positive().default(1_000_000),
+    /** How long one round of /readyz checks (store and every backend) is reused; 0 checks on every call. */
+    readinessCacheMs: z.number().int().min(0).max(300_000).default(5_000),
   })
   .strict();
 
@@ -68,11 +71,15 @@ export const tokenSchema = z
   })
   .strict();
 
+/** Why auth.jwt.audience is required in production mode (the config check and the authenticator say it). */
+export const JWT_AUDIENCE_REQUIRED =
+  "is required when server.mode is production: without it a token the issuer minted for any other service would be accepted";
+
 export const jwtSchema = z
   .object({
     /** Expected `iss`. */
     issuer: z.string().min(1),
-    /** Expected `aud` (optional). */
+    /** Expected `aud`: required when server.mode is production (tokens minted for other services are refused). */
     audience: z.string().min(1).optional(),
     /** Where the issuer publishes its signing keys. */
     jwksUri: z.string().url(),
@@ -183,6 +190,28 @@ export const webhookTargetConfigSchema = z
   })
   .strict();
 
+/**
+ * Where webhooks may be sent. By default only to public addresses: a target whose host resolves to
+ * a loopback, private or link-local address (SSRF) is refused at creation and at every delivery.
+ */
+export const webhookEgressSchema = z
+  .object({
+    /** Exceptions: IP addresses ("127.0.0.1", "::1"), CIDR networks ("10.20.0.0/16", "fd00::/8") or host names ("hooks.internal"). */
+    allowPrivateTargets: z
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1)
+          .superRefine((entry, ctx) => {
+            const problem = allowEntryProblem(entry);
+            if (problem !== undefined) ctx.addIssue({ code: "custom", message: problem });
+          }),
+      )
+      .default([]),
+  })
+  .strict();
+
 /** Receiving one MLflow server's webhooks (a push source for drift). See docs/mlflow-facade.md#webhooks. */
 export const mlflowWebhookSchema = z
   .object({
@@ -243,8 +272,22 @@ export const backgroundSchema = z
     outboxPollMs: z.number().int().min(10).max(60_000).default(1_000),
     /** How long a process owns an outbox row it applies; after a crash another takes it once this passed. */
     outboxLeaseSeconds: z.number().positive().max(3_600).default(60),
+    /**
+     * The end of each outbox lease no backend call may reach (default: 5 s, or a quarter of a shorter
+     * lease). Shorter than outboxLeaseSeconds. See docs/operations.md, "Exactly once".
+     */
+    outboxLeaseMarginSeconds: z.number().min(0).max(600).optional(),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.outboxLeaseMarginSeconds !== undefined && b.outboxLeaseMarginSeconds >= b.outboxLeaseSeconds) {
+      ctx.addIssue({
+        code: z.ZodIssueCode.custom,
+        path: ["outboxLeaseMarginSeconds"],
+        message: `must be shorter than background.outboxLeaseSeconds (${b.outboxLeaseSeconds}): a backend call needs some of the lease`,
+      });
+    }
+  });
 
 export const configSchema = z
   .object({
@@ -274,6 +317,8 @@ export const configSchema = z
     /** The MLflow-compatible REST facade and MLflow webhooks. See docs/mlflow-facade.md. */
     mlflowFacade: mlflowFacadeSchema.default(mlflowFacadeSchema.parse({})),
     /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
+    /** Where webhooks may be sent: public addresses, plus the exceptions listed here. See docs/security.md. */
+    webhookEgress: webhookEgressSchema.default({ allowPrivateTargets: [] }),
     webhooks: z
       .array(webhookTargetConfigSchema)
       .default([])
@@ -309,6 +354,14 @@ export const configSchema = z
   })
   .strict()
   .superRefine((config, ctx) => {
+    // A production gateway accepts only JWTs minted for it: the issuer may serve other audiences.
+    if (config.server.mode === "production" && config.auth?.jwt !== undefined && config.auth.jwt.audience === undefined) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["auth", "jwt", "audience"],
+        message: JWT_AUDIENCE_REQUIRED,
+      });
+    }
     const backendIds = new Set(config.backends.map((b) => b.id));
     const known = () => config.backends.map((b) => b.id).join(", ") || "(none)";
     const facade = config.mlflowFacade;
@@ -325,6 +378,31 @@ export const configSchema = z
       }
       if (hooked.has(w.backend)) ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `backend "${w.backend}" has two webhook entries` });
       hooked.add(w.backend);
+    });
+    // A config webhook whose URL names a non-public IP (or localhost) would be refused at every
+    // delivery: say so now. (Host names are resolved, and checked, when delivering.)
+    let egress: TargetAddressPolicy;
+    try {
+      egress = new TargetAddressPolicy(config.webhookEgress.allowPrivateTargets);
+    } catch {
+      return; // reported on the entry itself
+    }
+    config.webhooks.forEach((target, i) => {
+      let host: string;
+      try {
+        host = urlHost(new URL(target.url));
+      } catch {
+        return;
+      }
+      const address = host === "localhost" || host.endsWith(".localhost") ? "127.0.0.1" : host;
+      const kind = nonPublicKind(address);
+      if (kind !== undefined && egress.refusal(host, address) !== undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["webhooks", i, "url"],
+          message: `${host} is ${kind}: webhooks may not target loopback, private or link-local addresses unless webhookEgress.allowPrivateTargets lists it`,
+        });
+      }
     });
     // Policies may only name environments and backends that exist: a typo would silently never match.
     config.policies?.rules.forEach((rule, i) => {

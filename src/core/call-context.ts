@@ -10,7 +10,16 @@ export interface Actor {
   roles: readonly string[];
 }
 
-export const ANONYMOUS: Actor = Object.freeze({ id: "anonymous", roles: Object.freeze(["admin"]) });
+/**
+ * The actor of a context created without one (only possible from untyped code: `actor` is required).
+ * It holds no role, so a check that reads it fails closed; its id says that nobody was named.
+ */
+export const UNIDENTIFIED_ACTOR: Actor = Object.freeze({ id: "unidentified", displayName: "unidentified (no actor was given)", roles: Object.freeze([]) });
+
+/** The actor of the gateway's own work (startup, probes, background jobs): an id, no role. */
+export function systemActor(id: string, displayName?: string): Actor {
+  return Object.freeze({ id: `modelgate:${id}`, ...(displayName === undefined ? {} : { displayName }), roles: Object.freeze([]) });
+}
 
 /**
  * Every adapter call takes one: the caller's abort signal, an absolute deadline (epoch ms) and the
@@ -26,7 +35,8 @@ export interface CallContext {
 
 export interface CallContextInit {
   timeoutMs: number;
-  actor?: Actor;
+  /** Who acts: the caller's actor, or systemActor(...) for the gateway's own work. Never defaulted to a role. */
+  actor: Actor;
   requestId?: string;
   /** A parent signal (e.g. the HTTP request's): aborting it aborts the call. */
   signal?: AbortSignal;
@@ -44,7 +54,8 @@ export function createCallContext(init: CallContextInit): CallContext {
   const ctx: CallContext = {
     signal,
     deadline: Date.now() + init.timeoutMs,
-    actor: init.actor ?? ANONYMOUS,
+    // Untyped callers may still leave it out: fail closed (no role), never open.
+    actor: (init.actor as Actor | undefined) ?? UNIDENTIFIED_ACTOR,
     ...(init.requestId === undefined ? {} : { requestId: init.requestId }),
   };
   return ctx;

@@ -15,6 +15,10 @@
  * database: it first takes the target's lease (a conditional UPDATE in the store), renews it before
  * each attempt, and records an attempt only while it still holds it. The lease outlives the fetch
  * timeout, so a delivery is never in flight from two dispatchers at once.
+ *
+ * Every POST goes through ./webhook-transport.ts: the target's host must resolve to public
+ * addresses (or ones `webhookEgress.allowPrivateTargets` allows), checked in the connection's own
+ * lookup so DNS rebinding cannot slip a private address in; redirects are not followed.
  */
 import { randomUUID } from "node:crypto";
 import { encodeAuditCursor } from "../store/audit-cursor.js";
@@ -22,6 +26,7 @@ import type { AuditEvent, Store } from "../store/store.js";
 import type { WebhookAttemptResult, WebhookDeliveryRecord, WebhookTargetRecord } from "../store/webhook-store.js";
 import { matchesFilter, toRegistryEvent, type RegistryEventFilter, type RegistryEventType } from "./registry-event.js";
 import { signatureHeader } from "../client/webhook-signature.js";
+import { TargetGuard, WebhookTransport, type WebhookEgressOptions } from "./webhook-transport.js";
 
 export interface WebhookDispatcherOptions {
   /** Safety-net poll for new events and due retries, ms (default 5 000). */
@@ -42,6 +47,8 @@ export interface WebhookDispatcherOptions {
   /** Audit events read per page (default 100). */
   pageSize?: number;
   clock?: () => Date;
+  /** Which non-public addresses targets may use (default: none) and, for tests, the resolver. */
+  egress?: WebhookEgressOptions;
 }
 
 export interface WebhookLogger {
@@ -107,6 +114,7 @@ export class WebhookDispatcher {
   readonly #leaseMs: number;
   readonly #pageSize: number;
   readonly #clock: () => Date;
+  readonly #transport: WebhookTransport;
   /** This dispatcher's lease owner id. */
   readonly id = `dispatcher-${randomUUID()}`;
   readonly #runners = new Map<string, TargetRunner>();
@@ -131,6 +139,7 @@ export class WebhookDispatcher {
     this.#pageSize = opts.pageSize ?? 100;
     this.#clock = opts.clock ?? (() => new Date());
     if (this.#leaseMs <= this.#fetchTimeoutMs) throw new Error("leaseMs must be longer than fetchTimeoutMs");
+    this.#transport = new WebhookTransport(new TargetGuard(opts.egress), this.#fetchTimeoutMs);
   }
 
   start(): void {
@@ -195,6 +204,7 @@ export class WebhookDispatcher {
     await this.#refreshing;
     await Promise.all([...this.#runners.values()].map((r) => r.stop()));
     this.#runners.clear();
+    this.#transport.close();
   }
 
   /**
@@ -260,23 +270,17 @@ export class WebhookDispatcher {
     let statusCode: number | undefined;
     let error: string | undefined;
     try {
-      const res = await fetch(target.url, {
-        method: "POST",
-        headers: {
-          "content-type": "application/json",
-          "user-agent": WEBHOOK_USER_AGENT,
-          "modelgate-delivery": delivery.id,
-          "modelgate-timestamp": String(timestamp),
-          "modelgate-event": delivery.eventType,
-          "modelgate-signature": await signatureHeader(target.secret, timestamp, delivery.id, body),
-        },
-        body,
-        redirect: "manual",
-        signal: AbortSignal.any([this.#controller.signal, AbortSignal.timeout(this.#fetchTimeoutMs)]),
-      });
+      const headers = {
+        "content-type": "application/json",
+        "user-agent": WEBHOOK_USER_AGENT,
+        "modelgate-delivery": delivery.id,
+        "modelgate-timestamp": String(timestamp),
+        "modelgate-event": delivery.eventType,
+        "modelgate-signature": await signatureHeader(target.secret, timestamp, delivery.id, body),
+      };
+      // Redirects are not followed: a 3xx is a failed attempt.
+      const res = await this.#transport.post(target.url, headers, body, this.#controller.signal);
       statusCode = res.status;
-      // Drain (bounded by the same timeout) so the connection can be reused.
-      await res.arrayBuffer().catch(() => undefined);
       if (res.status < 200 || res.status > 299) error = `HTTP ${res.status}`;
     } catch (err) {
       if (this.#stopped) return false;

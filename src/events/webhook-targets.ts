@@ -2,13 +2,17 @@
  * Managing webhook targets through the API: validation, the config-owned guard, and an audit event
  * for each change in the change's transaction (a target change is a security-relevant change: it
  * decides where registry events go). The secret is write-only: views carry its last 4 characters.
+ * A URL whose host resolves to a loopback, private or link-local address is refused (naming the
+ * address) unless `webhookEgress.allowPrivateTargets` allows it; deliveries check again, see
+ * ./webhook-transport.ts.
  */
 import { z } from "zod";
-import { AlreadyExistsError, ConflictError, NotFoundError } from "../core/errors.js";
+import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError } from "../core/errors.js";
 import { checkInput } from "../core/input-check.js";
 import type { Store } from "../store/store.js";
 import type { WebhookDeliveryRecord, WebhookTargetFilter, WebhookTargetPatch, WebhookTargetRecord } from "../store/webhook-store.js";
 import { REGISTRY_EVENT_TYPES } from "./registry-event.js";
+import { TargetGuard, TargetRefusedError } from "./webhook-transport.js";
 
 export const WEBHOOK_ID_PATTERN = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
@@ -88,11 +92,25 @@ function toFilter(f: WebhookTargetFilterInput | null | undefined): WebhookTarget
 export class WebhookTargets {
   constructor(
     private readonly store: Store,
+    /** Where targets may point (config webhookEgress); default: public addresses only. */
+    private readonly guard: TargetGuard = new TargetGuard(),
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
+  /** Refuses, as a user error on `url`, a URL whose host resolves to an address the guard refuses. */
+  async #checkTarget(url: string): Promise<void> {
+    try {
+      await this.guard.check(url);
+    } catch (err) {
+      if (err instanceof TargetRefusedError) throw new InvalidInputError(`url: ${err.message}`, { field: "url" });
+      throw err;
+    }
+  }
+
   async create(input: WebhookTargetInput, who: WebhookActor): Promise<WebhookTargetRecord> {
     const checked = checkInput(createSchema, input);
+    // Resolved before the transaction: DNS may be slow, and holds no lock here.
+    await this.#checkTarget(checked.url);
     const at = this.clock();
     return this.store.transaction(async (tx) => {
       if ((await tx.webhooks.getTarget(checked.id)) !== undefined) {
@@ -115,6 +133,7 @@ export class WebhookTargets {
 
   async update(input: WebhookTargetInput, who: WebhookActor): Promise<WebhookTargetRecord> {
     const checked = checkInput(updateSchema, input);
+    if (checked.url != null) await this.#checkTarget(checked.url);
     const at = this.clock();
     return this.store.transaction(async (tx) => {
       const before = await this.#apiOwned(tx.webhooks.getTarget(checked.id), checked.id);

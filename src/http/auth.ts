@@ -1,12 +1,17 @@
 /**
  * Who is calling. Bearer tokens from config (only their SHA-256 is stored) or JWTs verified against
  * the issuer's JWKS; both carry a subject and roles. Without an `auth` section the gateway runs in
- * loopback-only development mode: every caller is "anonymous" with every role.
+ * loopback-only development mode: every caller is "anonymous" with every role, and only requests
+ * addressed to a loopback name are answered (DNS rebinding: see isLoopbackHostHeader).
+ *
+ * In production mode a JWT must name this gateway in `aud` (auth.jwt.audience is then required):
+ * otherwise any token the issuer minted for another service would be accepted here.
  */
 import { createHash } from "node:crypto";
 import { createRemoteJWKSet, errors as joseErrors, jwtVerify, type JWTPayload } from "jose";
 import type { Actor } from "../core/index.js";
-import type { AuthConfig } from "../config/schema.js";
+import { ConfigError } from "../config/config-error.js";
+import { JWT_AUDIENCE_REQUIRED, type AuthConfig } from "../config/schema.js";
 import { ROLES, type Role } from "../core/roles.js";
 
 export class AuthenticationError extends Error {
@@ -31,9 +36,17 @@ export function sha256Hex(token: string): string {
 }
 
 
-export function createAuthenticator(auth: AuthConfig | undefined): Authenticator {
+export interface AuthenticatorOptions {
+  /** server.mode: production requires auth.jwt.audience when JWTs are accepted. */
+  mode?: "development" | "production";
+}
+
+export function createAuthenticator(auth: AuthConfig | undefined, opts: AuthenticatorOptions = {}): Authenticator {
   if (!auth) {
     return { enabled: false, authenticate: async () => DEVELOPMENT_ACTOR };
+  }
+  if (opts.mode === "production" && auth.jwt !== undefined && auth.jwt.audience === undefined) {
+    throw new ConfigError("the auth configuration cannot be used", [`auth.jwt.audience: ${JWT_AUDIENCE_REQUIRED}`]);
   }
   const tokens = new Map(
     auth.tokens.map((t) => [
@@ -106,6 +119,34 @@ function describeJoseError(err: unknown): string {
   if (err instanceof joseErrors.JWKSTimeout) return "the issuer's keys could not be fetched in time";
   if (err instanceof joseErrors.JOSEError) return err.message;
   return "it could not be verified";
+}
+
+/**
+ * Whether a request's `Host` header names this machine's loopback: localhost, 127.0.0.0/8 or [::1],
+ * with or without a port. A page on another site can make the browser send requests here through
+ * DNS rebinding (its name resolving to 127.0.0.1), but then its own name is in `Host`. A request
+ * without a Host header (HTTP/1.0) did not come from a browser and passes.
+ */
+export function isLoopbackHostHeader(host: string | undefined): boolean {
+  if (host === undefined) return true;
+  let hostname: string;
+  try {
+    const url = new URL(`http://${host}`);
+    // Only a bare authority: "localhost@evil", "evil/x" or a user part are not Host headers.
+    if (url.username !== "" || url.password !== "" || url.pathname !== "/" || url.search !== "" || url.hash !== "") return false;
+    hostname = url.hostname;
+  } catch {
+    return false;
+  }
+  return isLoopback(hostname);
+}
+
+/** Why a request to a non-loopback name was refused (HTTP and WebSocket upgrades alike). */
+export function notLoopbackHostMessage(host: string | undefined): string {
+  return (
+    `Host "${(host ?? "").slice(0, 200)}" is not a loopback name: without auth the gateway only answers requests addressed to ` +
+    "localhost, 127.0.0.1 or [::1] (protection against DNS rebinding). Use one of those names, or configure auth."
+  );
 }
 
 /** 127.0.0.0/8, ::1 and localhost: addresses only this machine can reach. */

@@ -36,7 +36,7 @@ import { aliasLimit, depthLimit } from "../graphql/limits.js";
 import { SUBSCRIPTION_ERROR_CODES, type SubscriptionContext } from "../graphql/resolvers/registry-event.resolver.js";
 import type { Logger } from "../logging.js";
 import { hasRole } from "../core/roles.js";
-import { AuthenticationError, type Authenticator } from "./auth.js";
+import { AuthenticationError, isLoopbackHostHeader, notLoopbackHostMessage, type Authenticator } from "./auth.js";
 import { requestIdOf } from "./request-id.js";
 
 export interface WebSocketTransportOptions {
@@ -130,6 +130,7 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
       // Without auth every caller is admin: a page in the developer's browser must not get that.
       // (With auth, a browser page cannot present a token it does not have: there are no cookies.)
       if (!authenticator.enabled && crossOrigin(req)) return refuse(socket, 403, "cross-origin WebSocket connections are not allowed without auth");
+      if (!authenticator.enabled && !isLoopbackHostHeader(req.headers.host)) return refuse(socket, 403, notLoopbackHostMessage(req.headers.host));
       if (req.headers.authorization !== undefined) {
         try {
           upgradeActors.set(req, await authenticator.authenticate(req.headers.authorization));

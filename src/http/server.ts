@@ -16,11 +16,12 @@ import type { Gateway } from "../app/gateway.js";
 import { EventFeed } from "../events/event-feed.js";
 import type { Logger } from "../logging.js";
 import { hasRole } from "../core/roles.js";
-import { AuthenticationError, createAuthenticator, isLoopback, type Authenticator } from "./auth.js";
+import { AuthenticationError, createAuthenticator, isLoopback, isLoopbackHostHeader, notLoopbackHostMessage, type Authenticator } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
 import { attachGraphQLWebSocket } from "./graphql-ws.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
+import { ReadinessProbe, sendReadiness } from "./readiness.js";
 import { handleResolve } from "./resolve-endpoint.js";
 import { createMlflowFacade } from "./mlflow/facade.js";
 import { sendJson } from "./respond.js";
@@ -50,7 +51,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const { config } = gateway.services;
   const server = config.server;
   const host = opts.host ?? server.host;
-  const authenticator: Authenticator = createAuthenticator(config.auth);
+  const authenticator: Authenticator = createAuthenticator(config.auth, { mode: server.mode });
   if (!authenticator.enabled && !isLoopback(host)) {
     throw new Error(
       `refusing to listen on ${host} without authentication: anyone who can reach it could change the registries. ` +
@@ -68,6 +69,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   await apollo.start();
 
   const log = gateway.logger;
+  const readiness = new ReadinessProbe(gateway.services.catalog, gateway.services.store, {
+    cacheMs: server.readinessCacheMs,
+    timeoutMs: server.requestTimeoutMs,
+  });
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
@@ -78,6 +83,16 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
+    // Without auth every caller is admin: answer only requests addressed to this machine by a
+    // loopback name, so a web page whose name resolves to 127.0.0.1 (DNS rebinding) gets nothing.
+    if (!authenticator.enabled && !isLoopbackHostHeader(req.headers.host)) {
+      sendJson(res, 403, { errors: [{ message: notLoopbackHostMessage(req.headers.host), extensions: { code: "FORBIDDEN" } }] });
+      return;
+    }
+    if (decodePath(path) === undefined) {
+      sendJson(res, 400, { error: { code: "BAD_REQUEST", message: `the path is not valid percent-encoding (each % must start a %XX escape of UTF-8 bytes): ${path.slice(0, 200)}` } });
+      return;
+    }
     if (await mlflow.handle(req, res, url, requestId, reqLog, signal)) return;
     let actor: Actor = UNAUTHENTICATED;
     try {
@@ -145,11 +160,16 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       return;
     }
     if (path === "/readyz") {
-      await readiness(gateway, call, res, url.searchParams.get("strict") === "true", draining);
+      await sendReadiness(res, readiness, {
+        strict: url.searchParams.get("strict") === "true",
+        draining,
+        leader: gateway.leadership.leading,
+        details: hasRole(call.actor, "admin"),
+      });
       return;
     }
     if (path.startsWith("/v1/resolve/") && (req.method === "GET" || req.method === "HEAD")) {
-      const name = decodeURIComponent(path.slice("/v1/resolve/".length));
+      const name = decodePath(path.slice("/v1/resolve/".length)) ?? "";
       const inm = req.headers["if-none-match"];
       await handleResolve(res, gateway.services, name, url.searchParams, inm, call, server.mode === "production");
       return;
@@ -277,21 +297,11 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   };
 }
 
-async function readiness(gateway: Gateway, call: CallContext, res: ServerResponse, strict: boolean, draining: boolean): Promise<void> {
-  const { catalog, store } = gateway.services;
-  const [storeOk, backends] = await Promise.all([
-    store.ping().then(
-      () => true,
-      () => false,
-    ),
-    Promise.all(
-      catalog.adapters.map(async (a) => {
-        const h = await a.health(call);
-        return { id: a.info.id, kind: a.info.kind, state: h.state, latencyMs: Math.round(h.latencyMs), circuit: a.breakerState(), ...(h.message ? { message: h.message } : {}) };
-      }),
-    ),
-  ]);
-  const ready = !draining && storeOk && (!strict || backends.every((b) => b.state !== "DOWN"));
-  // leader: whether this replica runs the background work (outbox, drift polling, webhooks) now.
-  sendJson(res, ready ? 200 : 503, { ready, draining, store: storeOk ? "UP" : "DOWN", leader: gateway.leadership.leading, backends });
+/** The decoded path, or undefined when a `%` does not start a valid escape (decodeURIComponent would throw). */
+function decodePath(path: string): string | undefined {
+  try {
+    return decodeURIComponent(path);
+  } catch {
+    return undefined;
+  }
 }

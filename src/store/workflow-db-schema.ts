@@ -1,4 +1,5 @@
 /** The workflow tables as Kysely sees them (DDL and reasons in ./migrations/0002_workflow.ts). */
+import type { Generated } from "kysely";
 
 export interface PromotionRequestsTable {
   id: string;
@@ -79,6 +80,10 @@ export interface PromotionOutboxTable {
   last_error: string | null;
   created_at: string;
   updated_at: string;
+  /** DDL and reasons in ./migrations/0007_outbox_fencing.ts. */
+  lease_owner: string | null;
+  /** Has a default: inserts may leave it out. */
+  lease_token: Generated<number>;
 }
 
 export interface ProductionHistoryTable {

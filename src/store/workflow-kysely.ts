@@ -2,7 +2,7 @@
  * The workflow tables over a Kysely connection (SQLite now; the SQL is portable to PostgreSQL).
  * The caller supplies the transaction: every method runs on the connection it is given.
  */
-import type { Kysely, Selectable } from "kysely";
+import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable } from "kysely";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
 import { dialectOf } from "./dialect.js";
 import { lockAuditChain } from "./postgres-locks.js";
@@ -28,6 +28,9 @@ import {
   type EvalRecord,
   type GateResultRecord,
   type NewPromotionRequest,
+  OutboxLeaseLostError,
+  type OutboxLease,
+  type OutboxPatch,
   type OutboxRecord,
   type OutboxSteps,
   type ProductionQuery,
@@ -51,6 +54,23 @@ export function isUniqueViolation(err: unknown): boolean {
 const iso = (d: Date): string => d.toISOString();
 const date = (s: string): Date => new Date(s);
 const json = (v: unknown): string => JSON.stringify(v);
+
+/**
+ * The database's clock, `plusMs` ahead, as the fixed-width ISO text timestamps are stored in
+ * ("2026-03-01T00:00:00.000Z"). Leases are set and checked against this one clock, so workers whose
+ * own clocks disagree still agree on who holds a row. PostgreSQL: clock_timestamp() (the time of the
+ * statement, not of the transaction's start); SQLite: 'now', the clock of the machine that holds
+ * the file (the same as the gateway's).
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- any schema: only the dialect is read
+function dbClock(db: Kysely<any>, plusMs = 0): RawBuilder<string> {
+  if (!Number.isFinite(plusMs)) throw new InvalidInputError(`lease length must be a finite number of ms, got ${plusMs}`, { field: "leaseMs" });
+  const ms = Math.round(plusMs);
+  if (dialectOf(db) === "postgres") {
+    return sql<string>`to_char((clock_timestamp() + interval '1 millisecond' * ${ms}::double precision) at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+  }
+  return sql<string>`strftime('%Y-%m-%dT%H:%M:%fZ', 'now', ${`${ms >= 0 ? "+" : ""}${ms / 1000} seconds`})`;
+}
 
 function requestFrom(row: Selectable<PromotionRequestsTable>): PromotionRequestRecord {
   return {
@@ -138,6 +158,8 @@ function outboxFrom(row: Selectable<PromotionOutboxTable>): OutboxRecord {
     steps: JSON.parse(row.steps_json) as OutboxSteps,
     nextAttemptAt: date(row.next_attempt_at),
     leaseUntil: row.lease_until === null ? null : date(row.lease_until),
+    leaseOwner: row.lease_owner,
+    leaseToken: Number(row.lease_token),
     lastError: row.last_error,
     createdAt: date(row.created_at),
   };
@@ -446,7 +468,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
     return rows.map(canaryFrom);
   }
 
-  async insertOutbox(r: Omit<OutboxRecord, "leaseUntil" | "lastError">): Promise<void> {
+  async insertOutbox(r: Omit<OutboxRecord, "leaseUntil" | "leaseOwner" | "leaseToken" | "lastError">): Promise<void> {
     await this.db
       .insertInto("promotion_outbox")
       .values({
@@ -457,6 +479,8 @@ export class KyselyWorkflowTx implements WorkflowTx {
         steps_json: json(r.steps),
         next_attempt_at: iso(r.nextAttemptAt),
         lease_until: null,
+        lease_owner: null,
+        lease_token: 0,
         last_error: null,
         created_at: iso(r.createdAt),
         updated_at: iso(r.createdAt),
@@ -470,13 +494,12 @@ export class KyselyWorkflowTx implements WorkflowTx {
   }
 
   async listDueOutbox(now: Date, limit: number): Promise<OutboxRecord[]> {
-    const at = iso(now);
     const rows = await this.db
       .selectFrom("promotion_outbox")
       .selectAll()
       .where("status", "=", "PENDING")
-      .where("next_attempt_at", "<=", at)
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", at)]))
+      .where("next_attempt_at", "<=", iso(now))
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", dbClock(this.db))]))
       .orderBy("created_at")
       .orderBy("id")
       .limit(limit)
@@ -486,24 +509,38 @@ export class KyselyWorkflowTx implements WorkflowTx {
     return rows.map(outboxFrom);
   }
 
-  async leaseOutbox(id: string, now: Date, leaseUntil: Date): Promise<boolean> {
-    const at = iso(now);
-    const result = await this.db
+  async leaseOutbox(id: string, owner: string, leaseMs: number): Promise<OutboxLease | undefined> {
+    if (owner === "") throw new InvalidInputError("an outbox lease needs an owner", { field: "owner" });
+    const now = dbClock(this.db);
+    const row = await this.db
       .updateTable("promotion_outbox")
-      .set({ lease_until: iso(leaseUntil), updated_at: at })
+      .set((eb) => ({ lease_owner: owner, lease_token: eb("lease_token", "+", 1), lease_until: dbClock(this.db, leaseMs), updated_at: now }))
       .where("id", "=", id)
       .where("status", "=", "PENDING")
-      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", at)]))
+      .where((eb) => eb.or([eb("lease_until", "is", null), eb("lease_until", "<=", now)]))
+      .returning("lease_token")
       .executeTakeFirst();
-    return Number(result.numUpdatedRows) === 1;
+    return row === undefined ? undefined : { id, owner, token: Number(row.lease_token) };
   }
 
-  async updateOutbox(
-    id: string,
-    patch: { status?: "PENDING" | "DONE"; attempts?: number; steps?: OutboxSteps; nextAttemptAt?: Date; leaseUntil?: Date | null; lastError?: string | null },
-    at: Date,
-  ): Promise<void> {
-    await this.db
+  async renewOutboxLease(lease: OutboxLease, leaseMs: number): Promise<void> {
+    const result = await this.db
+      .updateTable("promotion_outbox")
+      .set({ lease_until: dbClock(this.db, leaseMs), updated_at: dbClock(this.db) })
+      .where((eb) => this.#held(eb, lease))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw await this.#lost(lease);
+  }
+
+  async updateOutbox(lease: OutboxLease, patch: OutboxPatch, at: Date): Promise<void> {
+    const release =
+      patch.release === undefined
+        ? {}
+        : patch.release === true
+          ? { lease_until: null, lease_owner: null }
+          : // Still this owner's until then, but it writes no more: another worker may take the row after.
+            { lease_until: dbClock(this.db, patch.release.afterMs) };
+    const result = await this.db
       .updateTable("promotion_outbox")
       .set({
         updated_at: iso(at),
@@ -511,11 +548,41 @@ export class KyselyWorkflowTx implements WorkflowTx {
         ...(patch.attempts === undefined ? {} : { attempts: patch.attempts }),
         ...(patch.steps === undefined ? {} : { steps_json: json(patch.steps) }),
         ...(patch.nextAttemptAt === undefined ? {} : { next_attempt_at: iso(patch.nextAttemptAt) }),
-        ...(patch.leaseUntil === undefined ? {} : { lease_until: patch.leaseUntil === null ? null : iso(patch.leaseUntil) }),
         ...(patch.lastError === undefined ? {} : { last_error: patch.lastError }),
+        ...release,
       })
-      .where("id", "=", id)
-      .execute();
+      .where((eb) => this.#held(eb, lease))
+      .executeTakeFirst();
+    if (Number(result.numUpdatedRows) !== 1) throw await this.#lost(lease);
+  }
+
+  /** The row is `lease`'s: same owner and token, and not expired by the database's clock. */
+  #held(eb: ExpressionBuilder<WorkflowDatabase, "promotion_outbox">, lease: OutboxLease) {
+    return eb.and([
+      eb("id", "=", lease.id),
+      eb("lease_owner", "=", lease.owner),
+      eb("lease_token", "=", lease.token),
+      eb("lease_until", ">", dbClock(this.db)),
+    ]);
+  }
+
+  /** Why a conditional write matched no row, as the typed error the writer stops on. */
+  async #lost(lease: OutboxLease): Promise<OutboxLeaseLostError> {
+    const row = await this.db
+      .selectFrom("promotion_outbox")
+      .select(["status", "lease_owner", "lease_token", "lease_until"])
+      .select(dbClock(this.db).as("db_now"))
+      .where("id", "=", lease.id)
+      .executeTakeFirst();
+    if (row === undefined) return new OutboxLeaseLostError(lease, "the row does not exist");
+    const token = Number(row.lease_token);
+    if (token !== lease.token || row.lease_owner !== lease.owner) {
+      return new OutboxLeaseLostError(
+        lease,
+        row.lease_owner === null ? `released; newest lease is ${token}` : `now lease ${token} of ${row.lease_owner}`,
+      );
+    }
+    return new OutboxLeaseLostError(lease, `expired at ${row.lease_until ?? "(released)"} by the database's clock, now ${row.db_now}`);
   }
 
   async currentProduction(backendId: string, modelName: string, environment: string): Promise<ProductionRecord[]> {

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
 import { StoreError } from "./errors.js";
 import type { Store } from "./store.js";
-import type { DriftObservationRecord, NewPromotionRequest, WorkflowTx } from "./workflow-store.js";
+import { OutboxLeaseLostError, type DriftObservationRecord, type NewPromotionRequest, type WorkflowTx } from "./workflow-store.js";
 
 export type MakeWorkflowStore = () => Promise<{ store: Store; dispose(): Promise<void> }>;
 
@@ -139,22 +139,119 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       expect((await wf.listDecisions("APPROVED", 10)).map((a) => a.requestId)).toEqual([r.id]);
     });
 
-    it("leases an outbox row to one worker at a time and honours the retry time", async () => {
+    const NO_STEPS = { holders: null, targetSet: false, demoted: [] };
+
+    async function outboxRow(): Promise<{ id: string; requestId: string }> {
       const r = request({ status: "APPLYING" });
       await wf.insertRequest(r);
       const id = randomUUID();
-      await wf.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: { holders: null, targetSet: false, demoted: [] }, nextAttemptAt: at(0), createdAt: at(0) });
+      await wf.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: NO_STEPS, nextAttemptAt: at(0), createdAt: at(0) });
+      return { id, requestId: r.id };
+    }
+
+    /** Polls (a condition, not a timer) until the row's lease has run out by the database's clock. */
+    async function untilDue(id: string): Promise<void> {
+      const until = Date.now() + 20_000;
+      while (!(await wf.listDueOutbox(at(1), 10)).some((o) => o.id === id)) {
+        if (Date.now() > until) throw new Error(`outbox row ${id} never became due`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    }
+
+    it("leases an outbox row to one worker at a time, with a fencing token per lease, and honours the retry time", async () => {
+      const { id, requestId } = await outboxRow();
+      expect(await wf.getOutboxByRequest(requestId)).toMatchObject({ leaseOwner: null, leaseToken: 0, leaseUntil: null });
       expect((await wf.listDueOutbox(at(1), 10)).map((o) => o.id)).toEqual([id]);
-      expect(await wf.leaseOutbox(id, at(1), at(61))).toBe(true);
-      expect(await wf.leaseOutbox(id, at(2), at(62))).toBe(false);
+      const first = await wf.leaseOutbox(id, "worker-a", 60_000);
+      expect(first).toEqual({ id, owner: "worker-a", token: 1 });
+      expect(await wf.leaseOutbox(id, "worker-b", 60_000)).toBeUndefined();
+      expect(await wf.leaseOutbox(id, "worker-a", 60_000)).toBeUndefined();
       expect(await wf.listDueOutbox(at(2), 10)).toEqual([]);
-      // An expired lease (a worker that died) can be taken over.
-      expect(await wf.leaseOutbox(id, at(61), at(121))).toBe(true);
-      await wf.updateOutbox(id, { attempts: 1, leaseUntil: null, nextAttemptAt: at(200), steps: { holders: ["14"], targetSet: true, demoted: [] }, lastError: "down" }, at(62));
+      const leased = await wf.getOutboxByRequest(requestId);
+      expect(leased).toMatchObject({ leaseOwner: "worker-a", leaseToken: 1 });
+      // Set from the database's clock, which is this machine's here.
+      expect(leased!.leaseUntil!.getTime()).toBeGreaterThan(Date.now());
+
+      // Renewing pushes the end further out.
+      await wf.renewOutboxLease(first!, 120_000);
+      expect((await wf.getOutboxByRequest(requestId))!.leaseUntil!.getTime()).toBeGreaterThan(leased!.leaseUntil!.getTime());
+
+      // A transient failure: progress saved, lease released until the retry time.
+      const steps = { holders: ["14"], targetSet: true, demoted: [] };
+      await wf.updateOutbox(first!, { attempts: 1, release: true, nextAttemptAt: at(200), steps, lastError: "down" }, at(62));
+      expect(await wf.getOutboxByRequest(requestId)).toMatchObject({ attempts: 1, steps, lastError: "down", leaseOwner: null, leaseUntil: null, leaseToken: 1 });
       expect(await wf.listDueOutbox(at(199), 10)).toEqual([]);
-      expect(await wf.getOutboxByRequest(r.id)).toMatchObject({ attempts: 1, steps: { holders: ["14"], targetSet: true, demoted: [] }, lastError: "down" });
-      await wf.updateOutbox(id, { status: "DONE" }, at(201));
+      expect((await wf.listDueOutbox(at(200), 10)).map((o) => o.id)).toEqual([id]);
+
+      // The released lease writes nothing any more, even for the same owner, who gets a new token.
+      await expect(wf.updateOutbox(first!, { steps: NO_STEPS }, at(201))).rejects.toBeInstanceOf(OutboxLeaseLostError);
+      const second = await wf.leaseOutbox(id, "worker-a", 60_000);
+      expect(second).toEqual({ id, owner: "worker-a", token: 2 });
+      await expect(wf.renewOutboxLease(first!, 60_000)).rejects.toThrow(/lease 1 of worker-a is no longer held \(now lease 2 of worker-a\)/);
+      expect((await wf.getOutboxByRequest(requestId))!.steps).toEqual(steps);
+
+      await wf.updateOutbox(second!, { status: "DONE", release: true }, at(202));
       expect(await wf.listDueOutbox(at(300), 10)).toEqual([]);
+      expect(await wf.leaseOutbox(id, "worker-b", 60_000)).toBeUndefined();
+    });
+
+    it("refuses every write of a row whose lease ran out by the database's clock, and hands the row on with a newer token", async () => {
+      const { id, requestId } = await outboxRow();
+      const stale = (await wf.leaseOutbox(id, "worker-a", 100))!;
+      await wf.updateOutbox(stale, { attempts: 1, steps: { holders: ["14"], targetSet: false, demoted: [] } }, at(1));
+      await untilDue(id);
+
+      // Expired and taken by nobody yet: still refused, renewal included, and nothing changes.
+      const refused = await wf.renewOutboxLease(stale, 60_000).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      expect(refused).toBeInstanceOf(OutboxLeaseLostError);
+      expect((refused as OutboxLeaseLostError).lease).toEqual(stale);
+      expect((refused as Error).message).toMatch(/expired at .* by the database's clock/);
+      await expect(wf.updateOutbox(stale, { steps: { holders: ["14"], targetSet: true, demoted: [] } }, at(2))).rejects.toBeInstanceOf(OutboxLeaseLostError);
+      await expect(wf.updateOutbox(stale, { release: true }, at(2))).rejects.toBeInstanceOf(OutboxLeaseLostError);
+
+      const fresh = (await wf.leaseOutbox(id, "worker-b", 60_000))!;
+      expect(fresh.token).toBe(2);
+      // The stale worker's completion, in the transaction that would also mark the request APPLIED
+      // and append its event: refused first, so nothing of it commits.
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.workflow.updateOutbox(stale, { status: "DONE", release: true }, at(3));
+          await tx.workflow.setStatus(requestId, ["APPLYING"], "APPLIED", at(3));
+        }),
+      ).rejects.toThrow(/lease 1 of worker-a is no longer held \(now lease 2 of worker-b\)/);
+      // Refused after the other writes of its transaction: they roll back with it.
+      await expect(
+        store.transaction(async (tx) => {
+          await tx.workflow.setStatus(requestId, ["APPLYING"], "APPLIED", at(3));
+          await tx.workflow.updateOutbox(stale, { status: "DONE", release: true }, at(3));
+        }),
+      ).rejects.toBeInstanceOf(OutboxLeaseLostError);
+      expect((await wf.getRequest(requestId))?.status).toBe("APPLYING");
+      expect(await wf.getOutboxByRequest(requestId)).toMatchObject({
+        status: "PENDING",
+        attempts: 1,
+        steps: { holders: ["14"], targetSet: false, demoted: [] },
+        leaseOwner: "worker-b",
+        leaseToken: 2,
+      });
+
+      // The holder's writes go through.
+      await wf.renewOutboxLease(fresh, 60_000);
+      await wf.updateOutbox(fresh, { status: "DONE", release: true }, at(4));
+      expect(await wf.getOutboxByRequest(requestId)).toMatchObject({ status: "DONE", leaseOwner: null, leaseUntil: null, leaseToken: 2 });
+    });
+
+    it("hands a row back after a delay: the owner writes no more, another worker takes it once the delay passed", async () => {
+      const { id } = await outboxRow();
+      const lease = (await wf.leaseOutbox(id, "worker-a", 60_000))!;
+      await wf.updateOutbox(lease, { release: { afterMs: 100 } }, at(1));
+      expect(await wf.leaseOutbox(id, "worker-b", 60_000)).toBeUndefined();
+      await untilDue(id);
+      await expect(wf.renewOutboxLease(lease, 60_000)).rejects.toBeInstanceOf(OutboxLeaseLostError);
+      expect(await wf.leaseOutbox(id, "worker-b", 60_000)).toEqual({ id, owner: "worker-b", token: 2 });
     });
 
     it("keeps one open drift observation per version and actual stage, and a new one after resolving", async () => {

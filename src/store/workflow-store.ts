@@ -121,9 +121,46 @@ export interface OutboxRecord {
   attempts: number;
   steps: OutboxSteps;
   nextAttemptAt: Date;
+  /** When the current lease ends, by the database's clock (null: nobody holds the row). */
   leaseUntil: Date | null;
+  /** Who holds (or last held, until it expires) the lease; null once released. */
+  leaseOwner: string | null;
+  /** The fencing token of the newest lease: incremented by every lease of the row, never reset (0: never leased). */
+  leaseToken: number;
   lastError: string | null;
   createdAt: Date;
+}
+
+/** One lease of one outbox row: only the holder of this owner and token may write the row. */
+export interface OutboxLease {
+  readonly id: string;
+  readonly owner: string;
+  readonly token: number;
+}
+
+/**
+ * A write of an outbox row was refused: the writer's lease ran out (by the database's clock) or
+ * another worker has leased the row since (a newer token). The writer must stop working on the row
+ * and make no further backend call for it; whoever holds the row now resumes from its saved steps.
+ */
+export class OutboxLeaseLostError extends Error {
+  constructor(
+    readonly lease: OutboxLease,
+    readonly detail: string,
+  ) {
+    super(`outbox row ${lease.id}: lease ${lease.token} of ${lease.owner} is no longer held (${detail})`);
+    this.name = "OutboxLeaseLostError";
+  }
+}
+
+/** What a lease holder may change on its row (`release`: give the lease up, now or `afterMs` from now by the database's clock). */
+export interface OutboxPatch {
+  status?: "PENDING" | "DONE";
+  attempts?: number;
+  steps?: OutboxSteps;
+  nextAttemptAt?: Date;
+  lastError?: string | null;
+  release?: true | { afterMs: number };
 }
 
 export interface ProductionRecord {
@@ -231,22 +268,33 @@ export interface WorkflowTx {
   /** Newest first. */
   listCanaryResults(backendId: string, modelName: string, version: string, environment: string): Promise<CanaryResultRecord[]>;
 
-  insertOutbox(record: Omit<OutboxRecord, "leaseUntil" | "lastError">): Promise<void>;
+  insertOutbox(record: Omit<OutboxRecord, "leaseUntil" | "leaseOwner" | "leaseToken" | "lastError">): Promise<void>;
   getOutboxByRequest(requestId: string): Promise<OutboxRecord | undefined>;
   /**
-   * Pending rows due at `now` whose lease (if any) has expired, oldest first. On PostgreSQL the rows
-   * are locked for the rest of the transaction and rows another transaction holds are skipped
-   * (FOR UPDATE SKIP LOCKED): list and lease in one transaction and no other replica can lease them
-   * in between.
+   * Pending rows due at `now` (their `nextAttemptAt`, the caller's clock) whose lease (if any) has
+   * expired by the database's clock, oldest first. On PostgreSQL the rows are locked for the rest of
+   * the transaction and rows another transaction holds are skipped (FOR UPDATE SKIP LOCKED): list and
+   * lease in one transaction and no other replica can lease them in between.
    */
   listDueOutbox(now: Date, limit: number): Promise<OutboxRecord[]>;
-  /** Takes the row for `leaseUntil` unless another worker holds a live lease; true when taken. */
-  leaseOutbox(id: string, now: Date, leaseUntil: Date): Promise<boolean>;
-  updateOutbox(
-    id: string,
-    patch: { status?: "PENDING" | "DONE"; attempts?: number; steps?: OutboxSteps; nextAttemptAt?: Date; leaseUntil?: Date | null; lastError?: string | null },
-    at: Date,
-  ): Promise<void>;
+  /**
+   * Leases a pending row to `owner` for `leaseMs` from the database's clock, unless a lease that has
+   * not expired by that clock holds it. Returns the lease with its new fencing token (one more than
+   * any earlier lease of the row), or undefined when the row was not free.
+   */
+  leaseOutbox(id: string, owner: string, leaseMs: number): Promise<OutboxLease | undefined>;
+  /**
+   * Extends a held lease to `leaseMs` from the database's clock. Throws OutboxLeaseLostError when
+   * the lease is not held any more (another owner or token, or expired by the database's clock:
+   * an expired lease is never renewed, even if nobody took the row).
+   */
+  renewOutboxLease(lease: OutboxLease, leaseMs: number): Promise<void>;
+  /**
+   * Writes the row, only while `lease` holds it (same owner and token, not expired by the
+   * database's clock); throws OutboxLeaseLostError otherwise and changes nothing. Inside a
+   * transaction a refusal rolls the whole transaction back when it is allowed to propagate.
+   */
+  updateOutbox(lease: OutboxLease, patch: OutboxPatch, at: Date): Promise<void>;
 
   /** The open (until = null) production entries of a slot, newest first. */
   currentProduction(backendId: string, modelName: string, environment: string): Promise<ProductionRecord[]>;

@@ -14,8 +14,19 @@
  * The write that moves the target version carries the request's approval (its approvers, or a
  * rollback's requester) so each adapter mirrors it to the backend's native place; demotions and
  * undo writes carry only a reason.
+ *
+ * Exactly once across workers (replicas, a leader hand-over): a worker leases a row under its own
+ * owner name and gets a fencing token. Before every backend call it renews the lease, a write the
+ * store refuses once the lease ran out by the database's clock or another worker took the row, and
+ * the call's deadline ends a margin before the renewed lease can end (./outbox-lease.ts). Every
+ * write of the row (progress, completion, failure, release) is conditional on the same lease. A
+ * refused write (OutboxLeaseLostError) ends the worker's work on that row at once: no backend call,
+ * no compensation, no audit event; the new holder resumes from the last saved step. A stopped
+ * worker aborts its in-flight call, saves nothing of that step, and hands the row back for another
+ * worker to take once the margin has passed.
  */
 import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
 import {
   createCallContext,
   isRegistryError,
@@ -28,9 +39,10 @@ import {
 import type { Catalog } from "../catalog/catalog.js";
 import type { ResilientAdapter } from "../catalog/resilient-adapter.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
-import type { OutboxRecord, OutboxSteps, PromotionRequestRecord } from "../store/workflow-store.js";
+import { OutboxLeaseLostError, type OutboxLease, type OutboxRecord, type OutboxSteps, type PromotionRequestRecord } from "../store/workflow-store.js";
 import { checkComponents } from "./deployment-stages.js";
 import { versionsInStage } from "./evidence.js";
+import { HeldLease } from "./outbox-lease.js";
 import { requestSubject } from "./promotion-service.js";
 
 export const OUTBOX_ACTOR = "modelgate:outbox";
@@ -42,10 +54,21 @@ export interface OutboxWorkerOptions {
   maxAttempts?: number;
   /** Backoff of attempt n (1-based) is baseBackoffMs * 2^(n-1) (default 200 ms). */
   baseBackoffMs?: number;
-  /** How long a worker owns a row it is applying; another process may take it after (default 60 s). */
+  /**
+   * How long a worker owns a row it is applying, renewed before every backend call; another process
+   * may take the row once a lease ran out (default 60 s).
+   */
   leaseMs?: number;
-  /** Timeout of each backend call (default 30 s). */
+  /**
+   * The end of each lease no backend call may reach: a call's deadline is this long before the lease
+   * it was started under can end, time for a request already sent to land before another worker may
+   * take the row (default 5 s, or a quarter of a shorter lease). Shorter than leaseMs.
+   */
+  leaseMarginMs?: number;
+  /** Timeout of each backend call (default 30 s; never past the lease's margin). */
   callTimeoutMs?: number;
+  /** The worker's name as lease owner in the store (default: host/pid/random id, unique to this worker). */
+  owner?: string;
   clock?: () => Date;
 }
 
@@ -64,6 +87,13 @@ class StepError extends Error {
   }
 }
 
+/** The worker was stopped while applying a row: nothing more is done or saved for it. */
+class WorkerStopped extends Error {
+  constructor() {
+    super("the outbox worker was stopped");
+  }
+}
+
 function describe(err: unknown): string {
   if (isRegistryError(err)) return `${err.code}: ${err.message}`;
   return err instanceof Error ? err.message : String(err);
@@ -74,13 +104,17 @@ export class OutboxWorker {
   readonly #maxAttempts: number;
   readonly #baseBackoffMs: number;
   readonly #leaseMs: number;
+  readonly #leaseMarginMs: number;
   readonly #callTimeoutMs: number;
   readonly #clock: () => Date;
+  /** The lease owner name this worker writes rows under. */
+  readonly owner: string;
   #timer: NodeJS.Timeout | undefined;
   #running: Promise<void> | undefined;
   #again = false;
   #stopped = true;
-  readonly #controller = new AbortController();
+  /** Aborted by stop(): every backend call of the row being applied listens to it. */
+  #controller = new AbortController();
 
   constructor(
     private readonly store: Store,
@@ -92,13 +126,19 @@ export class OutboxWorker {
     this.#maxAttempts = opts.maxAttempts ?? 5;
     this.#baseBackoffMs = opts.baseBackoffMs ?? 200;
     this.#leaseMs = opts.leaseMs ?? 60_000;
+    this.#leaseMarginMs = opts.leaseMarginMs ?? Math.min(5_000, this.#leaseMs / 4);
+    if (!(this.#leaseMarginMs >= 0 && this.#leaseMarginMs < this.#leaseMs)) {
+      throw new Error(`outbox leaseMarginMs (${this.#leaseMarginMs}) must be at least 0 and shorter than leaseMs (${this.#leaseMs})`);
+    }
     this.#callTimeoutMs = opts.callTimeoutMs ?? 30_000;
     this.#clock = opts.clock ?? (() => new Date());
+    this.owner = opts.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
   }
 
   start(): void {
     if (!this.#stopped) return;
     this.#stopped = false;
+    if (this.#controller.signal.aborted) this.#controller = new AbortController();
     this.kick();
   }
 
@@ -126,13 +166,17 @@ export class OutboxWorker {
       });
   }
 
-  /** Stops polling and waits for the row being applied (its next steps resume after a restart). */
+  /**
+   * Stops polling, aborts the backend call in flight and waits until the row being applied is
+   * handed back: the aborted step's result is not saved, and the step runs again (a no-op where it
+   * already took effect) in whichever worker takes the row next.
+   */
   async stop(): Promise<void> {
     this.#stopped = true;
     if (this.#timer !== undefined) clearTimeout(this.#timer);
     this.#timer = undefined;
-    await this.#running;
     this.#controller.abort();
+    await this.#running;
   }
 
   /** Applies every due row once; exposed for tests and `stop()`. */
@@ -140,92 +184,146 @@ export class OutboxWorker {
     for (;;) {
       if (this.#stopped) return;
       const now = this.#clock();
+      const requestedAt = performance.now();
       // One transaction: the listed row stays locked until its lease commits (PostgreSQL: FOR UPDATE
       // SKIP LOCKED, under the store's write lock), so no other replica leases it in between.
-      const row = await this.store.transaction(async (tx) => {
+      const taken = await this.store.transaction(async (tx) => {
         const [due] = await tx.workflow.listDueOutbox(now, 1);
         if (due === undefined) return undefined;
-        return (await tx.workflow.leaseOutbox(due.id, now, new Date(now.getTime() + this.#leaseMs))) ? due : null;
+        const lease = await tx.workflow.leaseOutbox(due.id, this.owner, this.#leaseMs);
+        return lease === undefined ? null : { row: due, lease };
       });
-      if (row === undefined) return;
-      if (row === null) continue;
-      await this.#applyRow(row);
+      if (taken === undefined) return;
+      if (taken === null) continue;
+      await this.#work(taken.row, new HeldLease(this.store, taken.lease, this.#leaseMs, this.#leaseMarginMs, requestedAt));
     }
   }
 
-  #ctx(req: PromotionRequestRecord): CallContext {
-    return createCallContext({
-      timeoutMs: this.#callTimeoutMs,
+  /** Applies one leased row; a lost lease or a stop ends the work on it without another backend call. */
+  async #work(row: OutboxRecord, held: HeldLease): Promise<void> {
+    const { owner, token } = held.lease;
+    try {
+      await this.#applyRow(row, held);
+    } catch (err) {
+      if (err instanceof OutboxLeaseLostError) {
+        this.logger.warn(
+          { outboxId: row.id, requestId: row.requestId, owner, token, err },
+          "lost the lease on an outbox row (it ran out or another worker took the row); stopped working on it, its holder resumes it",
+        );
+        return;
+      }
+      if (!this.#controller.signal.aborted) throw err;
+      // Stopped: the aborted step's result was not saved. The row goes back after the margin, time
+      // for a request the aborted call had already sent to land before another worker repeats it.
+      try {
+        await this.store.workflow.updateOutbox(held.lease, { release: { afterMs: this.#leaseMarginMs } }, this.#clock());
+        this.logger.info({ outboxId: row.id, requestId: row.requestId, owner, token }, "outbox worker stopped mid-apply; row handed back, resumes from its last saved step");
+      } catch (releaseErr) {
+        this.logger.warn(
+          { outboxId: row.id, requestId: row.requestId, owner, token, err: releaseErr },
+          "outbox worker stopped mid-apply and could not hand the row back; another worker takes it when its lease runs out",
+        );
+      }
+    }
+  }
+
+  /**
+   * Runs one backend call under the row's lease: renews the lease first (refused: the call is never
+   * made), gives the call a deadline before the renewed lease's margin, aborts it on stop(), and
+   * drops its result if the worker was stopped meanwhile.
+   */
+  async #call<T>(held: HeldLease, req: PromotionRequestRecord, fn: (ctx: CallContext) => Promise<T>): Promise<T> {
+    this.#throwIfStopped();
+    const budgetMs = await held.renewForCall();
+    this.#throwIfStopped();
+    const ctx = createCallContext({
+      timeoutMs: Math.max(1, Math.floor(Math.min(this.#callTimeoutMs, budgetMs))),
       actor: { id: req.requestedBy, displayName: `${req.requestedBy} (via modelgate promotion ${req.id})`, roles: [] },
       signal: this.#controller.signal,
     });
+    const result = await fn(ctx);
+    this.#throwIfStopped();
+    return result;
   }
 
-  async #applyRow(row: OutboxRecord): Promise<void> {
+  #throwIfStopped(): void {
+    if (this.#controller.signal.aborted) throw new WorkerStopped();
+  }
+
+  /** Lease lost or worker stopped: errors that end the work on a row rather than fail the request. */
+  #ends(err: unknown): boolean {
+    return err instanceof OutboxLeaseLostError || err instanceof WorkerStopped || this.#controller.signal.aborted;
+  }
+
+  async #applyRow(row: OutboxRecord, held: HeldLease): Promise<void> {
+    const lease = held.lease;
     const req = await this.store.workflow.getRequest(row.requestId);
     if (req === undefined || req.status !== "APPLYING") {
       // Finished by another worker after this one listed it: nothing to do.
-      await this.store.workflow.updateOutbox(row.id, { status: "DONE", leaseUntil: null }, this.#clock());
+      await this.store.workflow.updateOutbox(lease, { status: "DONE", release: true }, this.#clock());
       return;
     }
     const steps: OutboxSteps = { ...row.steps, demoted: [...row.steps.demoted] };
     const attempt = row.attempts + 1;
     if (req.deploymentRevisionId !== null) {
-      await this.#applyDeployment(row, req, req.deploymentRevisionId, steps, attempt);
+      await this.#applyDeployment(held, req, req.deploymentRevisionId, steps, attempt);
       return;
     }
     let adapter: ResilientAdapter;
     try {
       adapter = this.catalog.backend(req.backendId);
     } catch (err) {
-      await this.#fail(row, req, steps, attempt, `backend "${req.backendId}" is no longer configured: ${describe(err)}`, []);
+      await this.#fail(lease, req, steps, attempt, `backend "${req.backendId}" is no longer configured: ${describe(err)}`, []);
       return;
     }
-    const save = () => this.store.workflow.updateOutbox(row.id, { steps, attempts: attempt }, this.#clock());
+    const save = () => this.store.workflow.updateOutbox(lease, { steps, attempts: attempt }, this.#clock());
     const reason = `${req.kind === "ROLLBACK" ? "rollback" : "promotion"} ${req.id}: ${req.reason}`;
     try {
       if (steps.holders === null) {
         steps.holders =
           req.toStage === "PRODUCTION"
-            ? (await versionsInStage(this.catalog, req.backendId, req.modelName, req.toStage, this.#ctx(req))).filter((v) => v !== req.version)
+            ? (await this.#call(held, req, (ctx) => versionsInStage(this.catalog, req.backendId, req.modelName, req.toStage, ctx))).filter(
+                (v) => v !== req.version,
+              )
             : [];
         await save();
       }
       if (!steps.targetSet) {
         const approval = await this.#approval(req);
-        await this.#setStage(adapter, req, req.version, req.toStage, { reason, ...(approval === undefined ? {} : { approval }) });
+        await this.#setStage(held, adapter, req, req.version, req.toStage, { reason, ...(approval === undefined ? {} : { approval }) });
         steps.targetSet = true;
         await save();
       }
       for (const holder of steps.holders) {
         if (steps.demoted.includes(holder)) continue;
-        await this.#setStage(adapter, req, holder, req.demoteTo, { reason: `${reason} (replaced by ${req.version})` });
+        await this.#setStage(held, adapter, req, holder, req.demoteTo, { reason: `${reason} (replaced by ${req.version})` });
         steps.demoted.push(holder);
         await save();
       }
     } catch (err) {
+      if (this.#ends(err)) throw err;
       const message = err instanceof StepError ? err.message : describe(err);
       const transient = err instanceof StepError ? err.transient : isTransient(err);
       if (transient && attempt < this.#maxAttempts) {
-        await this.#retryLater(row, req, steps, attempt, message, "promotion apply failed; retrying");
+        await this.#retryLater(lease, req, steps, attempt, message, "promotion apply failed; retrying");
         return;
       }
-      const undone = await this.#compensate(adapter, req, steps, reason);
-      await this.#fail(row, req, steps, attempt, message, undone);
+      const undone = await this.#compensate(held, adapter, req, steps, reason);
+      await this.#fail(lease, req, steps, attempt, message, undone);
       return;
     }
-    await this.#succeed(row, req, steps, attempt);
+    await this.#succeed(lease, req, steps, attempt);
   }
 
   /** A transient failure: saves the progress and releases the row until its backoff (attempt n waits base * 2^(n-1)). */
-  async #retryLater(row: OutboxRecord, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, log: string): Promise<void> {
+  async #retryLater(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, log: string): Promise<void> {
     const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
-    this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, log);
     await this.store.workflow.updateOutbox(
-      row.id,
-      { steps, attempts: attempt, lastError: message, leaseUntil: null, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
+      lease,
+      { steps, attempts: attempt, lastError: message, release: true, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
       this.#clock(),
     );
+    this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, log);
   }
 
   /**
@@ -234,27 +332,29 @@ export class OutboxWorker {
    * current in one transaction with its audit event. Nothing is written to the backends. A backend
    * that cannot be read is retried like any transient failure.
    */
-  async #applyDeployment(row: OutboxRecord, req: PromotionRequestRecord, revisionId: string, steps: OutboxSteps, attempt: number): Promise<void> {
+  async #applyDeployment(held: HeldLease, req: PromotionRequestRecord, revisionId: string, steps: OutboxSteps, attempt: number): Promise<void> {
+    const lease = held.lease;
     const revision = await this.store.deployments.getRevision(revisionId);
     if (revision === undefined) {
-      await this.#fail(row, req, steps, attempt, `deployment revision ${revisionId} is missing from the store`, []);
+      await this.#fail(lease, req, steps, attempt, `deployment revision ${revisionId} is missing from the store`, []);
       return;
     }
-    const problems = await checkComponents(this.catalog, revision.components, req.toStage, this.#ctx(req));
+    const problems = await this.#call(held, req, (ctx) => checkComponents(this.catalog, revision.components, req.toStage, ctx));
     const unreachable = problems.filter((p) => p.code === "UNREACHABLE");
     if (unreachable.length > 0 && attempt < this.#maxAttempts) {
       const message = unreachable.map((p) => p.message).join("; ");
-      await this.#retryLater(row, req, steps, attempt, message, "deployment activation could not read its components; retrying");
+      await this.#retryLater(lease, req, steps, attempt, message, "deployment activation could not read its components; retrying");
       return;
     }
     if (problems.length > 0) {
-      await this.#fail(row, req, steps, attempt, `${requestSubject(req)} cannot enter ${req.environment}: ${problems.map((p) => p.message).join("; ")}`, []);
+      await this.#fail(lease, req, steps, attempt, `${requestSubject(req)} cannot enter ${req.environment}: ${problems.map((p) => p.message).join("; ")}`, []);
       return;
     }
     const now = this.#clock();
     await this.store.transaction(async (tx) => {
+      // First: a worker that lost the row is refused here, and the transaction writes nothing.
+      await tx.workflow.updateOutbox(lease, { status: "DONE", steps, attempts: attempt, release: true, lastError: null }, now);
       if (!(await tx.workflow.setStatus(req.id, ["APPLYING"], "APPLIED", now))) return;
-      await tx.workflow.updateOutbox(row.id, { status: "DONE", steps, attempts: attempt, leaseUntil: null, lastError: null }, now);
       const before = await tx.deployments.currentActivation(revision.deploymentId);
       const beforeRevision = before === undefined ? undefined : await tx.deployments.getRevision(before.revisionId);
       await tx.deployments.activate({ id: randomUUID(), deploymentId: revision.deploymentId, revisionId: revision.id, requestId: req.id, activatedAt: now });
@@ -285,24 +385,27 @@ export class OutboxWorker {
     return { requestId: req.id, approvedBy: approved.map((a) => a.actor), approvedAt: last.at };
   }
 
-  /** setStage, then read the version back; a read-back without the stage is a transient failure. */
-  async #setStage(adapter: ResilientAdapter, req: PromotionRequestRecord, version: string, stage: Stage, opts: WriteOptions): Promise<void> {
-    const ctx = this.#ctx(req);
-    await adapter.setStage(req.modelName, version, stage, ctx, opts);
-    const back = await adapter.getVersion(req.modelName, version, this.#ctx(req));
+  /** setStage, then read the version back; a read-back without the stage is a transient failure. Each call under a renewed lease. */
+  async #setStage(held: HeldLease, adapter: ResilientAdapter, req: PromotionRequestRecord, version: string, stage: Stage, opts: WriteOptions): Promise<void> {
+    await this.#call(held, req, (ctx) => adapter.setStage(req.modelName, version, stage, ctx, opts));
+    const back = await this.#call(held, req, (ctx) => adapter.getVersion(req.modelName, version, ctx));
     if (back.stage !== stage) {
       throw new StepError(`${req.backendId}/${req.modelName}@${version} reads back as ${back.stage} after being set to ${stage}`, true);
     }
   }
 
-  /** Undoes what the apply did, newest step first. Returns what was undone (or could not be). */
-  async #compensate(adapter: ResilientAdapter, req: PromotionRequestRecord, steps: OutboxSteps, reason: string): Promise<string[]> {
+  /**
+   * Undoes what the apply did, newest step first. Returns what was undone (or could not be). A lost
+   * lease or a stop ends the undo too: the row's next holder decides again from the saved steps.
+   */
+  async #compensate(held: HeldLease, adapter: ResilientAdapter, req: PromotionRequestRecord, steps: OutboxSteps, reason: string): Promise<string[]> {
     const notes: string[] = [];
     const undo = async (version: string, stage: Stage) => {
       try {
-        await this.#setStage(adapter, req, version, stage, { reason: `${reason} (undo after failure)` });
+        await this.#setStage(held, adapter, req, version, stage, { reason: `${reason} (undo after failure)` });
         notes.push(`put ${version} back in ${stage}`);
       } catch (err) {
+        if (this.#ends(err)) throw err;
         const message = `COULD NOT put ${version} back in ${stage}: ${err instanceof StepError ? err.message : describe(err)}; fix it by hand`;
         notes.push(message);
         this.logger.error({ requestId: req.id, version, stage, err }, message);
@@ -313,11 +416,12 @@ export class OutboxWorker {
     return notes;
   }
 
-  async #succeed(row: OutboxRecord, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number): Promise<void> {
+  async #succeed(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number): Promise<void> {
     const now = this.#clock();
     await this.store.transaction(async (tx) => {
+      // First: a worker that lost the row is refused here, and the transaction writes nothing.
+      await tx.workflow.updateOutbox(lease, { status: "DONE", steps, attempts: attempt, release: true, lastError: null }, now);
       if (!(await tx.workflow.setStatus(req.id, ["APPLYING"], "APPLIED", now))) return;
-      await tx.workflow.updateOutbox(row.id, { status: "DONE", steps, attempts: attempt, leaseUntil: null, lastError: null }, now);
       await tx.appendAudit(
         this.#event(req, "promotion.apply", {
           before: { stage: req.fromStage },
@@ -356,12 +460,13 @@ export class OutboxWorker {
     }
   }
 
-  async #fail(row: OutboxRecord, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, undone: string[]): Promise<void> {
+  async #fail(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, undone: string[]): Promise<void> {
     const now = this.#clock();
     const failure = undone.length === 0 ? message : `${message} (${undone.join("; ")})`;
     await this.store.transaction(async (tx) => {
+      // First: a worker that lost the row is refused here, and the transaction writes nothing.
+      await tx.workflow.updateOutbox(lease, { status: "DONE", steps, attempts: attempt, release: true, lastError: failure }, now);
       if (!(await tx.workflow.setStatus(req.id, ["APPLYING"], "FAILED", now, failure))) return;
-      await tx.workflow.updateOutbox(row.id, { status: "DONE", steps, attempts: attempt, leaseUntil: null, lastError: failure }, now);
       await tx.appendAudit(
         this.#event(req, "promotion.apply", {
           before: { stage: req.fromStage },

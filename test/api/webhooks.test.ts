@@ -19,6 +19,8 @@ import { eventually, startWebhookReceiver, type WebhookReceiver } from "../suppo
 
 const SECRET = "ci-secret-0123456789";
 const FAST = { pollMs: 100, baseBackoffMs: 20, maxBackoffMs: 150, maxAttempts: 1_000 };
+/** The receivers listen on loopback, which targets may only use when the operator allows it. */
+const LOOPBACK_RECEIVERS = { allowPrivateTargets: ["127.0.0.1"] };
 
 const DELIVERIES = `query($t: ID!, $status: WebhookDeliveryStatus, $first: Int, $after: String) {
   webhookDeliveries(targetId: $t, status: $status, first: $first, after: $after) {
@@ -76,7 +78,7 @@ describe("webhooks from modelgate.yaml", () => {
   beforeAll(async () => {
     receiver = await startWebhookReceiver(SECRET);
     gw = await startTestGateway({
-      config: { webhooks: [{ id: "ci", url: receiver.url, secret: SECRET, events: ["ALIAS_CHANGED"], filter: { backend: "example" } }] },
+      config: { webhookEgress: LOOPBACK_RECEIVERS, webhooks: [{ id: "ci", url: receiver.url, secret: SECRET, events: ["ALIAS_CHANGED"], filter: { backend: "example" } }] },
       webhooks: FAST,
     });
   });
@@ -192,6 +194,7 @@ describe("webhook targets managed through the API", () => {
             { subject: "pat", sha256: sha256Hex(PUBLISHER), roles: ["publisher"] },
           ],
         },
+        webhookEgress: LOOPBACK_RECEIVERS,
         webhooks: [{ id: "from-config", url: "http://127.0.0.1:9/unused", secret: SECRET, events: ["DRIFT"] }],
       },
       webhooks: { ...FAST, maxAttempts: 2 },
@@ -328,7 +331,7 @@ describe("two dispatchers on one store", () => {
     receiver.setDelay(15);
     const store = await openSqliteStore({ file: ":memory:" });
     const logger = createLogger("silent");
-    const opts = { pollMs: 20, baseBackoffMs: 10, maxBackoffMs: 50, maxAttempts: 1_000 };
+    const opts = { pollMs: 20, baseBackoffMs: 10, maxBackoffMs: 50, maxAttempts: 1_000, egress: LOOPBACK_RECEIVERS };
     const one = new WebhookDispatcher(store, logger, opts);
     const two = new WebhookDispatcher(store, logger, opts);
     try {
@@ -368,7 +371,7 @@ describe("two processes on one SQLite file", () => {
     const receiver = await startWebhookReceiver(SECRET);
     receiver.setDelay(10);
     const store = await openSqliteStore({ file, busyTimeoutMs: 20_000 });
-    const here = new WebhookDispatcher(store, createLogger("silent"), { pollMs: 20, baseBackoffMs: 10, maxBackoffMs: 50, maxAttempts: 1_000 });
+    const here = new WebhookDispatcher(store, createLogger("silent"), { pollMs: 20, baseBackoffMs: 10, maxBackoffMs: 50, maxAttempts: 1_000, egress: LOOPBACK_RECEIVERS });
     await store.webhooks.createTarget({ id: "shared", url: receiver.url, secret: SECRET, events: [], filter: {} }, "API", "test", new Date());
     const child = spawn(process.execPath, ["--import", "tsx", join(REPO_ROOT, "test/support/webhook-dispatcher-process.ts"), file], {
       cwd: REPO_ROOT,

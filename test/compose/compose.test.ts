@@ -353,11 +353,11 @@ describe("docker-compose.yml", () => {
     for (const mapping of mappings) expect(mapping.target).toBe(port);
   });
 
-  it("probes the gateway's /readyz on its port, and waits for healthy postgres and mlflow", () => {
+  it("probes the gateway's /healthz (no backend call) on its port, and waits for healthy postgres and mlflow", () => {
     const command = healthcheckCommand(gateway);
     expect(command, "gateway healthcheck").toBeDefined();
     const urls = urlsIn(command!);
-    expect(urls.map((u) => `${u.hostname}:${portOf(u)}${u.pathname}`)).toEqual([`127.0.0.1:${loaded.config.server.port}/readyz`]);
+    expect(urls.map((u) => `${u.hostname}:${portOf(u)}${u.pathname}`)).toEqual([`127.0.0.1:${loaded.config.server.port}/healthz`]);
     const dependsOn = isDict(gateway.depends_on) ? gateway.depends_on : {};
     for (const name of ["postgres", "mlflow"]) {
       const dep = dependsOn[name];
@@ -481,14 +481,14 @@ describe("Dockerfile", () => {
     expect(user!.split(":")[0]).not.toMatch(/^(root|0)$/);
   });
 
-  it("exposes the configured port and checks /readyz on it with node (the image has no curl)", () => {
+  it("exposes the configured port and checks /healthz on it with node (the image has no curl)", () => {
     expect(instructions(runtime, "EXPOSE").flatMap((e) => e.split(/\s+/)).map((p) => Number(p.replace(/\/tcp$/, "")))).toEqual([port]);
     const healthcheck = instructions(runtime, "HEALTHCHECK").at(-1);
     expect(healthcheck, "HEALTHCHECK").toBeDefined();
     const command = healthcheck!.replace(/^(--\S+\s+)*CMD\s+/, "");
     expect(execWords(command)[0]).toBe("node");
     expect(command).not.toMatch(/\b(curl|wget)\b/);
-    expect(urlsIn(command).map((u) => `${u.hostname}:${portOf(u)}${u.pathname}`)).toEqual([`127.0.0.1:${port}/readyz`]);
+    expect(urlsIn(command).map((u) => `${u.hostname}:${portOf(u)}${u.pathname}`)).toEqual([`127.0.0.1:${port}/healthz`]);
   });
 
   it("starts `modelgate serve`", () => {

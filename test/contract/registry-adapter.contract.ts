@@ -236,14 +236,14 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
     it("fails a call whose signal is aborted instead of hanging", async () => {
       const controller = new AbortController();
       controller.abort();
-      const aborted = createCallContext({ timeoutMs: CALL_TIMEOUT_MS, signal: controller.signal });
+      const aborted = createCallContext({ timeoutMs: CALL_TIMEOUT_MS, actor: { id: "contract-tester", roles: [] }, signal: controller.signal });
       expect(await codeOf(adapter.listModels({ first: 10 }, aborted))).toBe("DEADLINE_EXCEEDED");
       expect(await codeOf(adapter.getModel(model("basic"), aborted))).toBe("DEADLINE_EXCEEDED");
       expect(await codeOf(adapter.registerVersion({ modelName: model("aborted") }, aborted))).toBe("DEADLINE_EXCEEDED");
       expect(await codeOf(adapter.getModel(model("aborted"), ctx()))).toBe("NOT_FOUND");
 
       const midway = new AbortController();
-      const call = adapter.listModels({ first: 10 }, createCallContext({ timeoutMs: CALL_TIMEOUT_MS, signal: midway.signal }));
+      const call = adapter.listModels({ first: 10 }, createCallContext({ timeoutMs: CALL_TIMEOUT_MS, actor: { id: "contract-tester", roles: [] }, signal: midway.signal }));
       midway.abort();
       await call.then(
         () => undefined,

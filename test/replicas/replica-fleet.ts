@@ -18,6 +18,8 @@ export const FLEET_TOKENS = {
   bob: "bob-approver-token-0123456789",
   carol: "carol-approver-token-0123456789",
   vic: "vic-viewer-token-0123456789",
+  /** Reads /readyz's details (the leader flag): only admins see them. */
+  ops: "ops-admin-token-0123456789",
 } as const;
 export type FleetUser = keyof typeof FLEET_TOKENS;
 
@@ -55,6 +57,7 @@ export async function createFleet(databaseUrl: string, extraConfig: Record<strin
         { subject: "bob", sha256: sha256Hex(FLEET_TOKENS.bob), roles: ["approver"] },
         { subject: "carol", sha256: sha256Hex(FLEET_TOKENS.carol), roles: ["approver"] },
         { subject: "vic", sha256: sha256Hex(FLEET_TOKENS.vic), roles: ["viewer"] },
+        { subject: "ops", sha256: sha256Hex(FLEET_TOKENS.ops), roles: ["admin"] },
       ],
     },
     backends: [{ id: "example", kind: "git-yaml", repo: join(dir, "registry"), seedFrom: opts.seedFrom ?? EXAMPLE_SEED }],
@@ -91,7 +94,7 @@ export async function createFleet(databaseUrl: string, extraConfig: Record<strin
           return (await res.json()) as never;
         },
         async isLeader() {
-          const res = await fetch(`${url}/readyz`);
+          const res = await fetch(`${url}/readyz`, { headers: { authorization: `Bearer ${FLEET_TOKENS.ops}` } });
           return ((await res.json()) as { leader?: boolean }).leader === true;
         },
         async kill() {

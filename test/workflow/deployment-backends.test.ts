@@ -126,7 +126,7 @@ describe("a deployment across git-YAML, MLflow, SageMaker and Vertex AI", () => 
     }
 
     // Someone archives the SageMaker ranker without going through the gateway's workflow.
-    await gw.gateway.services.catalog.backend("sagemaker").setStage(`${prefix}-sagemaker`, "1", "ARCHIVED", createCallContext({ timeoutMs: 30_000 }), { reason: "by hand" });
+    await gw.gateway.services.catalog.backend("sagemaker").setStage(`${prefix}-sagemaker`, "1", "ARCHIVED", createCallContext({ timeoutMs: 30_000, actor: { id: "someone-by-hand", roles: [] } }), { reason: "by hand" });
     const health = await gw.gql<{ deployment: { health: Json } }>(
       `query($name: String!) { deployment(name: $name, environment: "production") { health { status problems { code message component { role backendId } } } } }`,
       { name: `${prefix}-bot` },

@@ -1,5 +1,6 @@
 import { Arg, Ctx, FieldResolver, ID, Int, Mutation, Query, Resolver, Root } from "type-graphql";
 import { targetView, WebhookTargets, type WebhookTargetView } from "../../events/webhook-targets.js";
+import { TargetGuard } from "../../events/webhook-transport.js";
 import { encodeWebhookDeliveryCursor } from "../../store/webhook-kysely.js";
 import type { WebhookAttemptRecord, WebhookDeliveryRecord, WebhookDeliveryStatus } from "../../store/webhook-store.js";
 import { requireRole } from "../authz.js";
@@ -27,7 +28,8 @@ import { connection, pageSize } from "./paging.js";
 type DeliveryRoot = WebhookDeliveryRecord & { attempts?: WebhookAttemptRecord[] };
 
 const who = (ctx: GatewayContext) => ({ actor: ctx.actor.id, requestId: ctx.requestId });
-const targets = (ctx: GatewayContext) => new WebhookTargets(ctx.services.store);
+const targets = (ctx: GatewayContext) =>
+  new WebhookTargets(ctx.services.store, new TargetGuard({ allowPrivateTargets: ctx.services.config.webhookEgress.allowPrivateTargets }));
 
 @Resolver()
 export class WebhookQueries {

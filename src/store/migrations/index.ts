@@ -12,6 +12,7 @@ import * as m0003 from "./0003_drift.js";
 import * as m0004 from "./0004_deployments.js";
 import * as m0005 from "./0005_deployment_promotion.js";
 import * as m0006 from "./0006_webhooks.js";
+import * as m0007 from "./0007_outbox_fencing.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_audit": m0001,
@@ -20,6 +21,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0004_deployments": m0004,
   "0005_deployment_promotion": m0005,
   "0006_webhooks": m0006,
+  "0007_outbox_fencing": m0007,
 });
 
 /** The schema version this build of modelgate creates and expects. */
