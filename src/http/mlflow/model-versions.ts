@@ -4,7 +4,7 @@ import { MlflowApiError, invalidParameter } from "./errors.js";
 import { VERSION_FILTER, matches, parseFilter, pinnedName, type FilterRow } from "./filter.js";
 import { parseOrderBy, sortBy } from "./order.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
-import { allModels, mapLimited, parseStages } from "./registered-models.js";
+import { allModels, mapLimited, parseStages } from "./scan.js";
 import { checkWritableTag, checkWritableTags, reasonOf, type FacadeRequest, type Route } from "./route.js";
 import type { RegistryView } from "./view.js";
 import { STAGE_TAG, stageOfMlflow, toWireVersion } from "./wire.js";

@@ -1,46 +1,14 @@
 /** registered-models/*: create, get, search, update, rename, tags, aliases, latest versions. */
-import { DeadlineExceededError, Semaphore, canonicalJson, isRegistryError, type RegisteredModel } from "../../core/index.js";
+import { canonicalJson, isRegistryError, type RegisteredModel } from "../../core/index.js";
 import { MlflowApiError, invalidParameter } from "./errors.js";
 import { MODEL_FILTER, matches, parseFilter, pinnedName } from "./filter.js";
 import { parseOrderBy, sortBy } from "./order.js";
 import { decodePageToken, encodePageToken } from "./page-token.js";
 import { checkWritableTag, checkWritableTags, reasonOf, type FacadeRequest, type Route } from "./route.js";
-import type { RegistryView } from "./view.js";
-import { canonicalMlflowStage, nativeTags, toWireModel, toWireVersion, type MlflowStage } from "./wire.js";
+import { allModels, mapLimited, parseStages } from "./scan.js";
+import { nativeTags, toWireModel, toWireVersion } from "./wire.js";
 
-/** Most models one search reads from a backend. */
-export const MAX_MODELS_SCANNED = 10_000;
 const MAX_MODEL_RESULTS = 1_000;
-
-export function parseStages(stages: readonly string[]): MlflowStage[] {
-  return stages.map((s) => {
-    const canonical = canonicalMlflowStage(s);
-    if (canonical === undefined) throw invalidParameter(`Invalid Model Version stage: ${s}. Value must be one of None, Staging, Production, Archived.`);
-    return canonical;
-  });
-}
-
-/** Every model of the backend, by name (at most MAX_MODELS_SCANNED). */
-export async function allModels(view: RegistryView): Promise<RegisteredModel[]> {
-  const out: RegisteredModel[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await view.services.catalog.listModels({ backend: view.backendId, first: 100, ...(after === undefined ? {} : { after }) }, view.call);
-    const failure = page.failures[0];
-    if (failure) throw failure.error;
-    out.push(...page.edges.map((e) => e.item));
-    if (!page.hasNextPage || out.length >= MAX_MODELS_SCANNED) return out;
-    after = page.endCursor;
-  }
-}
-
-/** Runs `task` over items, a few at a time (each may read a backend). */
-export async function mapLimited<T, R>(view: RegistryView, items: readonly T[], task: (item: T) => Promise<R>): Promise<R[]> {
-  const limit = new Semaphore(4);
-  return Promise.all(
-    items.map((item) => limit.run(() => task(item), view.call.signal, () => new DeadlineExceededError("the search was cancelled", { backend: view.backendId }))),
-  );
-}
 
 async function create(r: FacadeRequest): Promise<unknown> {
   const name = r.params.string("name");

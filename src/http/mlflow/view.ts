@@ -98,7 +98,14 @@ export class RegistryView {
     return loading;
   }
 
-  async #readVersions(name: string): Promise<ModelVersion[]> {
+  /** The newest version in a stage: from the versions already read, else a listing filtered by stage. */
+  async #newestInStage(name: string, stage: Stage): Promise<ModelVersion | undefined> {
+    const all = this.#versions.get(name);
+    const versions = all !== undefined ? (await all).filter((v) => v.stage === stage) : await this.#readVersions(name, stage);
+    return newest(versions);
+  }
+
+  async #readVersions(name: string, stage?: Stage): Promise<ModelVersion[]> {
     const out: ModelVersion[] = [];
     let after: string | undefined;
     try {
@@ -106,7 +113,11 @@ export class RegistryView {
         const page = await this.services.catalog.listVersions(
           this.backendId,
           name,
-          { first: Math.min(100, this.maxVersions - out.length), ...(after === undefined ? {} : { after }) },
+          {
+            first: Math.min(100, this.maxVersions - out.length),
+            ...(stage === undefined ? {} : { filter: { stage } }),
+            ...(after === undefined ? {} : { after }),
+          },
           this.call,
         );
         out.push(...page.edges.map((e) => e.item));
@@ -120,15 +131,19 @@ export class RegistryView {
     return out.sort(compareVersions);
   }
 
-  /** Environment aliases the backend does not hold itself: environment -> newest version in its stage. */
+  /**
+   * Environment aliases the backend does not hold itself: environment -> newest version in its
+   * stage. Where the backend keeps the stage as an alias (MLflow), that alias's holder is the answer,
+   * with no listing.
+   */
   async derivedAliases(model: RegisteredModel): Promise<Record<string, string>> {
     const out: Record<string, string> = {};
-    const wanted = Object.entries(this.environments).filter(([env]) => model.aliases[env] === undefined);
-    if (wanted.length === 0) return out;
-    const versions = await this.versions(model.name);
-    for (const [env, spec] of wanted) {
-      const found = newest(versions.filter((v) => v.stage === spec.stage));
-      if (found !== undefined) out[env] = found.version;
+    const stageAliases = this.adapter.capabilities().stageAliases ?? {};
+    for (const [env, spec] of Object.entries(this.environments)) {
+      if (model.aliases[env] !== undefined) continue;
+      const stageAlias = stageAliases[spec.stage];
+      const found = stageAlias !== undefined ? model.aliases[stageAlias] : (await this.#newestInStage(model.name, spec.stage))?.version;
+      if (found !== undefined) out[env] = found;
     }
     return out;
   }
@@ -165,7 +180,9 @@ export class RegistryView {
   }
 
   async wireModel(model: RegisteredModel): Promise<WireRegisteredModel> {
-    const [aliases, latest] = await Promise.all([this.aliases(model), this.latestVersions(model.name, [])]);
+    // Every version is read for latest_versions; the environment aliases then come from that same read.
+    const latest = await this.latestVersions(model.name, []);
+    const aliases = await this.aliases(model);
     return toWireModel(model, aliases, latest.map((v) => toWireVersion(v, undefined)));
   }
 
