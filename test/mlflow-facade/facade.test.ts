@@ -2,6 +2,7 @@
  * MLflow's own Python client (the peers' venv) against the facade of a git-YAML backend and of a
  * SageMaker backend (moto): registering versions, aliases, searches, latest versions, and a
  * transition to Production that opens a promotion request, approved with the CLI, then read back.
+ * `mlflow.pyfunc.load_model("models:/<name>@production")` loads a real pyfunc model through it.
  */
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
@@ -30,6 +31,8 @@ beforeAll(async () => {
       ],
       policies: {
         rules: [
+          // The pyfunc model's alias writes that move a stage apply at once (still through the outbox, audited).
+          { models: "adder-*", gates: { approvals: 0 } },
           { toStages: ["PRODUCTION"], gates: { approvals: 1 } },
           { gates: { approvals: 0 } },
         ],
@@ -175,6 +178,40 @@ describe.each([
     );
     expect(events.items.filter((e) => e.action === "promotion.apply").map((e) => e.outcome)).toEqual(["SUCCESS", "SUCCESS"]);
   }, 240_000);
+});
+
+describe("models:/ URIs", () => {
+  it("loads a pyfunc model registered with a file:// source by models:/name@production", async () => {
+    const model = `adder-${suffix}`;
+    const { result } = await python<{ version: string; alias: { version: string; current_stage: string }; uri: string; prediction: number[] }>(
+      `
+import mlflow.pyfunc
+
+class AddSeven(mlflow.pyfunc.PythonModel):
+    def predict(self, context, model_input, params=None):
+        return [x + 7 for x in model_input]
+
+path = os.path.join(os.getcwd(), "adder")
+mlflow.pyfunc.save_model(path, python_model=AddSeven())
+name = os.environ["MODEL"]
+v = mlflow.register_model("file://" + path, name)
+out["version"] = v.version
+client.transition_model_version_stage(name, v.version, "Staging")
+client.set_registered_model_alias(name, "production", v.version)
+out["alias"] = mv(client.get_model_version_by_alias(name, "production"))
+out["uri"] = client.get_model_version_download_uri(name, v.version)
+loaded = mlflow.pyfunc.load_model(f"models:/{name}@production")
+out["prediction"] = [int(x) for x in loaded.predict([1, 2, 3])]
+`,
+      { ...mlflowEnv(gw.registryUri("git"), "alice"), MODEL: model },
+      300_000,
+    );
+    expect(result.alias).toMatchObject({ version: result.version, current_stage: "Production" });
+    expect(result.uri).toMatch(/^file:\/\/.*\/adder$/);
+    expect(result.prediction).toEqual([8, 9, 10]);
+    const applied = await gw.gateway.services.store.listAudit({ filter: { backendId: "git", modelName: model }, first: 50, order: "asc" });
+    expect(applied.items.filter((e) => e.action === "promotion.apply").map((e) => e.actor)).toHaveLength(2);
+  }, 360_000);
 });
 
 describe("what each backend keeps, through MLflow's client and GraphQL", () => {

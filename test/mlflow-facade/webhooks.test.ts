@@ -1,21 +1,20 @@
 /**
- * MLflow webhooks as a push source for drift: a dedicated real `mlflow server` (webhooks need its
- * SQL store, and loopback receivers need MLFLOW_WEBHOOK_ALLOWED_SCHEMES / ALLOW_PRIVATE_IPS), the
- * gateway registering its webhook there from config, with the drift poller off. An alias moved with
+ * MLflow webhooks as a push source for drift: the shared real `mlflow server` (SQL store; started with
+ * MLFLOW_WEBHOOK_ALLOWED_SCHEMES / ALLOW_PRIVATE_IPS so it delivers to loopback, test/peers/global-setup.ts),
+ * the gateway registering its webhook there from config, with the drift poller off. An alias moved with
  * MLflow's client straight in MLflow is recorded as drift by the webhook's check alone. Deliveries
  * with a bad signature or an old timestamp are refused.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../peers/process.js";
-import { startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 import { mlflowSignature } from "../../src/http/mlflow/hooks/signature.js";
 import { DRIFT_ACTOR, OUT_OF_BAND_CHANGE } from "../../src/workflow/drift.js";
 import { eventually, mlflowEnv, python, startFacadeGateway, type FacadeGateway } from "./harness.js";
 
 const SECRET = "webhook-secret-for-the-test-0123";
 const model = `hooked-${randomBytes(3).toString("hex")}`;
-let mlflow: MlflowServer;
+const mlflow = { url: inject("mlflowUrl") };
 let gw: FacadeGateway;
 let port: number;
 
@@ -42,14 +41,16 @@ function gatewayConfig() {
 }
 
 beforeAll(async () => {
-  mlflow = await startMlflowServer({ env: { MLFLOW_WEBHOOK_ALLOWED_SCHEMES: "http,https", MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS: "true" } });
   port = await freePort();
   gw = await startFacadeGateway({ port, config: gatewayConfig() });
-}, 240_000);
+}, 120_000);
 
 afterAll(async () => {
   await gw?.stop();
-  await mlflow?.stop();
+  // The shared server would go on delivering every test's events to a gateway that is gone.
+  for (const w of (await webhooks()).filter((x) => x.name === "modelgate-hooked")) {
+    await fetch(`${mlflow.url}/api/2.0/mlflow/webhooks/${w.webhook_id}`, { method: "DELETE" });
+  }
 });
 
 describe("MLflow webhooks drive drift checks", () => {
@@ -75,25 +76,20 @@ describe("MLflow webhooks drive drift checks", () => {
   }, 120_000);
 
   it("records an alias moved in MLflow as drift through the webhook alone (poller off)", async () => {
-    // Version 1 goes to production through the facade: the trail now expects it there.
-    await python(
-      `
-name = os.environ["MODEL"]
-client.create_registered_model(name)
-client.create_model_version(name, "s3://bucket/hooked/1")
-client.create_model_version(name, "s3://bucket/hooked/2")
-`,
-      { MLFLOW_TRACKING_URI: mlflow.url, MODEL: model },
-    );
+    // Made straight in MLflow; then version 1 goes to production through the facade: the trail now expects it there.
     const { result: promoted } = await python<{ stage: string; aliases: string[] }>(
       `
 name = os.environ["MODEL"]
+direct = MlflowClient(tracking_uri=os.environ["MLFLOW_URL"])
+direct.create_registered_model(name)
+direct.create_model_version(name, "s3://bucket/hooked/1")
+direct.create_model_version(name, "s3://bucket/hooked/2")
 client.transition_model_version_stage(name, "1", "Staging")
 v = client.transition_model_version_stage(name, "1", "Production")
 out["stage"] = v.current_stage
 out["aliases"] = sorted(v.aliases)
 `,
-      { ...mlflowEnv(`http://127.0.0.1:${port}/mlflow/hooked`, "alice"), MODEL: model },
+      { ...mlflowEnv(`http://127.0.0.1:${port}/mlflow/hooked`, "alice"), MODEL: model, MLFLOW_URL: mlflow.url },
     );
     expect(promoted).toEqual({ stage: "Production", aliases: ["production"] });
     // The gateway's own alias writes were delivered too; they are no drift.
