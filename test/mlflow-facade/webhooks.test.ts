@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { freePort } from "../peers/process.js";
 import { mlflowSignature } from "../../src/http/mlflow/hooks/signature.js";
 import { DRIFT_ACTOR, OUT_OF_BAND_CHANGE } from "../../src/workflow/drift.js";
-import { eventually, mlflowEnv, python, startFacadeGateway, type FacadeGateway } from "./harness.js";
+import { TOKENS, eventually, mlflowEnv, python, startFacadeGateway, type FacadeGateway } from "./harness.js";
 
 const SECRET = "webhook-secret-for-the-test-0123";
 const model = `hooked-${randomBytes(3).toString("hex")}`;
@@ -75,7 +75,7 @@ describe("MLflow webhooks drive drift checks", () => {
     );
   }, 120_000);
 
-  it("records an alias moved in MLflow as drift through the webhook alone (poller off)", async () => {
+  it("records an alias moved in MLflow as drift through the webhook alone (poller off); a transition through the facade then ratifies what MLflow holds", async () => {
     // Made straight in MLflow; then version 1 goes to production through the facade: the trail now expects it there.
     const { result: promoted } = await python<{ stage: string; aliases: string[] }>(
       `
@@ -110,6 +110,20 @@ out["at"] = time.time()
     expect(found).toMatchObject({ version: "1", expectedStage: "PRODUCTION", actualStage: "NONE" });
     const events = await gw.gateway.services.store.listAudit({ filter: { backendId: "hooked", modelName: model, action: OUT_OF_BAND_CHANGE }, first: 10 });
     expect(events.items.map((e) => [e.actor, e.target])).toEqual([[DRIFT_ACTOR, `hooked/${model}@1`]]);
+
+    // Version 2 now holds production without the trail's approval: a transition through the facade is
+    // not a no-op but a request that ratifies it (this policy lets it apply at once).
+    const ratify = await fetch(`http://127.0.0.1:${port}/mlflow/hooked/api/2.0/mlflow/model-versions/transition-stage`, {
+      method: "POST",
+      headers: { "content-type": "application/json", authorization: `Bearer ${TOKENS.alice}` },
+      body: JSON.stringify({ name: model, version: "2", stage: "Production", archive_existing_versions: false }),
+    });
+    expect(ratify.status).toBe(200);
+    expect(await ratify.json()).toMatchObject({ model_version: { version: "2", current_stage: "Production" } });
+    const trail = await gw.gateway.services.store.listAudit({ filter: { backendId: "hooked", modelName: model }, first: 50, order: "asc" });
+    const requests = trail.items.filter((e) => e.action === "promotion.request").map((e) => e.after as { stage: string; ratifies?: boolean });
+    expect(requests.at(-1)).toMatchObject({ stage: "PRODUCTION", ratifies: true });
+    expect(trail.items.filter((e) => e.action === "promotion.apply").map((e) => e.outcome)).toEqual(["SUCCESS", "SUCCESS", "SUCCESS"]);
   }, 240_000);
 
   it("refuses deliveries with a bad signature or an old timestamp, and accepts a fresh signed one", async () => {

@@ -8,6 +8,11 @@
  *   for the apply (up to `mlflowFacade.applyWaitMs`) and returns the version as it now reads;
  * - gates unmet: the answer is PERMISSION_DENIED naming the request and `modelgate approve <id>`.
  *
+ * A version the backend already holds in a governed stage that the trail never approved it into (put
+ * there in MLflow's UI, or before the gateway ran: UNAPPROVED_IN_STAGE drift) is not "already done":
+ * the move opens a request that ratifies it through the same gates. One the trail approved answers
+ * at once, as MLflow answers a transition to the stage a version is in.
+ *
  * MLflow's client retries 5xx answers, so a retry must not open a second request: a request already
  * open in the slot for the same version and stage is taken as this call's own. A wait that runs out
  * answers TEMPORARILY_UNAVAILABLE (503): the client's own retry then waits again.
@@ -19,6 +24,8 @@ import { MlflowApiError } from "./errors.js";
 import type { RegistryView } from "./view.js";
 import { mlflowStageOf } from "./wire.js";
 import { toGlobalId } from "../../graphql/global-id.js";
+import { readTrail } from "../../workflow/trail-reader.js";
+import { approvedInto, governedStages } from "../../workflow/trail-stages.js";
 
 /** A request as the CLI and the GraphQL API take it (`modelgate approve <id>`). */
 export function requestRef(r: Pick<PromotionRequestRecord, "id">): string {
@@ -72,10 +79,17 @@ export class Governance {
    */
   async move(view: RegistryView, name: string, version: string, stage: Stage, what: string, environmentHint?: string): Promise<ModelVersion> {
     const current = await view.version(name, version);
-    if (current.stage === stage) return current;
+    if (current.stage === stage && (await this.#vouchedFor(view, name, version, stage))) return current;
     const environment = this.environmentFor(view, stage, current.stage, environmentHint);
     const request = await this.#open(view, name, version, stage, environment, what);
-    return this.#settle(view, request, name, version);
+    return this.#settle(view, request, name, version, current.stage === stage);
+  }
+
+  /** Whether the trail stands behind `version` being in `stage` (always, for a stage no environment governs). */
+  async #vouchedFor(view: RegistryView, name: string, version: string, stage: Stage): Promise<boolean> {
+    if (!governedStages(view.environments).has(stage)) return true;
+    const { replay } = await readTrail(view.services.store, view.environments, view.backendId, name);
+    return approvedInto(replay, version, stage);
   }
 
   async #open(view: RegistryView, name: string, version: string, stage: Stage, environment: string, what: string): Promise<PromotionRequestRecord> {
@@ -101,8 +115,10 @@ export class Governance {
     }
   }
 
-  async #settle(view: RegistryView, request: PromotionRequestRecord, name: string, version: string): Promise<ModelVersion> {
-    const target = `version ${version} of "${name}" to ${stageName(request.toStage)}`;
+  async #settle(view: RegistryView, request: PromotionRequestRecord, name: string, version: string, ratifies: boolean): Promise<ModelVersion> {
+    const target = ratifies
+      ? `version ${version} of "${name}" to ${stageName(request.toStage)} (it is there already, put there outside the gateway: the request ratifies it)`
+      : `version ${version} of "${name}" to ${stageName(request.toStage)}`;
     let r = request;
     if (r.status === "PENDING") throw await this.#pending(view, r, target);
     if (r.status === "APPLYING") r = await this.#waitForApply(view, r);
