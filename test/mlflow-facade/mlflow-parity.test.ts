@@ -9,6 +9,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { deleteModelsWithPrefix } from "../mlflow/helpers.js";
 import { mlflowEnv, python, startFacadeGateway, type FacadeGateway } from "./harness.js";
 
 const prefix = `parity-${randomBytes(3).toString("hex")}`;
@@ -60,6 +61,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await gw?.stop();
+  await deleteModelsWithPrefix(inject("mlflowUrl"), prefix);
 });
 
 /** One Python process talks to both: `real` (the mlflow server) and `facade` (the gateway's facade of it). */

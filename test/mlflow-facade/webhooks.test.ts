@@ -7,6 +7,7 @@
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { deleteModelsWithPrefix } from "../mlflow/helpers.js";
 import { freePort } from "../peers/process.js";
 import { mlflowSignature } from "../../src/http/mlflow/hooks/signature.js";
 import { DRIFT_ACTOR, OUT_OF_BAND_CHANGE } from "../../src/workflow/drift.js";
@@ -51,6 +52,7 @@ afterAll(async () => {
   for (const w of (await webhooks()).filter((x) => x.name === "modelgate-hooked")) {
     await fetch(`${mlflow.url}/api/2.0/mlflow/webhooks/${w.webhook_id}`, { method: "DELETE" });
   }
+  await deleteModelsWithPrefix(mlflow.url, model);
 });
 
 describe("MLflow webhooks drive drift checks", () => {
