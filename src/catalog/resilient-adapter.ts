@@ -57,7 +57,7 @@ const READS = [
   "getEvalResults",
   "listVersionsInStage",
 ] as const;
-const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage", "createModel", "updateModel", "updateVersion", "renameModel"] as const;
 /** Reads that make many backend requests in one call (a stage across all models). */
 const LISTINGS: ReadonlySet<string> = new Set(["listVersionsInStage"]);
 
@@ -118,7 +118,9 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     };
   }
   for (const name of WRITES) {
-    const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
+    // The metadata writes are optional in the contract: a wrapper has them only when the adapter does.
+    const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!method) continue;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
       return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
@@ -153,6 +155,10 @@ const CTX_INDEX: Record<Method, number> = {
   setAlias: 3,
   removeAlias: 2,
   setStage: 3,
+  createModel: 1,
+  updateModel: 2,
+  updateVersion: 3,
+  renameModel: 2,
 };
 
 function ctxArg(name: Method, args: unknown[]): CallContext {

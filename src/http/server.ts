@@ -26,6 +26,7 @@ import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
 import { handleResolve } from "./resolve-endpoint.js";
+import { createMlflowFacade } from "./mlflow/facade.js";
 import { sendJson } from "./respond.js";
 import { isConsolePath, serveConsole } from "./ui.js";
 
@@ -81,6 +82,9 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   let draining = false;
   let drained: (() => void) | undefined;
 
+  // The MLflow-compatible registry and MLflow webhooks (src/http/mlflow): their own auth and errors.
+  const mlflow = createMlflowFacade(gateway, authenticator);
+
   const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
@@ -96,6 +100,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     }
     // The web console's static files need no token (its API calls do): src/http/ui.ts.
     if (isConsolePath(path)) return serveConsole(req, res, path);
+    if (await mlflow.handle(req, res, url, requestId, reqLog, signal)) return;
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);
@@ -259,6 +264,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       resolve();
     });
   }).catch(async (err: unknown) => {
+    await mlflow.close();
     await sockets.close();
     await events.stop();
     throw err;
@@ -289,6 +295,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           ]);
         }
         http.closeAllConnections();
+        await mlflow.close();
         await socketsClosed;
         await events.stop();
         await stopped;
