@@ -19,6 +19,9 @@ export function routeOf(path: string): string {
   if (path === "/healthz" || path === "/readyz" || path === "/metrics") return path;
   if (path === "/" || path === "/graphiql" || path.startsWith("/graphiql/")) return "/graphiql";
   if (path === "/ui" || path.startsWith("/ui/")) return "/ui";
+  // The MLflow-compatible registry (per backend or at the root, as the client or MLflow's UI spell it) and MLflow's webhooks.
+  if (path.startsWith("/mlflow/") || path.startsWith("/api/2.0/mlflow/") || path.startsWith("/ajax-api/2.0/mlflow/")) return "/mlflow";
+  if (path.startsWith("/hooks/mlflow/")) return "/hooks/mlflow";
   return "unmatched";
 }
 
