@@ -90,6 +90,10 @@ describe("what a scrape reports", () => {
     expect(missing.status).toBe(200);
     expect((await gw.gql("query { nope }", undefined, bearer(VIEWER))).status).toBe(400);
     expect((await fetch(`${gw.url}/v1/resolve/no-such-model?env=production`, { headers: bearer(VIEWER) })).status).toBe(404);
+    // Refused before Apollo runs (no subscriptions over HTTP): still an invalid GraphQL request.
+    const refused = await gw.gql("subscription { registryEvents { seq } }", undefined, bearer(VIEWER));
+    // The MLflow-compatible registry is one route, whatever the path.
+    const mlflowStatus = (await fetch(`${gw.url}/api/2.0/mlflow/registered-models/search`, { headers: bearer(VIEWER) })).status;
 
     // One subscription open on this replica.
     ws = createClient({ url: gw.url.replace(/^http/, "ws") + "/graphql", webSocketImpl: WebSocket, retryAttempts: 0, connectionParams: bearer(VIEWER) });
@@ -106,7 +110,9 @@ describe("what a scrape reports", () => {
     const graphql = { route: "/graphql", status: "200" };
     expect(sample(text, "modelgate_request_duration_seconds_count", { ...graphql, operation: "Models" })).toBe(2);
     expect(sample(text, "modelgate_request_duration_seconds_count", { ...graphql, operation: "Missing" })).toBe(1);
-    expect(sample(text, "modelgate_request_duration_seconds_count", { route: "/graphql", operation: "invalid", status: "400" })).toBe(1);
+    expect(refused.status).toBe(400);
+    expect(sample(text, "modelgate_request_duration_seconds_count", { route: "/graphql", operation: "invalid", status: "400" })).toBe(2);
+    expect(sample(text, "modelgate_request_duration_seconds_count", { route: "/mlflow", status: String(mlflowStatus) })).toBe(1);
     expect(sample(text, "modelgate_request_duration_seconds_count", { route: "/v1/resolve", status: "404" })).toBe(1);
     expect(sample(text, "modelgate_request_duration_seconds_bucket", { ...graphql, operation: "Models", le: "+Inf" })).toBe(2);
     expect(sample(text, "modelgate_graphql_errors_total", { operation: "invalid", code: "GRAPHQL_VALIDATION_FAILED" })).toBe(1);
