@@ -67,6 +67,7 @@ const lineageSchema = z.strictObject({
   code_commit: scalarText.optional(),
   dataset_hash: scalarText.optional(),
   parent_model: z.string().optional(),
+  teacher_model: z.string().optional(),
 });
 
 export const versionEntrySchema = z.strictObject({

@@ -15,7 +15,7 @@ export const OWN_TAGS = {
   params: "modelgate.params",
   /** `metrics` of the registration, canonical JSON. */
   metrics: "modelgate.metrics",
-  /** Lineage MLflow has no field for (codeCommit, datasetHash, parentModel), canonical JSON. */
+  /** Lineage MLflow has no field for (codeCommit, datasetHash, parentModel, teacherModel), canonical JSON. */
   lineage: "modelgate.lineage",
   /** The gateway user who registered the version (MLflow records none). */
   createdBy: "modelgate.created_by",
