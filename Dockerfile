@@ -4,7 +4,7 @@
 # config that sets server.host 0.0.0.0 and `auth` (without auth the gateway only binds loopback).
 # docker-compose.yml runs it with deploy/modelgate.compose.yaml; see docs/operations.md.
 
-# ---- build: every dependency, compile TypeScript, then drop the dev dependencies ----
+# ---- build: every dependency, compile TypeScript and the console, then drop the dev dependencies ----
 FROM node:22-bookworm-slim AS build
 # Only used when a native module (better-sqlite3) has no prebuilt binary for the platform.
 RUN apt-get update \
@@ -16,6 +16,8 @@ RUN npm ci --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
 COPY src ./src
 COPY adapters ./adapters
+# The web console (served at /ui), built by Vite into dist/ui.
+COPY ui ./ui
 RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 

@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results/**", ".dependency-cruiser.cjs"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results/**", ".dependency-cruiser.cjs", "ui/src/graphql/generated.ts", "packages/*/dist/**", "packages/*/build/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -16,7 +16,7 @@ export default tseslint.config(
   },
   {
     // Type-aware: a promise is awaited, returned, or explicitly let go (`void`), never dropped.
-    files: ["**/*.ts"],
+    files: ["**/*.ts", "ui/**/*.tsx"],
     languageOptions: { parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
     rules: {
       "@typescript-eslint/no-floating-promises": "error",
@@ -29,6 +29,14 @@ export default tseslint.config(
     files: ["src/core/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["../*/**", "../../*"] }],
+    },
+  },
+  {
+    // Adapter packages import the gateway only as a third party can: `modelgate/core` by name.
+    files: ["packages/*/src/**/*.ts"],
+    ignores: ["packages/*/src/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["../../*"], message: "import the gateway as \"modelgate/core\", nothing else of it" }] }],
     },
   },
   {

@@ -33,6 +33,8 @@ console.log(`${pack.entryCount} files, ${(pack.size / 1024).toFixed(0)} kB packe
 const problems = [];
 const need = [...Object.values(pkg.bin ?? {}), ...Object.values(pkg.exports ?? {})].map((p) => p.replace(/^\.\//, ""));
 for (const f of need) if (!files.has(f)) problems.push(`${f} (named by package.json bin/exports) is not in the package`);
+// The web console, served at /ui by `modelgate serve`.
+if (!files.has("dist/ui/index.html") || ![...files].some((f) => f.startsWith("dist/ui/assets/"))) problems.push("dist/ui (the web console) is not in the package");
 for (const f of files) {
   if (/(\.test\.|\.contract\.|test-helpers\.|\.map$)/.test(f) || /^(test|bench|scripts|src|adapters|node_modules)\//.test(f)) problems.push(`${f} should not ship`);
 }

@@ -12,7 +12,10 @@ import { DeploymentPromotions } from "../workflow/deployment-promotion.js";
 import { DeploymentResolver } from "../workflow/deployment-resolve.js";
 import { DeploymentState } from "../workflow/deployment-state.js";
 import { DeploymentService } from "../workflow/deployments.js";
-import { DriftChecker, DriftPoller } from "../workflow/drift.js";
+import { DriftChecker } from "../workflow/drift.js";
+import { DriftPoller } from "../workflow/drift-poller.js";
+import { TrailResolve } from "../workflow/resolve-trail.js";
+import { TrailReader } from "../workflow/trail-reader.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
@@ -78,11 +81,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
   }
   const timeouts = new Map(config.backends.map((b) => [b.id, b.timeoutMs]));
   const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000 })));
-  const resolver = new EntryResolver(catalog, config.environments);
+  // Resolve, whatRunsInProduction and health judge what the backends report against the promotion trail.
+  const trail = new TrailReader(store, config.environments);
+  const resolver = new EntryResolver(catalog, config.environments, new TrailResolve(trail));
   const policies = new PromotionPolicies(config.policies);
   const promotions = new PromotionService(config, catalog, store, policies);
   const deploymentPromotions = new DeploymentPromotions(config, catalog, store, promotions, policies);
-  const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env));
+  const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env), trail);
   const services: GatewayServices = {
     config,
     catalog,
@@ -90,7 +95,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     resolver,
     writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
     promotions,
-    drift: new DriftChecker(store, catalog),
+    drift: new DriftChecker(store, catalog, { environments: config.environments }),
     deployments: new DeploymentService(config, catalog, store),
     deploymentPromotions,
     deploymentState,
@@ -117,7 +122,12 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     const poller =
       opts.drift === false || !config.drift.enabled
         ? undefined
-        : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
+        : new DriftPoller(services.drift.passes, logger.child({ component: "drift" }), {
+            intervalMs: config.drift.intervalSeconds * 1_000,
+            passTimeoutMs: config.drift.passTimeoutSeconds * 1_000,
+            modelTimeoutMs: config.drift.modelTimeoutSeconds * 1_000,
+            concurrency: config.drift.concurrency,
+          });
     const webhooks =
       opts.webhooks === false
         ? undefined

@@ -78,6 +78,21 @@ describe("withResilience", () => {
     expect(Date.now() - started).toBeLessThan(2_000);
   });
 
+  it("does not count calls its callers cancelled as backend failures", async () => {
+    // A browser that navigates away cancels its requests: many at once must not open the circuit.
+    const inner = scripted((_n, call) => new Promise<RegisteredModel>((_resolve, reject) => call.signal.addEventListener("abort", () => reject(new Error("aborted")))));
+    const adapter = withResilience(inner, { timeoutMs: 10_000, readAttempts: 2, breakerThreshold: 3 });
+    for (let i = 0; i < 5; i++) {
+      const client = new AbortController();
+      const pending = adapter.getModel("m", createCallContext({ timeoutMs: 10_000, signal: client.signal, actor: { id: "tester", roles: [] } }));
+      client.abort(new Error("client closed the connection"));
+      await expect(pending).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", message: "the call was cancelled" });
+    }
+    expect(adapter.breakerState()).toBe("CLOSED");
+    // Cancelled calls are not retried either: one attempt each.
+    expect(inner.calls).toBe(5);
+  });
+
   it("opens the circuit after consecutive failures and fails fast, then recovers", async () => {
     let healthy = false;
     const inner = scripted(async () => {

@@ -56,11 +56,15 @@ export interface ResilientAdapter extends RegistryAdapter {
 
 export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions): ResilientAdapter {
   const backend = inner.info.id;
-  const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(isTransient), {
+  // Calls the caller cancelled (a client that went away, a superseded browser request) say
+  // nothing about the backend: they neither count towards opening the circuit nor get retried.
+  const cancelled = new WeakSet<object>();
+  const backendFault = (err: unknown) => isTransient(err) && !(typeof err === "object" && err !== null && cancelled.has(err));
+  const breaker: CircuitBreakerPolicy = circuitBreaker(handleWhen(backendFault), {
     halfOpenAfter: opts.halfOpenAfterMs ?? 5_000,
     breaker: new ConsecutiveBreaker(opts.breakerThreshold ?? 5),
   });
-  const readRetry = retry(handleWhen(isTransient), {
+  const readRetry = retry(handleWhen(backendFault), {
     maxAttempts: Math.max(0, (opts.readAttempts ?? 2) - 1),
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
   });
@@ -68,9 +72,14 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
   async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>): Promise<T> {
     ensureActive(ctx, backend);
     try {
-      return await breaker.execute(() => {
+      return await breaker.execute(async () => {
         const call = childContext(ctx, opts.timeoutMs);
-        return abortable(fn(call), call, backend);
+        try {
+          return await abortable(fn(call), call, backend);
+        } catch (err) {
+          if (callerCancelled(ctx) && typeof err === "object" && err !== null) cancelled.add(err);
+          throw err;
+        }
       });
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
@@ -143,6 +152,12 @@ function withCtx(name: Method, args: unknown[], ctx: CallContext): unknown[] {
  * Rejects as soon as the call's signal fires, even when an adapter ignores it: the request must not
  * hang on a backend that stopped answering.
  */
+/** The caller aborted (not its deadline passing, which may well be the backend's slowness). */
+function callerCancelled(ctx: CallContext): boolean {
+  const reason: unknown = ctx.signal.reason;
+  return ctx.signal.aborted && Date.now() < ctx.deadline && !(reason instanceof DOMException && reason.name === "TimeoutError");
+}
+
 function abortable<T>(promise: Promise<T>, ctx: CallContext, backend: string): Promise<T> {
   if (ctx.signal.aborted) return Promise.reject(timeoutError(ctx, backend));
   return new Promise<T>((resolve, reject) => {

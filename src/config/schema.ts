@@ -25,10 +25,21 @@ export const backendConfigSchema = z
   // The adapter validates its own keys with its configSchema.
   .passthrough();
 
+/** What `resolve` serves when the backend and the promotion trail disagree. See docs/promotions.md#drift. */
+export const RESOLVE_SOURCES = ["backend", "trail"] as const;
+export type ResolveSource = (typeof RESOLVE_SOURCES)[number];
+
 export const environmentSchema = z
   .object({
     /** The stage whose version an application in this environment runs. */
     stage: z.enum(STAGE_NAMES),
+    /**
+     * backend: the version the backend has for the environment (alias, else newest in the stage),
+     * flagged when the trail never approved it. trail: the version the promotion trail last approved
+     * into the stage, whatever the backend says (an environment nothing was approved into resolves
+     * to nothing). Absent: backend.
+     */
+    resolveFrom: z.enum(RESOLVE_SOURCES).optional(),
   })
   .strict();
 
@@ -247,6 +258,12 @@ export const driftSchema = z
     enabled: z.boolean().default(true),
     /** Seconds between the end of one pass and the start of the next. */
     intervalSeconds: z.number().int().min(5).max(86_400).default(60),
+    /** Deadline of each model's check, backend calls included (a slow model fails alone). */
+    modelTimeoutSeconds: z.number().positive().max(3_600).default(30),
+    /** Models checked at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    /** No model starts once a pass has run this long; the next pass resumes with the first model not reached. */
+    passTimeoutSeconds: z.number().positive().max(86_400).default(300),
   })
   .strict();
 

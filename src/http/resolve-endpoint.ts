@@ -4,13 +4,35 @@
  *
  * A deployment's ETag is its running revision's content hash, known from the store alone: a 304
  * for a deployment reads no backend.
+ *
+ * Drift is flagged on every answer, 304 included: `X-Modelgate-Drift` names its kind
+ * (UNAPPROVED_IN_STAGE, OUT_OF_BAND_CHANGE) when the backend and the promotion trail disagree, and a
+ * model's answer says where its version comes from in `X-Modelgate-Served-From` (BACKEND, or TRAIL
+ * when the environment's resolveFrom is trail).
  */
 import type { ServerResponse } from "node:http";
 import { isRegistryError, type CallContext } from "../core/index.js";
 import { GRAPHQL_CODES } from "../graphql/errors.js";
-import type { EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
+import type { DriftFlag, EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
 import { deploymentEtag, deploymentRegistryVersion, type DeploymentResolver, type ResolvedDeployment } from "../workflow/deployment-resolve.js";
 import { sendJson } from "./respond.js";
+
+export const DRIFT_HEADER = "X-Modelgate-Drift";
+export const SERVED_FROM_HEADER = "X-Modelgate-Served-From";
+
+function driftJson(drift: DriftFlag | null): Record<string, unknown> | null {
+  if (drift === null) return null;
+  return {
+    kind: drift.kind,
+    version: drift.version,
+    trailStage: drift.trailStage,
+    backendStage: drift.backendStage,
+    message: drift.message,
+    detectedAt: drift.detectedAt?.toISOString() ?? null,
+  };
+}
+
+const driftHeaders = (drift: DriftFlag | null): Record<string, string> => (drift === null ? {} : { [DRIFT_HEADER]: drift.kind });
 
 export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown> {
   const v = entry.version;
@@ -23,6 +45,10 @@ export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown>
     stage: v.stage,
     registryVersion: entry.registryVersion,
     selectedBy: entry.selectedBy,
+    servedFrom: entry.servedFrom,
+    backendVersion: entry.backendVersion,
+    trailVersion: entry.trailVersion,
+    drift: driftJson(entry.drift),
     artifactUri: v.artifactUri ?? null,
     generationConfig: v.generationConfig ?? null,
     prompt: entry.prompt ? { name: entry.prompt.name, version: entry.prompt.version, template: entry.prompt.template } : null,
@@ -56,7 +82,9 @@ export function resolvedDeploymentJson(d: ResolvedDeployment): Record<string, un
       prompt: c.prompt ? { name: c.prompt.name, version: c.prompt.version, template: c.prompt.template } : null,
       tools: c.tools ? { name: c.tools.name, version: c.tools.version, tools: c.tools.tools } : null,
       params: c.version.params,
+      drift: driftJson(c.drift),
     })),
+    drift: driftJson(d.drift),
     etag: d.etag,
   };
 }
@@ -96,14 +124,21 @@ export async function handleResolve(
       const registryVersion = deploymentRegistryVersion(found);
       const headers = { ETag: etag, "Cache-Control": "no-cache", "X-Registry-Version": registryVersion };
       if (etagMatches(ifNoneMatch, etag)) {
-        res.writeHead(304, headers).end();
+        res.writeHead(304, { ...headers, ...driftHeaders(await resolvers.deploymentResolver.driftOf(found, asOf)) }).end();
         return;
       }
-      sendJson(res, 200, resolvedDeploymentJson(await resolvers.deploymentResolver.resolve(found, call, asOf)), headers);
+      const resolved = await resolvers.deploymentResolver.resolve(found, call, asOf);
+      sendJson(res, 200, resolvedDeploymentJson(resolved), { ...headers, ...driftHeaders(resolved.drift) });
       return;
     }
     const entry = await resolvers.resolver.resolve({ name, environment, ...(asOf ? { asOf } : {}) }, call);
-    const headers = { ETag: entry.etag, "Cache-Control": "no-cache", "X-Registry-Version": entry.registryVersion };
+    const headers = {
+      ETag: entry.etag,
+      "Cache-Control": "no-cache",
+      "X-Registry-Version": entry.registryVersion,
+      [SERVED_FROM_HEADER]: entry.servedFrom,
+      ...driftHeaders(entry.drift),
+    };
     if (etagMatches(ifNoneMatch, entry.etag)) {
       res.writeHead(304, headers).end();
       return;

@@ -24,6 +24,7 @@ import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
 import { handleResolve } from "./resolve-endpoint.js";
 import { sendJson } from "./respond.js";
+import { isConsolePath, serveConsole } from "./ui.js";
 
 export interface RunningServer {
   /** e.g. http://127.0.0.1:4000 */
@@ -89,6 +90,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       sendJson(res, 400, { error: { code: "BAD_REQUEST", message: `the path is not valid percent-encoding (each % must start a %XX escape of UTF-8 bytes): ${path.slice(0, 200)}` } });
       return;
     }
+    // The web console's static files need no token (its API calls do): src/http/ui.ts.
+    if (isConsolePath(path)) return serveConsole(req, res, path);
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);

@@ -22,6 +22,7 @@ import {
   OPEN_STATUSES,
   type ApprovalRecord,
   type CanaryResultRecord,
+  type DriftKind,
   type DriftListQuery,
   type DriftObservationRecord,
   type DriftPage,
@@ -181,6 +182,7 @@ function productionFrom(row: Selectable<ProductionHistoryTable>): ProductionReco
 function driftFrom(row: Selectable<DriftObservationsTable>): DriftObservationRecord {
   return {
     id: row.id,
+    kind: row.kind as DriftKind,
     backendId: row.backend_id,
     modelName: row.model_name,
     version: row.version,
@@ -687,6 +689,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
           detected_at: iso(r.detectedAt),
           resolved_at: null,
           audit_event_id: r.auditEventId,
+          kind: r.kind,
         })
         .execute();
     } catch (err) {

@@ -257,6 +257,7 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
     it("keeps one open drift observation per version and actual stage, and a new one after resolving", async () => {
       const drift = (overrides: Partial<DriftObservationRecord> = {}): Omit<DriftObservationRecord, "resolvedAt"> => ({
         id: randomUUID(),
+        kind: "OUT_OF_BAND_CHANGE",
         backendId: "git",
         modelName: "support-triage",
         version: "15",
@@ -271,7 +272,7 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       await expect(wf.insertDriftObservation(drift({ detectedAt: at(11) }))).rejects.toBeInstanceOf(ConflictError);
       const gone = drift({ version: "14", expectedStage: "ARCHIVED", actualStage: null, detectedAt: at(12) });
       await wf.insertDriftObservation(gone);
-      await wf.insertDriftObservation(drift({ modelName: "other", detectedAt: at(13) }));
+      await wf.insertDriftObservation(drift({ modelName: "other", kind: "UNAPPROVED_IN_STAGE", expectedStage: "NONE", actualStage: "PRODUCTION", detectedAt: at(13) }));
       expect(await wf.listOpenDrifts("git", "support-triage", "15")).toEqual([{ ...first, resolvedAt: null }]);
       expect((await wf.listOpenDrifts("git", "support-triage")).map((d) => [d.version, d.actualStage])).toEqual([
         ["14", null],
@@ -279,9 +280,9 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       ]);
 
       const page1 = await wf.listOpenDriftPage({ first: 2 });
-      expect(page1.items.map((d) => [d.modelName, d.version])).toEqual([
-        ["other", "15"],
-        ["support-triage", "14"],
+      expect(page1.items.map((d) => [d.modelName, d.version, d.kind])).toEqual([
+        ["other", "15", "UNAPPROVED_IN_STAGE"],
+        ["support-triage", "14", "OUT_OF_BAND_CHANGE"],
       ]);
       const page2 = await wf.listOpenDriftPage({ first: 2, after: page1.nextCursor! });
       expect(page2).toEqual({ items: [{ ...first, resolvedAt: null }] });

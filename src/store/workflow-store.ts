@@ -202,14 +202,24 @@ export interface ProductionQuery {
 }
 
 /**
+ * OUT_OF_BAND_CHANGE: a version the promotion trail tracks is not in the stage the trail put it in.
+ * UNAPPROVED_IN_STAGE: the backend has a version in a governed stage (an environment's stage) that
+ * the trail never approved into it.
+ */
+export type DriftKind = "OUT_OF_BAND_CHANGE" | "UNAPPROVED_IN_STAGE";
+export const DRIFT_KINDS: readonly DriftKind[] = ["OUT_OF_BAND_CHANGE", "UNAPPROVED_IN_STAGE"];
+
+/**
  * A version whose native stage differs from what the promotion trail says (changed outside the
  * gateway). Open until the backend is back in line (or the trail no longer expects anything of it).
  */
 export interface DriftObservationRecord {
   id: string;
+  kind: DriftKind;
   backendId: string;
   modelName: string;
   version: string;
+  /** The stage the trail says (UNAPPROVED_IN_STAGE: the stage it last put the version in, NONE when it never staged it). */
   expectedStage: Stage;
   /** null: the version no longer exists in the backend. */
   actualStage: Stage | null;

@@ -1,9 +1,10 @@
 /**
  * Where deployments stand, read from the store and the backends: a revision's status (DRAFT,
  * PENDING, ACTIVE, SUPERSEDED — derived from its requests and the deployment's activations, since
- * revisions are immutable), a deployment's health (components gone, out of an accepted stage, or
- * drifted make it DEGRADED, naming them), and `whatRunsInProduction`: every running deployment and
- * every version in the environment's stage across all backends, with who approved each and when.
+ * revisions are immutable), a deployment's health (components gone, out of an accepted stage,
+ * drifted or in a stage the trail never approved them into make it DEGRADED, naming them), and
+ * `whatRunsInProduction`: every running deployment and every version in the environment's stage
+ * across all backends, with who approved each and when, and a drift flag (./drift-flags.ts).
  */
 import { Semaphore, isRegistryError, type CallContext, type ModelVersion, type Stage } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
@@ -11,13 +12,15 @@ import type { DeploymentActivationRecord, DeploymentComponent, DeploymentRecord,
 import type { Store } from "../store/store.js";
 import type { ApprovalRecord, PromotionRequestRecord } from "../store/workflow-store.js";
 import { checkComponents, describeComponent, type ComponentProblemCode } from "./deployment-stages.js";
+import { componentDrifts, flagRunning, type ComponentDrift, type DriftFlag } from "./drift-flags.js";
+import type { TrailReader } from "./trail-reader.js";
 
 export type RevisionStatus = "DRAFT" | "PENDING" | "ACTIVE" | "SUPERSEDED";
 export type HealthStatus = "HEALTHY" | "DEGRADED" | "UNKNOWN" | "INACTIVE";
 
 export interface HealthProblem {
   component: DeploymentComponent;
-  code: ComponentProblemCode | "DRIFTED";
+  code: ComponentProblemCode | ComponentDrift["code"];
   message: string;
 }
 
@@ -54,6 +57,8 @@ export interface RunningVersion {
   approval: Approval | undefined;
   /** The running deployments that bundle it ("name" with role, weight, shadow). */
   usedBy: { deployment: string; role: string; weight: number; shadow: boolean }[];
+  /** Set when the trail never approved it into the environment's stage (or says another stage); null when in line, and for asOf answers. */
+  drift: DriftFlag | null;
 }
 
 export interface ProductionState {
@@ -73,6 +78,8 @@ export class DeploymentState {
     private readonly catalog: Catalog,
     private readonly store: Store,
     private readonly environmentStage: (environment: string) => Stage,
+    /** Judges what the backends report against the promotion trail (drift flags); without it nothing is flagged. */
+    private readonly trail?: TrailReader,
   ) {}
 
   async revisionStatus(revision: DeploymentRevisionRecord): Promise<RevisionStatus> {
@@ -103,17 +110,7 @@ export class DeploymentState {
       code: p.code,
       message: p.message,
     }));
-    for (const c of revision.components) {
-      if (problems.some((p) => p.component === c)) continue;
-      const drifts = await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
-      for (const d of drifts) {
-        problems.push({
-          component: c,
-          code: "DRIFTED",
-          message: `${describeComponent(c)} was changed outside the gateway: the trail expects ${d.expectedStage}, the backend has ${d.actualStage ?? "no such version"}`,
-        });
-      }
-    }
+    problems.push(...(await this.#driftProblems(revision.components.filter((c) => !problems.some((p) => p.component === c)), ctx)));
     const status: HealthStatus = problems.length === 0 ? "HEALTHY" : problems.every((p) => p.code === "UNREACHABLE") ? "UNKNOWN" : "DEGRADED";
     return { status, revision, problems };
   }
@@ -152,7 +149,7 @@ export class DeploymentState {
     } else {
       live = trail.map((t) => ({ backendId: t.backendId, modelName: t.modelName, version: t.version, modelVersion: undefined }));
     }
-    const versions: RunningVersion[] = [];
+    const versions: Omit<RunningVersion, "drift">[] = [];
     for (const v of live) {
       const t = fromTrail.get(key(v.backendId, v.modelName, v.version));
       const usedBy = deployments.flatMap((d) =>
@@ -162,7 +159,29 @@ export class DeploymentState {
       );
       versions.push({ ...v, since: t?.since, approval: await this.approval(t?.requestId ?? null), usedBy });
     }
-    return { environment, asOf, deployments, versions, failedBackends };
+    return { environment, asOf, deployments, versions: await this.#flagged(versions, stage, asOf), failedBackends };
+  }
+
+  /** Each running version with its drift flag (the trail never approved it into `stage`, or says another stage). */
+  async #flagged(versions: Omit<RunningVersion, "drift">[], stage: Stage, asOf: Date | undefined): Promise<RunningVersion[]> {
+    if (this.trail === undefined) return versions.map((v) => ({ ...v, drift: null }));
+    return flagRunning(this.trail, this.store, versions, stage, asOf);
+  }
+
+  /** Components changed outside the gateway (DRIFTED), or in a governed stage the trail never approved them into (UNAPPROVED_IN_STAGE). */
+  async #driftProblems(components: readonly DeploymentComponent[], ctx: CallContext): Promise<HealthProblem[]> {
+    if (this.trail !== undefined) return componentDrifts(this.trail, this.store, this.catalog, components, ctx);
+    const problems: HealthProblem[] = [];
+    for (const c of components) {
+      for (const d of await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version)) {
+        problems.push({
+          component: c,
+          code: d.kind === "UNAPPROVED_IN_STAGE" ? "UNAPPROVED_IN_STAGE" : "DRIFTED",
+          message: `${describeComponent(c)} was changed outside the gateway: the trail expects ${d.expectedStage}, the backend has ${d.actualStage ?? "no such version"}`,
+        });
+      }
+    }
+    return problems;
   }
 
   /** Every version in `stage` across all backends: all models of each backend, then each model's versions in that stage. */

@@ -46,7 +46,7 @@ export type DeploymentComponentInput = {
   weight: number;
 };
 
-/** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage or drifted (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
+/** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage, drifted, or in a stage the promotion trail never approved it into (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
 export type DeploymentHealthStatus =
   | 'DEGRADED'
   | 'HEALTHY'
@@ -54,9 +54,15 @@ export type DeploymentHealthStatus =
   | 'UNKNOWN';
 
 export type DeploymentProblemCode =
+  /** The version is not in the stage the promotion trail put it in (changed outside modelgate). */
   | 'DRIFTED'
+  /** The version no longer exists in its backend. */
   | 'GONE'
+  /** The version is in a stage the environment does not take. */
   | 'STAGE_NOT_ACCEPTED'
+  /** The version is in a governed stage that neither its promotions nor this deployment's activation approved it into (put there outside modelgate). */
+  | 'UNAPPROVED_IN_STAGE'
+  /** Its backend could not be read. */
   | 'UNREACHABLE';
 
 export type DeploymentPromoteInput = {

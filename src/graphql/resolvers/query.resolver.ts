@@ -70,7 +70,7 @@ export class QueryResolver {
 
   @Query(() => [Environment], { description: "Environments from modelgate.yaml and the stage each runs." })
   environments(@Ctx() ctx: GatewayContext): Environment[] {
-    return Object.entries(ctx.services.config.environments).map(([name, spec]) => ({ name, stage: spec.stage }));
+    return Object.entries(ctx.services.config.environments).map(([name, spec]) => ({ name, stage: spec.stage, resolveFrom: spec.resolveFrom === "trail" ? "TRAIL" : "BACKEND" }));
   }
 
   @Query(() => ModelConnection, {

@@ -1,0 +1,134 @@
+/**
+ * docs/ui.md and its screenshots (docs/ui/*.png) are written by the console tests as they drive
+ * the screens, so the pictures always show the console as it is. Each test file shoots its own
+ * screens; the page text below is the same whichever file writes it.
+ */
+import { mkdir, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { Page } from "playwright-core";
+import { REPO_ROOT } from "../support/test-gateway.js";
+
+interface Screen {
+  id: string;
+  title: string;
+  text: string;
+}
+
+export const SCREENS: readonly Screen[] = [
+  {
+    id: "overview",
+    title: "Production overview",
+    text:
+      "Rows are deployments and models with a standalone version running; columns are environments. Each cell shows the backend, " +
+      "the version (or deployment revision), the traffic weights per role with shadow components marked, who approved it and when, " +
+      "and health: a deployment whose component was archived, changed outside modelgate or is gone shows **DEGRADED** with the " +
+      "component and the reason. Filter by backend, model and environment; the **As of** picker answers \"what ran last Tuesday\" " +
+      "from the audit trail. The page follows live registry events: a promotion applied elsewhere appears without a reload.",
+  },
+  {
+    id: "overview-drift",
+    title: "Drift and the past",
+    text:
+      "A version changed outside modelgate (here someone edited the registry by hand and put an archived version back into " +
+      "production) carries a **drift** flag: the stage the backend reports and the one the promotion trail expects.",
+  },
+  {
+    id: "approvals",
+    title: "Approval queue",
+    text:
+      "Every pending request with its gates (the eval score against the policy's threshold, with a link to the evidence; the " +
+      "canary result), **n of m** approvals and who asked. Approve or reject with a comment, recorded in the audit trail. The " +
+      "requester's own Approve button is disabled: *four eyes: someone else must approve*. Requests made elsewhere (here by a CI " +
+      "pipeline running `modelgate promote --wait`) appear live, marked new.",
+  },
+  {
+    id: "model",
+    title: "Model and version",
+    text:
+      "The versions table shows each version's stage, aliases, backend and drift. The selected version shows its generation " +
+      "config with the prompt text and a word-level diff to the previous version's prompt (added words underlined, removed ones " +
+      "struck through), its lineage, eval records, and the model's history from the audit trail. Promotion and rollback are here " +
+      "for those whose role allows them.",
+  },
+  {
+    id: "model-viewer",
+    title: "What a role may not do",
+    text:
+      "Signed in with a viewer token, the same page shows promotion and rollback disabled, each with the reason next to it " +
+      "(which role it needs and which roles the token holds).",
+  },
+  {
+    id: "deployments",
+    title: "Deployments",
+    text: "Every deployment per environment with the revision it runs, its latest revision and its health.",
+  },
+  {
+    id: "deployment",
+    title: "A deployment",
+    text:
+      "The revision timeline (when each revision ran, who asked and who approved), the components of a revision with their " +
+      "weights and shadow flags, a diff between any two revisions, and rollback: pick the revision, read exactly which components " +
+      "change, then confirm.",
+  },
+  {
+    id: "deployment-rollback",
+    title: "Rollback confirmation",
+    text: "Rolling back asks for confirmation and shows the change once more. The rollback skips the gates and is applied at once by the outbox.",
+  },
+  {
+    id: "audit",
+    title: "Audit trail",
+    text:
+      "Filter by actor, action, model and time. The hash chain's status is checked on load: \"verified through #N\", or the first " +
+      "broken seq and why. **Export JSONL** downloads every event matching the filters, one JSON object per line.",
+  },
+  {
+    id: "sign-in",
+    title: "Signing in",
+    text:
+      "When the gateway has authentication configured, the console asks for a bearer token (from `modelgate token new` or your " +
+      "identity provider). It is kept in the tab's sessionStorage and sent only to this gateway. In loopback development mode " +
+      "(`npm start` with the bundled modelgate.yaml) no token is needed.",
+  },
+];
+
+const DOC_HEAD = `# Web console
+
+\`npm start\` serves the console at **http://127.0.0.1:4000/ui**: production at a glance, the approval
+queue, models and their versions, deployments with rollback, and the audit trail, without writing a
+query. It is built from \`ui/\` (React 18, Vite) by \`npm run build\` and served by the gateway itself
+at \`/ui\`: same origin as \`/graphql\`, no CDN, under a strict Content-Security-Policy
+(\`default-src 'self'\`, no inline script), so it works offline. It is a client of the public GraphQL
+API like any other (typed from \`schema/schema.graphql\` with graphql-codegen) and follows changes live
+through the \`registryEvents\` subscription over WebSocket.
+
+- **Sign-in**: paste a bearer token (kept in sessionStorage for the tab), or nothing in loopback
+  development mode. \`viewer { id displayName roles developmentMode }\` tells the console who you are;
+  actions your roles do not allow are shown disabled with the reason.
+- **Links**: every screen and filter is in the URL (\`/ui/models/<backend>/<name>?version=15\`,
+  \`/ui/audit?actor=bob\`, \`/ui/?asOf=2026-12-01T09:00:00Z\`), so views can be shared and bookmarked.
+- **Developing it**: \`npm run ui:dev\` serves \`ui/\` with hot reload on http://127.0.0.1:5173/ui/ and
+  forwards \`/graphql\` to a gateway on port 4000; \`npm run codegen\` regenerates
+  \`ui/src/graphql/generated.ts\` after changing an operation in \`ui/src/graphql/operations/\` or the
+  schema, and \`npm run codegen:check\` (CI) fails when it is out of date.
+
+The screenshots below are taken by the browser tests (\`test/ui/\`) against a real gateway with the
+example registry and a real MLflow server, so they show the console as it is.
+`;
+
+export function screenshotPath(id: string): string {
+  return join(REPO_ROOT, "docs/ui", `${id}.png`);
+}
+
+export async function writeDoc(): Promise<void> {
+  const sections = SCREENS.map((s) => `## ${s.title}\n\n${s.text}\n\n![${s.title}](ui/${s.id}.png)\n`);
+  await writeFile(join(REPO_ROOT, "docs/ui.md"), `${DOC_HEAD}\n${sections.join("\n")}`);
+}
+
+/** Screenshots a screen into docs/ui/<id>.png (a known id) and rewrites docs/ui.md. */
+export async function shoot(page: Page, id: string, opts: { fullPage?: boolean } = {}): Promise<void> {
+  if (!SCREENS.some((s) => s.id === id)) throw new Error(`docs/ui.md has no screen "${id}": add it to SCREENS in test/ui/docs.ts`);
+  await mkdir(join(REPO_ROOT, "docs/ui"), { recursive: true });
+  await page.screenshot({ path: screenshotPath(id), fullPage: opts.fullPage ?? true, animations: "disabled", caret: "hide" });
+  await writeDoc();
+}
