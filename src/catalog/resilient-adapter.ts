@@ -45,7 +45,7 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
 };
 
 const READS = ["problems", "listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "getPrompt", "getToolSet", "getEvalResults"] as const;
-const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage", "setModelCard"] as const;
 
 type Method = (typeof READS)[number] | (typeof WRITES)[number];
 
@@ -102,7 +102,8 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     };
   }
   for (const name of WRITES) {
-    const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
+    const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!method) continue;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
       return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
@@ -136,6 +137,7 @@ const CTX_INDEX: Record<Method, number> = {
   setAlias: 3,
   removeAlias: 2,
   setStage: 3,
+  setModelCard: 3,
 };
 
 function ctxArg(name: Method, args: unknown[]): CallContext {

@@ -167,6 +167,12 @@ export interface RegistryAdapter {
   problems?(ctx: CallContext, opts?: ReadOptions): Promise<RegistryProblem[]>;
   /** Eval results the backend holds for a version (MLflow metrics, Vertex evaluations). */
   getEvalResults?(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]>;
+  /**
+   * Mirrors the human-written sections of a model card (section -> markdown; an empty object
+   * clears them) to the backend's own place for them: the model's (`version` undefined) or one
+   * version's. The gateway's store stays the source; see docs/provenance.md#model-cards.
+   */
+  setModelCard?(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void>;
 
   close(): Promise<void>;
 }
