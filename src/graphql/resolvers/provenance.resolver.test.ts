@@ -2,7 +2,10 @@
  * Identity, duplicates, changes and card editing through a real gateway over the example git-YAML
  * registry (prompts and tool schemas read from the repository).
  */
+import { execFileSync } from "node:child_process";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parse } from "yaml";
 import { startTestGateway, type TestGateway } from "../../../test/support/test-gateway.js";
 
 let gw: TestGateway;
@@ -92,7 +95,7 @@ describe("model cards", () => {
     const model = await gw.gql<{ modelCardUpdate: Record<string, unknown> }>(CARD_UPDATE, {
       input: { backend: "example", model: "support-triage", sections: { intendedUse: "Routing tickets.", caveats: "English only.", license: "mit" }, reason: "first card" },
     });
-    expect(model.data!.modelCardUpdate).toMatchObject({ changed: true, mirror: { backendId: "example", status: "UNSUPPORTED" }, userErrors: [] });
+    expect(model.data!.modelCardUpdate).toMatchObject({ changed: true, mirror: { backendId: "example", status: "MIRRORED" }, userErrors: [] });
     const own = await gw.gql<{ modelCardUpdate: Record<string, unknown> }>(CARD_UPDATE, {
       input: { backend: "example", model: "support-triage", version: "15", sections: { caveats: "English and German." } },
     });
@@ -101,6 +104,11 @@ describe("model cards", () => {
       input: { backend: "example", model: "support-triage", version: "15", sections: { caveats: "English and German." } },
     });
     expect(again.data!.modelCardUpdate).toMatchObject({ changed: false });
+
+    // Mirrored into the model's YAML file: the model's card, and version 15's own.
+    const file = parse(execFileSync("git", ["-C", join(gw.dir, "registry"), "show", "HEAD:models/support-triage.yaml"], { encoding: "utf8" })) as { card: unknown; versions: { version: number; card?: unknown }[] };
+    expect(file.card).toEqual({ caveats: "English only.", intended_use: "Routing tickets.", license: "mit" });
+    expect(file.versions.find((v) => v.version === 15)?.card).toEqual({ caveats: "English and German." });
 
     const card = (await version("support-triage", "15")).card;
     expect(card.sections).toEqual({ intendedUse: "Routing tickets.", caveats: "English and German.", license: "mit" });
