@@ -34,7 +34,7 @@ import { getPrompt } from "./prompts.js";
 import { RequestModelCache } from "./request-cache.js";
 import { StageProjection } from "./stage-projection.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
-import { registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
+import { registerVersion, removeAlias, setAlias, setModelCard, setStage } from "./writes.js";
 
 export const MLFLOW_KIND = "mlflow";
 
@@ -112,6 +112,10 @@ export class MlflowAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts?.approval));
+  }
+
+  setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(() => setModelCard(this.b, modelName, version, sections, ctx));
   }
 
   /** Waits for writes in flight, then closes the connections. */

@@ -27,6 +27,8 @@ export const OWN_TAGS = {
   approvalApprovedBy: "modelgate.approval.approved_by",
   /** When the last approval was made, ISO 8601 UTC. */
   approvalApprovedAt: "modelgate.approval.approved_at",
+  /** Human-written model card sections (on the registered model or a version), canonical JSON. */
+  card: "modelgate.card",
 } as const;
 
 /** MLflow's Prompt Registry marks prompts (registered models and their versions) with this tag. */

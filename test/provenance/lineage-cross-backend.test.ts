@@ -2,7 +2,8 @@
  * Lineage across backends against the real peers: a distillation chain from an MLflow teacher
  * through a SageMaker student (whose base model is an MLflow version, named by its models:/ URI)
  * to a git-YAML re-distilled student; a dangling outside reference; impact of the dataset; the
- * depth and node limits; and a model signature verified over s3:// objects in moto's S3.
+ * depth and node limits; model cards mirrored to MLflow; and a model signature verified over
+ * s3:// objects in moto's S3.
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync, randomBytes } from "node:crypto";
@@ -119,6 +120,27 @@ describe("lineage across backends", () => {
     expect(capped.nodes).toHaveLength(3);
     expect(capped.partial).toBe(true);
     expect(capped.limits).toContain("node limit 3 reached: the graph is cut off (nodes with edges left out are marked hasMore)");
+  });
+});
+
+describe("model cards mirrored to MLflow", () => {
+  it("writes the sections as the modelgate.card tag of the registered model and of a version, and removes it when cleared", async () => {
+    const update = (input: Record<string, unknown>) =>
+      gw.gql<{ modelCardUpdate: { mirror: { status: string }; userErrors: unknown[] } }>(
+        `mutation($input: ModelCardUpdateInput!) { modelCardUpdate(input: $input) { mirror { status message } userErrors { message } } }`,
+        { input },
+      );
+    const mlflow = inject("mlflowUrl");
+    const tags = async (path: string) => {
+      const body = (await (await fetch(`${mlflow}/api/2.0/mlflow/${path}`)).json()) as Record<string, { tags?: { key: string; value: string }[] }>;
+      return Object.fromEntries((Object.values(body)[0]?.tags ?? []).map((t) => [t.key, t.value]));
+    };
+    expect((await update({ backend: "mlflow", model: `${p}-teacher`, sections: { intendedUse: "Teaching students." } })).data!.modelCardUpdate.mirror.status).toBe("MIRRORED");
+    expect((await update({ backend: "mlflow", model: `${p}-teacher`, version: teacher, sections: { caveats: "Large." } })).data!.modelCardUpdate.mirror.status).toBe("MIRRORED");
+    expect((await tags(`registered-models/get?name=${p}-teacher`))["modelgate.card"]).toBe('{"intendedUse":"Teaching students."}');
+    expect((await tags(`model-versions/get?name=${p}-teacher&version=${teacher}`))["modelgate.card"]).toBe('{"caveats":"Large."}');
+    expect((await update({ backend: "mlflow", model: `${p}-teacher`, version: teacher, sections: { caveats: "" } })).data!.modelCardUpdate.mirror.status).toBe("MIRRORED");
+    expect((await tags(`model-versions/get?name=${p}-teacher&version=${teacher}`))["modelgate.card"]).toBeUndefined();
   });
 });
 
