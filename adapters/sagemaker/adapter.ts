@@ -33,6 +33,7 @@ import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, setStage } from "./writes.js";
+import { setModelCard } from "./model-cards.js";
 
 export const SAGEMAKER_KIND = "sagemaker";
 
@@ -106,6 +107,15 @@ export class SageMakerAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts));
+  }
+
+  /** Mirrors model card sections to a SageMaker Model Card (./model-cards.ts), after checking the model or version exists. */
+  setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(async () => {
+      if (version === undefined) await this.getModel(modelName, ctx);
+      else await this.getVersion(modelName, version, ctx);
+      await setModelCard(this.b, modelName, version, sections, ctx);
+    });
   }
 
   /** Waits for writes in flight, then closes the client's connections. */
