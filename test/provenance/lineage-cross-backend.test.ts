@@ -2,7 +2,7 @@
  * Lineage across backends against the real peers: a distillation chain from an MLflow teacher
  * through a SageMaker student (whose base model is an MLflow version, named by its models:/ URI)
  * to a git-YAML re-distilled student; a dangling outside reference; impact of the dataset; the
- * depth and node limits; model cards mirrored to MLflow; and a model signature verified over
+ * depth and node limits; model cards mirrored to MLflow and SageMaker; and a model signature verified over
  * s3:// objects in moto's S3.
  */
 import { execFile } from "node:child_process";
@@ -11,6 +11,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { DescribeModelCardCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createCallContext, systemActor } from "../../src/core/index.js";
 import { FleetIndex } from "../../src/workflow/provenance/fleet-index.js";
@@ -103,6 +104,12 @@ describe("lineage across backends", () => {
       [`git/${p}-re@${re}`]: "TRAINED_ON>DISTILLED_FROM",
     });
 
+    const fromBase = await gw.gql<{ impact: { versions: { modelVersion: { registryVersion: string } }[] } }>(
+      `query($v: String!) { impact(version: $v) { versions { modelVersion { registryVersion } } } }`,
+      { v: `mlflow/${p}-base@${base}` },
+    );
+    expect(fromBase.data!.impact.versions.map((v) => v.modelVersion.registryVersion)).toEqual([`sagemaker/${p}-student@${student}`, `git/${p}-re@${re}`]);
+
     const shallow = await gw.gql<Graph>(LINEAGE, { id: `mlflow/${p}-teacher@${teacher}`, direction: "DOWNSTREAM", depth: 1 });
     const g = shallow.data!.lineage;
     expect(g.partial).toBe(true);
@@ -123,7 +130,7 @@ describe("lineage across backends", () => {
   });
 });
 
-describe("model cards mirrored to MLflow", () => {
+describe("model cards mirrored to MLflow and SageMaker", () => {
   it("writes the sections as the modelgate.card tag of the registered model and of a version, and removes it when cleared", async () => {
     const update = (input: Record<string, unknown>) =>
       gw.gql<{ modelCardUpdate: { mirror: { status: string }; userErrors: unknown[] } }>(
@@ -141,6 +148,18 @@ describe("model cards mirrored to MLflow", () => {
     expect((await tags(`model-versions/get?name=${p}-teacher&version=${teacher}`))["modelgate.card"]).toBe('{"caveats":"Large."}');
     expect((await update({ backend: "mlflow", model: `${p}-teacher`, version: teacher, sections: { caveats: "" } })).data!.modelCardUpdate.mirror.status).toBe("MIRRORED");
     expect((await tags(`model-versions/get?name=${p}-teacher&version=${teacher}`))["modelgate.card"]).toBeUndefined();
+
+    // SageMaker: a Model Card per model (the group's name) and per version (<group>-v<n>).
+    // (a copy: the SDK writes into the credentials object it is given)
+    const client = new SageMakerClient({ region: "ap-southeast-2", endpoint: inject("motoUrl"), credentials: { ...TEST_CREDENTIALS } });
+    const sections = { intendedUse: "Students.", caveats: "Small.", license: "mit" };
+    expect((await update({ backend: "sagemaker", model: `${p}-student`, version: student, sections })).data!.modelCardUpdate.mirror.status).toBe("MIRRORED");
+    const card = await client.send(new DescribeModelCardCommand({ ModelCardName: `${p}-student-v${student}` }));
+    expect(JSON.parse(card.Content!)).toEqual({
+      intended_uses: { intended_uses: "Students." },
+      additional_information: { caveats_and_recommendations: "Small.", custom_details: { license: "mit" } },
+    });
+    client.destroy();
   });
 });
 
@@ -163,7 +182,7 @@ describe("signatures over s3:// artifacts", () => {
       const put = async (name: string, body: Buffer | string) => expect((await fetch(`${moto}/${bucket}/churn/v1/${name}`, { method: "PUT", body })).ok).toBe(true);
       for (const name of await readdir(model)) await put(name, await readFile(join(model, name)));
 
-      const signing = signingSchema.parse({ keys: [{ id: "release", publicKey: publicKey.export({ type: "spki", format: "pem" }) }], cacheSeconds: 0, s3: { region: "us-east-1", endpoint: moto, credentials: TEST_CREDENTIALS } });
+      const signing = signingSchema.parse({ keys: [{ id: "release", publicKey: publicKey.export({ type: "spki", format: "pem" }) }], cacheSeconds: 0, s3: { region: "us-east-1", endpoint: moto, credentials: { accessKeyId: TEST_CREDENTIALS.accessKeyId, secretAccessKey: TEST_CREDENTIALS.secretAccessKey } } });
       const signatures = new VersionSignatures(signing, { configDir: dir });
       const version = { backendId: "s", modelName: "churn", version: "1", artifactUri: `s3://${bucket}/churn/v1/`, tags: {} } as never;
       expect(await signatures.verify(version)).toMatchObject({ verified: true, signer: { id: "release" }, fileCount: 2, signatureUri: `s3://${bucket}/churn/v1/model.sig` });

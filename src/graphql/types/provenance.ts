@@ -60,8 +60,8 @@ export const SignatureFailureCodeEnum = {
 } as const;
 registerEnumType(SignatureFailureCodeEnum, { name: "SignatureFailureCode" });
 
-export const SignerKindEnum = { KEY: "KEY", IDENTITY: "IDENTITY" } as const;
-registerEnumType(SignerKindEnum, { name: "SignerKind" });
+export const SignerKindEnum = { KEY: "KEY", CERTIFICATE: "CERTIFICATE" } as const;
+registerEnumType(SignerKindEnum, { name: "SignerKind", description: "KEY: a configured public key; CERTIFICATE: a certificate identity (signing.identities) chaining to the trusted root." });
 
 export const CardMirrorStatusEnum = { MIRRORED: "MIRRORED", UNSUPPORTED: "UNSUPPORTED", FAILED: "FAILED" } as const;
 registerEnumType(CardMirrorStatusEnum, {
