@@ -3,7 +3,7 @@
  * register with lineage → sign with the real `model_signing` (PyPI, test peers' venv, ECDSA P-256)
  * → verify in TypeScript → promote through the SIGNATURE and LINEAGE gates (a changed byte, an
  * unsigned file, another key, missing lineage: each refused, naming it; evidence in the trail) →
- * card (README.md round trip) → impact of the dataset → diff and lineage.
+ * card (README.md round trip) → a deployment → impact of the dataset → diff and lineage.
  */
 import { execFile } from "node:child_process";
 import { generateKeyPairSync } from "node:crypto";
@@ -154,12 +154,26 @@ describe("provenance, end to end through the CLI", () => {
     expect(parsed.sections).toEqual({ intendedUse: card.sections.intendedUse });
     expect(card.missing).toContain("ethicalConsiderations");
 
-    // Impact of the dataset: every version trained on it, and production running v1.
+    // A deployment bundles v1 in production.
+    const spec = join(models, "churn-service.yaml");
+    await writeFile(spec, `name: churn-service\nenvironment: production\nreason: serve churn\ncomponents:\n  - { role: scorer, backend: example, model: churn, version: "${v1}", weight: 100 }\n`);
+    const deployed = await cli("alice", "deploy", spec, "--promote", ...WAIT);
+    expect(deployed.stderr).toBe("");
+    expect(deployed.code).toBe(0);
+
+    // Impact of the dataset: every version trained on it, and production running v1 alone and in the deployment.
     const impact = await cli("vic", "impact", "--dataset", DATASET, "--json");
     expect(impact.code).toBe(0);
-    const i = JSON.parse(impact.stdout) as { versions: { modelVersion: { registryVersion: string } }[]; environments: { environment: string; versions: { modelVersion: { registryVersion: string } }[] }[] };
+    const i = JSON.parse(impact.stdout) as {
+      versions: { modelVersion: { registryVersion: string } }[];
+      environments: { environment: string; versions: { modelVersion: { registryVersion: string } }[]; deployments: { name: string; revision: number; versions: string[] }[] }[];
+    };
     expect(i.versions.map((v) => v.modelVersion.registryVersion).sort()).toEqual([v1, v2, v3].map((v) => `example/churn@${v}`).sort());
-    expect(i.environments.find((e) => e.environment === "production")?.versions.map((v) => v.modelVersion.registryVersion)).toEqual([`example/churn@${v1}`]);
+    const production = i.environments.find((e) => e.environment === "production");
+    expect(production?.versions.map((v) => v.modelVersion.registryVersion)).toEqual([`example/churn@${v1}`]);
+    expect(production?.deployments).toEqual([{ name: "churn-service", revision: 1, versions: [`example/churn@${v1}`] }]);
+    const table = await cli("vic", "impact", "--dataset", DATASET);
+    expect(table.stdout).toMatch(new RegExp(`production\\s+PRODUCTION\\s+example/churn@${v1}\\s+churn-service #1`));
 
     const diff = await cli("vic", "diff", `example/churn@${v1}`, `@${v2}`);
     expect(diff.code).toBe(0);
@@ -170,5 +184,7 @@ describe("provenance, end to end through the CLI", () => {
     expect(graph.code).toBe(0);
     expect(graph.stdout).toContain(`${DATASET} --TRAINED_ON--> example/churn@${v1}`);
     expect(graph.stdout).toContain(`9f2c1e7 --BUILT_FROM_COMMIT--> example/churn@${v1}`);
+    const down = await cli("vic", "lineage", `example/churn@${v1}`, "--direction", "downstream", "--json");
+    expect((JSON.parse(down.stdout) as { edges: { to: string; kind: string }[] }).edges).toContainEqual(expect.objectContaining({ to: "deployment:production/churn-service", kind: "BUNDLED_IN" }));
   });
 });
