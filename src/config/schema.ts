@@ -164,6 +164,12 @@ export const signingSchema = z
     identities: z.array(signingIdentitySchema).default([]),
     /** A Sigstore trusted root JSON or PEM CA certificates, relative to the config file; needed for identities. */
     trustedRoot: z.string().min(1).optional(),
+    /**
+     * Directories `file://` artifacts and signatures may be read from (relative to the config file).
+     * Anything else is refused: a registered artifact URI must not make the gateway list or hash
+     * arbitrary local files. Empty: no `file://` artifacts are verified.
+     */
+    fileRoots: z.array(z.string().min(1)).default([]),
     /** The signature's file name inside a version's artifact directory. */
     signatureFile: z.string().min(1).default("model.sig"),
     /** A version tag whose value, when present, says where the signature is instead (a path relative to the artifact, file:// or s3://). */

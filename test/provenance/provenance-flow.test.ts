@@ -67,7 +67,7 @@ beforeAll(async () => {
   gw = await startWorkflowGateway({
     dir,
     config: {
-      signing: { keys: [{ id: "release", publicKeyFile: "keys/release.pub" }] },
+      signing: { keys: [{ id: "release", publicKeyFile: "keys/release.pub" }], fileRoots: ["models"] },
       policies: {
         rules: [
           { environment: "production", gates: { requireSignature: { keys: ["release"] }, requireLineage: ["datasetHash", "codeCommit"] } },
@@ -93,6 +93,13 @@ describe("provenance, end to end through the CLI", () => {
     expect(sig.signature).toMatchObject({ verified: true, signer: { id: "release" }, fileCount: 2 });
     expect(sig.signature.digest).toMatch(/^sha256:[0-9a-f]{64}$/);
     expect(sig.identity.complete).toBe(true);
+
+    // An artifact outside signing.fileRoots is never read.
+    const outside = await register(tmpdir());
+    const refusedRead = await cli("vic", "signature", `example/churn@${outside}`);
+    expect(refusedRead.code).toBe(1);
+    expect(refusedRead.stdout).toContain("UNSUPPORTED: ");
+    expect(refusedRead.stdout).toContain("is outside signing.fileRoots");
 
     for (const v of [v1, v2, v3]) expect((await promote(v, "staging")).code).toBe(0);
 

@@ -29,7 +29,7 @@ beforeAll(async () => {
     { timeout: 120_000 },
   );
   expect(stdout).toContain("Signing succeeded");
-  gw = await startTestGateway({ config: { signing: { identities: [{ id: "ci", identity: "release@example.com" }], trustedRoot: join(dir, "ca.pem") } } });
+  gw = await startTestGateway({ config: { signing: { identities: [{ id: "ci", identity: "release@example.com" }], trustedRoot: join(dir, "ca.pem"), fileRoots: [dir] } } });
 }, 180_000);
 
 afterAll(async () => {
@@ -51,7 +51,7 @@ describe("certificate identities", () => {
     expect(res.errors).toBeUndefined();
     expect(res.data!.modelVersion.signature).toEqual({ verified: true, signer: { kind: "CERTIFICATE", id: "ci", description: "release@example.com" }, fileCount: 1, failure: null });
 
-    const other = new VersionSignatures(signingSchema.parse({ identities: [{ id: "ci", identity: "someone@example.com" }], trustedRoot: join(dir, "ca.pem") }), { configDir: dir });
+    const other = new VersionSignatures(signingSchema.parse({ identities: [{ id: "ci", identity: "someone@example.com" }], trustedRoot: join(dir, "ca.pem"), fileRoots: [dir] }), { configDir: dir });
     const refused = await other.verify({ backendId: "example", modelName: "cert-signed", version, artifactUri: `file://${join(dir, "model")}`, tags: {} } as never);
     expect(refused).toMatchObject({ verified: false, failure: { code: "SIGNER_NOT_TRUSTED", message: "signer not trusted: release@example.com is not a configured signing identity (ci)" } });
   });

@@ -123,6 +123,8 @@ describe("model cards", () => {
 
     const bad = await gw.gql<{ modelCardUpdate: { userErrors: unknown[] } }>(CARD_UPDATE, { input: { backend: "example", model: "support-triage", sections: { license: "MIT License" } } });
     expect(bad.data!.modelCardUpdate.userErrors).toEqual([{ field: ["input", "sections", "license"], code: "INVALID_INPUT", message: expect.stringContaining("SPDX") }]);
+    const marker = await gw.gql<{ modelCardUpdate: { userErrors: unknown[] } }>(CARD_UPDATE, { input: { backend: "example", model: "support-triage", sections: { caveats: "a\n<!-- /modelgate:section -->\nb" } } });
+    expect(marker.data!.modelCardUpdate.userErrors).toEqual([{ field: ["input", "sections", "caveats"], code: "INVALID_INPUT", message: expect.stringContaining("section markers") }]);
     const missing = await gw.gql<{ modelCardUpdate: { userErrors: unknown[] } }>(CARD_UPDATE, { input: { backend: "example", model: "support-triage", version: "99", sections: { caveats: "x" } } });
     expect(missing.data!.modelCardUpdate.userErrors).toEqual([expect.objectContaining({ code: "NOT_FOUND" })]);
   });

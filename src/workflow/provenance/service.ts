@@ -199,6 +199,7 @@ export class ProvenanceService {
       if (!(EDITABLE as readonly string[]).includes(key)) throw new InvalidInputError(`sections.${key}: not a card section (${EDITABLE.join(", ")})`, { field: `sections.${key}` });
       if (typeof text !== "string") throw new InvalidInputError(`sections.${key}: must be text`, { field: `sections.${key}` });
       if (text.length > MAX_SECTION_CHARS) throw new InvalidInputError(`sections.${key}: at most ${MAX_SECTION_CHARS} characters, got ${text.length}`, { field: `sections.${key}` });
+      if (/<!-- \/?modelgate:section/.test(text)) throw new InvalidInputError(`sections.${key}: must not contain the card's own section markers (<!-- modelgate:section ...)`, { field: `sections.${key}` });
       if (key === "license" && /\s/.test(text.trim())) throw new InvalidInputError(`sections.license: an SPDX license id (e.g. apache-2.0, mit) or "other", without spaces`, { field: "sections.license" });
     }
     const adapter = this.catalog.backend(input.backend);

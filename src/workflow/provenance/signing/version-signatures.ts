@@ -7,7 +7,7 @@
  */
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { resolve, sep } from "node:path";
 import type { ModelVersion } from "../../../core/index.js";
 import type { SigningConfig } from "../../../config/schema.js";
 import { ArtifactLocationError, ArtifactReader, describeLocation, locationBeside, parseLocation, type ArtifactFile, type ArtifactSource, type Location } from "./artifact-source.js";
@@ -100,6 +100,8 @@ export class VersionSignatures {
   readonly #reader: ArtifactReader;
   readonly #clock: () => Date;
   readonly #cache = new Map<string, { at: number; status: SignatureStatus }>();
+  /** signing.fileRoots, absolute, each ending with the path separator. */
+  readonly #fileRoots: string[];
 
   constructor(
     private readonly signing: SigningConfig,
@@ -109,6 +111,22 @@ export class VersionSignatures {
     const s3 = s3Options(signing, opts.env ?? process.env);
     this.#reader = new ArtifactReader(s3 === undefined ? {} : { s3 });
     this.#clock = opts.clock ?? (() => new Date());
+    this.#fileRoots = signing.fileRoots.map((r) => {
+      const abs = resolve(opts.configDir, r);
+      return abs.endsWith(sep) ? abs : `${abs}${sep}`;
+    });
+  }
+
+  /** A file:// location outside signing.fileRoots is refused before anything is read. */
+  #checkRoot(l: Location): void {
+    if (l.scheme !== "file") return;
+    const path = resolve(l.path);
+    if (this.#fileRoots.some((root) => `${path}${sep}`.startsWith(root))) return;
+    throw new ArtifactLocationError(
+      this.#fileRoots.length === 0
+        ? `file:// artifacts are not verified: list the directories they may be read from in signing.fileRoots (${path} is not under any)`
+        : `${path} is outside signing.fileRoots (${this.#fileRoots.map((r) => r.slice(0, -1)).join(", ")}): it is not read`,
+    );
   }
 
   /** True when any key or identity is configured (without, nothing can verify). */
@@ -126,6 +144,8 @@ export class VersionSignatures {
       const artifact = parseLocation(version.artifactUri);
       const tagged = version.tags[this.signing.signatureTag];
       const signature = locationBeside(artifact, tagged !== undefined && tagged !== "" ? tagged : this.signing.signatureFile);
+      this.#checkRoot(artifact);
+      this.#checkRoot(signature);
       return { artifact, signature };
     } catch (err) {
       if (!(err instanceof ArtifactLocationError)) throw err;
