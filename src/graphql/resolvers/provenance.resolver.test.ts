@@ -6,7 +6,7 @@ import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { startTestGateway, type TestGateway } from "../../../test/support/test-gateway.js";
+import { EXAMPLE_SEED, startTestGateway, type TestGateway } from "../../../test/support/test-gateway.js";
 
 let gw: TestGateway;
 beforeAll(async () => {
@@ -127,5 +127,28 @@ describe("model cards", () => {
     expect(marker.data!.modelCardUpdate.userErrors).toEqual([{ field: ["input", "sections", "caveats"], code: "INVALID_INPUT", message: expect.stringContaining("section markers") }]);
     const missing = await gw.gql<{ modelCardUpdate: { userErrors: unknown[] } }>(CARD_UPDATE, { input: { backend: "example", model: "support-triage", version: "99", sections: { caveats: "x" } } });
     expect(missing.data!.modelCardUpdate.userErrors).toEqual([expect.objectContaining({ code: "NOT_FOUND" })]);
+  });
+});
+
+describe("a backend that cannot be read", () => {
+  it("leaves impact partial, naming the backend and its error code", async () => {
+    const down = await startTestGateway({
+      config: {
+        backends: [
+          { id: "example", kind: "git-yaml", repo: "registry", seedFrom: EXAMPLE_SEED },
+          // Nothing listens on the discard port: connections are refused.
+          { id: "down", kind: "mlflow", trackingUri: "http://127.0.0.1:9", timeoutMs: 2_000 },
+        ],
+      },
+    });
+    try {
+      const res = await down.gql<{ impact: { partial: boolean; failedBackends: { backendId: string; code: string }[] } }>(
+        `{ impact(dataset: "sha256:00") { partial failedBackends { backendId code } } }`,
+      );
+      expect(res.errors).toBeUndefined();
+      expect(res.data!.impact).toEqual({ partial: true, failedBackends: [{ backendId: "down", code: "UNAVAILABLE" }] });
+    } finally {
+      await down.stop();
+    }
   });
 });

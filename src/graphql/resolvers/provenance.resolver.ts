@@ -41,7 +41,7 @@ function session(ctx: GatewayContext): ProvenanceSession {
   return s;
 }
 
-const failures = (f: { backendId: string; message: string }[]) => f.map((x) => ({ backendId: x.backendId, code: "UNAVAILABLE", message: x.message }));
+const failures = (f: { backendId: string; code: string; message: string }[]) => f.map((x) => ({ backendId: x.backendId, code: x.code, message: x.message }));
 
 export function graphOut(g: LineageGraph): LineageGraphType {
   return {

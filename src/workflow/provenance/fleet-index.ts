@@ -39,6 +39,8 @@ export interface Derivation {
 
 export interface BackendFailure {
   backendId: string;
+  /** The registry error code (UNAVAILABLE, DEADLINE_EXCEEDED, ...). */
+  code: string;
   message: string;
 }
 
@@ -169,12 +171,16 @@ export async function scanVersions(catalog: Catalog, ctx: CallContext, failed: B
         );
         return lists.flat();
       } catch (err) {
-        failed.push({ backendId, message: err instanceof Error ? err.message : String(err) });
+        failed.push(failureOf(backendId, err));
         return [];
       }
     }),
   );
   return perBackend.flat();
+}
+
+export function failureOf(backendId: string, err: unknown): BackendFailure {
+  return { backendId, code: isRegistryError(err) ? err.code : "UNAVAILABLE", message: err instanceof Error ? err.message : String(err) };
 }
 
 /** Every version of one model (all pages). */

@@ -5,6 +5,7 @@
  */
 import type { ModelVersion, Stage } from "../../core/index.js";
 import type { DeploymentRecord, DeploymentRevisionRecord } from "../../store/deployment-store.js";
+import type { BackendFailure } from "./fleet-index.js";
 import { MAX_DEPTH, type LineageEdgeKind, type LineageGraph, type LineageNode } from "./lineage-graph.js";
 import { versionKey } from "./references.js";
 
@@ -41,7 +42,7 @@ export interface Impact {
   environments: EnvironmentImpact[];
   partial: boolean;
   limits: string[];
-  failedBackends: { backendId: string; message: string }[];
+  failedBackends: BackendFailure[];
 }
 
 export { MAX_DEPTH as IMPACT_DEPTH };

@@ -10,7 +10,7 @@ import { InvalidInputError, NotFoundError, isRegistryError, type BackendInfo, ty
 import type { Catalog } from "../../catalog/catalog.js";
 import type { DeploymentRecord, DeploymentRevisionRecord } from "../../store/deployment-store.js";
 import type { Store } from "../../store/store.js";
-import type { FleetIndex } from "./fleet-index.js";
+import { failureOf, type BackendFailure, type FleetIndex } from "./fleet-index.js";
 import { parseReference, versionKey } from "./references.js";
 import { CatalogLookup, resolveReference, type Resolution, type VersionLookup } from "./resolution.js";
 
@@ -57,7 +57,7 @@ export interface LineageGraph {
   partial: boolean;
   /** What cut the walk short, in words. */
   limits: string[];
-  failedBackends: { backendId: string; message: string }[];
+  failedBackends: BackendFailure[];
 }
 
 interface Step {
@@ -129,7 +129,7 @@ export interface LineageWalkerDeps {
 export class LineageWalker {
   readonly #backends: BackendInfo[];
   readonly #lookup: VersionLookup;
-  readonly #failed = new Map<string, string>();
+  readonly #failed = new Map<string, BackendFailure>();
 
   constructor(private readonly deps: LineageWalkerDeps) {
     this.#backends = deps.catalog.adapters.map((a) => a.info);
@@ -218,20 +218,20 @@ export class LineageWalker {
       if (beyond > 0 && !capped) limits.push(`depth limit ${depth} reached ${dir.toLowerCase()}: ${beyond} node(s) have further edges (marked hasMore)`);
     }
     if (capped) limits.push(`node limit ${maxNodes} reached: the graph is cut off (nodes with edges left out are marked hasMore)`);
-    const failedBackends = [...this.#failed.entries()].map(([backendId, message]) => ({ backendId, message }));
+    const failedBackends = [...this.#failed.values()];
     return { root: start.id, nodes: [...nodes.values()], edges: [...edges.values()], partial: limits.length > 0 || failedBackends.length > 0, limits, failedBackends };
   }
 
   async #index(): Promise<FleetIndex> {
     const index = await this.deps.index();
-    for (const f of index.failedBackends) this.#failed.set(f.backendId, f.message);
+    for (const f of index.failedBackends) this.#failed.set(f.backendId, f);
     return index;
   }
 
   async #resolve(text: string, from: string): Promise<LineageNode> {
     const r = await resolveReference(text, this.#backends, this.#lookup, from);
     if (r.status === "RESOLVED") return versionNode(r.version);
-    if (r.status === "UNREACHABLE") for (const id of r.backendIds) this.#failed.set(id, r.reason);
+    if (r.status === "UNREACHABLE") for (const id of r.backendIds) this.#failed.set(id, { backendId: id, code: "UNAVAILABLE", message: r.reason });
     return refNode(text.trim(), r);
   }
 
@@ -258,7 +258,7 @@ export class LineageWalker {
         try {
           v = await this.#lookup.find(c.backendId, c.modelName, c.version);
         } catch (err) {
-          if (!(isRegistryError(err) && err.code === "NOT_FOUND")) this.#failed.set(c.backendId, err instanceof Error ? err.message : String(err));
+          if (!(isRegistryError(err) && err.code === "NOT_FOUND")) this.#failed.set(c.backendId, failureOf(c.backendId, err));
         }
         const text = versionKey(c);
         const from = v !== undefined ? versionNode(v) : refNode(text, { status: "DANGLING", reason: `the deployment bundles ${text}, which its backend no longer has` });
