@@ -5,7 +5,7 @@
  * Versions are named `[backend/]NAME@VERSION`; without a backend prefix, --backend says which.
  */
 import { readFileSync } from "node:fs";
-import { Command } from "commander";
+import { Command, InvalidArgumentError } from "commander";
 import { ModelgateUserError, type ModelgateClient, type UserError } from "../../client/index.js";
 import { clientFor, guarded, withClientOptions, type ClientCommandOptions } from "../client-options.js";
 import { CliExit, EXIT, UsageError } from "../exit-codes.js";
@@ -110,7 +110,7 @@ interface CardOptions extends WithBackend {
 
 function collectSection(value: string, previous: Record<string, string> = {}): Record<string, string> {
   const eq = value.indexOf("=");
-  if (eq <= 0) throw new UsageError(`expected SECTION=TEXT, got "${value}"`);
+  if (eq <= 0) throw new InvalidArgumentError(`expected SECTION=TEXT, got "${value}".`);
   return { ...previous, [value.slice(0, eq)]: value.slice(eq + 1) };
 }
 
@@ -120,7 +120,7 @@ export function cardCommand(io: CliIo): Command {
     .argument("<target>", "[backend/]NAME@VERSION, or [backend/]NAME to edit the model's sections")
     .option("--backend <id>", "backend holding the model, when the name does not say")
     .option("--format <format>", "hf (README.md) or json", (v: string) => {
-      if (v !== "hf" && v !== "json") throw new UsageError(`--format: hf or json, got "${v}"`);
+      if (v !== "hf" && v !== "json") throw new InvalidArgumentError(`expected hf or json, got "${v}".`);
       return v;
     }, "hf")
     .option("--set <section=text>", 'set a section (intendedUse, factors, ethicalConsiderations, caveats, ..., license); "" clears it (repeatable)', collectSection)
@@ -189,7 +189,7 @@ export function lineageCommand(io: CliIo): Command {
     .argument("<id>", 'backend/NAME@VERSION, a reference (models:/name/3), or a node id: "dataset:<hash>", "commit:<sha>", "run:<backend>/<id>", "deployment:<env>/<name>"')
     .option("--direction <dir>", "upstream, downstream or both", (v: string) => {
       const d = v.toUpperCase();
-      if (!["UPSTREAM", "DOWNSTREAM", "BOTH"].includes(d)) throw new UsageError(`--direction: upstream, downstream or both, got "${v}"`);
+      if (!["UPSTREAM", "DOWNSTREAM", "BOTH"].includes(d)) throw new InvalidArgumentError(`expected upstream, downstream or both, got "${v}".`);
       return d;
     }, "BOTH")
     .option("--depth <n>", "levels to walk (1-10)", positiveInt, 3);
