@@ -344,27 +344,6 @@ export class GitYamlAdapter implements RegistryAdapter {
     return result!;
   }
 
-<<<<<<< HEAD
-  /** Writes the model's or a version's `card:` (human-written model card sections) to its YAML file. */
-  async setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void> {
-    this.assertWritable();
-    await this.write(ctx, opts, async (snapshot) => {
-      const entry = this.entry(snapshot, modelName);
-      const target = version === undefined ? undefined : entry.file.versions.find((v) => v.version === version);
-      if (version !== undefined && target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
-      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
-      const content = setCardIn(text, target?.index, sections);
-      const where = version === undefined ? modelName : `${modelName}@${version}`;
-      if (content === text) return { unchanged: undefined };
-      return {
-        path: entry.path,
-        content,
-        subject: `${where}: model card`,
-        action: `write the model card of ${where}`,
-        model: modelName,
-        ...(version === undefined ? {} : { version }),
-        oldBlob: oid,
-=======
   /** A model file with no versions yet (`versions: []`). */
   async createModel(input: CreateModelInput, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel> {
     this.assertWritable();
@@ -386,13 +365,10 @@ export class GitYamlAdapter implements RegistryAdapter {
         subject: `${name}: create model`,
         action: `create model ${name}`,
         model: name,
->>>>>>> main
       };
     });
   }
 
-<<<<<<< HEAD
-=======
   /** The model's `description` and `tags`. */
   async updateModel(name: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel> {
     this.assertWritable();
@@ -451,7 +427,29 @@ export class GitYamlAdapter implements RegistryAdapter {
     return structuredClone(this.entry(snapshot, name).model);
   }
 
->>>>>>> main
+  /** Writes the model's or a version's `card:` (human-written model card sections) to its YAML file. */
+  async setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void> {
+    this.assertWritable();
+    await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = version === undefined ? undefined : entry.file.versions.find((v) => v.version === version);
+      if (version !== undefined && target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      const content = setCardIn(text, target?.index, sections);
+      const where = version === undefined ? modelName : `${modelName}@${version}`;
+      if (content === text) return { unchanged: undefined };
+      return {
+        path: entry.path,
+        content,
+        subject: `${where}: model card`,
+        action: `write the model card of ${where}`,
+        model: modelName,
+        ...(version === undefined ? {} : { version }),
+        oldBlob: oid,
+      };
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
     await this.writer.drain();
