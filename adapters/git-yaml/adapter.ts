@@ -38,7 +38,7 @@ import { patchModelIn, patchVersionIn, renderEmptyModelFile } from "./metadata-e
 import { readBlobs } from "./git-objects.js";
 import { GitRunner } from "./git.js";
 import type { ModelEntry } from "./model-entry.js";
-import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setStatusIn } from "./model-file-edits.js";
+import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setCardIn, setStatusIn } from "./model-file-edits.js";
 import { compareNames, compareVersions, paginate } from "./pagination.js";
 import { modelFilePath } from "./parse-model-file.js";
 import { formatProblem, problemError, type RegistryProblem } from "./problems.js";
@@ -425,6 +425,29 @@ export class GitYamlAdapter implements RegistryAdapter {
     const outcome = await this.writer.run(ctx, opts, plan);
     const snapshot = "unchanged" in outcome ? await this.store.read(ctx) : await this.store.at(outcome.commit, afterCommitContext(ctx));
     return structuredClone(this.entry(snapshot, name).model);
+  }
+
+  /** Writes the model's or a version's `card:` (human-written model card sections) to its YAML file. */
+  async setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void> {
+    this.assertWritable();
+    await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = version === undefined ? undefined : entry.file.versions.find((v) => v.version === version);
+      if (version !== undefined && target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      const content = setCardIn(text, target?.index, sections);
+      const where = version === undefined ? modelName : `${modelName}@${version}`;
+      if (content === text) return { unchanged: undefined };
+      return {
+        path: entry.path,
+        content,
+        subject: `${where}: model card`,
+        action: `write the model card of ${where}`,
+        model: modelName,
+        ...(version === undefined ? {} : { version }),
+        oldBlob: oid,
+      };
+    });
   }
 
   async close(): Promise<void> {

@@ -199,6 +199,7 @@ function toParsedVersion(entry: VersionEntryData, index: number, doc: Document, 
   if (entry.lineage.code_commit !== undefined) lineage.codeCommit = entry.lineage.code_commit;
   if (entry.lineage.dataset_hash !== undefined) lineage.datasetHash = entry.lineage.dataset_hash;
   if (entry.lineage.parent_model !== undefined) lineage.parentModel = entry.lineage.parent_model;
+  if (entry.lineage.teacher_model !== undefined) lineage.teacherModel = entry.lineage.teacher_model;
 
   const parsed: ParsedVersion = {
     version: entry.version,

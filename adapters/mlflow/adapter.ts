@@ -37,7 +37,7 @@ import { RequestModelCache } from "./request-cache.js";
 import { StageProjection } from "./stage-projection.js";
 import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
-import { registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
+import { registerVersion, removeAlias, setAlias, setModelCard, setStage } from "./writes.js";
 import { createModel, renameModel, updateModel, updateVersion } from "./metadata-writes.js";
 import { ensureWebhook, type WebhookRegistration, type WebhookSpec } from "./webhooks.js";
 
@@ -151,6 +151,10 @@ export class MlflowAdapter implements RegistryAdapter {
   /** Creates or updates the gateway's webhook in this MLflow server (./webhooks.ts). */
   ensureWebhook(spec: WebhookSpec, ctx: CallContext): Promise<WebhookRegistration> {
     return this.write(() => ensureWebhook(this.b, spec, ctx));
+  }
+
+  setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(() => setModelCard(this.b, modelName, version, sections, ctx));
   }
 
   /** Waits for writes in flight, then closes the connections. */

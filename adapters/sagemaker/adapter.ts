@@ -36,6 +36,7 @@ import { getModel, listModels } from "./model-reads.js";
 import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, setStage } from "./writes.js";
+import { setModelCard } from "./model-cards.js";
 import { createModel, updateModel, updateVersion } from "./metadata-writes.js";
 
 export const SAGEMAKER_KIND = "sagemaker";
@@ -127,6 +128,15 @@ export class SageMakerAdapter implements RegistryAdapter {
 
   updateVersion(modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, _opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => updateVersion(this.b, modelName, version, patch, ctx));
+  }
+
+  /** Mirrors model card sections to a SageMaker Model Card (./model-cards.ts), after checking the model or version exists. */
+  setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(async () => {
+      if (version === undefined) await this.getModel(modelName, ctx);
+      else await this.getVersion(modelName, version, ctx);
+      await setModelCard(this.b, modelName, version, sections, ctx);
+    });
   }
 
   /** Waits for writes in flight, then closes the client's connections. */

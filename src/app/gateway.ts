@@ -21,6 +21,9 @@ import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worke
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
+import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
+import { ProvenanceService } from "../workflow/provenance/service.js";
+import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
@@ -68,6 +71,9 @@ export interface CreateGatewayOptions {
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
   const { config } = loaded;
   const logger = opts.logger;
+  // Model signatures are verified against the trust in `signing`: its key files and trusted root
+  // are read here, before anything opens, so a bad one stops start-up naming the entry.
+  const signatures = new VersionSignatures(config.signing, { configDir: loaded.configDir });
   const store = opts.store ?? (await openStore(loaded, { onBackgroundError: (message) => logger.warn({ component: "store" }, message) }));
   try {
     // Config-owned webhook targets as modelgate.yaml says (config wins over the API for those ids).
@@ -96,7 +102,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
   const trail = new TrailReader(store, config.environments);
   const resolver = new EntryResolver(catalog, config.environments, new TrailResolve(trail));
   const policies = new PromotionPolicies(config.policies);
-  const promotions = new PromotionService(config, catalog, store, policies);
+  const promotions = new PromotionService(config, catalog, store, policies, undefined, new ProvenanceGateEvidence(signatures));
   const deploymentPromotions = new DeploymentPromotions(config, catalog, store, promotions, policies);
   const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env), trail);
   const services: GatewayServices = {
@@ -111,6 +117,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deploymentPromotions,
     deploymentState,
     deploymentResolver: new DeploymentResolver(catalog, store, resolver, deploymentState),
+    provenance: new ProvenanceService(config, catalog, store, signatures),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.

@@ -9,6 +9,7 @@ import type { DeploymentState } from "../workflow/deployment-state.js";
 import type { DeploymentService } from "../workflow/deployments.js";
 import type { DriftChecker } from "../workflow/drift.js";
 import type { PromotionService } from "../workflow/promotion-service.js";
+import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
@@ -30,5 +31,7 @@ export interface GatewayServices {
   deploymentState: DeploymentState;
   /** resolve() of deployments. */
   deploymentResolver: DeploymentResolver;
+  /** Identity, changes, lineage, impact, model cards and signatures (docs/provenance.md). */
+  provenance: ProvenanceService;
 }
 

@@ -150,6 +150,91 @@ export const authSchema = z
 
 const stageEnum = z.enum(STAGE_NAMES);
 
+/** Lineage fields a policy can require (ModelVersion.lineage). */
+export const LINEAGE_FIELDS = ["runId", "runLink", "codeCommit", "datasetHash", "parentModel", "teacherModel"] as const;
+
+const requireSignatureSchema = z.union([
+  z.literal(true),
+  z
+    .object({
+      /** Ids of `signing.keys` whose signatures count (none listed: no key counts unless identities is empty too). */
+      keys: z.array(z.string().min(1)).default([]),
+      /** Ids of `signing.identities` whose signatures count. */
+      identities: z.array(z.string().min(1)).default([]),
+    })
+    .strict(),
+]);
+
+const signingKeySchema = z
+  .object({
+    id: z.string().regex(idPattern, "must be lower-case letters, digits, '-' or '_' (at most 63)"),
+    /** The PEM public key (ECDSA P-256, P-384 or P-521, as `model_signing sign key` uses). */
+    publicKey: z.string().min(1).optional(),
+    /** Or a file holding it, relative to the config file. */
+    publicKeyFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((k) => (k.publicKey === undefined) !== (k.publicKeyFile === undefined), { message: "give exactly one of publicKey and publicKeyFile" });
+
+const signingIdentitySchema = z
+  .object({
+    id: z.string().regex(idPattern, "must be lower-case letters, digits, '-' or '_' (at most 63)"),
+    /** The signing certificate's subject alternative name (an email or URI), exactly. */
+    identity: z.string().min(1),
+    /** The OIDC issuer the certificate records (Fulcio's extension); omitted: any issuer. */
+    issuer: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Model signature verification (OpenSSF model signing). See docs/provenance.md#signing. */
+export const signingSchema = z
+  .object({
+    /** Public keys whose signatures are trusted. */
+    keys: z.array(signingKeySchema).default([]),
+    /** Certificate identities whose signatures are trusted (their certificates must chain to trustedRoot). */
+    identities: z.array(signingIdentitySchema).default([]),
+    /** A Sigstore trusted root JSON or PEM CA certificates, relative to the config file; needed for identities. */
+    trustedRoot: z.string().min(1).optional(),
+    /**
+     * Directories `file://` artifacts and signatures may be read from (relative to the config file).
+     * Anything else is refused: a registered artifact URI must not make the gateway list or hash
+     * arbitrary local files. Empty: no `file://` artifacts are verified.
+     */
+    fileRoots: z.array(z.string().min(1)).default([]),
+    /** The signature's file name inside a version's artifact directory. */
+    signatureFile: z.string().min(1).default("model.sig"),
+    /** A version tag whose value, when present, says where the signature is instead (a path relative to the artifact, file:// or s3://). */
+    signatureTag: z.string().min(1).default("model_signature"),
+    /** Accept artifact files the signature does not cover (model_signing's --ignore_unsigned_files). */
+    ignoreUnsignedFiles: z.boolean().default(false),
+    /** How long a read of ModelVersion.signature is reused while the artifact's files are unchanged (gates always verify afresh). */
+    cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+    /** S3 access for s3:// artifacts (credentials default to AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN). */
+    s3: z
+      .object({
+        region: z.string().min(1),
+        /** Another endpoint (an S3-compatible store); path-style addressing. */
+        endpoint: z.string().url().optional(),
+        credentials: z
+          .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().min(1).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((signing, ctx) => {
+    const seen = new Set<string>();
+    [...signing.keys.map((k, i) => ["keys", i, k.id] as const), ...signing.identities.map((k, i) => ["identities", i, k.id] as const)].forEach(([list, i, id]) => {
+      if (seen.has(id)) ctx.addIssue({ code: "custom", path: [list, i, "id"], message: `duplicate signer id "${id}" (keys and identities share one namespace)` });
+      seen.add(id);
+    });
+    if (signing.identities.length > 0 && signing.trustedRoot === undefined) {
+      ctx.addIssue({ code: "custom", path: ["trustedRoot"], message: "identities need a trusted root to check their certificates against" });
+    }
+  });
+
 /** The gates one promotion must pass. */
 export const gatesSchema = z
   .object({
@@ -165,6 +250,13 @@ export const gatesSchema = z
     canary: z.boolean().default(false),
     /** Approvals by users with the approver role other than the requester. */
     approvals: z.number().int().min(0).max(10).default(0),
+    /**
+     * A verified model signature over the version's artifact (docs/provenance.md#signing): `true`
+     * for any signer in `signing`, or the signing keys and/or identities (their ids) that may sign.
+     */
+    requireSignature: requireSignatureSchema.optional(),
+    /** Lineage fields the version must carry, e.g. [datasetHash, codeCommit]. */
+    requireLineage: z.array(z.enum(LINEAGE_FIELDS)).min(1).optional(),
   })
   .strict();
 
@@ -414,6 +506,8 @@ export const configSchema = z
       .default({ production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } }),
     /** Promotion policies: gates per model pattern and environment. See docs/promotions.md. */
     policies: policiesSchema.optional(),
+    /** Model signature verification: trusted keys and identities. See docs/provenance.md#signing. */
+    signing: signingSchema.default(signingSchema.parse({})),
     /** Drift detection: out-of-band changes to stages the gateway applied. */
     drift: driftSchema.default(driftSchema.parse({})),
     /** GET /metrics for Prometheus. See docs/operations.md#metrics. */
@@ -519,6 +613,37 @@ export const configSchema = z
           message: `unknown environment "${rule.environment}"; configured: ${Object.keys(config.environments).join(", ")} (or "*")`,
         });
       }
+      const sig = rule.gates.requireSignature;
+      if (sig !== undefined) {
+        const keys = new Set(config.signing.keys.map((k) => k.id));
+        const identities = new Set(config.signing.identities.map((k) => k.id));
+        if (keys.size + identities.size === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["policies", "rules", i, "gates", "requireSignature"],
+            message: "no signer to trust: add signing.keys or signing.identities",
+          });
+        }
+        if (sig !== true) {
+          if (sig.keys.length + sig.identities.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["policies", "rules", i, "gates", "requireSignature"], message: "name at least one key or identity, or write `requireSignature: true` for any configured signer" });
+          }
+          sig.keys.forEach((id, j) => {
+            if (!keys.has(id)) {
+              ctx.addIssue({ code: "custom", path: ["policies", "rules", i, "gates", "requireSignature", "keys", j], message: `unknown signing key "${id}"; configured: ${[...keys].join(", ") || "(none)"}` });
+            }
+          });
+          sig.identities.forEach((id, j) => {
+            if (!identities.has(id)) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["policies", "rules", i, "gates", "requireSignature", "identities", j],
+                message: `unknown signing identity "${id}"; configured: ${[...identities].join(", ") || "(none)"}`,
+              });
+            }
+          });
+        }
+      }
       if (rule.backend !== "*" && !config.backends.some((b) => b.id === rule.backend)) {
         ctx.addIssue({
           code: "custom",
@@ -561,6 +686,7 @@ export type MlflowWebhookConfig = z.infer<typeof mlflowWebhookSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type TracingConfig = z.infer<typeof tracingSchema>;
+export type SigningConfig = z.infer<typeof signingSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 
 /** A loaded config plus where it came from (paths in it are relative to `configDir`). */

@@ -205,6 +205,12 @@ export interface RegistryAdapter {
   /** Eval results the backend holds for a version (MLflow metrics, Vertex evaluations). */
   getEvalResults?(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]>;
   /**
+   * Mirrors the human-written sections of a model card (section -> markdown; an empty object
+   * clears them) to the backend's own place for them: the model's (`version` undefined) or one
+   * version's. The gateway's store stays the source; see docs/provenance.md#model-cards.
+   */
+  setModelCard?(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void>;
+  /**
    * Every version in `stage` across all of the backend's models, now, read in a few paged backend
    * calls where the backend can filter by stage across models (their number grows with pages, not
    * with models). The answer is exactly what `listModels` and then `listVersions` with

@@ -18,8 +18,14 @@ export interface Lineage {
   runLink?: string;
   codeCommit?: string;
   datasetHash?: string;
-  /** The model this one was fine-tuned or derived from (a model id or "name@version"). */
+  /**
+   * The model this one was fine-tuned or derived from (its parent or base model): a reference
+   * ("backend/name@version", "name@version", an MLflow `models:/` URI, a SageMaker model package
+   * ARN) or an outside model id ("meta-llama/Llama-3.1-8B-Instruct"). See docs/provenance.md.
+   */
   parentModel?: string;
+  /** The teacher this model was distilled from, as a reference of the same forms as `parentModel`. */
+  teacherModel?: string;
 }
 
 export interface RegisteredModel {

@@ -19,12 +19,15 @@ import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
-import { AuditListeners, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
+import { AuditListeners, CARD_METHODS, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { DeploymentDatabase } from "./deployment-db-schema.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
+import type { CardDatabase } from "./card-db-schema.js";
+import { KyselyCardTx } from "./card-kysely.js";
+import type { CardTx } from "./card-store.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
 import { KyselyWebhookTx } from "./webhook-kysely.js";
 import type { WebhookTx } from "./webhook-store.js";
@@ -98,6 +101,8 @@ export class SqliteStore implements Store {
   readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
   /** Webhook calls outside a transaction: each runs in a transaction of its own. */
   readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
+  /** Model card calls outside a transaction: each runs in a transaction of its own. */
+  readonly cards: CardTx = ownTransactions(CARD_METHODS, (fn) => this.transaction((tx) => fn(tx.cards)));
 
   constructor(db: Kysely<StoreDatabase>, opts: { clock: () => Date; location: string; busyTimeoutMs: number }) {
     this.db = db;
@@ -175,10 +180,12 @@ export class SqliteStore implements Store {
       const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
       const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
       const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
+      const cards = new KyselyCardTx(conn as unknown as Kysely<CardDatabase>);
       const tx: StoreTx = {
         workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
         deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
         webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
+        cards: guarded(CARD_METHODS, cards, state, "cards"),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));

@@ -4,6 +4,7 @@
  * built on the same Kysely schema and migrations and passing the same contract tests.
  */
 
+import type { CardTx } from "./card-store.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import type { WebhookTx } from "./webhook-store.js";
 import type { WorkflowTx } from "./workflow-store.js";
@@ -78,6 +79,8 @@ export interface StoreTx {
   readonly deployments: DeploymentTx;
   /** Webhook targets, cursors, leases and the delivery log (./webhook-store.ts), with the same transaction rules. */
   readonly webhooks: WebhookTx;
+  /** The human-written sections of model cards (./card-store.ts), with the same transaction rules. */
+  readonly cards: CardTx;
 }
 
 export interface Store extends StoreTx {

@@ -8,7 +8,7 @@ import type { Stage } from "../core/stage.js";
 
 export type PromotionKind = "PROMOTION" | "ROLLBACK";
 export type PromotionStatus = "PENDING" | "APPLYING" | "APPLIED" | "FAILED" | "REJECTED";
-export type GateName = "EVAL" | "CANARY" | "APPROVAL";
+export type GateName = "EVAL" | "CANARY" | "APPROVAL" | "SIGNATURE" | "LINEAGE";
 export type ApprovalDecision = "APPROVED" | "REJECTED";
 
 export const OPEN_STATUSES: readonly PromotionStatus[] = ["PENDING", "APPLYING"];
@@ -20,6 +20,13 @@ export interface RequestPolicy {
   eval: { minScore: number; suite?: string } | null;
   canary: boolean;
   approvals: number;
+  /**
+   * A verified model signature (docs/provenance.md): the signing key and identity ids that may
+   * sign, both empty for any configured signer. Absent or null: no signature gate.
+   */
+  signature?: { keys: string[]; identities: string[] } | null;
+  /** Lineage fields the version must carry (absent or empty: no lineage gate). */
+  lineage?: string[];
 }
 
 export interface PromotionRequestRecord {

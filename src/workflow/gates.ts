@@ -3,6 +3,7 @@
  * carries its evidence (the eval record, the canary result, the approvers) so the trail shows why.
  */
 import type { ApprovalRecord, CanaryResultRecord, GateName, RequestPolicy } from "../store/workflow-store.js";
+import { evaluateProvenanceGates, type ProvenanceEvidence } from "./provenance-gates.js";
 
 /** An eval result for one version, recorded through the gateway or read from the backend. */
 export interface EvalEvidence {
@@ -28,10 +29,12 @@ export interface GateEvidence {
   /** Newest first, for this version and environment. */
   canaries: CanaryResultRecord[];
   approvals: ApprovalRecord[];
+  /** The version's signature and lineage, when its policy has provenance gates (./provenance-gates.ts). */
+  provenance?: ProvenanceEvidence;
 }
 
 export function evaluateGates(policy: RequestPolicy, evidence: GateEvidence): GateOutcome[] {
-  const out: GateOutcome[] = [];
+  const out: GateOutcome[] = evaluateProvenanceGates(policy, evidence.provenance);
   if (policy.eval !== null) {
     const { minScore, suite } = policy.eval;
     const candidate = evidence.evals.find((e) => suite === undefined || e.suite === suite);

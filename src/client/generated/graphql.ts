@@ -108,7 +108,9 @@ export type EvalResultInput = {
 export type GateName =
   | 'APPROVAL'
   | 'CANARY'
-  | 'EVAL';
+  | 'EVAL'
+  | 'LINEAGE'
+  | 'SIGNATURE';
 
 export type GenerationConfigInput = {
   eval?: EvalResultInput;
@@ -130,6 +132,8 @@ export type LineageInput = {
   parentModel?: string;
   runId?: string;
   runLink?: string;
+  /** The teacher model this one was distilled from. */
+  teacherModel?: string;
 };
 
 export type MetricInput = {
@@ -257,7 +261,7 @@ export type ModelgateDeploymentsQuery = { deployments: { nodes: Array<Deployment
 
 export type ModelFieldsFragment = { id: string, name: string, backendId: string, description: string | null, latestVersion: string | null, createdAt: string | null, updatedAt: string | null, tags: Array<{ key: string, value: string }>, aliases: Array<{ name: string, version: string }> };
 
-export type VersionFieldsFragment = { id: string, backendId: string, modelName: string, version: string, stage: Stage, nativeStage: string | null, registryVersion: string, serving: boolean, artifactUri: string | null, description: string | null, aliases: Array<string>, params: Record<string, unknown>, createdAt: string | null, updatedAt: string | null, createdBy: string | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, value: number }>, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null }, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null };
+export type VersionFieldsFragment = { id: string, backendId: string, modelName: string, version: string, stage: Stage, nativeStage: string | null, registryVersion: string, serving: boolean, artifactUri: string | null, description: string | null, aliases: Array<string>, params: Record<string, unknown>, createdAt: string | null, updatedAt: string | null, createdBy: string | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, value: number }>, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null, teacherModel: string | null }, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null };
 
 export type PromotionRequestFieldsFragment = { id: string, kind: PromotionKind, status: PromotionStatus, backendId: string, modelName: string, version: string, environment: string, fromStage: Stage, toStage: Stage, requestedBy: string, reason: string, failure: string | null, createdAt: string, updatedAt: string, policy: { source: string, approvals: number, canary: boolean, minEvalScore: number | null }, gates: Array<{ gate: GateName, passed: boolean, detail: string }>, decisions: Array<{ actor: string, decision: ApprovalState, comment: string | null, at: string }>, deploymentRevision: { number: number, status: DeploymentRevisionStatus, contentHash: string } | null };
 
@@ -368,6 +372,7 @@ export const VersionFieldsFragmentDoc = gql`
     codeCommit
     datasetHash
     parentModel
+    teacherModel
   }
   generationConfig {
     model

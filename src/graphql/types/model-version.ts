@@ -19,6 +19,9 @@ export class Lineage {
 
   @Field(() => String, { nullable: true, description: "Base or parent model (fine-tunes, LoRA adapters)." })
   parentModel?: string;
+
+  @Field(() => String, { nullable: true, description: "The teacher model this one was distilled from (a reference, see docs/provenance.md)." })
+  teacherModel?: string;
 }
 
 @ObjectType()

@@ -74,7 +74,9 @@ export type DeploymentRollbackInput = {
 export type GateName =
   | 'APPROVAL'
   | 'CANARY'
-  | 'EVAL';
+  | 'EVAL'
+  | 'LINEAGE'
+  | 'SIGNATURE';
 
 export type ModelFilter = {
   /** Case-insensitive substring of the name. */
