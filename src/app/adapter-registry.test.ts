@@ -33,27 +33,27 @@ const ctx = () => ({ logger: silent, dataDir: dir, configDir: dir });
 describe("createAdapters", () => {
   it("loads a third-party adapter named as npm:<package>", async () => {
     const specifier = pathToFileURL(join(dir, "acme-adapter.mjs")).href;
-    const [adapter] = await createAdapters([{ id: "acme1", kind: `npm:${specifier}`, timeoutMs: 1000, endpoint: "https://acme" }], ctx());
+    const [adapter] = await createAdapters([{ id: "acme1", kind: `npm:${specifier}`, timeoutMs: 1000, resolveCacheMs: 1000, endpoint: "https://acme" }], ctx());
     expect(adapter?.info).toEqual({ id: "acme1", kind: "acme" });
     expect((adapter as unknown as { endpoint: string }).endpoint).toBe("https://acme");
   });
 
   it("names the backend and the reason when a package is missing or exports no factory", async () => {
-    await expect(createAdapters([{ id: "x", kind: "npm:@nobody/no-such-adapter", timeoutMs: 1000 }], ctx())).rejects.toThrow(
+    await expect(createAdapters([{ id: "x", kind: "npm:@nobody/no-such-adapter", timeoutMs: 1000, resolveCacheMs: 1000 }], ctx())).rejects.toThrow(
       /^backends\[0\]: cannot load adapter package "@nobody\/no-such-adapter"/,
     );
     const specifier = pathToFileURL(join(dir, "not-an-adapter.mjs")).href;
-    await expect(createAdapters([{ id: "x", kind: `npm:${specifier}`, timeoutMs: 1000 }], ctx())).rejects.toThrow(/exports no adapter factory/);
+    await expect(createAdapters([{ id: "x", kind: `npm:${specifier}`, timeoutMs: 1000, resolveCacheMs: 1000 }], ctx())).rejects.toThrow(/exports no adapter factory/);
   });
 
   it("lists the built-in kinds for an unknown kind", async () => {
-    await expect(createAdapters([{ id: "x", kind: "oracle", timeoutMs: 1000 }], ctx())).rejects.toThrow(
+    await expect(createAdapters([{ id: "x", kind: "oracle", timeoutMs: 1000, resolveCacheMs: 1000 }], ctx())).rejects.toThrow(
       /^backends\[0\]\.kind: unknown backend kind "oracle"; built-in kinds: git-yaml/,
     );
   });
 
   it("names the key of an adapter's own config that is wrong", async () => {
-    await expect(createAdapters([{ id: "g", kind: "git-yaml", timeoutMs: 1000, repo: 42 }], ctx())).rejects.toThrow(/^backends\[0\]\.repo: /);
+    await expect(createAdapters([{ id: "g", kind: "git-yaml", timeoutMs: 1000, resolveCacheMs: 1000, repo: 42 }], ctx())).rejects.toThrow(/^backends\[0\]\.repo: /);
   });
 
   it("closes the adapters it made when a later one fails", async () => {
@@ -61,8 +61,8 @@ describe("createAdapters", () => {
     await expect(
       createAdapters(
         [
-          { id: "ok", kind: `npm:${specifier}`, timeoutMs: 1000, endpoint: "e" },
-          { id: "bad", kind: `npm:${specifier}`, timeoutMs: 1000 },
+          { id: "ok", kind: `npm:${specifier}`, timeoutMs: 1000, resolveCacheMs: 1000, endpoint: "e" },
+          { id: "bad", kind: `npm:${specifier}`, timeoutMs: 1000, resolveCacheMs: 1000 },
         ],
         ctx(),
       ),

@@ -78,7 +78,7 @@ export async function createAdapters(
     for (const [index, backend] of backends.entries()) {
       const where = `backends[${index}]`;
       const factory = await resolveFactory(backend.kind, where, factories);
-      const { id, kind: _kind, timeoutMs: _timeout, ...own } = backend;
+      const { id, kind: _kind, timeoutMs: _timeout, resolveCacheMs: _resolveCache, ...own } = backend;
       let parsed: unknown;
       try {
         parsed = factory.configSchema.parse(own);

@@ -21,6 +21,7 @@ import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } f
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
+import { ResolveAnswers } from "../workflow/resolve-answers.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
@@ -88,6 +89,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
   const promotions = new PromotionService(config, catalog, store, policies);
   const deploymentPromotions = new DeploymentPromotions(config, catalog, store, promotions, policies);
   const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env), trail);
+  const deploymentResolver = new DeploymentResolver(catalog, store, resolver, deploymentState);
+  const resolveCacheMs = new Map(config.backends.map((b) => [b.id, b.resolveCacheMs]));
+  const resolveAnswers = new ResolveAnswers(catalog, store, deploymentResolver, resolver, {
+    resolveCacheMs: (id) => resolveCacheMs.get(id) ?? 0,
+    buildTimeoutMs: config.server.requestTimeoutMs,
+    onRefreshError: (err, name, environment) => logger.debug({ err, name, environment }, "background rebuild of a resolve answer failed"),
+  });
   const services: GatewayServices = {
     config,
     catalog,
@@ -99,7 +107,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deployments: new DeploymentService(config, catalog, store),
     deploymentPromotions,
     deploymentState,
-    deploymentResolver: new DeploymentResolver(catalog, store, resolver, deploymentState),
+    deploymentResolver,
+    resolveAnswers,
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.
@@ -166,6 +175,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       // handed back (its step runs again elsewhere), and a drift pass is cancelled, before the store
       // closes; then the leader lock is handed over.
       unwatch();
+      resolveAnswers.close();
       await stopBackground();
       await leadership.stop();
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);

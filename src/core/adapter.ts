@@ -167,6 +167,14 @@ export interface RegistryAdapter {
   problems?(ctx: CallContext, opts?: ReadOptions): Promise<RegistryProblem[]>;
   /** Eval results the backend holds for a version (MLflow metrics, Vertex evaluations). */
   getEvalResults?(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]>;
+  /**
+   * Calls `listener` whenever what the backend serves may have changed, made through the adapter or
+   * behind its back (git-YAML: the branch moved). Spurious calls are allowed, missed changes are not
+   * (a watch that can fail must fall back to polling). The gateway keeps resolve answers built from
+   * a backend that has it until it calls; answers from backends without it live a short TTL
+   * (`backends[].resolveCacheMs`). Returns a function that stops the calls.
+   */
+  watchChanges?(listener: () => void): () => void;
 
   close(): Promise<void>;
 }
