@@ -22,7 +22,7 @@ import { attachGraphQLWebSocket } from "./graphql-ws.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
-import { handleResolve } from "./resolve-endpoint.js";
+import { handleResolve, sendAnswer } from "./resolve-endpoint.js";
 import { sendJson } from "./respond.js";
 import { isConsolePath, serveConsole } from "./ui.js";
 
@@ -40,6 +40,7 @@ export interface ServeOptions {
   port?: number;
 }
 
+const PLAIN_NAME = /^[A-Za-z0-9_~-][A-Za-z0-9._~%-]*$/;
 const UNAUTHENTICATED: Actor = Object.freeze({ id: "unauthenticated", roles: Object.freeze([]) });
 
 /** Paths anyone may call: probes and the GraphiQL page (its queries still need a token). */
@@ -191,8 +192,41 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${req.method ?? "GET"} ${path}` } });
   };
 
+  const logRequests = log.isLevelEnabled("info");
+  /**
+   * GET /v1/resolve/{name}?env= answered from a kept answer (src/workflow/resolve-answers.ts) by a
+   * caller whose token was verified lately: no call context, no await. Anything else (a first
+   * request, asOf, an unknown token, an odd URL) takes the full path, which answers the same.
+   */
+  const answerFromMemory = (req: IncomingMessage, res: ServerResponse, requestId: string): boolean => {
+    const raw = req.url;
+    if (raw === undefined || !raw.startsWith("/v1/resolve/") || (req.method !== "GET" && req.method !== "HEAD") || draining) return false;
+    const q = raw.indexOf("?");
+    if (q < 0 || raw.includes("#")) return false;
+    const rawName = raw.slice("/v1/resolve/".length, q);
+    // Names the URL parser would not rewrite (no "/", ".." or "%2e" segments); others take the full path.
+    if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName)) return false;
+    const name = decodePath(rawName);
+    if (name === undefined) return false;
+    const query = new URLSearchParams(raw.slice(q + 1));
+    const environment = query.get("env") ?? query.get("environment");
+    if (!environment || query.has("asOf")) return false;
+    if (!authenticator.enabled && !isLoopbackHostHeader(req.headers.host)) return false;
+    const actor = authenticator.verified(req.headers.authorization);
+    if (actor === undefined || !hasRole(actor, "viewer")) return false;
+    const kept = gateway.services.resolveAnswers.peek(name, environment);
+    if (kept === undefined) return false;
+    res.setHeader("X-Request-Id", requestId);
+    sendAnswer(res, kept, req.headers["if-none-match"]);
+    return true;
+  };
+
   const http = createServer((req, res) => {
     const requestId = requestIdOf(req);
+    if (answerFromMemory(req, res, requestId)) {
+      if (logRequests) log.info({ reqId: requestId, method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: 0 }, "request");
+      return;
+    }
     const reqLog = log.child({ reqId: requestId });
     const started = performance.now();
     inFlight += 1;
