@@ -66,7 +66,7 @@ export async function runMemoryBench(opts: { root: string; dir: string; load: Ho
       "",
     ].join("\n"),
   );
-  const env = { ...process.env, NODE_ENV: "production" };
+  const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
   for (const key of Object.keys(env)) if (key.startsWith("MODELGATE_")) delete env[key];
   const { child, match } = await startChild("the gateway (10,000 versions)", opts.gatewayArgs(configPath), {
     cwd: opts.root,

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createAdapters } from "./adapter-registry.js";
+import { BUILT_IN_ADAPTERS, createAdapters } from "./adapter-registry.js";
 
 const silent = { debug() {}, info() {}, warn() {}, error() {} };
 let dir: string;
@@ -68,5 +68,20 @@ describe("createAdapters", () => {
       ),
     ).rejects.toThrow(/backends\[1\]: endpoint: required/);
     expect((globalThis as { acmeClosed?: string[] }).acmeClosed).toEqual(["ok"]);
+  });
+});
+
+describe("the built-in adapters loaded on first use", () => {
+  it("state the kind, description and config schema of the adapter they load", async () => {
+    const real = await Promise.all([
+      import("../../adapters/mlflow/index.js").then((m) => m.mlflowAdapter),
+      import("../../adapters/sagemaker/index.js").then((m) => m.sagemakerAdapter),
+      import("../../adapters/vertex/index.js").then((m) => m.vertexAdapter),
+    ]);
+    for (const factory of real) {
+      const lazy = BUILT_IN_ADAPTERS.get(factory.kind);
+      expect(lazy).toMatchObject({ kind: factory.kind, description: factory.description });
+      expect(lazy?.configSchema).toBe(factory.configSchema);
+    }
   });
 });
