@@ -8,6 +8,7 @@ import { gitYamlAdapter } from "../../adapters/git-yaml/index.js";
 import { mlflowConfigSchema } from "../../adapters/mlflow/config.js";
 import { sagemakerConfigSchema } from "../../adapters/sagemaker/config.js";
 import { vertexConfigSchema } from "../../adapters/vertex/config.js";
+import { adoptErrors, importAdapterPackage } from "./npm-adapters.js";
 
 export class AdapterLoadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -71,11 +72,15 @@ function isFactory(value: unknown): value is AdapterFactory<unknown> {
   return typeof f.kind === "string" && typeof f.create === "function" && typeof f.configSchema?.parse === "function";
 }
 
-/** Loads a third-party adapter package: its default export or its `adapterFactory` export. */
-async function importFactory(pkg: string, where: string): Promise<AdapterFactory<unknown>> {
+/**
+ * Loads a third-party adapter package: its default export or its `adapterFactory` export. The package
+ * is looked for in node_modules of the config file's directory (and its parents) first, then beside
+ * the gateway (./npm-adapters.ts).
+ */
+async function importFactory(pkg: string, where: string, configDir: string): Promise<AdapterFactory<unknown>> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pkg)) as Record<string, unknown>;
+    mod = await importAdapterPackage(pkg, configDir);
   } catch (err) {
     throw new AdapterLoadError(`${where}: cannot load adapter package "${pkg}": ${(err as Error).message}`, { cause: err });
   }
@@ -88,8 +93,8 @@ async function importFactory(pkg: string, where: string): Promise<AdapterFactory
   return candidate;
 }
 
-export async function resolveFactory(kind: string, where: string, factories: FactoryMap): Promise<AdapterFactory<unknown>> {
-  if (kind.startsWith("npm:")) return importFactory(kind.slice(4), where);
+export async function resolveFactory(kind: string, where: string, factories: FactoryMap, configDir = process.cwd()): Promise<AdapterFactory<unknown>> {
+  if (kind.startsWith("npm:")) return importFactory(kind.slice(4), where, configDir);
   const factory = factories.get(kind);
   if (!factory) {
     throw new AdapterLoadError(
@@ -117,7 +122,7 @@ export async function createAdapters(
   try {
     for (const [index, backend] of backends.entries()) {
       const where = `backends[${index}]`;
-      const factory = await resolveFactory(backend.kind, where, factories);
+      const factory = await resolveFactory(backend.kind, where, factories, ctx.configDir);
       const { id, kind: _kind, timeoutMs: _timeout, resolveCacheMs: _resolveCache, ...own } = backend;
       let parsed: unknown;
       try {
@@ -126,7 +131,9 @@ export async function createAdapters(
         throw new AdapterLoadError(describeIssues(err, where), { cause: err });
       }
       try {
-        created.push(await factory.create(id, parsed, ctx));
+        const adapter = await factory.create(id, parsed, ctx);
+        // A third-party adapter may throw the typed errors of its own copy of modelgate/core.
+        created.push(backend.kind.startsWith("npm:") ? adoptErrors(adapter) : adapter);
       } catch (err) {
         throw new AdapterLoadError(`${where} (${id}): ${(err as Error).message}`, { cause: err });
       }

@@ -29,6 +29,8 @@ import type {
 import { readEvalEvidence, versionsInStage } from "./evidence.js";
 import { evaluateGates, type EvalEvidence, type GateOutcome } from "./gates.js";
 import type { PromotionPolicies } from "./policy.js";
+import { readTrail } from "./trail-reader.js";
+import { approvedInto } from "./trail-stages.js";
 
 export interface PromotionRequestInput {
   backend: string;
@@ -137,10 +139,20 @@ export class PromotionService {
     this.#checkEnvironment(input.environment);
     const adapter = this.catalog.backend(input.backend);
     const version = await adapter.getVersion(input.model, input.version, ctx);
+    // A version the backend already has in the stage: refused when the trail approved it there;
+    // otherwise this request ratifies it (it was put there outside the gateway, or before the
+    // gateway ran): the same gates and approvals, an apply that changes no stage but demotes other
+    // holders, and the trail vouches for it from then on (its UNAPPROVED_IN_STAGE drift resolves).
+    let ratifies = false;
     if (version.stage === toStage) {
-      throw new InvalidInputError(`${input.backend}/${input.model}@${input.version} is already in ${toStage}`, { field: "toStage" });
+      const { replay } = await readTrail(this.store, this.config.environments, input.backend, input.model);
+      if (approvedInto(replay, input.version, toStage)) {
+        throw new InvalidInputError(`${input.backend}/${input.model}@${input.version} is already in ${toStage}, approved through the gateway`, { field: "toStage" });
+      }
+      ratifies = true;
+    } else {
+      this.policies.checkTransition(version.stage, toStage);
     }
-    this.policies.checkTransition(version.stage, toStage);
     const holders = (await versionsInStage(this.catalog, input.backend, input.model, toStage, ctx)).filter((v) => v !== input.version);
     if (input.expectedCurrentVersion !== undefined) {
       const current = holders.join(",");
@@ -194,7 +206,7 @@ export class PromotionService {
       await tx.appendAudit(
         this.#event(ctx, created, "promotion.request", {
           before: { stage: version.stage, production: holders },
-          after: { stage: toStage, environment: input.environment, policy, requestId: id },
+          after: { stage: toStage, environment: input.environment, policy, requestId: id, ...(ratifies ? { ratifies: true } : {}) },
           reason,
         }),
       );
