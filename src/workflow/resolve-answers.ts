@@ -182,22 +182,24 @@ function keyOf(name: string, environment: string): string {
 /** Waits for a shared build, but no longer than the caller's own deadline or cancellation. */
 function waitWithin<T>(promise: Promise<T>, ctx: CallContext): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    let timer: NodeJS.Timeout | undefined;
-    const cleanup = () => {
-      clearTimeout(timer);
-      ctx.signal.removeEventListener("abort", fail);
-    };
-    function fail() {
-      cleanup();
+    const stopped = () => {
       try {
         ensureActive(ctx);
         reject(new DeadlineExceededError("the call ran past its deadline"));
       } catch (err) {
         reject(err);
       }
-    }
-    if (ctx.signal.aborted) return fail();
-    timer = setTimeout(fail, Math.min(MAX_TIMER_MS, remainingMs(ctx)));
+    };
+    if (ctx.signal.aborted) return stopped();
+    const fail = () => {
+      cleanup();
+      stopped();
+    };
+    const timer = setTimeout(fail, Math.min(MAX_TIMER_MS, remainingMs(ctx)));
+    const cleanup = () => {
+      clearTimeout(timer);
+      ctx.signal.removeEventListener("abort", fail);
+    };
     ctx.signal.addEventListener("abort", fail, { once: true });
     promise.then(
       (v) => {

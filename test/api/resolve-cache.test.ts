@@ -9,6 +9,8 @@ import { execFileSync } from "node:child_process";
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { BUILT_IN_ADAPTERS } from "../../src/app/adapter-registry.js";
+import type { AdapterFactory, RegistryAdapter } from "../../src/core/index.js";
 import { deleteModelsWithPrefix, mlflowRest, sharedMlflowUrl, uniquePrefix } from "../mlflow/helpers.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 
@@ -53,7 +55,47 @@ function git(repo: string, ...args: string[]): string {
   });
 }
 
+/** The built-in git-yaml factory, its adapters counting the reads they serve. */
+function countingGitYaml(counter: { reads: number }): ReadonlyMap<string, AdapterFactory<unknown>> {
+  const real = BUILT_IN_ADAPTERS.get("git-yaml") as AdapterFactory<unknown>;
+  const reads = ["listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "getPrompt", "getTools"];
+  const factory: AdapterFactory<unknown> = {
+    ...real,
+    async create(id, config, ctx) {
+      const adapter = await real.create(id, config, ctx);
+      return new Proxy(adapter, {
+        get(target, prop, receiver) {
+          const value = Reflect.get(target, prop, receiver) as unknown;
+          if (typeof prop !== "string" || !reads.includes(prop) || typeof value !== "function") return value;
+          return (...args: unknown[]) => {
+            counter.reads += 1;
+            return (value as (...a: unknown[]) => unknown).apply(target, args);
+          };
+        },
+      }) as RegistryAdapter;
+    },
+  };
+  return new Map([...BUILT_IN_ADAPTERS, ["git-yaml", factory]]);
+}
+
 describe("GET /v1/resolve over a git-YAML registry", () => {
+  it("reads the backend once for many requests while nothing changed, over HTTP and GraphQL", async () => {
+    const counter = { reads: 0 };
+    gw = await startTestGateway({ factories: countingGitYaml(counter) });
+    const first = await resolveHttp(gw, "support-triage");
+    expect(first).toMatchObject({ status: 200, registryVersion: "example/support-triage@14" });
+    const afterFirst = counter.reads;
+    expect(afterFirst).toBeGreaterThan(0);
+    for (let i = 0; i < 10; i++) {
+      expect(await resolveHttp(gw, "support-triage", i % 2 === 0 ? (first.etag ?? "") : undefined)).toMatchObject({ status: i % 2 === 0 ? 304 : 200 });
+    }
+    const gql = await gw.gql<{ resolve: { registryVersion: string } }>(`{ resolve(name: "support-triage", environment: "production") { registryVersion } }`);
+    expect(gql.data?.resolve.registryVersion).toBe("example/support-triage@14");
+    // Built once; at most a background rebuild or two if this machine is slow enough for an answer
+    // to near its 5 s life (building each of the 11 answers would read 11 times as much).
+    expect(counter.reads - afterFirst).toBeLessThanOrEqual(2 * afterFirst);
+  });
+
   it("shows a plain git commit and a gateway write in the answers that follow, and 304s the unchanged ones", async () => {
     gw = await startTestGateway();
     const first = await resolveHttp(gw, "support-triage");
