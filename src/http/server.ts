@@ -40,7 +40,8 @@ export interface ServeOptions {
   port?: number;
 }
 
-const PLAIN_NAME = /^[A-Za-z0-9_~-][A-Za-z0-9._~%-]*$/;
+const PLAIN_NAME = /^[A-Za-z0-9_~-][A-Za-z0-9._~%/-]*$/;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 const UNAUTHENTICATED: Actor = Object.freeze({ id: "unauthenticated", roles: Object.freeze([]) });
 
 /** Paths anyone may call: probes and the GraphiQL page (its queries still need a token). */
@@ -204,8 +205,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     const q = raw.indexOf("?");
     if (q < 0 || raw.includes("#")) return false;
     const rawName = raw.slice("/v1/resolve/".length, q);
-    // Names the URL parser would not rewrite (no "/", ".." or "%2e" segments); others take the full path.
-    if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName)) return false;
+    // Names the URL parser would not rewrite (no "//", "." or ".." segments, no "%2e"); others take the full path.
+    if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName) || rawName.includes("//") || DOT_SEGMENT.test(rawName)) return false;
     const name = decodePath(rawName);
     if (name === undefined) return false;
     const query = new URLSearchParams(raw.slice(q + 1));
