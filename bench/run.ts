@@ -10,7 +10,8 @@
  * min-max the spread), BENCH_MODEL (example/support-triage), BENCH_SKIP_BUILD=1 (use dist/ as it
  * is; by default the gateway is built first and run with node, not tsx).
  *
- * Then, each in its own file and skippable: memory at 10,000 versions (BENCH_SKIP_MEMORY=1), MLflow
+ * Then, each in its own file and skippable: memory at 10,000 versions (BENCH_SKIP_MEMORY=1), the
+ * overhead of one read through the gateway against the backend directly (BENCH_SKIP_OVERHEAD=1), MLflow
  * listing (BENCH_SKIP_MLFLOW=1), cross-backend fan-out (BENCH_SKIP_FANOUT=1), resolve through the
  * client's cache (BENCH_SKIP_CLIENT=1), whatRunsInProduction over 1,000 models
  * (BENCH_SKIP_WHATRUNS=1), one vs two replicas on PostgreSQL (BENCH_SKIP_REPLICAS=1), the console's
@@ -27,6 +28,7 @@ import { printFanoutBench, runFanoutBench } from "./fanout.js";
 import { printHotPath, runHotPathBench } from "./hot-path.js";
 import { printMemoryBench, runMemoryBench } from "./memory.js";
 import { printMlflowBench, runMlflowBench } from "./mlflow.js";
+import { printOverheadBench, runOverheadBench } from "./overhead.js";
 import { printReplicasBench, runReplicasBench } from "./replicas.js";
 import { printWhatRunsBench, runWhatRunsBench } from "./what-runs.js";
 
@@ -81,6 +83,10 @@ async function main(): Promise<void> {
     const memory = process.env.BENCH_SKIP_MEMORY === "1" ? undefined : await runMemoryBench({ root: ROOT, dir: join(dir, "memory"), load, gatewayArgs });
     if (memory) printMemoryBench(memory);
     console.log("");
+    const overhead =
+      process.env.BENCH_SKIP_OVERHEAD === "1" ? undefined : await runOverheadBench({ root: ROOT, dir: join(dir, "overhead"), seed: SEED, gatewayArgs });
+    if (overhead) printOverheadBench(overhead);
+    console.log("");
     const mlflow = process.env.BENCH_SKIP_MLFLOW === "1" ? undefined : await runMlflowBench();
     if (mlflow) printMlflowBench(mlflow);
     console.log("");
@@ -102,6 +108,7 @@ async function main(): Promise<void> {
       loadAverage: loadavg(),
       hotPath: hot,
       ...(memory ? { memory } : {}),
+      ...(overhead ? { overhead } : {}),
       ...(mlflow ? { mlflow } : {}),
       ...(clientResolve ? { clientResolve } : {}),
       ...(whatRuns ? { whatRuns } : {}),
