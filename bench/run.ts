@@ -14,8 +14,9 @@
  * overhead of one read through the gateway against the backend directly (BENCH_SKIP_OVERHEAD=1), MLflow
  * listing (BENCH_SKIP_MLFLOW=1), cross-backend fan-out (BENCH_SKIP_FANOUT=1), resolve through the
  * client's cache (BENCH_SKIP_CLIENT=1), whatRunsInProduction over 1,000 models
- * (BENCH_SKIP_WHATRUNS=1), one vs two replicas on PostgreSQL (BENCH_SKIP_REPLICAS=1), the console's
- * overview of 1,000 models in chromium (BENCH_SKIP_CONSOLE=1). bench/postgres-store.ts
+ * (BENCH_SKIP_WHATRUNS=1), one vs two replicas on PostgreSQL (BENCH_SKIP_REPLICAS=1), query limits:
+ * hostile documents and the fuzz corpus (BENCH_SKIP_LIMITS=1; bench/results/limits.json), the
+ * console's overview of 1,000 models in chromium (BENCH_SKIP_CONSOLE=1). bench/postgres-store.ts
  * (store-level multi-writer timings) runs alone: `npx tsx bench/postgres-store.ts`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
@@ -26,6 +27,7 @@ import { printClientResolveBench, runClientResolveBench } from "./client-resolve
 import { printConsoleBench, runConsoleBench } from "./console.js";
 import { printFanoutBench, runFanoutBench } from "./fanout.js";
 import { printHotPath, runHotPathBench } from "./hot-path.js";
+import { printLimitsBench, runLimitsBench } from "./limits.js";
 import { printMemoryBench, runMemoryBench } from "./memory.js";
 import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { printOverheadBench, runOverheadBench } from "./overhead.js";
@@ -98,6 +100,8 @@ async function main(): Promise<void> {
     if (whatRuns) printWhatRunsBench(whatRuns);
     const replicas = process.env.BENCH_SKIP_REPLICAS === "1" ? undefined : await runReplicasBench();
     if (replicas) printReplicasBench(replicas);
+    const limits = process.env.BENCH_SKIP_LIMITS === "1" ? undefined : await runLimitsBench();
+    if (limits) await printLimitsBench(limits);
     const consoleOverview = process.env.BENCH_SKIP_CONSOLE === "1" ? undefined : await runConsoleBench();
     if (consoleOverview) printConsoleBench(consoleOverview);
 
@@ -113,6 +117,7 @@ async function main(): Promise<void> {
       ...(clientResolve ? { clientResolve } : {}),
       ...(whatRuns ? { whatRuns } : {}),
       ...(replicas ? { replicas } : {}),
+      ...(limits ? { limits: { worstRefusalMs: limits.worstRefusalMs, fuzzP99Ms: limits.fuzz.p99Ms, fuzzMaxMs: limits.fuzz.maxMs } } : {}),
       ...(consoleOverview ? { console: consoleOverview } : {}),
       ...(fanout ? { fanout } : {}),
       wallSeconds: (performance.now() - started) / 1000,

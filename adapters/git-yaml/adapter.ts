@@ -5,6 +5,7 @@
  */
 import { performance } from "node:perf_hooks";
 import {
+  AlreadyExistsError,
   InvalidInputError,
   createCallContext,
   systemActor,
@@ -17,7 +18,9 @@ import {
   type BackendInfo,
   type CallContext,
   type Capabilities,
+  type CreateModelInput,
   type EvalResult,
+  type MetadataPatch,
   type HealthStatus,
   type ListModelsQuery,
   type ListVersionsQuery,
@@ -33,7 +36,8 @@ import {
   type WriteOptions,
 } from "../../src/core/index.js";
 import { DEFAULT_REF_CHECK_MS } from "./config.js";
-import { ALIAS_RE, NUMERIC_VERSION_RE, isReservedAlias } from "./entry-schema.js";
+import { ALIAS_RE, MODEL_NAME_RE, NUMERIC_VERSION_RE, isReservedAlias } from "./entry-schema.js";
+import { patchModelIn, patchVersionIn, renderEmptyModelFile } from "./metadata-edits.js";
 import { readBlobs } from "./git-objects.js";
 import { GitRunner } from "./git.js";
 import type { ModelEntry } from "./model-entry.js";
@@ -49,10 +53,22 @@ import { LruCache } from "./lru.js";
 import { RefReader, type TextFileReader } from "./ref-reader.js";
 import { RefWatch } from "./ref-watch.js";
 import { SnapshotStore } from "./snapshot-store.js";
+import { versionsInStage } from "./stage-listing.js";
 import { STAGE_TO_STATUS } from "./to-domain.js";
 
 export const GIT_YAML_KIND = "git-yaml";
 const REF_WATCH_ACTOR = systemActor("git-ref-watch", "modelgate's check of a git-YAML branch head");
+
+/** "set description, tags a, b; remove tags c": the commit subject of a metadata write. */
+function describePatch(patch: MetadataPatch): string {
+  const parts: string[] = [];
+  if (patch.description !== undefined) parts.push(patch.description === "" ? "clear description" : "set description");
+  const set = Object.keys(patch.setTags ?? {});
+  if (set.length > 0) parts.push(`set tag${set.length > 1 ? "s" : ""} ${set.join(", ")}`);
+  const removed = patch.removeTags ?? [];
+  if (removed.length > 0) parts.push(`remove tag${removed.length > 1 ? "s" : ""} ${removed.join(", ")}`);
+  return parts.join("; ") || "no change";
+}
 const MAX_PAGE_SIZE = 1000;
 
 /** Prompt texts kept in memory (by content hash). */
@@ -177,6 +193,11 @@ export class GitYamlAdapter implements RegistryAdapter {
     const matching = entry.versions.filter((v) => (stage === undefined || v.stage === stage) && hasTags(v.tags, tags));
     const page = paginate(matching, (v) => v.version, compareVersions, query, MAX_PAGE_SIZE, this.info.id);
     return { ...page, items: page.items.map((v) => structuredClone(v)) };
+  }
+
+  /** Every version in `stage` at HEAD, from the parsed snapshot (./stage-listing.ts). */
+  async listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return versionsInStage(await this.read(ctx), stage);
   }
 
   async getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
@@ -357,6 +378,91 @@ export class GitYamlAdapter implements RegistryAdapter {
       };
     });
     return result!;
+  }
+
+  /** A model file with no versions yet (`versions: []`). */
+  async createModel(input: CreateModelInput, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel> {
+    this.assertWritable();
+    const name = input.name;
+    if (!MODEL_NAME_RE.test(name)) {
+      throw new InvalidInputError(`name: "${name}" is not a valid model name: start with a letter or digit, then letters, digits, '.', '_' or '-' (at most 128)`, {
+        backend: this.info.id,
+        field: "name",
+      });
+    }
+    this.checkPatch({ ...(input.tags === undefined ? {} : { setTags: input.tags }) });
+    return this.writeModel(ctx, opts, name, async (snapshot) => {
+      if (snapshot.models.has(name) || snapshot.broken.has(name) || snapshot.modelFiles.has(name)) {
+        throw new AlreadyExistsError(`model "${name}" already exists in backend "${this.info.id}"`, { backend: this.info.id, field: "name" });
+      }
+      return {
+        path: modelFilePath(name),
+        content: renderEmptyModelFile(input),
+        subject: `${name}: create model`,
+        action: `create model ${name}`,
+        model: name,
+      };
+    });
+  }
+
+  /** The model's `description` and `tags`. */
+  async updateModel(name: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel> {
+    this.assertWritable();
+    this.checkPatch(patch);
+    return this.writeModel(ctx, opts, name, async (snapshot) => {
+      const entry = this.entry(snapshot, name);
+      const { text, oid } = await this.fileAt(snapshot, name, ctx);
+      const content = patchModelIn(text, patch);
+      if (content === text) return { unchanged: undefined };
+      return { path: entry.path, content, subject: `${name}: ${describePatch(patch)}`, action: `change ${name}`, model: name, oldBlob: oid };
+    });
+  }
+
+  /** A version entry's `description` and `tags`. */
+  async updateVersion(modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
+    this.assertWritable();
+    this.checkPatch(patch);
+    const result = await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = entry.file.versions.find((v) => v.version === version);
+      if (target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      const content = patchVersionIn(text, target.index, patch);
+      if (content === text) return { unchanged: this.servedVersion(snapshot, entry, version) };
+      return {
+        path: entry.path,
+        content,
+        subject: `${modelName}@${version}: ${describePatch(patch)}`,
+        action: `change ${modelName}@${version}`,
+        model: modelName,
+        version,
+        oldBlob: oid,
+      };
+    });
+    return result!;
+  }
+
+  private checkPatch(patch: MetadataPatch): void {
+    for (const key of [...Object.keys(patch.setTags ?? {}), ...(patch.removeTags ?? [])]) {
+      if (key.trim() === "") throw new InvalidInputError("tags: a tag key must not be empty", { backend: this.info.id, field: "tags" });
+    }
+    for (const [key, value] of Object.entries(patch.setTags ?? {})) {
+      if (typeof value !== "string") throw new InvalidInputError(`tags.${key}: tag values are strings`, { backend: this.info.id, field: `tags.${key}` });
+    }
+  }
+
+  /** Runs a model-level write and returns the model as the new commit (or the unchanged head) serves it. */
+  private async writeModel(
+    ctx: CallContext,
+    opts: WriteOptions | undefined,
+    name: string,
+    plan: (snapshot: Snapshot) => Promise<PlanOutcome<undefined>>,
+  ): Promise<RegisteredModel> {
+    const outcome = await this.writer.run(ctx, opts, plan);
+    // The branch moved: watchers need not wait for the file-system watch.
+    if (!("unchanged" in outcome)) this.refWatch.changed();
+    const snapshot = "unchanged" in outcome ? await this.store.read(ctx) : await this.store.at(outcome.commit, afterCommitContext(ctx));
+    return structuredClone(this.entry(snapshot, name).model);
   }
 
   async close(): Promise<void> {

@@ -1,8 +1,9 @@
 /**
  * Wraps any adapter with the gateway's per-backend resilience: a per-call timeout (never past the
  * caller's deadline), retries of reads on transient errors, and a circuit breaker so a dead backend
- * fails fast instead of holding every request for its full timeout. Writes are not retried here:
- * a write's retry needs a read-back that only the adapter knows how to do.
+ * fails fast instead of holding every request for its full timeout. A listing of a stage across all
+ * models is many backend requests in one call: only the caller's deadline bounds it. Writes are not
+ * retried here: a write's retry needs a read-back that only the adapter knows how to do.
  */
 import {
   BrokenCircuitError,
@@ -44,8 +45,21 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: "ISOLATED",
 };
 
-const READS = ["problems", "listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "getPrompt", "getToolSet", "getEvalResults"] as const;
-const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+const READS = [
+  "problems",
+  "listModels",
+  "getModel",
+  "listVersions",
+  "getVersion",
+  "getVersionByAlias",
+  "getPrompt",
+  "getToolSet",
+  "getEvalResults",
+  "listVersionsInStage",
+] as const;
+const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage", "createModel", "updateModel", "updateVersion", "renameModel"] as const;
+/** Reads that make many backend requests in one call (a stage across all models). */
+const LISTINGS: ReadonlySet<string> = new Set(["listVersionsInStage"]);
 
 type Method = (typeof READS)[number] | (typeof WRITES)[number];
 
@@ -69,11 +83,11 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
   });
 
-  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>): Promise<T> {
+  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>, timeoutMs = opts.timeoutMs): Promise<T> {
     ensureActive(ctx, backend);
     try {
       return await breaker.execute(async () => {
-        const call = childContext(ctx, opts.timeoutMs);
+        const call = childContext(ctx, timeoutMs);
         try {
           return await abortable(fn(call), call, backend);
         } catch (err) {
@@ -96,13 +110,17 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
   for (const name of READS) {
     const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!method) continue;
+    // A listing across all models is many backend requests: the caller's deadline bounds it, not the per-call timeout.
+    const timeoutMs = LISTINGS.has(name) ? Number.MAX_SAFE_INTEGER : opts.timeoutMs;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
-      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c))), ctx.signal);
+      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)), timeoutMs), ctx.signal);
     };
   }
   for (const name of WRITES) {
-    const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
+    // The metadata writes are optional in the contract: a wrapper has them only when the adapter does.
+    const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!method) continue;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
       return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
@@ -134,10 +152,15 @@ const CTX_INDEX: Record<Method, number> = {
   getPrompt: 2,
   getToolSet: 2,
   getEvalResults: 2,
+  listVersionsInStage: 1,
   registerVersion: 1,
   setAlias: 3,
   removeAlias: 2,
   setStage: 3,
+  createModel: 1,
+  updateModel: 2,
+  updateVersion: 3,
+  renameModel: 2,
 };
 
 function ctxArg(name: Method, args: unknown[]): CallContext {

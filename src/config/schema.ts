@@ -64,8 +64,10 @@ export const serverSchema = z
     /** Serve the GraphiQL page at /graphiql (bundled, no CDN). Defaults to the introspection setting. */
     graphiql: z.boolean().optional(),
     maxPageSize: z.number().int().min(1).max(100).default(100),
-    maxDepth: z.number().int().min(2).max(50).default(12),
-    maxAliases: z.number().int().min(1).max(500).default(30),
+    /** Deprecated: use limits.maxDepth (applied there when limits.maxDepth is left at its default). */
+    maxDepth: z.number().int().min(2).max(50).optional(),
+    /** Deprecated: use limits.maxAliases (applied there when limits.maxAliases is left at its default). */
+    maxAliases: z.number().int().min(1).max(500).optional(),
     /** Upper bound on one request's work, adapter calls included. */
     requestTimeoutMs: z.number().int().positive().default(15_000),
     /** How long shutdown waits for in-flight requests before closing. */
@@ -76,6 +78,35 @@ export const serverSchema = z
   })
   .strict();
 
+/**
+ * Bounds on one GraphQL document, checked before anything runs (HTTP and WebSocket alike; see
+ * src/graphql/limits.ts). The defaults admit graphql-js's standard introspection query (what
+ * GraphiQL and graphql-codegen send).
+ */
+export const limitsSchema = z
+  .object({
+    /** Deepest field nesting, fragments flattened; `__schema { ... }` is counted by maxIntrospectionDepth instead. */
+    maxDepth: z.number().int().min(2).max(50).default(12),
+    /** Deepest nesting of an introspection query, from the operation root through `__schema`. */
+    maxIntrospectionDepth: z.number().int().min(2).max(50).default(15),
+    /** Aliased fields in one operation, counted once per use of the fragment that holds them. */
+    maxAliases: z.number().int().min(0).max(500).default(30),
+    /** Directives (`@include`, `@skip`, ...) in one operation, counted the same way. */
+    maxDirectives: z.number().int().min(0).max(1_000).default(50),
+    /** Selections of one field at one place in the response (fragment uses and nesting multiply); graphql-js compares each pair. */
+    maxFieldRepeats: z.number().int().min(1).max(10_000).default(50),
+    /** Lexical tokens in the document (names, punctuation, values); parsing stops past it. */
+    maxTokens: z.number().int().min(100).max(10_000).default(1_000),
+    /** Static cost estimate of one operation (graphql-armor's cost limit). */
+    maxCost: z.number().int().min(10).max(1_000_000_000).default(1_000_000),
+    /** Characters in the document, checked before parsing. */
+    maxCharacters: z.number().int().min(100).max(1_000_000).default(15_000),
+  })
+  .strict();
+
+const LIMIT_DEFAULTS = limitsSchema.parse({});
+/** Keys that used to live under `server:` and now belong to `limits:`. */
+export const DEPRECATED_SERVER_LIMITS = ["maxDepth", "maxAliases"] as const;
 
 export const tokenSchema = z
   .object({
@@ -236,6 +267,48 @@ export const webhookEgressSchema = z
   })
   .strict();
 
+/** Receiving one MLflow server's webhooks (a push source for drift). See docs/mlflow-facade.md#webhooks. */
+export const mlflowWebhookSchema = z
+  .object({
+    /** The MLflow backend whose server sends the deliveries; they arrive at /hooks/mlflow/<backend>. */
+    backend: z.string().regex(idPattern, "must be the id of a configured backend"),
+    /** HMAC-SHA256 key MLflow signs with (use ${ENV} substitution to keep it out of the file). */
+    secret: z.string().min(16, "must be at least 16 characters"),
+    /**
+     * The URL MLflow delivers to: this gateway's /hooks/mlflow/<backend> as the MLflow server reaches
+     * it. Needed when `register` is true.
+     */
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
+      .optional(),
+    /** Create (or bring up to date) the webhook in the MLflow server when the gateway starts. */
+    register: z.boolean().default(true),
+    /** The webhook's name in MLflow (how the gateway finds its own again); default modelgate-<backend>. */
+    name: z.string().min(1).max(100).optional(),
+    /** Deliveries whose X-MLflow-Timestamp is further than this from the gateway's clock are refused (replays). */
+    toleranceSeconds: z.number().int().min(1).max(3_600).default(300),
+  })
+  .strict()
+  .refine((w) => !w.register || w.url !== undefined, { message: "url is required when register is true", path: ["url"] });
+
+/** The MLflow-compatible REST facade: /mlflow/<backend>/api/2.0/mlflow/... See docs/mlflow-facade.md. */
+export const mlflowFacadeSchema = z
+  .object({
+    /** Serve the facade (every backend at /mlflow/<backend>). */
+    enabled: z.boolean().default(true),
+    /** A backend also served at the root, /api/2.0/mlflow/... (MLFLOW_TRACKING_URI=http://gateway). */
+    defaultBackend: z.string().regex(idPattern, "must be the id of a configured backend").optional(),
+    /** How long a write that a policy lets apply at once waits for the outbox before answering. */
+    applyWaitMs: z.number().int().min(0).max(120_000).default(10_000),
+    /** Most versions of one model read to answer latest_versions, aliases named after environments, and searches. */
+    maxVersionsPerModel: z.number().int().min(1).max(100_000).default(1_000),
+    /** MLflow servers whose webhooks the gateway receives (out-of-band alias and tag changes, checked for drift at once). */
+    webhooks: z.array(mlflowWebhookSchema).default([]),
+  })
+  .strict();
+
 export const databaseSchema = z
   .object({
     // The message never repeats the value: it may hold a password.
@@ -279,6 +352,8 @@ export const configSchema = z
      */
     auth: authSchema.optional(),
     server: serverSchema.default(serverSchema.parse({})),
+    /** Bounds on one GraphQL document (depth, aliases, tokens, cost, ...). See docs/configuration.md#limits. */
+    limits: limitsSchema.default(LIMIT_DEFAULTS),
     /** Where the gateway keeps its state (SQLite file, clones). Relative to the config file. */
     dataDir: z.string().min(1).default(".modelgate"),
     /**
@@ -296,6 +371,8 @@ export const configSchema = z
     policies: policiesSchema.optional(),
     /** Drift detection: out-of-band changes to stages the gateway applied. */
     drift: driftSchema.default(driftSchema.parse({})),
+    /** The MLflow-compatible REST facade and MLflow webhooks. See docs/mlflow-facade.md. */
+    mlflowFacade: mlflowFacadeSchema.default(mlflowFacadeSchema.parse({})),
     /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
     /** Where webhooks may be sent: public addresses, plus the exceptions listed here. See docs/security.md. */
     webhookEgress: webhookEgressSchema.default({ allowPrivateTargets: [] }),
@@ -342,6 +419,23 @@ export const configSchema = z
         message: JWT_AUDIENCE_REQUIRED,
       });
     }
+    const backendIds = new Set(config.backends.map((b) => b.id));
+    const known = () => config.backends.map((b) => b.id).join(", ") || "(none)";
+    const facade = config.mlflowFacade;
+    if (facade.defaultBackend !== undefined && !backendIds.has(facade.defaultBackend)) {
+      ctx.addIssue({ code: "custom", path: ["mlflowFacade", "defaultBackend"], message: `unknown backend "${facade.defaultBackend}"; configured: ${known()}` });
+    }
+    const hooked = new Set<string>();
+    facade.webhooks.forEach((w, i) => {
+      const backend = config.backends.find((b) => b.id === w.backend);
+      if (backend === undefined) {
+        ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `unknown backend "${w.backend}"; configured: ${known()}` });
+      } else if (backend.kind !== "mlflow") {
+        ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `backend "${w.backend}" is ${backend.kind}, not mlflow: only an MLflow server sends MLflow webhooks` });
+      }
+      if (hooked.has(w.backend)) ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `backend "${w.backend}" has two webhook entries` });
+      hooked.add(w.backend);
+    });
     // A config webhook whose URL names a non-public IP (or localhost) would be refused at every
     // delivery: say so now. (Host names are resolved, and checked, when delivering.)
     let egress: TargetAddressPolicy;
@@ -384,14 +478,37 @@ export const configSchema = z
         });
       }
     });
+    // The deprecated server.maxDepth / server.maxAliases may not contradict their limits.* successors.
+    for (const key of DEPRECATED_SERVER_LIMITS) {
+      const old = config.server[key];
+      const current = config.limits[key];
+      if (old !== undefined && current !== old && current !== LIMIT_DEFAULTS[key]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["server", key],
+          message: `deprecated alias of limits.${key}, which is set to ${current}: remove server.${key}`,
+        });
+      }
+    }
+  })
+  // A deprecated server.maxDepth / server.maxAliases applies where limits.* was left at its default.
+  .overwrite((config) => {
+    for (const key of DEPRECATED_SERVER_LIMITS) {
+      const old = config.server[key];
+      if (old !== undefined && config.limits[key] === LIMIT_DEFAULTS[key]) config.limits = { ...config.limits, [key]: old };
+    }
+    return config;
   });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type LimitsConfig = z.infer<typeof limitsSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type PoliciesConfig = z.infer<typeof policiesSchema>;
 export type DriftConfig = z.infer<typeof driftSchema>;
 export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;
+export type MlflowFacadeConfig = z.infer<typeof mlflowFacadeSchema>;
+export type MlflowWebhookConfig = z.infer<typeof mlflowWebhookSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 

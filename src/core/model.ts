@@ -33,7 +33,19 @@ export interface RegisteredModel {
   updatedAt?: Date;
   /** Highest version number known, when the backend reports it cheaply. */
   latestVersion?: string;
+  /**
+   * The backend's own fields that have no place above, read-only and as the backend names them
+   * (JSON values), so nothing is lost by reading through the gateway. See {@link NativeFields}.
+   */
+  native?: NativeFields;
 }
+
+/**
+ * A backend's native fields with no equivalent in the gateway's model: SageMaker's ModelLifeCycle
+ * and approval description, Vertex AI labels and version aliases, MLflow's run link and logged
+ * model id, git-YAML's extension keys (`x-...`). Keys are the backend's own names; values are JSON.
+ */
+export type NativeFields = Record<string, unknown>;
 
 export interface ModelVersion {
   backendId: string;
@@ -59,6 +71,8 @@ export interface ModelVersion {
   createdAt?: Date;
   updatedAt?: Date;
   createdBy?: string;
+  /** The backend's own fields that have no place above, read-only (see {@link NativeFields}). */
+  native?: NativeFields;
 }
 
 /** A version reference, as passed around by the workflow and the API. */

@@ -8,8 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { HeaderMap } from "@apollo/server";
 import { createCallContext, type Actor, type CallContext } from "../core/index.js";
+import { DEPRECATED_SERVER_LIMITS } from "../config/schema.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
+import { createQueryLimits } from "../graphql/limits.js";
+import { refuseBeforeApollo } from "../graphql/http-precheck.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../app/gateway.js";
@@ -23,6 +26,7 @@ import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
 import { handleResolve, sendAnswer } from "./resolve-endpoint.js";
+import { createMlflowFacade } from "./mlflow/facade.js";
 import { sendJson } from "./respond.js";
 import { isConsolePath, serveConsole } from "./ui.js";
 
@@ -62,15 +66,16 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   }
   const introspection = server.introspection ?? server.mode === "development";
   const graphiql = server.graphiql ?? introspection;
-  const apollo = createApollo(await buildGatewaySchema(), {
-    mode: server.mode,
-    introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
-  });
+  // One set of query limits for HTTP and WebSocket alike.
+  const schema = await buildGatewaySchema();
+  const limits = createQueryLimits(config.limits, { schema, hideSuggestions: server.mode === "production" });
+  const apollo = createApollo(schema, { mode: server.mode, introspection, limits });
   await apollo.start();
 
   const log = gateway.logger;
+  for (const key of DEPRECATED_SERVER_LIMITS) {
+    if (server[key] !== undefined) log.warn({ key: `server.${key}` }, `server.${key} is deprecated: set limits.${key} instead (it applies while limits.${key} is left at its default)`);
+  }
   const readiness = new ReadinessProbe(gateway.services.catalog, gateway.services.store, {
     cacheMs: server.readinessCacheMs,
     timeoutMs: server.requestTimeoutMs,
@@ -78,6 +83,9 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   let inFlight = 0;
   let draining = false;
   let drained: (() => void) | undefined;
+
+  // The MLflow-compatible registry and MLflow webhooks (src/http/mlflow): their own auth and errors.
+  const mlflow = createMlflowFacade(gateway, authenticator);
 
   const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
     const url = new URL(req.url ?? "/", "http://localhost");
@@ -94,6 +102,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     }
     // The web console's static files need no token (its API calls do): src/http/ui.ts.
     if (isConsolePath(path)) return serveConsole(req, res, path);
+    if (await mlflow.handle(req, res, url, requestId, reqLog, signal)) return;
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);
@@ -134,15 +143,20 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       }
       const result = await apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async (): Promise<GatewayContext> => ({
-          requestId,
-          actor: call.actor,
-          logger: reqLog,
-          call,
-          services: gateway.services,
-          loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
-          partialErrors: [],
-        }),
+        context: async (): Promise<GatewayContext> => {
+          // The query limits before graphql-js's rules, and no subscriptions (src/graphql/http-precheck.ts).
+          const refused = refuseBeforeApollo(body, url.searchParams, limits);
+          if (refused !== undefined) throw refused;
+          return {
+            requestId,
+            actor: call.actor,
+            logger: reqLog,
+            call,
+            services: gateway.services,
+            loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
+            partialErrors: [],
+          };
+        },
       });
       const outHeaders: Record<string, string> = { "X-Request-Id": requestId };
       for (const [key, value] of result.headers) outHeaders[key] = value;
@@ -264,15 +278,14 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   const events = new EventFeed(gateway.services.store, { logger: log });
   await events.start();
   const sockets = attachGraphQLWebSocket(http, {
-    schema: await buildGatewaySchema(),
+    schema,
     authenticator,
     services: gateway.services,
     events,
     logger: log,
     mode: server.mode,
     introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
+    limits,
     maxPayloadBytes: server.bodyLimitBytes,
     requestTimeoutMs: server.requestTimeoutMs,
     shutdownGraceMs: server.shutdownGraceMs,
@@ -286,6 +299,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       resolve();
     });
   }).catch(async (err: unknown) => {
+    await mlflow.close();
     await sockets.close();
     await events.stop();
     throw err;
@@ -316,6 +330,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           ]);
         }
         http.closeAllConnections();
+        await mlflow.close();
         await socketsClosed;
         await events.stop();
         await stopped;

@@ -6,8 +6,9 @@
  * `whatRunsInProduction`: every running deployment and every version in the environment's stage
  * across all backends, with who approved each and when, and a drift flag (./drift-flags.ts).
  */
-import { Semaphore, isRegistryError, type CallContext, type ModelVersion, type Stage } from "../core/index.js";
+import type { CallContext, ModelVersion, Stage } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
+import { listStageAcrossBackends } from "../catalog/stage-listing.js";
 import type { DeploymentActivationRecord, DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { ApprovalRecord, PromotionRequestRecord } from "../store/workflow-store.js";
@@ -69,9 +70,6 @@ export interface ProductionState {
   /** Backends that could not be listed (their versions are missing from `versions`). */
   failedBackends: { backendId: string; error: unknown }[];
 }
-
-/** Per backend, how many model listings run at once when answering for now. */
-export const LISTING_CONCURRENCY = 8;
 
 export class DeploymentState {
   constructor(
@@ -184,55 +182,14 @@ export class DeploymentState {
     return problems;
   }
 
-  /** Every version in `stage` across all backends: all models of each backend, then each model's versions in that stage. */
+  /** Every version in `stage` across all backends (src/catalog/stage-listing.ts). */
   async #versionsInStage(
     stage: Stage,
     ctx: CallContext,
     failed: ProductionState["failedBackends"],
   ): Promise<{ backendId: string; modelName: string; version: string; modelVersion: ModelVersion }[]> {
-    const perBackend = await Promise.all(
-      this.catalog.backendIds().map(async (backendId) => {
-        try {
-          const names: string[] = [];
-          let after: string | undefined;
-          for (;;) {
-            const page = await this.catalog.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
-            // The catalog reports a failed backend as a partial page that resumes later: here that backend failed.
-            const failure = page.failures[0];
-            if (failure !== undefined) throw failure.error;
-            for (const e of page.edges) names.push(e.item.name);
-            if (!page.hasNextPage) break;
-            after = page.endCursor;
-          }
-          const limit = new Semaphore(LISTING_CONCURRENCY);
-          const lists = await Promise.all(
-            names.map((modelName) =>
-              limit.run(
-                // A model deleted between the listing and this read has nothing running.
-                () => this.#modelVersionsInStage(backendId, modelName, stage, ctx).catch((err: unknown) => (isRegistryError(err) && err.code === "NOT_FOUND" ? [] : Promise.reject(err))),
-                ctx.signal,
-                () => new Error("aborted"),
-              ),
-            ),
-          );
-          return lists.flat();
-        } catch (err) {
-          failed.push({ backendId, error: err });
-          return [];
-        }
-      }),
-    );
-    return perBackend.flat();
-  }
-
-  async #modelVersionsInStage(backendId: string, modelName: string, stage: Stage, ctx: CallContext) {
-    const out: { backendId: string; modelName: string; version: string; modelVersion: ModelVersion }[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.catalog.listVersions(backendId, modelName, { filter: { stage }, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
-      for (const e of page.edges) if (e.item.stage === stage) out.push({ backendId, modelName, version: e.item.version, modelVersion: e.item });
-      if (!page.hasNextPage) return out;
-      after = page.endCursor;
-    }
+    const listing = await listStageAcrossBackends(this.catalog, stage, ctx);
+    failed.push(...listing.failures);
+    return listing.versions.map((v) => ({ backendId: v.backendId, modelName: v.modelName, version: v.version, modelVersion: v }));
   }
 }

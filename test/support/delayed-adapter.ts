@@ -6,6 +6,8 @@ import type { AdapterFactory, CallContext, RegistryAdapter } from "../../src/cor
 import type { FactoryMap } from "../../src/app/adapter-registry.js";
 
 const CALLS = ["listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+/** Optional calls, delayed when the adapter has them. */
+const OPTIONAL_CALLS = ["listVersionsInStage"] as const;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -35,7 +37,7 @@ export type DelayedCall = (typeof CALLS)[number];
 /** `adapter` with every contract call (or only the calls in `only`) delayed by `delayMs`. */
 export function delayed(adapter: RegistryAdapter, delayMs: number, probe?: ConcurrencyProbe, only: readonly DelayedCall[] = CALLS): RegistryAdapter {
   const wrapper: Record<string, unknown> = Object.create(adapter) as Record<string, unknown>;
-  for (const name of only) {
+  for (const name of [...only, ...OPTIONAL_CALLS.filter((n) => typeof adapter[n] === "function" && only === CALLS)]) {
     const method = adapter[name] as (...args: unknown[]) => Promise<unknown>;
     wrapper[name] = async (...args: unknown[]) => {
       const ctx = args.find((a): a is CallContext => typeof a === "object" && a !== null && "signal" in a && "deadline" in a);

@@ -264,6 +264,21 @@ export class BentomlAdapter implements RegistryAdapter {
     return this.toVersion(snapshot, this.record(snapshot, version), aliases);
   }
 
+  /** Versions in `stage` across every model, from one scan of the store (the optional stage listing). */
+  async listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    const { names } = await this.reader.modelDirs(ctx);
+    const out: ModelVersion[] = [];
+    for (const snapshot of await this.readAll(names, ctx)) {
+      if (snapshot === undefined || snapshot.versions.length === 0) continue;
+      const aliases = aliasesOf(snapshot);
+      for (const record of snapshot.versions) {
+        const version = await this.toVersion(snapshot, record, aliases);
+        if (version.stage === stage) out.push(version);
+      }
+    }
+    return out;
+  }
+
   // --- writes -----------------------------------------------------------------------------------
 
   private writable(): void {

@@ -13,7 +13,7 @@
  * Writes to one model are serialised in this process (KeyedMutex) and across gateway processes
  * (a lock file per model, ./file-lock.ts).
  */
-import { cp, mkdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
+import { cp, mkdir, readdir, readFile, realpath, rename, rm, stat } from "node:fs/promises";
 import { join, relative, isAbsolute } from "node:path";
 import { isMap, isScalar, type Document, type YAMLMap } from "yaml";
 import {
@@ -193,13 +193,12 @@ export class StoreWriter {
           }
           if (!isMapping(doc.toJS())) doc = undefined;
         }
-        await cp(importFrom, staging, {
-          recursive: true,
-          errorOnExist: true,
-          force: false,
-          verbatimSymlinks: true,
-          filter: (src) => src !== join(importFrom, MODEL_YAML),
-        });
+        // Entry by entry into the staging directory: Node 22's cp refuses a destination directory
+        // that exists (errorOnExist), where Node 20 merged into it.
+        for (const entry of await readdir(importFrom)) {
+          if (entry === MODEL_YAML) continue;
+          await cp(join(importFrom, entry), join(staging, entry), { recursive: true, errorOnExist: true, force: false, verbatimSymlinks: true });
+        }
       }
       ensureActive(ctx, this.backend);
 

@@ -17,6 +17,7 @@ import { DateTime } from "../types/scalars.js";
 import { toModelFilter } from "./filters.js";
 import { nullIfNotFound } from "./model.resolver.js";
 import { connection, pageSize, withAsOf, type AsOfRoot } from "./paging.js";
+import { modelByItsVersions } from "./versions-prefetch.js";
 
 @Resolver()
 export class QueryResolver {
@@ -110,10 +111,14 @@ export class QueryResolver {
   @Query(() => RegisteredModelType, { nullable: true })
   async model(
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg("backend", () => String) backend: string,
     @Arg("name", () => String) name: string,
     @Arg("asOf", () => DateTime, { nullable: true }) asOf: Date | undefined,
   ): Promise<AsOfRoot<RegisteredModel> | null> {
+    // Only its versions asked for: the versions page is read first and proves the model exists.
+    const byVersions = await modelByItsVersions(ctx, info, backend, name, asOf ?? undefined);
+    if (byVersions !== undefined) return byVersions;
     const read = asOf == null ? {} : { asOf };
     return ctx.services.catalog
       .backend(backend)

@@ -130,4 +130,11 @@ export class ModelVersionType extends Node {
 
   @Field(() => String, { nullable: true })
   createdBy?: string;
+
+  @Field(() => JSON, {
+    nullable: true,
+    description:
+      "The backend's own fields with no place in this schema, read-only, under the backend's names: SageMaker's ModelLifeCycle and ApprovalDescription, Vertex AI labels and version aliases, MLflow's run link and logged model id, git-YAML x- keys.",
+  })
+  native?: Record<string, unknown>;
 }

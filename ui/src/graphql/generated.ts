@@ -293,7 +293,7 @@ export type VersionDetailQueryVariables = Exact<{
 }>;
 
 
-export type VersionDetailQuery = { modelVersion: { version: string, stage: Stage, aliases: Array<string>, registryVersion: string, description: string | null, artifactUri: string | null, createdAt: string | null, createdBy: string | null, params: Record<string, unknown>, drift: { expectedStage: Stage, actualStage: Stage | null, detectedAt: string } | null, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null, prompt: { name: string, version: string, template: string } | null, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null }, metrics: Array<{ key: string, value: number }>, tags: Array<{ key: string, value: string }>, evalRecords: Array<{ suite: string, score: number, run: string | null, artifactUri: string | null, recordedBy: string, at: string }> } | null };
+export type VersionDetailQuery = { modelVersion: { version: string, stage: Stage, aliases: Array<string>, native: unknown, registryVersion: string, description: string | null, artifactUri: string | null, createdAt: string | null, createdBy: string | null, params: Record<string, unknown>, drift: { expectedStage: Stage, actualStage: Stage | null, detectedAt: string } | null, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null, prompt: { name: string, version: string, template: string } | null, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null }, metrics: Array<{ key: string, value: number }>, tags: Array<{ key: string, value: string }>, evalRecords: Array<{ suite: string, score: number, run: string | null, artifactUri: string | null, recordedBy: string, at: string }> } | null };
 
 export type PromotionRequestCreateMutationVariables = Exact<{
   input: PromotionRequestInput;
@@ -793,6 +793,7 @@ export const VersionDetailDocument = new TypedDocumentString(`
     version
     stage
     aliases
+    native
     drift {
       expectedStage
       actualStage
