@@ -37,7 +37,7 @@ const NATIVE_PACKAGE_FIELDS = [
   "SamplePayloadUrl",
 ] as const;
 
-function nativeOfPackage(pkg: DescribeModelPackageCommandOutput): { native?: NativeFields } {
+function nativeOfPackage(pkg: Partial<Pick<DescribeModelPackageCommandOutput, (typeof NATIVE_PACKAGE_FIELDS)[number]>>): { native?: NativeFields } {
   const native: NativeFields = {};
   for (const key of NATIVE_PACKAGE_FIELDS) {
     const value = pkg[key];
@@ -84,6 +84,7 @@ export type PackageFields = Partial<
     | "InferenceSpecification"
     | "CreationTime"
     | "LastModifiedTime"
+    | (typeof NATIVE_PACKAGE_FIELDS)[number]
   >
 >;
 
