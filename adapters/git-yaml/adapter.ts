@@ -7,6 +7,8 @@ import { performance } from "node:perf_hooks";
 import {
   AlreadyExistsError,
   InvalidInputError,
+  createCallContext,
+  systemActor,
   NotFoundError,
   UnavailableError,
   UnsupportedError,
@@ -33,6 +35,7 @@ import {
   type ToolSet,
   type WriteOptions,
 } from "../../src/core/index.js";
+import { DEFAULT_REF_CHECK_MS } from "./config.js";
 import { ALIAS_RE, MODEL_NAME_RE, NUMERIC_VERSION_RE, isReservedAlias } from "./entry-schema.js";
 import { patchModelIn, patchVersionIn, renderEmptyModelFile } from "./metadata-edits.js";
 import { readBlobs } from "./git-objects.js";
@@ -47,12 +50,14 @@ import { RegistryWriter, afterCommitContext, type PlanOutcome } from "./registry
 import type { RepositoryLayout } from "./repository.js";
 import type { Snapshot } from "./snapshot.js";
 import { LruCache } from "./lru.js";
-import { RefReader } from "./ref-reader.js";
+import { RefReader, type TextFileReader } from "./ref-reader.js";
+import { RefWatch } from "./ref-watch.js";
 import { SnapshotStore } from "./snapshot-store.js";
 import { versionsInStage } from "./stage-listing.js";
 import { STAGE_TO_STATUS } from "./to-domain.js";
 
 export const GIT_YAML_KIND = "git-yaml";
+const REF_WATCH_ACTOR = systemActor("git-ref-watch", "modelgate's check of a git-YAML branch head");
 
 /** "set description, tags a, b; remove tags c": the commit subject of a metadata write. */
 function describePatch(patch: MetadataPatch): string {
@@ -68,6 +73,17 @@ const MAX_PAGE_SIZE = 1000;
 
 /** Prompt texts kept in memory (by content hash). */
 const PROMPT_CACHE_SIZE = 512;
+/** Time allowed for one periodic read of the branch head. */
+const REF_CHECK_TIMEOUT_MS = 10_000;
+
+export interface GitYamlAdapterOptions {
+  readOnly: boolean;
+  logger: AdapterLogger;
+  /** How often watchChanges reads the branch head besides the file-system watch (default DEFAULT_REF_CHECK_MS). */
+  refCheckMs?: number;
+  /** Reads the ref files (tests count reads with it). */
+  readRefFile?: TextFileReader;
+}
 
 export class GitYamlAdapter implements RegistryAdapter {
   readonly info: BackendInfo;
@@ -76,17 +92,37 @@ export class GitYamlAdapter implements RegistryAdapter {
   /** Prompt texts by blob id: blobs never change, so a prompt is read from git once. */
   private readonly promptTexts = new LruCache<string, string>(PROMPT_CACHE_SIZE);
   private readonly writer: RegistryWriter;
+  /** Tells watchers when the branch moves (./ref-watch.ts). */
+  private readonly refWatch: RefWatch;
   private closed = false;
 
   constructor(
     id: string,
     private readonly repo: RepositoryLayout,
-    private readonly options: { readOnly: boolean; logger: AdapterLogger },
+    private readonly options: GitYamlAdapterOptions,
   ) {
     this.info = { id, kind: GIT_YAML_KIND };
     this.git = new GitRunner(repo.root, id);
-    this.store = new SnapshotStore(this.git, id, repo.ref, new RefReader(repo.gitDir));
+    const refs = new RefReader(repo.gitDir, options.readRefFile);
+    this.store = new SnapshotStore(this.git, id, repo.ref, refs);
     this.writer = new RegistryWriter(this.git, repo, this.store, id, options.logger);
+    let lastError: string | undefined;
+    this.refWatch = new RefWatch({
+      intervalMs: options.refCheckMs ?? DEFAULT_REF_CHECK_MS,
+      head: () => this.store.head(createCallContext({ timeoutMs: REF_CHECK_TIMEOUT_MS, actor: REF_WATCH_ACTOR })),
+      files: () => refs.files(repo.ref),
+      onError: (err) => {
+        // Once per distinct failure: the check runs every refCheckMs.
+        const message = err instanceof Error ? err.message : String(err);
+        if (message !== lastError) options.logger.warn({ backend: id, err: message }, "cannot read the branch head to notice changes; answers are rebuilt until it can");
+        lastError = message;
+      },
+    });
+  }
+
+  /** Calls `listener` when the branch may have moved (a file-system watch on the refs, and a read every refCheckMs). */
+  watchChanges(listener: () => void): () => void {
+    return this.refWatch.subscribe(listener);
   }
 
   capabilities(): Capabilities {
@@ -423,6 +459,8 @@ export class GitYamlAdapter implements RegistryAdapter {
     plan: (snapshot: Snapshot) => Promise<PlanOutcome<undefined>>,
   ): Promise<RegisteredModel> {
     const outcome = await this.writer.run(ctx, opts, plan);
+    // The branch moved: watchers need not wait for the file-system watch.
+    if (!("unchanged" in outcome)) this.refWatch.changed();
     const snapshot = "unchanged" in outcome ? await this.store.read(ctx) : await this.store.at(outcome.commit, afterCommitContext(ctx));
     return structuredClone(this.entry(snapshot, name).model);
   }
@@ -452,6 +490,7 @@ export class GitYamlAdapter implements RegistryAdapter {
 
   async close(): Promise<void> {
     this.closed = true;
+    this.refWatch.close();
     await this.writer.drain();
     this.store.clear();
   }
@@ -524,6 +563,8 @@ export class GitYamlAdapter implements RegistryAdapter {
   ): Promise<ModelVersion | undefined> {
     const outcome = await this.writer.run(ctx, opts, plan);
     if ("unchanged" in outcome) return outcome.unchanged === undefined ? undefined : structuredClone(outcome.unchanged);
+    // The branch moved: watchers need not wait for the file-system watch.
+    this.refWatch.changed();
     const { commit, plan: done } = outcome;
     if (done.version === undefined) return undefined;
     try {

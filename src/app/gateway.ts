@@ -25,6 +25,7 @@ import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
 import { ProvenanceService } from "../workflow/provenance/service.js";
 import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
+import { ResolveAnswers } from "../workflow/resolve-answers.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
@@ -105,6 +106,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
   const promotions = new PromotionService(config, catalog, store, policies, undefined, new ProvenanceGateEvidence(signatures));
   const deploymentPromotions = new DeploymentPromotions(config, catalog, store, promotions, policies);
   const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env), trail);
+  const deploymentResolver = new DeploymentResolver(catalog, store, resolver, deploymentState);
+  const resolveCacheMs = new Map(config.backends.map((b) => [b.id, b.resolveCacheMs]));
+  const resolveAnswers = new ResolveAnswers(catalog, store, deploymentResolver, resolver, {
+    resolveCacheMs: (id) => resolveCacheMs.get(id) ?? 0,
+    buildTimeoutMs: config.server.requestTimeoutMs,
+    onRefreshError: (err, name, environment) => logger.debug({ err, name, environment }, "background rebuild of a resolve answer failed"),
+  });
   const services: GatewayServices = {
     config,
     catalog,
@@ -116,7 +124,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deployments: new DeploymentService(config, catalog, store),
     deploymentPromotions,
     deploymentState,
-    deploymentResolver: new DeploymentResolver(catalog, store, resolver, deploymentState),
+    deploymentResolver,
+    resolveAnswers,
     provenance: new ProvenanceService(config, catalog, store, signatures),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
@@ -192,6 +201,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       // handed back (its step runs again elsewhere), and a drift pass is cancelled, before the store
       // closes; then the leader lock is handed over.
       unwatch();
+      resolveAnswers.close();
       await stopBackground();
       await leadership.stop();
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);

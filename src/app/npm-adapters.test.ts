@@ -74,7 +74,7 @@ describe("finding an installed adapter package", () => {
 
 describe("loading npm:<package> from the config file's directory", () => {
   it("loads a package installed next to modelgate.yaml, not beside the gateway", async () => {
-    const [adapter] = await createAdapters([{ id: "acme", kind: "npm:@acme/modelgate-adapter", timeoutMs: 1000 }], {
+    const [adapter] = await createAdapters([{ id: "acme", kind: "npm:@acme/modelgate-adapter", timeoutMs: 1000, resolveCacheMs: 1000 }], {
       logger: silent,
       dataDir: dir,
       configDir: join(dir, "app", "config"),
@@ -84,12 +84,12 @@ describe("loading npm:<package> from the config file's directory", () => {
 
   it("says where it looked when the package is not installed", async () => {
     await expect(
-      createAdapters([{ id: "x", kind: "npm:@acme/not-installed", timeoutMs: 1000 }], { logger: silent, dataDir: dir, configDir: join(dir, "app") }),
+      createAdapters([{ id: "x", kind: "npm:@acme/not-installed", timeoutMs: 1000, resolveCacheMs: 1000 }], { logger: silent, dataDir: dir, configDir: join(dir, "app") }),
     ).rejects.toThrow(`backends[0]: cannot load adapter package "@acme/not-installed": not installed: no node_modules/@acme/not-installed in ${join(dir, "app")}`);
   });
 
   it("keeps the typed errors of an adapter built against another copy of modelgate/core", async () => {
-    const [adapter] = await createAdapters([{ id: "acme", kind: "npm:@acme/modelgate-adapter", timeoutMs: 1000 }], {
+    const [adapter] = await createAdapters([{ id: "acme", kind: "npm:@acme/modelgate-adapter", timeoutMs: 1000, resolveCacheMs: 1000 }], {
       logger: silent,
       dataDir: dir,
       configDir: join(dir, "app"),

@@ -11,6 +11,7 @@ import type { DriftChecker } from "../workflow/drift.js";
 import type { PromotionService } from "../workflow/promotion-service.js";
 import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
+import type { ResolveAnswers } from "../workflow/resolve-answers.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -33,5 +34,7 @@ export interface GatewayServices {
   deploymentResolver: DeploymentResolver;
   /** Identity, changes, lineage, impact, model cards and signatures (docs/provenance.md). */
   provenance: ProvenanceService;
+  /** resolve(name, environment) answers kept until something they depend on changes (the hot path). */
+  resolveAnswers: ResolveAnswers;
 }
 

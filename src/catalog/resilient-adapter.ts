@@ -164,6 +164,8 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     health: (ctx: CallContext) => inner.health(childContext(ctx, opts.timeoutMs)),
     close: () => inner.close(),
     breakerState: () => STATE_NAMES[breaker.state],
+    // Change notifications need no resilience: they are the adapter's own timers and watches.
+    ...(inner.watchChanges === undefined ? {} : { watchChanges: (listener: () => void) => inner.watchChanges!(listener) }),
     ...wrapped,
   };
   return adapter as unknown as ResilientAdapter;

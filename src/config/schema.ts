@@ -21,6 +21,13 @@ export const backendConfigSchema = z
     kind: z.string().min(1),
     /** Per-backend call timeout. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /**
+     * How long (ms) a resolve answer read from this backend is served before it is built again, when
+     * the backend cannot announce its changes (MLflow, SageMaker, Vertex AI; git-YAML announces them
+     * and ignores this). Changes made through the gateway show at once whatever it says. Clients are
+     * told in `Cache-Control: max-age`. 0: answers are built on every request.
+     */
+    resolveCacheMs: z.number().int().min(0).max(60_000).default(1_000),
   })
   // The adapter validates its own keys with its configSchema.
   .passthrough();

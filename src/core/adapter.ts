@@ -218,6 +218,14 @@ export interface RegistryAdapter {
    * any order. Optional: without it the gateway walks the models (docs/adapters.md, "Listing a stage").
    */
   listVersionsInStage?(stage: Stage, ctx: CallContext): Promise<ModelVersion[]>;
+  /**
+   * Calls `listener` whenever what the backend serves may have changed, made through the adapter or
+   * behind its back (git-YAML: the branch moved). Spurious calls are allowed, missed changes are not
+   * (a watch that can fail must fall back to polling). The gateway keeps resolve answers built from
+   * a backend that has it until it calls; answers from backends without it live a short TTL
+   * (`backends[].resolveCacheMs`). Returns a function that stops the calls.
+   */
+  watchChanges?(listener: () => void): () => void;
 
   close(): Promise<void>;
 }

@@ -4,7 +4,11 @@
  * ./limits.ts (the same set the WebSocket transport applies), introspection as configured.
  */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from "@apollo/server/plugin/disabled";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
 import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import type { GatewayContext } from "./context.js";
 import { createFormatError } from "./errors.js";
@@ -86,9 +90,13 @@ export function createApollo(schema: GraphQLSchema, opts: ApolloOptions): Apollo
     // Apollo's own signal handler would stop it and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     // Our own GraphiQL is served at /graphiql (bundled); nothing is reported to Apollo's cloud.
+    // No @cacheControl hints in the schema: the default cache-control plugin would only add a hook
+    // to every field resolved (a measurable share of the resolve query's cost, docs/performance.md).
+    // Apollo's document cache (parsed and validated queries by hash) stays on, as by default.
     plugins: [
       partialErrorsPlugin,
       observabilityPlugin,
+      ApolloServerPluginCacheControlDisabled(),
       ...(limits.hideSuggestions ? [suggestionsHiddenPlugin] : []),
       ApolloServerPluginLandingPageDisabled(),
       ApolloServerPluginUsageReportingDisabled(),

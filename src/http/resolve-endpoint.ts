@@ -15,7 +15,8 @@ import { isRegistryError, type CallContext } from "../core/index.js";
 import { GRAPHQL_CODES } from "../graphql/errors.js";
 import type { DriftFlag, EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
 import { deploymentEtag, deploymentRegistryVersion, type DeploymentResolver, type ResolvedDeployment } from "../workflow/deployment-resolve.js";
-import { sendJson } from "./respond.js";
+import type { CachedAnswer, ResolveAnswers } from "../workflow/resolve-answers.js";
+import { JSON_TYPE, sendJson } from "./respond.js";
 
 export const DRIFT_HEADER = "X-Modelgate-Drift";
 export const SERVED_FROM_HEADER = "X-Modelgate-Served-From";
@@ -97,9 +98,65 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
+/** One kept answer as bytes: built once per answer (./resolve-answers.ts keeps it until a change). */
+interface SerializedAnswer {
+  readonly etag: string;
+  readonly body: Buffer;
+  /** Headers of 200 and 304 answers, Cache-Control aside (it depends on the answer's age). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const serialized = new WeakMap<CachedAnswer, SerializedAnswer>();
+
+function serialize(cached: CachedAnswer): SerializedAnswer {
+  let out = serialized.get(cached);
+  if (out !== undefined) return out;
+  const { answer } = cached;
+  if (answer.kind === "deployment") {
+    const d = answer.deployment;
+    out = {
+      etag: d.etag,
+      body: Buffer.from(JSON.stringify(resolvedDeploymentJson(d))),
+      headers: { ETag: d.etag, "X-Registry-Version": d.registryVersion, ...driftHeaders(d.drift) },
+    };
+  } else {
+    const e = answer.entry;
+    out = {
+      etag: e.etag,
+      body: Buffer.from(JSON.stringify(resolvedEntryJson(e))),
+      headers: { ETag: e.etag, "X-Registry-Version": e.registryVersion, [SERVED_FROM_HEADER]: e.servedFrom, ...driftHeaders(e.drift) },
+    };
+  }
+  serialized.set(cached, out);
+  return out;
+}
+
+/**
+ * What clients may assume: `no-cache` (revalidate every time) when every backend the answer read
+ * announces its changes; otherwise `max-age` of what is left of the answer's life, the staleness a
+ * backend that cannot announce them (backends[].resolveCacheMs) allows.
+ */
+function cacheControl(cached: CachedAnswer, now: number): string {
+  if (cached.staleMs === undefined) return "no-cache";
+  const seconds = Math.floor((cached.expiresAt - now) / 1000);
+  return seconds > 0 ? `max-age=${seconds}` : "no-cache";
+}
+
+/** Sends a kept answer: 304 when `If-None-Match` names its ETag, else its bytes. */
+export function sendAnswer(res: ServerResponse, cached: CachedAnswer, ifNoneMatch: string | undefined): void {
+  const out = serialize(cached);
+  const cache = cacheControl(cached, performance.now());
+  if (etagMatches(ifNoneMatch, out.etag)) {
+    res.writeHead(304, { ...out.headers, "Cache-Control": cache }).end();
+    return;
+  }
+  res.writeHead(200, { ...out.headers, "Cache-Control": cache, "Content-Type": JSON_TYPE, "Content-Length": out.body.length });
+  res.end(out.body);
+}
+
 export async function handleResolve(
   res: ServerResponse,
-  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver },
+  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver; resolveAnswers: ResolveAnswers },
   name: string,
   query: URLSearchParams,
   ifNoneMatch: string | undefined,
@@ -118,6 +175,11 @@ export async function handleResolve(
     return;
   }
   try {
+    if (asOf === undefined) {
+      // Now: the kept answer (built once per change, ./resolve-answers.ts).
+      sendAnswer(res, await resolvers.resolveAnswers.get(name, environment, call), ifNoneMatch);
+      return;
+    }
     const found = await resolvers.deploymentResolver.find(name, environment, asOf);
     if (found !== undefined) {
       const etag = deploymentEtag(found);
@@ -131,7 +193,7 @@ export async function handleResolve(
       sendJson(res, 200, resolvedDeploymentJson(resolved), { ...headers, ...driftHeaders(resolved.drift) });
       return;
     }
-    const entry = await resolvers.resolver.resolve({ name, environment, ...(asOf ? { asOf } : {}) }, call);
+    const entry = await resolvers.resolver.resolve({ name, environment, asOf }, call);
     const headers = {
       ETag: entry.etag,
       "Cache-Control": "no-cache",

@@ -25,7 +25,7 @@ import { attachGraphQLWebSocket } from "./graphql-ws.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
-import { handleResolve } from "./resolve-endpoint.js";
+import { handleResolve, sendAnswer } from "./resolve-endpoint.js";
 import { metricsEndpoint } from "./metrics-endpoint.js";
 import { RequestRecorder, RequestTelemetry, routeOf } from "../observability/request-telemetry.js";
 import { activeTraceId, inSpan } from "../observability/tracing.js";
@@ -47,6 +47,8 @@ export interface ServeOptions {
   port?: number;
 }
 
+const PLAIN_NAME = /^[A-Za-z0-9_~-][A-Za-z0-9._~%/-]*$/;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 const UNAUTHENTICATED: Actor = Object.freeze({ id: "unauthenticated", roles: Object.freeze([]) });
 
 /** Paths anyone may call: probes and the GraphiQL page (its queries still need a token). */
@@ -226,13 +228,49 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${req.method ?? "GET"} ${path}` } });
   };
 
+  const logRequests = log.isLevelEnabled("info");
+  /**
+   * GET /v1/resolve/{name}?env= answered from a kept answer (src/workflow/resolve-answers.ts) by a
+   * caller whose token was verified lately: no call context, no await. Anything else (a first
+   * request, asOf, an unknown token, an odd URL) takes the full path, which answers the same.
+   */
+  const answerFromMemory = (req: IncomingMessage, res: ServerResponse, requestId: string): boolean => {
+    const raw = req.url;
+    if (raw === undefined || !raw.startsWith("/v1/resolve/") || (req.method !== "GET" && req.method !== "HEAD") || draining) return false;
+    const q = raw.indexOf("?");
+    if (q < 0 || raw.includes("#")) return false;
+    const rawName = raw.slice("/v1/resolve/".length, q);
+    // Names the URL parser would not rewrite (no "//", "." or ".." segments, no "%2e"); others take the full path.
+    if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName) || rawName.includes("//") || DOT_SEGMENT.test(rawName)) return false;
+    const name = decodePath(rawName);
+    if (name === undefined) return false;
+    const query = new URLSearchParams(raw.slice(q + 1));
+    const environment = query.get("env") ?? query.get("environment");
+    if (!environment || query.has("asOf")) return false;
+    if (!authenticator.enabled && !isLoopbackHostHeader(req.headers.host)) return false;
+    const actor = authenticator.verified(req.headers.authorization);
+    if (actor === undefined || !hasRole(actor, "viewer")) return false;
+    const kept = gateway.services.resolveAnswers.peek(name, environment);
+    if (kept === undefined) return false;
+    res.setHeader("X-Request-Id", requestId);
+    sendAnswer(res, kept, req.headers["if-none-match"]);
+    return true;
+  };
+
   const http = createServer((req, res) => {
     const requestId = requestIdOf(req);
+    const started = performance.now();
+    // With tracing on every request takes the full path, so each gets its spans.
+    if (tracer === undefined && answerFromMemory(req, res, requestId)) {
+      const ms = performance.now() - started;
+      requests?.record("/v1/resolve", "", res.statusCode, ms / 1_000);
+      if (logRequests) log.info({ reqId: requestId, method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
+      return;
+    }
     // Tracing on: the log line names the trace the HTTP instrumentation started for the request.
     const traceId = tracer === undefined ? undefined : activeTraceId();
     const reqLog = log.child(traceId === undefined ? { reqId: requestId } : { reqId: requestId, traceId });
     const telemetry = requests === undefined && tracer === undefined ? undefined : new RequestTelemetry(metrics);
-    const started = performance.now();
     inFlight += 1;
     const abort = new AbortController();
     // The response closing before it finished means the client went away: stop the work.

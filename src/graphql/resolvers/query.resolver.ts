@@ -155,6 +155,13 @@ export class QueryResolver {
     @Arg("asOf", () => DateTime, { nullable: true }) asOf: Date | undefined,
   ): Promise<Resolution> {
     const at = asOf ?? undefined;
+    if (at === undefined) {
+      // Now: the answer kept until something it depends on changes (src/workflow/resolve-answers.ts).
+      const { answer } = await ctx.services.resolveAnswers.get(name, environment, ctx.call);
+      if (answer.kind === "model") return { kind: "MODEL", ...answer.entry } as Resolution;
+      const d = answer.deployment;
+      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash } as Resolution;
+    }
     const deployment = await ctx.services.deploymentResolver.find(name, environment, at);
     if (deployment !== undefined) {
       const d = await ctx.services.deploymentResolver.resolve(deployment, ctx.call, at);
