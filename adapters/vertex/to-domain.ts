@@ -36,7 +36,8 @@ export interface VersionMapping {
 /** Vertex AI's own fields (labels as stored, the version's aliases, resource name), non-empty ones only. */
 function nativeOf(model: IModel, withVersion: boolean): { native?: NativeFields } {
   const native: NativeFields = {};
-  if (model.name) native["name"] = model.name;
+  // The model's resource name: a version listing names it with "@<versionId>", a get without.
+  if (model.name) native["name"] = model.name.replace(/@[^/@]*$/, "");
   if (model.displayName) native["displayName"] = model.displayName;
   if (model.labels && Object.keys(model.labels).length > 0) native["labels"] = { ...model.labels };
   if (withVersion && model.versionAliases && model.versionAliases.length > 0) native["versionAliases"] = [...model.versionAliases];
