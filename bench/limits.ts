@@ -21,20 +21,13 @@ import { buildGatewaySchema } from "../src/graphql/schema.js";
 import { fuzzCorpus, sendFuzzRequest, type FuzzRequest } from "../test/support/fuzz-documents.js";
 import { ALIASES_IN_FRAGMENTS, BACKEND_FIELD, deepIntrospection, doublingFragments } from "../test/support/hostile-documents.js";
 import { startChild, type Child } from "./processes.js";
+import { setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SEED_REGISTRY = join(ROOT, "examples/registry");
 const VIEWER = "bench-viewer-token-0123456789";
 const REFUSAL_GOAL_MS = 50;
 const FUZZ_GOAL_MS = 100;
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
 
 /** The documents every gateway must refuse early, with the limit that refuses each. */
 const HOSTILE: { name: string; limit: string; query: string }[] = [

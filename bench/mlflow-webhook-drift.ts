@@ -23,23 +23,10 @@ import { createLogger } from "../src/logging.js";
 import { openSqliteStore } from "../src/store/sqlite-store.js";
 import { freePort } from "../test/peers/process.js";
 import { startMlflowServer, type MlflowServer } from "../test/peers/mlflow-server.js";
+import { median, setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SECRET = "bench-webhook-secret-0123456789";
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
-}
 
 async function rest<T>(base: string, method: "GET" | "POST" | "DELETE", path: string, params: Record<string, unknown> = {}): Promise<T> {
   const url = new URL(`${base}/api/2.0/mlflow/${path}`);

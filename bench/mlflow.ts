@@ -21,6 +21,7 @@ import { mlflowAdapter } from "../adapters/mlflow/index.js";
 import { createCallContext } from "../src/core/index.js";
 import { startMlflowServer } from "../test/peers/mlflow-server.js";
 import { startChild, type Child } from "./processes.js";
+import { median, setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PAGE_SIZE = 100;
@@ -51,20 +52,6 @@ export interface MlflowBenchResult {
     goalMet: boolean;
   };
   resolve: { coldMs: number; warmMedianMs: number; warmP90Ms: number; samples: number };
-}
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 function percentile(values: number[], p: number): number {

@@ -33,17 +33,10 @@ import { printMlflowBench, runMlflowBench } from "./mlflow.js";
 import { printOverheadBench, runOverheadBench } from "./overhead.js";
 import { printReplicasBench, runReplicasBench } from "./replicas.js";
 import { printWhatRunsBench, runWhatRunsBench } from "./what-runs.js";
+import { setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SEED = join(ROOT, "examples/registry");
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
 
 function fmt(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : "n/a";

@@ -33,6 +33,7 @@ import { startMlflowServer } from "../test/peers/mlflow-server.js";
 import { startMotoServer } from "../test/peers/moto-server.js";
 import { startVertexFake, type VertexFake } from "../test/peers/vertex/index.js";
 import { startDelayProxy, type DelayProxy } from "./delay-proxy.js";
+import { median, setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const DELAY_MS = 20;
@@ -83,20 +84,6 @@ export interface WhatRunsBenchResult {
   speedup: number;
   goalMs: number;
   goalMet: boolean;
-}
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? (sorted[mid] as number) : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
 }
 
 function sleep(ms: number): Promise<void> {
