@@ -1,4 +1,4 @@
-/** The model card table as Kysely sees it (DDL and reasons in ./migrations/0010_provenance.ts). */
+/** The model card table as Kysely sees it (DDL and reasons in ./migrations/0009_provenance.ts). */
 
 export interface ModelCardsTable {
   backend_id: string;

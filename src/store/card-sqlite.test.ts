@@ -14,9 +14,9 @@ describeCardStoreContract("sqlite (:memory:)", async () => {
   return { store, dispose: () => store.close() };
 });
 
-describe("migration 0010 on SQLite", () => {
+describe("migration 0009 on SQLite", () => {
   it("keeps the gate results recorded before it, and still refuses a gate name it does not know", async () => {
-    const dir = await mkdtemp(join(tmpdir(), "modelgate-0010-"));
+    const dir = await mkdtemp(join(tmpdir(), "modelgate-0009-"));
     const file = join(dir, "modelgate.db");
     try {
       const sqlite = new Database(file);

@@ -1,6 +1,6 @@
 /**
  * The behaviour every store's model card table must show (and the provenance gates the workflow
- * tables accept since migration 0010), as a reusable vitest suite. `makeStore` returns a fresh,
+ * tables accept since migration 0009), as a reusable vitest suite. `makeStore` returns a fresh,
  * empty, migrated store.
  */
 import { randomUUID } from "node:crypto";

@@ -1,7 +1,7 @@
 /**
  * The human-written sections of model cards as the store keeps them (`tx.cards` inside a
  * transaction, `store.cards` outside one). One row per model (`version` "") and per version; the
- * Kysely implementation is in ./card-kysely.ts, the DDL in ./migrations/0010_provenance.ts.
+ * Kysely implementation is in ./card-kysely.ts, the DDL in ./migrations/0009_provenance.ts.
  */
 
 /** Section name -> text (markdown). */

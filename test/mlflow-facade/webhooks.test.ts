@@ -106,7 +106,9 @@ out["at"] = time.time()
 `,
       { MLFLOW_TRACKING_URI: mlflow.url, MODEL: model },
     );
-    const found = await eventually(() => drift.driftOf("hooked", model, "1").then((d) => d ?? undefined), "the drift of version 1", 30_000, 20);
+    // Generous: the shared MLflow server delivers every test file's events through one queue, and
+    // other files run beside this one (the latency is logged, never asserted).
+    const found = await eventually(() => drift.driftOf("hooked", model, "1").then((d) => d ?? undefined), "the drift of version 1", 150_000, 20);
     const latencyMs = found.detectedAt.getTime() - moved.at * 1000;
     console.log(`[mlflow webhook] alias moved in MLflow -> drift recorded by the gateway in ${Math.round(latencyMs)} ms (poller off)`);
     expect(found).toMatchObject({ version: "1", expectedStage: "PRODUCTION", actualStage: "NONE" });

@@ -1,5 +1,5 @@
 /**
- * 0010: provenance (0009 is reserved for the lifecycle branch).
+ * 0009: provenance.
  *
  * - `model_cards`: the human-written sections of model cards (intended use, factors, ethical
  *   considerations, caveats, ...), per model (`version` = '') and per version. `sections_json` is
