@@ -36,9 +36,14 @@ export class DriftTrigger {
     }
     const fresh: Slot = { again: false, running: Promise.resolve() };
     const loop = async () => {
+      // A check asked for while one ran must read the backend afresh: only the first run carries
+      // the delivery's request id, since per-request caches (the MLflow adapter's registered
+      // model, with its aliases) would otherwise hand the repeat what the first run saw.
+      let runRequestId = requestId;
       do {
         fresh.again = false;
-        await this.#run(backendId, model, requestId);
+        await this.#run(backendId, model, runRequestId);
+        runRequestId = undefined;
       } while (fresh.again && !this.#abort.signal.aborted);
       this.#slots.delete(key);
     };
