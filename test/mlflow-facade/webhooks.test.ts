@@ -1,13 +1,16 @@
 /**
- * MLflow webhooks as a push source for drift: the shared real `mlflow server` (SQL store; started with
- * MLFLOW_WEBHOOK_ALLOWED_SCHEMES / ALLOW_PRIVATE_IPS so it delivers to loopback, test/peers/global-setup.ts),
+ * MLflow webhooks as a push source for drift: a real `mlflow server` of this file's own (started with
+ * MLFLOW_WEBHOOK_ALLOWED_SCHEMES / ALLOW_PRIVATE_IPS so it delivers to loopback). Not the shared one:
+ * there every other file's alias and tag events queue for delivery to this gateway too, and in a
+ * full parallel run the delivery this test waits for did not arrive in minutes.
  * the gateway registering its webhook there from config, with the drift poller off. An alias moved with
  * MLflow's client straight in MLflow is recorded as drift by the webhook's check alone. Deliveries
  * with a bad signature or an old timestamp are refused.
  */
 import { randomBytes } from "node:crypto";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { deleteModelsWithPrefix } from "../mlflow/helpers.js";
+import { startMlflowServer, type MlflowServer } from "../peers/mlflow-server.js";
 import { freePort } from "../peers/process.js";
 import { mlflowSignature } from "../../src/http/mlflow/hooks/signature.js";
 import { DRIFT_ACTOR, OUT_OF_BAND_CHANGE } from "../../src/workflow/drift.js";
@@ -15,7 +18,8 @@ import { TOKENS, eventually, mlflowEnv, python, startFacadeGateway, type FacadeG
 
 const SECRET = "webhook-secret-for-the-test-0123";
 const model = `hooked-${randomBytes(3).toString("hex")}`;
-const mlflow = { url: inject("mlflowUrl") };
+let server: MlflowServer | undefined;
+const mlflow = { url: "" };
 let gw: FacadeGateway;
 let port: number;
 
@@ -42,6 +46,8 @@ function gatewayConfig() {
 }
 
 beforeAll(async () => {
+  server = await startMlflowServer({ env: { MLFLOW_WEBHOOK_ALLOWED_SCHEMES: "http,https", MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS: "true" } });
+  mlflow.url = server.url;
   port = await freePort();
   gw = await startFacadeGateway({ port, config: gatewayConfig() });
 }, 120_000);
@@ -53,6 +59,7 @@ afterAll(async () => {
     await fetch(`${mlflow.url}/api/2.0/mlflow/webhooks/${w.webhook_id}`, { method: "DELETE" });
   }
   await deleteModelsWithPrefix(mlflow.url, model);
+  await server?.stop();
 });
 
 describe("MLflow webhooks drive drift checks", () => {
