@@ -1,8 +1,9 @@
 /**
  * MLflow webhooks as a push source for drift: a real `mlflow server` of this file's own (started with
  * MLFLOW_WEBHOOK_ALLOWED_SCHEMES / ALLOW_PRIVATE_IPS so it delivers to loopback). Not the shared one:
- * there every other file's alias and tag events queue for delivery to this gateway too, and in a
- * full parallel run the delivery this test waits for did not arrive in minutes.
+ * MLflow keeps each event's webhook list for MLFLOW_WEBHOOK_CACHE_TTL (60 s), so other files' alias
+ * events just before this gateway registered its webhook left the shared server delivering to no
+ * one for a minute, and the move this test waits for was never delivered.
  * the gateway registering its webhook there from config, with the drift poller off. An alias moved with
  * MLflow's client straight in MLflow is recorded as drift by the webhook's check alone. Deliveries
  * with a bad signature or an old timestamp are refused.
