@@ -37,8 +37,9 @@ export default defineConfig({
     pool: "forks",
     // Most files spend their time waiting on peers (mlflow server, moto, PostgreSQL, chromium,
     // Python subprocesses), so two files at a time shorten the run even on 2 cores; vitest's
-    // default there is one (cores - 1). Measured: 20.7 min at load ~20 with two, 21.2 min with one
-    // at a lighter load, for a suite that had grown a third.
+    // default there is one (cores - 1). With two, the whole suite (1,510 tests) took 9 min 15 s on
+    // an otherwise quiet 2-core machine; with one, the 1,345 tests before it had grown took 21 min
+    // under other load (no like-for-like figure).
     maxWorkers: 2,
     projects: [
       {
