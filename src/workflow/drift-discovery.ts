@@ -13,15 +13,5 @@ import type { Catalog } from "../catalog/catalog.js";
  */
 export async function candidateModels(catalog: Catalog, backendId: string, stages: ReadonlySet<Stage>, ctx: CallContext): Promise<string[]> {
   if (stages.size === 0) return [];
-  const names: string[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await catalog.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
-    // The catalog reports a failed backend as a partial page that resumes later: here it failed.
-    const failure = page.failures[0];
-    if (failure !== undefined) throw failure.error;
-    for (const e of page.edges) names.push(e.item.name);
-    if (!page.hasNextPage) return names;
-    after = page.endCursor;
-  }
+  return (await catalog.allModels(backendId, ctx)).map((m) => m.name);
 }

@@ -17,16 +17,7 @@ export function parseStages(stages: readonly string[]): MlflowStage[] {
 
 /** Every model of the backend, by name (at most MAX_MODELS_SCANNED). */
 export async function allModels(view: RegistryView): Promise<RegisteredModel[]> {
-  const out: RegisteredModel[] = [];
-  let after: string | undefined;
-  for (;;) {
-    const page = await view.services.catalog.listModels({ backend: view.backendId, first: 100, ...(after === undefined ? {} : { after }) }, view.call);
-    const failure = page.failures[0];
-    if (failure) throw failure.error;
-    out.push(...page.edges.map((e) => e.item));
-    if (!page.hasNextPage || out.length >= MAX_MODELS_SCANNED) return out;
-    after = page.endCursor;
-  }
+  return view.services.catalog.allModels(view.backendId, view.call, MAX_MODELS_SCANNED);
 }
 
 /** Runs `task` over items, a few at a time (each may read a backend). */

@@ -149,16 +149,7 @@ export async function scanVersions(catalog: Catalog, ctx: CallContext, failed: B
   const perBackend = await Promise.all(
     catalog.backendIds().map(async (backendId) => {
       try {
-        const names: string[] = [];
-        let after: string | undefined;
-        for (;;) {
-          const page = await catalog.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
-          const failure = page.failures[0];
-          if (failure !== undefined) throw failure.error;
-          for (const e of page.edges) names.push(e.item.name);
-          if (!page.hasNextPage) break;
-          after = page.endCursor;
-        }
+        const names = (await catalog.allModels(backendId, ctx)).map((m) => m.name);
         const limit = new Semaphore(SCAN_CONCURRENCY);
         const lists = await Promise.all(
           names.map((name) =>
