@@ -2,13 +2,14 @@
  * The layers, enforced (`npm run lint` runs this after eslint). Lower layers never import higher
  * ones, so no two folders depend on each other; docs/architecture.md draws the same picture.
  *
- *   core ← config ← store ← catalog ← audit ← workflow ← events ← app ← graphql ← http ← cli
+ *   core ← config ← observability ← store ← catalog ← audit ← workflow ← events ← app ← graphql ← http ← cli
  *   adapters/* import only core, and only app and above import adapters; src/client imports nothing
- *   of ours (it knows only HTTP), and anything may import it.
+ *   of ours (it knows only HTTP), and anything may import it. packages/* (adapters published on
+ *   their own) import only `modelgate/core`, and nothing of the gateway imports them.
  *
  * Tests may reach across layers to set things up; the rules apply to the code they test.
  */
-const LAYERS = ["core", "config", "store", "catalog", "audit", "workflow", "events", "app", "graphql", "http", "cli"];
+const LAYERS = ["core", "config", "observability", "store", "catalog", "audit", "workflow", "events", "app", "graphql", "http", "cli"];
 const TESTS = ["\\.test\\.ts$", "\\.contract\\.ts$", "test-helpers\\.ts$"];
 
 const layerRules = LAYERS.slice(0, -1).map((layer, i) => ({
@@ -29,6 +30,28 @@ module.exports = {
       severity: "error",
       from: { path: "^adapters/([^/]+)/", pathNot: TESTS },
       to: { path: "^(src/|adapters/|test/|bench/)", pathNot: ["^src/core/", "^adapters/$1/"] },
+    },
+    {
+      name: "packages-only-public-core",
+      comment:
+        "an adapter package (packages/*) imports what a third party's could: the public core entry `modelgate/core`, node builtins, its own dependencies and files",
+      severity: "error",
+      from: { path: "^packages/([^/]+)/", pathNot: [...TESTS, "^packages/[^/]+/test/"] },
+      to: { path: "^(src/|adapters/|test/|bench/|packages/)", pathNot: ["^src/core/index\\.ts$", "^packages/$1/"] },
+    },
+    {
+      name: "packages-core-by-package-name",
+      comment: "packages/* reach the core by its package name `modelgate/core` (tsconfig paths in this repository), never by a relative path",
+      severity: "error",
+      from: { path: "^packages/", pathNot: [...TESTS, "^packages/[^/]+/test/"] },
+      to: { path: "^src/core/index\\.ts$", dependencyTypesNot: ["aliased-tsconfig-paths"] },
+    },
+    {
+      name: "nothing-imports-packages",
+      comment: "the gateway loads adapter packages only at run time, from config (kind: npm:<package>)",
+      severity: "error",
+      from: { pathNot: ["^packages/", ...TESTS, "^test/", "^bench/"] },
+      to: { path: "^packages/" },
     },
     {
       name: "client-knows-only-http",
@@ -54,7 +77,7 @@ module.exports = {
   ],
   options: {
     doNotFollow: { path: "node_modules" },
-    exclude: { path: ["^dist/", "^node_modules/"] },
+    exclude: { path: ["^dist/", "^node_modules/", "^packages/[^/]+/(dist|build)/"] },
     tsPreCompilationDeps: true,
     tsConfig: { fileName: "tsconfig.json" },
     enhancedResolveOptions: { exportsFields: ["exports"], conditionNames: ["import", "require", "node", "default"], extensions: [".ts", ".js"] },

@@ -2,7 +2,7 @@ import js from "@eslint/js";
 import tseslint from "typescript-eslint";
 
 export default tseslint.config(
-  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results/**", ".dependency-cruiser.cjs", "ui/src/graphql/generated.ts"] },
+  { ignores: ["dist/**", "node_modules/**", "coverage/**", "bench/results/**", ".dependency-cruiser.cjs", "ui/src/graphql/generated.ts", "packages/*/dist/**", "packages/*/build/**"] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -29,6 +29,14 @@ export default tseslint.config(
     files: ["src/core/**/*.ts"],
     rules: {
       "no-restricted-imports": ["error", { patterns: ["../*/**", "../../*"] }],
+    },
+  },
+  {
+    // Adapter packages import the gateway only as a third party can: `modelgate/core` by name.
+    files: ["packages/*/src/**/*.ts"],
+    ignores: ["packages/*/src/**/*.test.ts"],
+    rules: {
+      "no-restricted-imports": ["error", { patterns: [{ group: ["../../*"], message: "import the gateway as \"modelgate/core\", nothing else of it" }] }],
     },
   },
   {

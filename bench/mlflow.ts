@@ -8,7 +8,9 @@
  *    Registry, alias `production`): cold (first call after gateway start) and warm (median of 50).
  *
  * Settings (environment): BENCH_MLFLOW_VERSIONS (1000), BENCH_MLFLOW_ROUNDS (5), BENCH_MLFLOW_WARM (50).
- * `runMlflowBench()` returns the figures for the main bench.
+ * `runMlflowBench()` returns the figures for the main bench; the listing's go to
+ * bench/results/mlflow-listing.json. Goal (issue 12, goal 4): the listing ≤ 1.3x MLflow's REST.
+ * The gateway runs with NODE_ENV=production, as the Docker image does.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
 import { cpus, tmpdir } from "node:os";
@@ -19,9 +21,12 @@ import { mlflowAdapter } from "../adapters/mlflow/index.js";
 import { createCallContext } from "../src/core/index.js";
 import { startMlflowServer } from "../test/peers/mlflow-server.js";
 import { startChild, type Child } from "./processes.js";
+import { median, setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const PAGE_SIZE = 100;
+/** Listing through the gateway / MLflow's REST directly. */
+const LISTING_GOAL = 1.3;
 const MODEL = "bench-classifier";
 const ASSISTANT = "bench-assistant";
 const PROMPT = "bench-greeting";
@@ -43,22 +48,10 @@ export interface MlflowBenchResult {
     mlflowMedianMs: number;
     /** gateway / direct, medians. */
     ratio: number;
+    goal: number;
+    goalMet: boolean;
   };
   resolve: { coldMs: number; warmMedianMs: number; warmP90Ms: number; samples: number };
-}
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
-
-function median(values: number[]): number {
-  const s = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(s.length / 2);
-  return s.length % 2 === 1 ? (s[mid] as number) : ((s[mid - 1] as number) + (s[mid] as number)) / 2;
 }
 
 function percentile(values: number[], p: number): number {
@@ -227,7 +220,7 @@ export async function runMlflowBench(): Promise<MlflowBenchResult> {
         "",
       ].join("\n"),
     );
-    const env = { ...process.env };
+    const env: NodeJS.ProcessEnv = { ...process.env, NODE_ENV: "production" };
     for (const key of Object.keys(env)) if (key.startsWith("MODELGATE_")) delete env[key];
     const started = await startChild("the gateway", ["--import", "tsx", "src/cli/main.ts", "serve", "--config", configPath], {
       cwd: ROOT,
@@ -263,6 +256,13 @@ export async function runMlflowBench(): Promise<MlflowBenchResult> {
     }
     const gatewayMedianMs = median(gatewayMs);
     const mlflowMedianMs = median(mlflowMs);
+    const ratio = gatewayMedianMs / mlflowMedianMs;
+    const listing = { gatewayMs, mlflowMs, gatewayMedianMs, mlflowMedianMs, ratio, goal: LISTING_GOAL, goalMet: ratio <= LISTING_GOAL };
+    await mkdir(join(ROOT, "bench/results"), { recursive: true });
+    await writeFile(
+      join(ROOT, "bench/results/mlflow-listing.json"),
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, versions, pageSize: PAGE_SIZE, rounds, ...listing }, null, 2)}\n`,
+    );
     return {
       at: new Date().toISOString(),
       node: process.version,
@@ -271,7 +271,7 @@ export async function runMlflowBench(): Promise<MlflowBenchResult> {
       pageSize: PAGE_SIZE,
       rounds,
       seedSeconds,
-      listing: { gatewayMs, mlflowMs, gatewayMedianMs, mlflowMedianMs, ratio: gatewayMedianMs / mlflowMedianMs },
+      listing,
       resolve: { coldMs, warmMedianMs: median(warm), warmP90Ms: percentile(warm, 90), samples: warmSamples },
     };
   } finally {
@@ -287,7 +287,7 @@ export function printMlflowBench(r: MlflowBenchResult): void {
   console.log(`list all ${r.versions} versions, pages of ${r.pageSize}, ${r.rounds} rounds (median ms):`);
   console.log(`  gateway GraphQL versions(first: ${r.pageSize})  ${f(r.listing.gatewayMedianMs)}  [${r.listing.gatewayMs.map(f).join(", ")}]`);
   console.log(`  MLflow REST model-versions/search     ${f(r.listing.mlflowMedianMs)}  [${r.listing.mlflowMs.map(f).join(", ")}]`);
-  console.log(`  ratio gateway / MLflow                ${r.listing.ratio.toFixed(2)}x`);
+  console.log(`  ratio gateway / MLflow                ${r.listing.ratio.toFixed(2)}x   goal ≤ ${r.listing.goal}x: ${r.listing.goalMet ? "met" : "NOT met"}`);
   console.log(`resolve of an MLflow-backed LLM entry (GraphQL, with its MLflow prompt inlined):`);
   console.log(`  cold (first request after start)      ${f(r.resolve.coldMs)} ms`);
   console.log(`  warm median of ${r.resolve.samples}                   ${f(r.resolve.warmMedianMs)} ms (p90 ${f(r.resolve.warmP90Ms)} ms)`);

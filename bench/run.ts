@@ -1,189 +1,86 @@
 /**
- * npm run bench: resolve throughput and latency of the gateway against a bare node:http JSON
- * endpoint, over loopback HTTP with keep-alive clients. The gateway and the baseline each run in
- * their own child process (so the gateway's peak RSS is its own); the load comes from this one.
+ * npm run bench: the gateway's hot path under autocannon against a bare node:http server sending
+ * the same bytes and an untuned Apollo 5 + type-graphql server, in the same run (./hot-path.ts;
+ * issue 12 goals 1, 2 and 7), the memory of the built gateway serving 10,000 versions
+ * (./memory.ts, goal 5), then the other sections. One table with ratios and goals is printed; every
+ * figure is written to bench/results/latest.json and bench/results/<date>.json.
  *
- * Settings (environment): BENCH_CONCURRENCY (16), BENCH_WARMUP (300), BENCH_REQUESTS (4000 per
- * target), BENCH_MAX_SECONDS (12 per target), BENCH_MODEL (default: the first example model that
- * resolves in production). Results: printed, and written to bench/results/latest.json.
+ * Settings (environment): BENCH_CONNECTIONS (50), BENCH_SECONDS (8 per round and target),
+ * BENCH_WARMUP_SECONDS (2), BENCH_ROUNDS (3; targets interleaved, the median round is the figure,
+ * min-max the spread), BENCH_MODEL (example/support-triage), BENCH_SKIP_BUILD=1 (use dist/ as it
+ * is; by default the gateway is built first and run with node, not tsx).
  *
- * Then, each in its own file and skippable: MLflow listing (BENCH_SKIP_MLFLOW=1), cross-backend
- * fan-out (BENCH_SKIP_FANOUT=1), resolve through the client's cache (BENCH_SKIP_CLIENT=1),
- * whatRunsInProduction over 1,000 models (BENCH_SKIP_WHATRUNS=1), one vs two replicas on
- * PostgreSQL (BENCH_SKIP_REPLICAS=1), the console's overview of 1,000 models in chromium
- * (BENCH_SKIP_CONSOLE=1). bench/postgres-store.ts (store-level multi-writer timings)
- * runs alone: `npx tsx bench/postgres-store.ts`.
+ * Then, each in its own file and skippable: memory at 10,000 versions (BENCH_SKIP_MEMORY=1), the
+ * overhead of one read through the gateway against the backend directly (BENCH_SKIP_OVERHEAD=1), MLflow
+ * listing (BENCH_SKIP_MLFLOW=1), cross-backend fan-out (BENCH_SKIP_FANOUT=1), resolve through the
+ * client's cache (BENCH_SKIP_CLIENT=1), whatRunsInProduction over 1,000 models
+ * (BENCH_SKIP_WHATRUNS=1), one vs two replicas on PostgreSQL (BENCH_SKIP_REPLICAS=1), query limits:
+ * hostile documents and the fuzz corpus (BENCH_SKIP_LIMITS=1; bench/results/limits.json), the
+ * console's overview of 1,000 models in chromium (BENCH_SKIP_CONSOLE=1). bench/postgres-store.ts
+ * (store-level multi-writer timings) runs alone: `npx tsx bench/postgres-store.ts`.
  */
 import { mkdir, mkdtemp, rm, writeFile } from "node:fs/promises";
-import { cpus, tmpdir } from "node:os";
+import { cpus, loadavg, tmpdir } from "node:os";
 import { join, resolve } from "node:path";
+import { execFileSync } from "node:child_process";
 import { printClientResolveBench, runClientResolveBench } from "./client-resolve.js";
 import { printConsoleBench, runConsoleBench } from "./console.js";
 import { printFanoutBench, runFanoutBench } from "./fanout.js";
-import { runLoad, type LoadOptions, type LoadResult, type Target } from "./load.js";
+import { printHotPath, runHotPathBench } from "./hot-path.js";
+import { printLimitsBench, runLimitsBench } from "./limits.js";
+import { printMemoryBench, runMemoryBench } from "./memory.js";
 import { printMlflowBench, runMlflowBench } from "./mlflow.js";
-import { peakRssBytes, startChild, type Child } from "./processes.js";
+import { printOverheadBench, runOverheadBench } from "./overhead.js";
 import { printReplicasBench, runReplicasBench } from "./replicas.js";
 import { printWhatRunsBench, runWhatRunsBench } from "./what-runs.js";
+import { setting } from "./settings.js";
 
 const ROOT = resolve(import.meta.dirname, "..");
 const SEED = join(ROOT, "examples/registry");
-const ENVIRONMENT = "production";
-
-function setting(name: string, fallback: number): number {
-  const raw = process.env[name];
-  if (raw === undefined || raw === "") return fallback;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1) throw new Error(`${name} must be a positive whole number, got "${raw}"`);
-  return n;
-}
-
-const RESOLVE_QUERY = `query BenchResolve($name: String!, $env: String!) {
-  resolve(name: $name, environment: $env) {
-    registryVersion etag
-    ... on ResolvedEntry {
-      selectedBy
-      version { version stage artifactUri generationConfig { model promptRef toolsRef params } }
-      prompt { name version template }
-      tools { name version tools }
-    }
-  }
-}`;
-
-function gatewayConfig(dir: string): string {
-  return [
-    "logLevel: warn",
-    "server:",
-    "  host: 127.0.0.1",
-    "  port: 0",
-    "  mode: production",
-    "dataDir: ./data",
-    "backends:",
-    "  - id: example",
-    "    kind: git-yaml",
-    `    repo: ${JSON.stringify(join(dir, "registry"))}`,
-    `    seedFrom: ${JSON.stringify(SEED)}`,
-    "",
-  ].join("\n");
-}
-
-async function json(url: string, init?: RequestInit): Promise<{ status: number; body: unknown; text: string }> {
-  const res = await fetch(url, init);
-  const text = await res.text();
-  return { status: res.status, body: text ? (JSON.parse(text) as unknown) : undefined, text };
-}
-
-/** A model that resolves in production: BENCH_MODEL, or the first listed model that does. */
-async function pickModel(base: string): Promise<{ name: string; entryText: string }> {
-  const candidates: string[] = [];
-  if (process.env.BENCH_MODEL) {
-    candidates.push(process.env.BENCH_MODEL);
-  } else {
-    const { body } = await json(`${base}/graphql`, {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ query: "{ models(first: 100) { nodes { name backendId } } }" }),
-    });
-    const nodes = (body as { data?: { models?: { nodes?: { name: string; backendId: string }[] } } }).data?.models?.nodes ?? [];
-    candidates.push(...nodes.map((n) => `${n.backendId}/${n.name}`));
-  }
-  for (const name of candidates) {
-    const res = await json(`${base}/v1/resolve/${encodeURIComponent(name)}?env=${ENVIRONMENT}`);
-    if (res.status === 200) return { name, entryText: res.text };
-  }
-  throw new Error(`none of these models resolves in "${ENVIRONMENT}": ${candidates.join(", ") || "(no models listed)"}`);
-}
 
 function fmt(n: number, digits = 2): string {
   return Number.isFinite(n) ? n.toFixed(digits) : "n/a";
 }
 
-function printTable(rows: LoadResult[], baseline: LoadResult): void {
-  const header = ["target", "requests", "errors", "req/s", "p50 ms", "p99 ms", "x baseline req/s", "x baseline p50", "x baseline p99"];
-  const lines = rows.map((r) => [
-    r.name,
-    String(r.requests),
-    String(r.errors),
-    fmt(r.requestsPerSecond, 0),
-    fmt(r.p50Ms),
-    fmt(r.p99Ms),
-    fmt(r.requestsPerSecond / baseline.requestsPerSecond),
-    fmt(r.p50Ms / baseline.p50Ms),
-    fmt(r.p99Ms / baseline.p99Ms),
-  ]);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => (l[i] ?? "").length)));
-  const show = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i] ?? 0) : c.padStart(widths[i] ?? 0))).join("  ");
-  console.log(show(header));
-  for (const l of lines) console.log(show(l));
+/** The built CLI (node), as `npm start` runs it; built here unless BENCH_SKIP_BUILD=1. */
+function gatewayArgs(configPath: string): string[] {
+  return ["bin/modelgate.js", "serve", "--config", configPath];
 }
 
 async function main(): Promise<void> {
-  const load: LoadOptions = {
-    concurrency: setting("BENCH_CONCURRENCY", 16),
-    warmup: setting("BENCH_WARMUP", 300),
-    requests: setting("BENCH_REQUESTS", 4000),
-    maxSeconds: setting("BENCH_MAX_SECONDS", 12),
+  const load = {
+    connections: setting("BENCH_CONNECTIONS", 50),
+    seconds: setting("BENCH_SECONDS", 8),
+    warmupSeconds: setting("BENCH_WARMUP_SECONDS", 2),
   };
+  const rounds = setting("BENCH_ROUNDS", 3);
   const dir = await mkdtemp(join(tmpdir(), "modelgate-bench-"));
-  const children: Child[] = [];
   const started = performance.now();
   try {
-    const configPath = join(dir, "modelgate.yaml");
-    await writeFile(configPath, gatewayConfig(dir));
-    const gatewayEnv = { ...process.env };
-    for (const key of Object.keys(gatewayEnv)) if (key.startsWith("MODELGATE_")) delete gatewayEnv[key];
-    const { child: gateway, match } = await startChild("the gateway", ["--import", "tsx", "src/cli/main.ts", "serve", "--config", configPath], {
-      cwd: ROOT,
-      env: gatewayEnv,
-      ready: /listening on (http:\/\/\S+)/,
-      timeoutMs: 60_000,
+    if (process.env.BENCH_SKIP_BUILD !== "1") {
+      console.log("building the gateway (tsc -p tsconfig.build.json; BENCH_SKIP_BUILD=1 skips) ...");
+      execFileSync(process.execPath, [join(ROOT, "node_modules/typescript/bin/tsc"), "-p", "tsconfig.build.json"], { cwd: ROOT, stdio: "inherit" });
+    }
+    console.log(`modelgate bench: node ${process.version}, ${cpus().length} CPUs, load average ${loadavg().map((l) => l.toFixed(1)).join(" ")}\n`);
+    const hot = await runHotPathBench({
+      root: ROOT,
+      dir,
+      seed: SEED,
+      ...(process.env.BENCH_MODEL ? { model: process.env.BENCH_MODEL } : {}),
+      load,
+      rounds,
+      gatewayArgs,
     });
-    children.push(gateway);
-    const base = match[1] as string;
-
-    const model = await pickModel(base);
-    const bodyFile = join(dir, "baseline-body.json");
-    await writeFile(bodyFile, model.entryText);
-    const { child: baselineChild, match: baselineMatch } = await startChild(
-      "the baseline server",
-      ["--import", "tsx", "bench/baseline-server.ts", bodyFile],
-      { cwd: ROOT, ready: /listening (\d+)/, timeoutMs: 30_000 },
-    );
-    children.push(baselineChild);
-    const baselineUrl = `http://127.0.0.1:${baselineMatch[1]}/v1/resolve/${encodeURIComponent(model.name)}?env=${ENVIRONMENT}`;
-
-    const targets: Target[] = [
-      { name: "baseline (node:http)", url: baselineUrl, method: "GET" },
-      { name: "GET /v1/resolve", url: `${base}/v1/resolve/${encodeURIComponent(model.name)}?env=${ENVIRONMENT}`, method: "GET" },
-      {
-        name: "GraphQL resolve",
-        url: `${base}/graphql`,
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ query: RESOLVE_QUERY, variables: { name: model.name, env: ENVIRONMENT } }),
-      },
-    ];
-    console.log(
-      `modelgate bench: resolve "${model.name}" in ${ENVIRONMENT}; ${load.concurrency} keep-alive clients, ` +
-        `${load.warmup} warm-up + up to ${load.requests} requests (max ${load.maxSeconds} s) per target; ` +
-        `node ${process.version}, ${cpus().length} CPUs\n`,
-    );
-    const results: LoadResult[] = [];
-    for (const target of targets) results.push(await runLoad(target, load));
-    const [baseline, get, graphql] = results as [LoadResult, LoadResult, LoadResult];
-
-    const gatewayRss = await peakRssBytes(gateway.pid);
-    const baselineRss = await peakRssBytes(baselineChild.pid);
-    printTable(results, baseline);
-    console.log(
-      `\npeak RSS (VmHWM): gateway ${fmt(gatewayRss / 2 ** 20, 1)} MiB, baseline ${fmt(baselineRss / 2 ** 20, 1)} MiB; ` +
-        `response bytes: baseline ${baseline.responseBytes}, GET ${get.responseBytes}, GraphQL ${graphql.responseBytes}`,
-    );
-    const failed = results.filter((r) => r.errors > 0);
-    for (const r of failed) console.error(`warning: ${r.name}: ${r.errors} failed requests (first: ${r.firstError})`);
-
-    // The gateway and baseline are stopped first so the MLflow section has the machine to itself.
-    await Promise.all(children.splice(0).map((c) => c.stop()));
+    printHotPath(hot);
+    const failed = Object.values(hot.targets).filter((t) => t.errors > 0);
+    for (const t of failed) console.error(`warning: ${t.name}: ${t.errors} answers with another status or failed`);
+    console.log("");
+    const memory = process.env.BENCH_SKIP_MEMORY === "1" ? undefined : await runMemoryBench({ root: ROOT, dir: join(dir, "memory"), load, gatewayArgs });
+    if (memory) printMemoryBench(memory);
+    console.log("");
+    const overhead =
+      process.env.BENCH_SKIP_OVERHEAD === "1" ? undefined : await runOverheadBench({ root: ROOT, dir: join(dir, "overhead"), seed: SEED, gatewayArgs });
+    if (overhead) printOverheadBench(overhead);
     console.log("");
     const mlflow = process.env.BENCH_SKIP_MLFLOW === "1" ? undefined : await runMlflowBench();
     if (mlflow) printMlflowBench(mlflow);
@@ -196,6 +93,8 @@ async function main(): Promise<void> {
     if (whatRuns) printWhatRunsBench(whatRuns);
     const replicas = process.env.BENCH_SKIP_REPLICAS === "1" ? undefined : await runReplicasBench();
     if (replicas) printReplicasBench(replicas);
+    const limits = process.env.BENCH_SKIP_LIMITS === "1" ? undefined : await runLimitsBench();
+    if (limits) await printLimitsBench(limits);
     const consoleOverview = process.env.BENCH_SKIP_CONSOLE === "1" ? undefined : await runConsoleBench();
     if (consoleOverview) printConsoleBench(consoleOverview);
 
@@ -203,34 +102,28 @@ async function main(): Promise<void> {
       at: new Date().toISOString(),
       node: process.version,
       cpus: cpus().length,
-      model: model.name,
-      environment: ENVIRONMENT,
-      load,
-      results: { baseline, getResolve: get, graphqlResolve: graphql },
-      ratios: {
-        getResolve: { throughput: get.requestsPerSecond / baseline.requestsPerSecond, p50: get.p50Ms / baseline.p50Ms, p99: get.p99Ms / baseline.p99Ms },
-        graphqlResolve: {
-          throughput: graphql.requestsPerSecond / baseline.requestsPerSecond,
-          p50: graphql.p50Ms / baseline.p50Ms,
-          p99: graphql.p99Ms / baseline.p99Ms,
-        },
-      },
-      peakRssBytes: { gateway: gatewayRss, baseline: baselineRss },
+      loadAverage: loadavg(),
+      hotPath: hot,
+      ...(memory ? { memory } : {}),
+      ...(overhead ? { overhead } : {}),
       ...(mlflow ? { mlflow } : {}),
       ...(clientResolve ? { clientResolve } : {}),
       ...(whatRuns ? { whatRuns } : {}),
       ...(replicas ? { replicas } : {}),
+      ...(limits ? { limits: { worstRefusalMs: limits.worstRefusalMs, fuzzP99Ms: limits.fuzz.p99Ms, fuzzMaxMs: limits.fuzz.maxMs } } : {}),
       ...(consoleOverview ? { console: consoleOverview } : {}),
       ...(fanout ? { fanout } : {}),
       wallSeconds: (performance.now() - started) / 1000,
     };
     const resultsDir = join(ROOT, "bench/results");
     await mkdir(resultsDir, { recursive: true });
-    await writeFile(join(resultsDir, "latest.json"), `${JSON.stringify(report, null, 2)}\n`);
-    console.log(`\nwritten to bench/results/latest.json (${fmt(report.wallSeconds, 1)} s in all)`);
+    const text = `${JSON.stringify(report, null, 2)}\n`;
+    const dated = `${report.at.replace(/[:.]/g, "-")}.json`;
+    await writeFile(join(resultsDir, "latest.json"), text);
+    await writeFile(join(resultsDir, dated), text);
+    console.log(`\nwritten to bench/results/latest.json and bench/results/${dated} (${fmt(report.wallSeconds, 1)} s in all)`);
     if (failed.length > 0) process.exitCode = 1;
   } finally {
-    await Promise.all(children.map((c) => c.stop()));
     await rm(dir, { recursive: true, force: true });
   }
 }

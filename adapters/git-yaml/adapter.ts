@@ -5,7 +5,10 @@
  */
 import { performance } from "node:perf_hooks";
 import {
+  AlreadyExistsError,
   InvalidInputError,
+  createCallContext,
+  systemActor,
   NotFoundError,
   UnavailableError,
   UnsupportedError,
@@ -15,7 +18,9 @@ import {
   type BackendInfo,
   type CallContext,
   type Capabilities,
+  type CreateModelInput,
   type EvalResult,
+  type MetadataPatch,
   type HealthStatus,
   type ListModelsQuery,
   type ListVersionsQuery,
@@ -30,11 +35,13 @@ import {
   type ToolSet,
   type WriteOptions,
 } from "../../src/core/index.js";
-import { ALIAS_RE, NUMERIC_VERSION_RE, isReservedAlias } from "./entry-schema.js";
+import { DEFAULT_REF_CHECK_MS } from "./config.js";
+import { ALIAS_RE, MODEL_NAME_RE, NUMERIC_VERSION_RE, isReservedAlias } from "./entry-schema.js";
+import { patchModelIn, patchVersionIn, renderEmptyModelFile } from "./metadata-edits.js";
 import { readBlobs } from "./git-objects.js";
 import { GitRunner } from "./git.js";
 import type { ModelEntry } from "./model-entry.js";
-import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setStatusIn } from "./model-file-edits.js";
+import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setCardIn, setStatusIn } from "./model-file-edits.js";
 import { compareNames, compareVersions, paginate } from "./pagination.js";
 import { modelFilePath } from "./parse-model-file.js";
 import { formatProblem, problemError, type RegistryProblem } from "./problems.js";
@@ -43,15 +50,40 @@ import { RegistryWriter, afterCommitContext, type PlanOutcome } from "./registry
 import type { RepositoryLayout } from "./repository.js";
 import type { Snapshot } from "./snapshot.js";
 import { LruCache } from "./lru.js";
-import { RefReader } from "./ref-reader.js";
+import { RefReader, type TextFileReader } from "./ref-reader.js";
+import { RefWatch } from "./ref-watch.js";
 import { SnapshotStore } from "./snapshot-store.js";
+import { versionsInStage } from "./stage-listing.js";
 import { STAGE_TO_STATUS } from "./to-domain.js";
 
 export const GIT_YAML_KIND = "git-yaml";
+const REF_WATCH_ACTOR = systemActor("git-ref-watch", "modelgate's check of a git-YAML branch head");
+
+/** "set description, tags a, b; remove tags c": the commit subject of a metadata write. */
+function describePatch(patch: MetadataPatch): string {
+  const parts: string[] = [];
+  if (patch.description !== undefined) parts.push(patch.description === "" ? "clear description" : "set description");
+  const set = Object.keys(patch.setTags ?? {});
+  if (set.length > 0) parts.push(`set tag${set.length > 1 ? "s" : ""} ${set.join(", ")}`);
+  const removed = patch.removeTags ?? [];
+  if (removed.length > 0) parts.push(`remove tag${removed.length > 1 ? "s" : ""} ${removed.join(", ")}`);
+  return parts.join("; ") || "no change";
+}
 const MAX_PAGE_SIZE = 1000;
 
 /** Prompt texts kept in memory (by content hash). */
 const PROMPT_CACHE_SIZE = 512;
+/** Time allowed for one periodic read of the branch head. */
+const REF_CHECK_TIMEOUT_MS = 10_000;
+
+export interface GitYamlAdapterOptions {
+  readOnly: boolean;
+  logger: AdapterLogger;
+  /** How often watchChanges reads the branch head besides the file-system watch (default DEFAULT_REF_CHECK_MS). */
+  refCheckMs?: number;
+  /** Reads the ref files (tests count reads with it). */
+  readRefFile?: TextFileReader;
+}
 
 export class GitYamlAdapter implements RegistryAdapter {
   readonly info: BackendInfo;
@@ -60,17 +92,37 @@ export class GitYamlAdapter implements RegistryAdapter {
   /** Prompt texts by blob id: blobs never change, so a prompt is read from git once. */
   private readonly promptTexts = new LruCache<string, string>(PROMPT_CACHE_SIZE);
   private readonly writer: RegistryWriter;
+  /** Tells watchers when the branch moves (./ref-watch.ts). */
+  private readonly refWatch: RefWatch;
   private closed = false;
 
   constructor(
     id: string,
     private readonly repo: RepositoryLayout,
-    private readonly options: { readOnly: boolean; logger: AdapterLogger },
+    private readonly options: GitYamlAdapterOptions,
   ) {
     this.info = { id, kind: GIT_YAML_KIND };
     this.git = new GitRunner(repo.root, id);
-    this.store = new SnapshotStore(this.git, id, repo.ref, new RefReader(repo.gitDir));
+    const refs = new RefReader(repo.gitDir, options.readRefFile);
+    this.store = new SnapshotStore(this.git, id, repo.ref, refs);
     this.writer = new RegistryWriter(this.git, repo, this.store, id, options.logger);
+    let lastError: string | undefined;
+    this.refWatch = new RefWatch({
+      intervalMs: options.refCheckMs ?? DEFAULT_REF_CHECK_MS,
+      head: () => this.store.head(createCallContext({ timeoutMs: REF_CHECK_TIMEOUT_MS, actor: REF_WATCH_ACTOR })),
+      files: () => refs.files(repo.ref),
+      onError: (err) => {
+        // Once per distinct failure: the check runs every refCheckMs.
+        const message = err instanceof Error ? err.message : String(err);
+        if (message !== lastError) options.logger.warn({ backend: id, err: message }, "cannot read the branch head to notice changes; answers are rebuilt until it can");
+        lastError = message;
+      },
+    });
+  }
+
+  /** Calls `listener` when the branch may have moved (a file-system watch on the refs, and a read every refCheckMs). */
+  watchChanges(listener: () => void): () => void {
+    return this.refWatch.subscribe(listener);
   }
 
   capabilities(): Capabilities {
@@ -141,6 +193,11 @@ export class GitYamlAdapter implements RegistryAdapter {
     const matching = entry.versions.filter((v) => (stage === undefined || v.stage === stage) && hasTags(v.tags, tags));
     const page = paginate(matching, (v) => v.version, compareVersions, query, MAX_PAGE_SIZE, this.info.id);
     return { ...page, items: page.items.map((v) => structuredClone(v)) };
+  }
+
+  /** Every version in `stage` at HEAD, from the parsed snapshot (./stage-listing.ts). */
+  async listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return versionsInStage(await this.read(ctx), stage);
   }
 
   async getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
@@ -323,8 +380,117 @@ export class GitYamlAdapter implements RegistryAdapter {
     return result!;
   }
 
+  /** A model file with no versions yet (`versions: []`). */
+  async createModel(input: CreateModelInput, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel> {
+    this.assertWritable();
+    const name = input.name;
+    if (!MODEL_NAME_RE.test(name)) {
+      throw new InvalidInputError(`name: "${name}" is not a valid model name: start with a letter or digit, then letters, digits, '.', '_' or '-' (at most 128)`, {
+        backend: this.info.id,
+        field: "name",
+      });
+    }
+    this.checkPatch({ ...(input.tags === undefined ? {} : { setTags: input.tags }) });
+    return this.writeModel(ctx, opts, name, async (snapshot) => {
+      if (snapshot.models.has(name) || snapshot.broken.has(name) || snapshot.modelFiles.has(name)) {
+        throw new AlreadyExistsError(`model "${name}" already exists in backend "${this.info.id}"`, { backend: this.info.id, field: "name" });
+      }
+      return {
+        path: modelFilePath(name),
+        content: renderEmptyModelFile(input),
+        subject: `${name}: create model`,
+        action: `create model ${name}`,
+        model: name,
+      };
+    });
+  }
+
+  /** The model's `description` and `tags`. */
+  async updateModel(name: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel> {
+    this.assertWritable();
+    this.checkPatch(patch);
+    return this.writeModel(ctx, opts, name, async (snapshot) => {
+      const entry = this.entry(snapshot, name);
+      const { text, oid } = await this.fileAt(snapshot, name, ctx);
+      const content = patchModelIn(text, patch);
+      if (content === text) return { unchanged: undefined };
+      return { path: entry.path, content, subject: `${name}: ${describePatch(patch)}`, action: `change ${name}`, model: name, oldBlob: oid };
+    });
+  }
+
+  /** A version entry's `description` and `tags`. */
+  async updateVersion(modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
+    this.assertWritable();
+    this.checkPatch(patch);
+    const result = await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = entry.file.versions.find((v) => v.version === version);
+      if (target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      const content = patchVersionIn(text, target.index, patch);
+      if (content === text) return { unchanged: this.servedVersion(snapshot, entry, version) };
+      return {
+        path: entry.path,
+        content,
+        subject: `${modelName}@${version}: ${describePatch(patch)}`,
+        action: `change ${modelName}@${version}`,
+        model: modelName,
+        version,
+        oldBlob: oid,
+      };
+    });
+    return result!;
+  }
+
+  private checkPatch(patch: MetadataPatch): void {
+    for (const key of [...Object.keys(patch.setTags ?? {}), ...(patch.removeTags ?? [])]) {
+      if (key.trim() === "") throw new InvalidInputError("tags: a tag key must not be empty", { backend: this.info.id, field: "tags" });
+    }
+    for (const [key, value] of Object.entries(patch.setTags ?? {})) {
+      if (typeof value !== "string") throw new InvalidInputError(`tags.${key}: tag values are strings`, { backend: this.info.id, field: `tags.${key}` });
+    }
+  }
+
+  /** Runs a model-level write and returns the model as the new commit (or the unchanged head) serves it. */
+  private async writeModel(
+    ctx: CallContext,
+    opts: WriteOptions | undefined,
+    name: string,
+    plan: (snapshot: Snapshot) => Promise<PlanOutcome<undefined>>,
+  ): Promise<RegisteredModel> {
+    const outcome = await this.writer.run(ctx, opts, plan);
+    // The branch moved: watchers need not wait for the file-system watch.
+    if (!("unchanged" in outcome)) this.refWatch.changed();
+    const snapshot = "unchanged" in outcome ? await this.store.read(ctx) : await this.store.at(outcome.commit, afterCommitContext(ctx));
+    return structuredClone(this.entry(snapshot, name).model);
+  }
+
+  /** Writes the model's or a version's `card:` (human-written model card sections) to its YAML file. */
+  async setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void> {
+    this.assertWritable();
+    await this.write(ctx, opts, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = version === undefined ? undefined : entry.file.versions.find((v) => v.version === version);
+      if (version !== undefined && target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      const content = setCardIn(text, target?.index, sections);
+      const where = version === undefined ? modelName : `${modelName}@${version}`;
+      if (content === text) return { unchanged: undefined };
+      return {
+        path: entry.path,
+        content,
+        subject: `${where}: model card`,
+        action: `write the model card of ${where}`,
+        model: modelName,
+        ...(version === undefined ? {} : { version }),
+        oldBlob: oid,
+      };
+    });
+  }
+
   async close(): Promise<void> {
     this.closed = true;
+    this.refWatch.close();
     await this.writer.drain();
     this.store.clear();
   }
@@ -397,6 +563,8 @@ export class GitYamlAdapter implements RegistryAdapter {
   ): Promise<ModelVersion | undefined> {
     const outcome = await this.writer.run(ctx, opts, plan);
     if ("unchanged" in outcome) return outcome.unchanged === undefined ? undefined : structuredClone(outcome.unchanged);
+    // The branch moved: watchers need not wait for the file-system watch.
+    this.refWatch.changed();
     const { commit, plan: done } = outcome;
     if (done.version === undefined) return undefined;
     try {

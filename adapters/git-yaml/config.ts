@@ -1,6 +1,9 @@
 /** The `backends[]` block of a git-yaml backend in modelgate.yaml. */
 import { z } from "zod";
 
+/** How often the branch head is read to notice commits made outside the gateway, besides the file-system watch (ms). */
+export const DEFAULT_REF_CHECK_MS = 1_000;
+
 export const gitYamlConfigSchema = z.strictObject({
   /** The registry's git repository (its top level), relative to the config file's folder. */
   repo: z.string().min(1, "repo is the path of the registry's git repository"),
@@ -18,6 +21,13 @@ export const gitYamlConfigSchema = z.strictObject({
   seedFrom: z.string().min(1).optional(),
   /** Serve reads only: every write fails with UNSUPPORTED. */
   readOnly: z.boolean().default(false),
+  /**
+   * How often (ms) the branch head is read to notice commits made outside the gateway (plain git,
+   * a push), besides a file-system watch on the ref files that notices them at once where the file
+   * system reports changes (not on most network mounts). Cached resolve answers built from this
+   * backend are dropped when either notices a move.
+   */
+  refCheckMs: z.number().int().min(10).max(3_600_000).default(DEFAULT_REF_CHECK_MS),
 });
 
 export type GitYamlConfig = z.output<typeof gitYamlConfigSchema>;

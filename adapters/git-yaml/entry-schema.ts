@@ -61,12 +61,16 @@ const evalSchema = z.strictObject({
   artifact_uri: z.string().optional(),
 });
 
+/** Model card sections as the gateway mirrors them (docs/provenance.md#model-cards). */
+const cardSchema = z.record(z.string().regex(/^[a-z][a-z_]*$/, "card sections are snake_case names"), z.string());
+
 const lineageSchema = z.strictObject({
   run_id: scalarText.optional(),
   run_link: z.string().optional(),
   code_commit: scalarText.optional(),
   dataset_hash: scalarText.optional(),
   parent_model: z.string().optional(),
+  teacher_model: z.string().optional(),
 });
 
 export const versionEntrySchema = z.strictObject({
@@ -90,6 +94,8 @@ export const versionEntrySchema = z.strictObject({
   lineage: lineageSchema.default({}),
   created_at: timestamp.optional(),
   created_by: z.string().min(1).optional(),
+  /** Human-written model card sections of this version (snake_case section -> markdown), mirrored by the gateway. */
+  card: cardSchema.optional(),
 });
 
 export const modelFileSchema = z
@@ -97,6 +103,8 @@ export const modelFileSchema = z
     name: z.string().regex(MODEL_NAME_RE, "must start with a letter or digit and hold only letters, digits, '.', '_' or '-' (at most 128)"),
     description: z.string().optional(),
     tags: tagsSchema.default({}),
+    /** Human-written model card sections of the model (shown on every version without its own). */
+    card: cardSchema.optional(),
     aliases: z
       .record(
         z

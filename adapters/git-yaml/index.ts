@@ -14,7 +14,7 @@ export const gitYamlAdapter: AdapterFactory<GitYamlConfig> = defineAdapter<GitYa
   async create(id, config, ctx) {
     const callCtx = createCallContext({ timeoutMs: OPEN_TIMEOUT_MS, actor: systemActor("startup", "modelgate startup") });
     const repo = await openRepository(id, config, ctx.configDir, ctx.logger, callCtx);
-    return new GitYamlAdapter(id, repo, { readOnly: config.readOnly, logger: ctx.logger });
+    return new GitYamlAdapter(id, repo, { readOnly: config.readOnly, logger: ctx.logger, refCheckMs: config.refCheckMs });
   },
 });
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
-import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setStatusIn } from "./model-file-edits.js";
+import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setCardIn, setStatusIn } from "./model-file-edits.js";
 
 const SOURCE = `# header comment
 name: demo   # trailing comment
@@ -96,5 +96,16 @@ describe("model file edits", () => {
         version: { version: "1", status: "draft", artifact_uri: "s3://b/k", tags: {} },
       }),
     ).toBe("name: demo\ndescription: A demo\ntags: { team: x }\nversions:\n  - version: 1\n    status: draft\n    artifact_uri: s3://b/k\n");
+  });
+});
+
+describe("setCardIn", () => {
+  const file = "name: m\ntags: { team: a }\nversions:\n  - version: 1\n    status: draft\n";
+  it("writes the model's card before versions and a version's in its entry, snake_case, and removes them when empty", () => {
+    const withModel = setCardIn(file, undefined, { intendedUse: "Scoring.", caveats: "None." });
+    expect(withModel).toBe("name: m\ntags: { team: a }\ncard:\n  caveats: None.\n  intended_use: Scoring.\nversions:\n  - version: 1\n    status: draft\n");
+    const withVersion = setCardIn(withModel, 0, { ethicalConsiderations: "Bias reviewed." });
+    expect(withVersion).toContain("    status: draft\n    card:\n      ethical_considerations: Bias reviewed.\n");
+    expect(setCardIn(setCardIn(withVersion, 0, {}), undefined, {})).toBe(file);
   });
 });

@@ -147,3 +147,33 @@ export function setStatusIn(source: string, index: number, status: Status, appro
     else entry.items.splice(at, 0, pair);
   });
 }
+
+/** card section names as the YAML file spells them: intendedUse -> intended_use. */
+export function cardKey(section: string): string {
+  return section.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/**
+ * Sets the model's `card` (index undefined, placed before `aliases`/`versions`) or one version's,
+ * to exactly `sections`; no sections removes the key.
+ */
+export function setCardIn(source: string, index: number | undefined, sections: Readonly<Record<string, string>>): string {
+  const card = Object.fromEntries(Object.keys(sections).sort().map((k) => [cardKey(k), sections[k]!]));
+  return editYaml(source, (doc) => {
+    const path = index === undefined ? ["card"] : ["versions", index, "card"];
+    if (Object.keys(card).length === 0) {
+      doc.deleteIn(path);
+      return;
+    }
+    if (index !== undefined || doc.has("card")) {
+      doc.setIn(path, doc.createNode(card));
+      return;
+    }
+    const contents = doc.contents;
+    if (!isMap(contents)) throw new Error("a model file is a map");
+    const at = contents.items.findIndex((p) => isScalar(p.key) && (p.key.value === "aliases" || p.key.value === "versions"));
+    const pair = doc.createPair("card", card);
+    if (at < 0) contents.items.push(pair);
+    else contents.items.splice(at, 0, pair);
+  });
+}

@@ -34,12 +34,16 @@ export interface ParsedVersion {
   lineage: Lineage;
   createdAt?: Date;
   createdBy?: string;
+  /** Extension keys of the entry (`x-...`), as written: kept and served read-only. */
+  extensions?: Record<string, unknown>;
 }
 
 export interface ParsedModelFile {
   name: string;
   description?: string;
   tags: Tags;
+  /** Extension keys of the file (`x-...`), as written: kept and served read-only. */
+  extensions?: Record<string, unknown>;
   /** Aliases whose version exists in the file (others are problems). */
   aliases: Record<string, string>;
   /** Every version in the file, in file order, including ones excluded by a problem. */
@@ -86,7 +90,8 @@ export function parseModelFile(path: string, text: string): ModelFileParse {
     const got = raw === null || raw === undefined ? "the file is empty" : `got ${Array.isArray(raw) ? "a list" : `the ${typeof raw} ${JSON.stringify(raw)}`}`;
     return { path, nameFromPath, problems: [problem("(file)", 1, `a model file is a map with name and versions; ${got}`)] };
   }
-  const checked = modelFileSchema.safeParse(raw);
+  const { plain, extensions } = splitExtensions(raw as Record<string, unknown>);
+  const checked = modelFileSchema.safeParse(plain);
   if (!checked.success) {
     const problems = checked.error.issues.flatMap((issue) => issueProblems(doc, lines, issue, problem));
     return { path, nameFromPath, problems: problems.sort(compareProblems) };
@@ -101,7 +106,12 @@ export function parseModelFile(path: string, text: string): ModelFileParse {
     return { path, nameFromPath, problems };
   }
 
-  const versions = data.versions.map((entry, index) => toParsedVersion(entry, index, doc, lines));
+  const versions = data.versions.map((entry, index) => {
+    const parsed = toParsedVersion(entry, index, doc, lines);
+    const own = extensions.versions[index];
+    if (own !== undefined) parsed.extensions = own;
+    return parsed;
+  });
   for (const v of versions) {
     if (v.status === "production" && v.model !== undefined && isFloatingModelId(v.model)) {
       problems.push(
@@ -133,8 +143,47 @@ export function parseModelFile(path: string, text: string): ModelFileParse {
     tags: data.tags,
     aliases,
     versions,
+    ...(extensions.model === undefined ? {} : { extensions: extensions.model }),
   };
   return { path, nameFromPath, file, problems: problems.sort(compareProblems) };
+}
+
+/** Extension keys start with `x-` (as in OpenAPI): any value, never checked, kept as written. */
+export const EXTENSION_KEY_RE = /^x-/;
+
+function takeExtensions(map: Record<string, unknown>): { rest: Record<string, unknown>; own?: Record<string, unknown> } {
+  const rest: Record<string, unknown> = {};
+  const own: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(map)) {
+    if (EXTENSION_KEY_RE.test(key)) own[key] = value;
+    else rest[key] = value;
+  }
+  return Object.keys(own).length === 0 ? { rest } : { rest, own };
+}
+
+/**
+ * The file without its extension keys (top level and each version entry), for the strict schema,
+ * and those keys by where they were. Indexes of `versions` are unchanged, so problems keep their lines.
+ */
+function splitExtensions(raw: Record<string, unknown>): {
+  plain: Record<string, unknown>;
+  extensions: { model?: Record<string, unknown>; versions: (Record<string, unknown> | undefined)[] };
+} {
+  const top = takeExtensions(raw);
+  const versions: (Record<string, unknown> | undefined)[] = [];
+  const list = top.rest["versions"];
+  if (Array.isArray(list)) {
+    top.rest["versions"] = list.map((entry: unknown) => {
+      if (entry === null || typeof entry !== "object" || Array.isArray(entry)) {
+        versions.push(undefined);
+        return entry;
+      }
+      const split = takeExtensions(entry as Record<string, unknown>);
+      versions.push(split.own);
+      return split.rest;
+    });
+  }
+  return { plain: top.rest, extensions: { ...(top.own === undefined ? {} : { model: top.own }), versions } };
 }
 
 const VERSION_FIELDS = ["version", "model", "prompt_ref", "tools_ref", "status", "eval", "params"] as const;
@@ -150,6 +199,7 @@ function toParsedVersion(entry: VersionEntryData, index: number, doc: Document, 
   if (entry.lineage.code_commit !== undefined) lineage.codeCommit = entry.lineage.code_commit;
   if (entry.lineage.dataset_hash !== undefined) lineage.datasetHash = entry.lineage.dataset_hash;
   if (entry.lineage.parent_model !== undefined) lineage.parentModel = entry.lineage.parent_model;
+  if (entry.lineage.teacher_model !== undefined) lineage.teacherModel = entry.lineage.teacher_model;
 
   const parsed: ParsedVersion = {
     version: entry.version,

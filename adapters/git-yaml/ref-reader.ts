@@ -12,17 +12,23 @@ const SHA = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
 
 export type RefAnswer = { kind: "commit"; sha: string } | { kind: "unborn" } | { kind: "unknown" };
 
+/** Reads one small file, trimmed; undefined when it cannot be read. Injectable so tests can count reads. */
+export type TextFileReader = (file: string) => Promise<string | undefined>;
+
 export class RefReader {
   private commonDir: Promise<string | undefined> | undefined;
 
-  constructor(private readonly gitDir: string) {}
+  constructor(
+    private readonly gitDir: string,
+    private readonly readText: TextFileReader = readTextFile,
+  ) {}
 
   async read(ref: string): Promise<RefAnswer> {
     const common = await (this.commonDir ??= this.findCommonDir());
     if (common === undefined) return { kind: "unknown" };
     let name = ref;
     // HEAD is read on every call: a repository that went away must not look like an empty one.
-    const head = await readText(path.join(this.gitDir, "HEAD"));
+    const head = await this.readText(path.join(this.gitDir, "HEAD"));
     if (head === undefined) return { kind: "unknown" };
     if (ref === "HEAD") {
       if (SHA.test(head)) return { kind: "commit", sha: head };
@@ -31,9 +37,9 @@ export class RefReader {
       name = match[1] as string;
     }
     if (!name.startsWith("refs/heads/")) return { kind: "unknown" };
-    const loose = await readText(path.join(common, name));
+    const loose = await this.readText(path.join(common, name));
     if (loose !== undefined) return SHA.test(loose) ? { kind: "commit", sha: loose } : { kind: "unknown" };
-    const packed = await readText(path.join(common, "packed-refs"));
+    const packed = await this.readText(path.join(common, "packed-refs"));
     if (packed !== undefined) {
       for (const line of packed.split("\n")) {
         const [sha, refName] = line.split(" ");
@@ -43,9 +49,31 @@ export class RefReader {
     return { kind: "unborn" };
   }
 
+  /**
+   * The files whose change can move `ref`: HEAD (for "HEAD"), the loose ref and packed-refs.
+   * undefined when refs are not plain files here (reftable, an unreadable HEAD).
+   */
+  async files(ref: string): Promise<string[] | undefined> {
+    const common = await (this.commonDir ??= this.findCommonDir());
+    if (common === undefined) return undefined;
+    const files = [path.join(common, "packed-refs")];
+    let name = ref;
+    if (ref === "HEAD") {
+      files.push(path.join(this.gitDir, "HEAD"));
+      const head = await this.readText(path.join(this.gitDir, "HEAD"));
+      if (head === undefined) return undefined;
+      const match = /^ref: (refs\/\S+)$/.exec(head);
+      if (!match) return files;
+      name = match[1] as string;
+    }
+    if (!name.startsWith("refs/heads/")) return undefined;
+    files.push(path.join(common, name));
+    return files;
+  }
+
   /** The directory holding refs (differs from gitDir in linked worktrees); undefined for reftable repositories. */
   private async findCommonDir(): Promise<string | undefined> {
-    const pointer = await readText(path.join(this.gitDir, "commondir"));
+    const pointer = await this.readText(path.join(this.gitDir, "commondir"));
     const common = pointer === undefined ? this.gitDir : path.resolve(this.gitDir, pointer);
     const reftable = await stat(path.join(common, "reftable")).then(
       () => true,
@@ -55,7 +83,7 @@ export class RefReader {
   }
 }
 
-async function readText(file: string): Promise<string | undefined> {
+async function readTextFile(file: string): Promise<string | undefined> {
   try {
     return (await readFile(file, "utf8")).trim();
   } catch {

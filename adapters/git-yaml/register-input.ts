@@ -79,6 +79,7 @@ export function toVersionEntry(input: RegisterVersionInput, version: string, act
   if (l?.codeCommit !== undefined) lineage["code_commit"] = l.codeCommit;
   if (l?.datasetHash !== undefined) lineage["dataset_hash"] = l.datasetHash;
   if (l?.parentModel !== undefined) lineage["parent_model"] = l.parentModel;
+  if (l?.teacherModel !== undefined) lineage["teacher_model"] = l.teacherModel;
   if (Object.keys(lineage).length > 0) entry.lineage = lineage;
   entry.created_at = now.toISOString();
   entry.created_by = actorId;

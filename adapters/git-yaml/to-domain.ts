@@ -40,6 +40,7 @@ export function toModelVersion(backendId: string, file: ParsedModelFile, v: Pars
   if (v.createdAt !== undefined) out.createdAt = v.createdAt;
   if (v.createdBy !== undefined) out.createdBy = v.createdBy;
   if (v.model !== undefined) out.generationConfig = toGenerationConfig(v, v.model);
+  if (v.extensions !== undefined) out.native = structuredClone(v.extensions);
   return out;
 }
 
@@ -65,6 +66,7 @@ export function toRegisteredModel(
   };
   if (file.description !== undefined) out.description = file.description;
   if (latestVersion !== undefined) out.latestVersion = latestVersion;
+  if (file.extensions !== undefined) out.native = structuredClone(file.extensions);
   const created = file.versions
     .map((v) => v.createdAt?.getTime())
     .filter((t): t is number => t !== undefined);

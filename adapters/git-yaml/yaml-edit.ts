@@ -9,7 +9,7 @@
  */
 import { isDeepStrictEqual } from "node:util";
 import { parseDocument, type Document, type ToStringOptions } from "yaml";
-import { matchLines } from "./line-diff.js";
+import { matchLines } from "../../src/core/index.js";
 
 export const RENDER_OPTIONS: ToStringOptions = { lineWidth: 0, minContentWidth: 0 };
 

@@ -7,6 +7,8 @@
 import {
   UnavailableError,
   type AdapterLogger,
+  type CreateModelInput,
+  type MetadataPatch,
   type BackendInfo,
   type CallContext,
   type Capabilities,
@@ -33,8 +35,11 @@ import { getModel, listModels } from "./model-reads.js";
 import { getPrompt } from "./prompts.js";
 import { RequestModelCache } from "./request-cache.js";
 import { StageProjection } from "./stage-projection.js";
+import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
-import { registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
+import { registerVersion, removeAlias, setAlias, setModelCard, setStage } from "./writes.js";
+import { createModel, renameModel, updateModel, updateVersion } from "./metadata-writes.js";
+import { ensureWebhook, type WebhookRegistration, type WebhookSpec } from "./webhooks.js";
 
 export const MLFLOW_KIND = "mlflow";
 
@@ -61,7 +66,15 @@ export class MlflowAdapter implements RegistryAdapter {
   }
 
   capabilities(): Capabilities {
-    return { asOf: false, generationConfigs: true, prompts: true, aliases: true, maxPageSize: this.config.pageSize, writes: true };
+    return {
+      asOf: false,
+      generationConfigs: true,
+      prompts: true,
+      aliases: true,
+      maxPageSize: this.config.pageSize,
+      writes: true,
+      stageAliases: { ...this.config.stageAliases },
+    };
   }
 
   health(ctx: CallContext): Promise<HealthStatus> {
@@ -82,6 +95,11 @@ export class MlflowAdapter implements RegistryAdapter {
 
   getVersion(modelName: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
     return this.read(() => getVersion(this.b, modelName, version, ctx, opts));
+  }
+
+  /** Every version in `stage`, in pages across models (./stage-listing.ts). */
+  listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return this.read(() => listVersionsInStage(this.b, stage, ctx));
   }
 
   getVersionByAlias(modelName: string, alias: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
@@ -112,6 +130,31 @@ export class MlflowAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts?.approval));
+  }
+
+  createModel(input: CreateModelInput, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {
+    return this.write(() => createModel(this.b, input, ctx));
+  }
+
+  updateModel(name: string, patch: MetadataPatch, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {
+    return this.write(() => updateModel(this.b, name, patch, ctx));
+  }
+
+  updateVersion(modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, _opts?: WriteOptions): Promise<ModelVersion> {
+    return this.write(() => updateVersion(this.b, modelName, version, patch, ctx));
+  }
+
+  renameModel(name: string, newName: string, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {
+    return this.write(() => renameModel(this.b, name, newName, ctx));
+  }
+
+  /** Creates or updates the gateway's webhook in this MLflow server (./webhooks.ts). */
+  ensureWebhook(spec: WebhookSpec, ctx: CallContext): Promise<WebhookRegistration> {
+    return this.write(() => ensureWebhook(this.b, spec, ctx));
+  }
+
+  setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(() => setModelCard(this.b, modelName, version, sections, ctx));
   }
 
   /** Waits for writes in flight, then closes the connections. */

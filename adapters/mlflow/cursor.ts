@@ -5,7 +5,8 @@
  *   already served. MLflow offers no keyset filter on names (`name > 'x'` is refused), and its tokens
  *   are offsets: a model created or deleted before the position between two pages shifts what follows.
  * - versions: the last version number examined; the next page asks `version_number > N`, which
- *   stays exact whatever is created or deleted in between.
+ *   stays exact whatever is created or deleted in between. It may also name the listing's snapshot
+ *   of the model (its aliases as of the first page: ./request-cache.ts).
  */
 import { createHash } from "node:crypto";
 import { InvalidInputError } from "../../src/core/index.js";
@@ -24,6 +25,8 @@ export interface VersionCursor {
   kind: "versions";
   /** Highest version number already examined. */
   after: number;
+  /** The listing's snapshot of the model (./request-cache.ts), while it lasts. */
+  snapshot?: string;
 }
 
 type Cursor = ModelCursor | VersionCursor;
@@ -37,7 +40,7 @@ export function encodeCursor(cursor: Cursor, fingerprint: string): string {
   const payload =
     cursor.kind === "models"
       ? { m: 1, s: cursor.skip, f: fingerprint, ...(cursor.token === undefined ? {} : { t: cursor.token }) }
-      : { v: cursor.after, f: fingerprint };
+      : { v: cursor.after, f: fingerprint, ...(cursor.snapshot === undefined ? {} : { s: cursor.snapshot }) };
   return PREFIX + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
 }
 
@@ -74,6 +77,8 @@ export function decodeModelCursor(cursor: string, fingerprint: string, backend: 
 export function decodeVersionCursor(cursor: string, fingerprint: string, backend: string): VersionCursor {
   const p = decodePayload(cursor, fingerprint, backend);
   const after = p["v"];
+  const snapshot = p["s"];
   if (typeof after !== "number" || !Number.isInteger(after) || after < 0) throw refuse(backend, "not a version cursor");
-  return { kind: "versions", after };
+  if (snapshot !== undefined && typeof snapshot !== "string") throw refuse(backend, "not a version cursor");
+  return { kind: "versions", after, ...(snapshot === undefined ? {} : { snapshot }) };
 }

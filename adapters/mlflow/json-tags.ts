@@ -12,6 +12,7 @@ const lineageSchema = z.strictObject({
   codeCommit: z.string().optional(),
   datasetHash: z.string().optional(),
   parentModel: z.string().optional(),
+  teacherModel: z.string().optional(),
 });
 
 export type ParseResult<T> = { ok: true; value: T } | { ok: false; problem: string };
@@ -66,7 +67,7 @@ export function decodeMetrics(text: string): ParseResult<Record<string, number>>
   return parseJsonTag(text, metricsSchema);
 }
 
-export type ExtraLineage = Pick<Lineage, "codeCommit" | "datasetHash" | "parentModel">;
+export type ExtraLineage = Pick<Lineage, "codeCommit" | "datasetHash" | "parentModel" | "teacherModel">;
 
 export function decodeLineage(text: string): ParseResult<ExtraLineage> {
   const parsed = parseJsonTag(text, lineageSchema);

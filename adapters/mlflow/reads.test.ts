@@ -107,6 +107,6 @@ describe("MLflow reads", () => {
     const asOf = new Date(Date.now() - 60_000);
     await expect(adapter.getModel(`${prefix}-latest`, ctx(), { asOf })).rejects.toMatchObject({ code: "UNSUPPORTED", field: "asOf" });
     await expect(adapter.listModels({ first: 1, asOf }, ctx())).rejects.toMatchObject({ code: "UNSUPPORTED" });
-    expect(adapter.capabilities()).toEqual({ asOf: false, generationConfigs: true, prompts: true, aliases: true, maxPageSize: 100, writes: true });
+    expect(adapter.capabilities()).toEqual({ asOf: false, generationConfigs: true, prompts: true, aliases: true, maxPageSize: 100, writes: true, stageAliases: { STAGING: "staging", SHADOW: "shadow", PRODUCTION: "production" } });
   });
 });

@@ -87,6 +87,7 @@ export function createVersionBody(input: RegisterVersionInput, requestId: string
     ...(l.codeCommit === undefined ? {} : { codeCommit: l.codeCommit }),
     ...(l.datasetHash === undefined ? {} : { datasetHash: l.datasetHash }),
     ...(l.parentModel === undefined ? {} : { parentModel: l.parentModel }),
+    ...(l.teacherModel === undefined ? {} : { teacherModel: l.teacherModel }),
   };
   if (Object.keys(extra).length > 0) tags[OWN_TAGS.lineage] = canonicalJson(extra);
   return {

@@ -6,19 +6,62 @@
  *
  * Entries live until the request's deadline; writes through this adapter drop the model from every
  * request's cache. Calls without a requestId are not cached.
+ *
+ * A listing of a model's versions that goes on over several pages (several requests) also keeps
+ * the model it read for its first page, under an unguessable id its cursor carries: the following
+ * pages show the aliases (and stages) as of the first page, one version search each, instead of
+ * reading the model again per page. Such a snapshot lasts LISTING_SNAPSHOT_MS and goes with any
+ * write through this adapter to that model; a listing started afterwards reads MLflow afresh.
  */
+import { randomBytes } from "node:crypto";
 import type { CallContext } from "../../src/core/index.js";
 import type { WireRegisteredModel } from "./wire.js";
+
+/** How long a listing's later pages reuse the model its first page read. */
+export const LISTING_SNAPSHOT_MS = 30_000;
 
 interface RequestEntry {
   expires: number;
   models: Map<string, Promise<WireRegisteredModel>>;
 }
 
+interface ListingSnapshot {
+  name: string;
+  model: WireRegisteredModel;
+  expires: number;
+}
+
 export class RequestModelCache {
   private readonly requests = new Map<string, RequestEntry>();
+  private readonly listings = new Map<string, ListingSnapshot>();
 
-  constructor(private readonly maxRequests = 512) {}
+  constructor(
+    private readonly maxRequests = 512,
+    private readonly maxListings = 1024,
+  ) {}
+
+  /** Keeps the model a listing's first page read; the id goes into the listing's cursor. */
+  rememberListing(model: WireRegisteredModel, now = Date.now()): string {
+    for (const [id, l] of this.listings) if (l.expires <= now) this.listings.delete(id);
+    if (this.listings.size >= this.maxListings) {
+      const oldest = this.listings.keys().next().value;
+      if (oldest !== undefined) this.listings.delete(oldest);
+    }
+    const id = randomBytes(16).toString("base64url");
+    this.listings.set(id, { name: model.name, model, expires: now + LISTING_SNAPSHOT_MS });
+    return id;
+  }
+
+  /** The model a listing of `name` read for its first page, while the snapshot lasts. */
+  recallListing(id: string, name: string, now = Date.now()): WireRegisteredModel | undefined {
+    const found = this.listings.get(id);
+    if (found === undefined || found.name !== name) return undefined;
+    if (found.expires <= now) {
+      this.listings.delete(id);
+      return undefined;
+    }
+    return found.model;
+  }
 
   /** The model as this request has seen it, fetched once per request. */
   load(ctx: CallContext, name: string, fetch: () => Promise<WireRegisteredModel>): Promise<WireRegisteredModel> {
@@ -42,9 +85,10 @@ export class RequestModelCache {
     for (const m of models) if (!entry.models.has(m.name)) entry.models.set(m.name, Promise.resolve(m));
   }
 
-  /** After a write: every request reads this model from MLflow again. */
+  /** After a write: every request, and every listing, reads this model from MLflow again. */
   invalidate(name: string): void {
     for (const entry of this.requests.values()) entry.models.delete(name);
+    for (const [id, l] of this.listings) if (l.name === name) this.listings.delete(id);
   }
 
   /** Requests holding entries now (for tests and metrics). */

@@ -15,7 +15,7 @@ export const OWN_TAGS = {
   params: "modelgate.params",
   /** `metrics` of the registration, canonical JSON. */
   metrics: "modelgate.metrics",
-  /** Lineage MLflow has no field for (codeCommit, datasetHash, parentModel), canonical JSON. */
+  /** Lineage MLflow has no field for (codeCommit, datasetHash, parentModel, teacherModel), canonical JSON. */
   lineage: "modelgate.lineage",
   /** The gateway user who registered the version (MLflow records none). */
   createdBy: "modelgate.created_by",
@@ -27,6 +27,8 @@ export const OWN_TAGS = {
   approvalApprovedBy: "modelgate.approval.approved_by",
   /** When the last approval was made, ISO 8601 UTC. */
   approvalApprovedAt: "modelgate.approval.approved_at",
+  /** Human-written model card sections (on the registered model or a version), canonical JSON. */
+  card: "modelgate.card",
 } as const;
 
 /** MLflow's Prompt Registry marks prompts (registered models and their versions) with this tag. */

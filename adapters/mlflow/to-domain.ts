@@ -1,5 +1,5 @@
 /** MLflow's registered models and model versions as the gateway's RegisteredModel and ModelVersion. */
-import type { Lineage, ModelVersion, RegisteredModel } from "../../src/core/index.js";
+import type { Lineage, ModelVersion, NativeFields, RegisteredModel } from "../../src/core/index.js";
 import { decodeGenerationConfig, decodeLineage, decodeMetrics, decodeParams, type ParseResult } from "./json-tags.js";
 import type { StageProjection } from "./stage-projection.js";
 import { OWN_TAGS, userTags } from "./tags.js";
@@ -37,7 +37,15 @@ export function toRegisteredModel(wire: WireRegisteredModel, backendId: string):
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
     ...(latest === undefined ? {} : { latestVersion: String(latest) }),
+    ...nativeOf({ user_id: wire.user_id }),
   };
+}
+
+/** MLflow's fields the gateway has no place for (non-empty ones only), under their MLflow names. */
+function nativeOf(fields: Record<string, string | undefined>): { native?: NativeFields } {
+  const native: NativeFields = {};
+  for (const [key, value] of Object.entries(fields)) if (value !== undefined && value !== "") native[key] = value;
+  return Object.keys(native).length === 0 ? {} : { native };
 }
 
 /** alias name -> version, inverted: version -> its alias names (sorted). */
@@ -111,6 +119,15 @@ export function toModelVersion(
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
     ...(createdBy ? { createdBy } : {}),
+    ...nativeOf({
+      run_link: wire.run_link,
+      model_id: wire.model_id,
+      user_id: wire.user_id,
+      // MLflow's deprecated stage and registration status, when they say something (not the defaults).
+      current_stage: wire.current_stage === "None" ? undefined : wire.current_stage,
+      status: wire.status === "READY" ? undefined : wire.status,
+      status_message: wire.status_message,
+    }),
   };
   return { version, problems };
 }

@@ -1,8 +1,9 @@
 /**
  * Model versions: get, get by alias, and paged listing in `version_number ASC` order. MLflow's
- * version search returns versions without aliases, so a listing takes them from the registered model
- * (one cached call per model and request, made in parallel with the search): a page of any size
- * costs two MLflow calls.
+ * version search returns versions without aliases, so a listing takes them from the registered model:
+ * read once per model and request, in parallel with the first search, and kept for the listing's
+ * later pages (their cursors name that read: ./request-cache.ts). The first page of a listing costs
+ * two MLflow calls in one round trip; each later page one version search.
  */
 import {
   InvalidInputError,
@@ -98,10 +99,13 @@ export async function listVersions(b: BackendContext, name: string, query: ListV
   const stage = query.filter?.stage;
   const tags = query.filter?.tags;
   const fingerprint = queryFingerprint("versions", name, stage, canonicalJson(tags ?? {}));
-  let after = query.after === undefined ? 0 : decodeVersionCursor(query.after, fingerprint, b.backend).after;
+  const cursor = query.after === undefined ? undefined : decodeVersionCursor(query.after, fingerprint, b.backend);
+  let after = cursor?.after ?? 0;
 
-  // The model's aliases, fetched alongside the first search (and refusing unknown models and prompts).
-  const modelPromise = loadModel(b, name, ctx);
+  // The model's aliases: as the listing's first page read them, or fetched alongside the first
+  // search (refusing unknown models and prompts).
+  const remembered = cursor?.snapshot === undefined ? undefined : b.models.recallListing(cursor.snapshot, name);
+  const modelPromise = remembered === undefined ? loadModel(b, name, ctx) : Promise.resolve(remembered);
   modelPromise.catch(() => undefined);
   const aliasesOf = async () => aliasesByVersion(aliasMap((await modelPromise).aliases));
 
@@ -113,7 +117,9 @@ export async function listVersions(b: BackendContext, name: string, query: ListV
       for (const p of mapping.problems) b.logger.warn({ backend: b.backend, ...p }, describeTagProblem(p));
       if (stage === undefined || mapping.version.stage === stage) mapped.push(mapping.version);
     }
-    return { items: mapped, ...(nextAfter === undefined ? {} : { nextCursor: encodeCursor({ kind: "versions", after: nextAfter }, fingerprint) }) };
+    if (nextAfter === undefined) return { items: mapped };
+    const snapshot = remembered === undefined ? b.models.rememberListing(await modelPromise) : (cursor?.snapshot as string);
+    return { items: mapped, nextCursor: encodeCursor({ kind: "versions", after: nextAfter, snapshot }, fingerprint) };
   };
 
   if (stage !== undefined && isAliasedStage(stage)) {

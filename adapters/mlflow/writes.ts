@@ -9,6 +9,7 @@
  */
 import { randomUUID } from "node:crypto";
 import {
+  canonicalJson,
   InvalidInputError,
   NotFoundError,
   isFloatingModelId,
@@ -280,4 +281,38 @@ function withTags(wire: WireModelVersion, tags: readonly [string, string][]): Wi
   if (tags.length === 0) return wire;
   const keys = new Set(tags.map(([k]) => k));
   return { ...wire, tags: [...(wire.tags ?? []).filter((t) => !keys.has(t.key)), ...tags.map(([key, value]) => ({ key, value }))] };
+}
+
+/**
+ * Mirrors model card sections as the `modelgate.card` tag (canonical JSON) of the registered model
+ * (version undefined) or of one version; no sections deletes the tag. MLflow's limit on tag values
+ * applies: a longer card fails here and stays in the gateway's store.
+ */
+export async function setModelCard(b: BackendContext, name: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext): Promise<void> {
+  const key = OWN_TAGS.card;
+  const empty = Object.keys(sections).length === 0;
+  const subject = version === undefined ? `model "${name}"` : `model "${name}" version ${version}`;
+  if (version === undefined) await fetchRegisteredModel(b, name, ctx);
+  else await fetchVersion(b, name, version, ctx);
+  const target = version === undefined ? { name } : { name, version };
+  const path = `${version === undefined ? "registered-models" : "model-versions"}/${empty ? "delete-tag" : "set-tag"}`;
+  try {
+    await retryWrite(
+      {
+        what: `${empty ? "removing" : "setting"} the model card of ${subject}`,
+        write: () =>
+          b.http.call(
+            { method: empty ? "DELETE" : "POST", path, body: empty ? { ...target, key } : { ...target, key, value: canonicalJson(sections) }, subject },
+            ctx,
+          ),
+      },
+      ctx,
+      b.backend,
+    );
+  } catch (err) {
+    // Deleting a tag that is not there is done.
+    if (!(empty && isRegistryError(err) && err.code === "NOT_FOUND")) throw err;
+  } finally {
+    b.models.invalidate(name);
+  }
 }

@@ -8,6 +8,8 @@ import {
   UnavailableError,
   type AdapterLogger,
   type BackendInfo,
+  type CreateModelInput,
+  type MetadataPatch,
   type CallContext,
   type Capabilities,
   type HealthStatus,
@@ -31,8 +33,11 @@ import { checkHealth } from "./health.js";
 import { BackendIdentity } from "./identity.js";
 import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
+import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, setStage } from "./writes.js";
+import { setModelCard } from "./model-cards.js";
+import { createModel, updateModel, updateVersion } from "./metadata-writes.js";
 
 export const SAGEMAKER_KIND = "sagemaker";
 
@@ -92,6 +97,11 @@ export class SageMakerAdapter implements RegistryAdapter {
     return this.read(() => getVersionByAlias(this.b, modelName, alias, ctx, opts));
   }
 
+  /** Every version in `stage`, in pages across groups (./stage-listing.ts). */
+  listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return this.read(() => listVersionsInStage(this.b, stage, ctx));
+  }
+
   registerVersion(input: RegisterVersionInput, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => registerVersion(this.b, input, ctx, opts));
   }
@@ -106,6 +116,27 @@ export class SageMakerAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts));
+  }
+
+  createModel(input: CreateModelInput, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {
+    return this.write(() => createModel(this.b, input, ctx));
+  }
+
+  updateModel(name: string, patch: MetadataPatch, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {
+    return this.write(() => updateModel(this.b, name, patch, ctx));
+  }
+
+  updateVersion(modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, _opts?: WriteOptions): Promise<ModelVersion> {
+    return this.write(() => updateVersion(this.b, modelName, version, patch, ctx));
+  }
+
+  /** Mirrors model card sections to a SageMaker Model Card (./model-cards.ts), after checking the model or version exists. */
+  setModelCard(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(async () => {
+      if (version === undefined) await this.getModel(modelName, ctx);
+      else await this.getVersion(modelName, version, ctx);
+      await setModelCard(this.b, modelName, version, sections, ctx);
+    });
   }
 
   /** Waits for writes in flight, then closes the client's connections. */

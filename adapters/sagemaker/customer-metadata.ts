@@ -6,7 +6,7 @@
  * - `modelgate:stage`, `modelgate:created-by`: the gateway stage and who registered the version.
  * - `modelgate:approval-id`: the gateway promotion (or rollback) request whose approval the last
  *   approved stage write applied (its approvers are in the ApprovalDescription, ./writes.ts).
- * - `modelgate:lineage:<runLink|datasetHash|parentModel>`: lineage SageMaker has no field for.
+ * - `modelgate:lineage:<runLink|datasetHash|parentModel|teacherModel>`: lineage SageMaker has no field for.
  * - `modelgate:generation-config:<i>` (+ `…:chunks`): the generation config, canonical JSON in
  *   base64, cut in chunks of 256 characters (SageMaker's value limit).
  * - `param:<name>`, `metric:<name>`: the registration's params (as text) and metrics.
@@ -38,7 +38,7 @@ export const KEYS = {
   lineage: (field: ExtraLineageField) => `modelgate:lineage:${field}`,
 } as const;
 
-const EXTRA_LINEAGE = ["runLink", "datasetHash", "parentModel"] as const;
+const EXTRA_LINEAGE = ["runLink", "datasetHash", "parentModel", "teacherModel"] as const;
 export type ExtraLineageField = (typeof EXTRA_LINEAGE)[number];
 
 /** Keys a tag may not have: they hold the gateway's own fields. */

@@ -1,6 +1,6 @@
 /** SageMaker's model package groups and versioned model packages as RegisteredModel and ModelVersion. */
 import type { DescribeModelPackageCommandOutput, MetricsSource, ModelMetrics } from "@aws-sdk/client-sagemaker";
-import type { AdapterLogger, Lineage, ModelVersion, RegisteredModel } from "../../src/core/index.js";
+import type { AdapterLogger, Lineage, ModelVersion, NativeFields, RegisteredModel } from "../../src/core/index.js";
 import { decodeMetadata } from "./customer-metadata.js";
 import type { GroupTags } from "./group-tags.js";
 import { effectiveApprovalStatus, readStage } from "./stage-projection.js";
@@ -21,7 +21,29 @@ export function toRegisteredModel(group: GroupFields, tags: GroupTags, backendId
     tags: { ...tags.tags },
     aliases: { ...tags.aliases },
     ...(group.CreationTime ? { createdAt: group.CreationTime, updatedAt: group.CreationTime } : {}),
+    ...(group.ModelPackageGroupArn ? { native: { ModelPackageGroupArn: group.ModelPackageGroupArn } } : {}),
   };
+}
+
+/** SageMaker fields of a package with no place in the gateway's model, under SageMaker's names. */
+const NATIVE_PACKAGE_FIELDS = [
+  "ModelPackageArn",
+  "ModelPackageStatus",
+  "ApprovalDescription",
+  "ModelLifeCycle",
+  "Domain",
+  "Task",
+  "SourceUri",
+  "SamplePayloadUrl",
+] as const;
+
+function nativeOfPackage(pkg: Partial<Pick<DescribeModelPackageCommandOutput, (typeof NATIVE_PACKAGE_FIELDS)[number]>>): { native?: NativeFields } {
+  const native: NativeFields = {};
+  for (const key of NATIVE_PACKAGE_FIELDS) {
+    const value = pkg[key];
+    if (value !== undefined && value !== null && value !== "") native[key] = structuredClone(value);
+  }
+  return Object.keys(native).length === 0 ? {} : { native };
 }
 
 /** A described package's artifact: the first container's model data (a URL, or an S3 data source). */
@@ -48,8 +70,26 @@ function metricReports(metrics: ModelMetrics | undefined): Record<string, string
 
 const URL_RE = /^https?:\/\//i;
 
+/** What a version is read from: a DescribeModelPackage answer, or a model package record of Search. */
+export type PackageFields = Partial<
+  Pick<
+    DescribeModelPackageCommandOutput,
+    | "ModelPackageVersion"
+    | "CustomerMetadataProperties"
+    | "MetadataProperties"
+    | "ModelMetrics"
+    | "CreatedBy"
+    | "ModelApprovalStatus"
+    | "ModelPackageDescription"
+    | "InferenceSpecification"
+    | "CreationTime"
+    | "LastModifiedTime"
+    | (typeof NATIVE_PACKAGE_FIELDS)[number]
+  >
+>;
+
 export function toModelVersion(
-  pkg: DescribeModelPackageCommandOutput,
+  pkg: PackageFields,
   modelName: string,
   aliases: readonly string[],
   backendId: string,
@@ -101,5 +141,6 @@ export function toModelVersion(
     ...(pkg.CreationTime ? { createdAt: pkg.CreationTime } : {}),
     ...(pkg.LastModifiedTime ?? pkg.CreationTime ? { updatedAt: (pkg.LastModifiedTime ?? pkg.CreationTime) as Date } : {}),
     ...(createdBy ? { createdBy } : {}),
+    ...nativeOfPackage(pkg),
   };
 }

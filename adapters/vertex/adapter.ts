@@ -33,6 +33,7 @@ import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
 import { ResourceNames } from "./names.js";
 import { VertexRpc } from "./rpc.js";
+import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
 import { registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
 
@@ -90,6 +91,11 @@ export class VertexAdapter implements RegistryAdapter {
 
   getVersionByAlias(modelName: string, alias: string, ctx: CallContext, opts?: ReadOptions): Promise<ModelVersion> {
     return this.read(() => getVersionByAlias(this.b, modelName, alias, ctx, opts));
+  }
+
+  /** Every version in `stage`: the models in pages, then each model's versions with the stage label (./stage-listing.ts). */
+  listVersionsInStage(stage: Stage, ctx: CallContext): Promise<ModelVersion[]> {
+    return this.read(() => listVersionsInStage(this.b, stage, ctx));
   }
 
   getEvalResults(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]> {

@@ -11,7 +11,7 @@ export interface VertexBackend {
   names: ResourceNames;
   /** Page size asked of Vertex AI, and the largest page served. */
   pageSize: number;
-  /** ListModelVersions calls in flight at once when listing models. */
+  /** ListModelVersions calls in flight at once when listing models or a stage across models. */
   concurrency: number;
   container: VertexConfig["container"];
   /** Alias and stage writes are serialised per model id. */

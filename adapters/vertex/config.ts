@@ -52,7 +52,7 @@ export const vertexConfigSchema = z
     pageSize: z.number().int().min(1).max(100).default(100),
     /** The serving container recorded on uploaded versions. */
     container: containerSchema.default(containerSchema.parse({})),
-    /** ListModelVersions calls in flight at once when listing models (each model's aliases need one). */
+    /** ListModelVersions calls in flight at once when listing models (each model's aliases need one) or a stage across models. */
     concurrency: z.number().int().min(1).max(32).default(4),
   })
   .superRefine((c, ctx) => {

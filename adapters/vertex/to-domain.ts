@@ -3,7 +3,7 @@
  * one version of a model (GetModel of a bare name reads the `default` version); its labels are the
  * model's and the version's merged, so tags read the same way.
  */
-import type { Lineage, ModelVersion, RegisteredModel } from "../../src/core/index.js";
+import type { Lineage, ModelVersion, NativeFields, RegisteredModel } from "../../src/core/index.js";
 import { OWN_LABELS, stageOfLabels, userTags } from "./labels.js";
 import { gatewayName, modelIdOfResource } from "./names.js";
 import type { IModel } from "./rpc.js";
@@ -31,6 +31,17 @@ export interface MetadataProblem {
 export interface VersionMapping {
   version: ModelVersion;
   problem?: MetadataProblem;
+}
+
+/** Vertex AI's own fields (labels as stored, the version's aliases, resource name), non-empty ones only. */
+function nativeOf(model: IModel, withVersion: boolean): { native?: NativeFields } {
+  const native: NativeFields = {};
+  // The model's resource name: a version listing names it with "@<versionId>", a get without.
+  if (model.name) native["name"] = model.name.replace(/@[^/@]*$/, "");
+  if (model.displayName) native["displayName"] = model.displayName;
+  if (model.labels && Object.keys(model.labels).length > 0) native["labels"] = { ...model.labels };
+  if (withVersion && model.versionAliases && model.versionAliases.length > 0) native["versionAliases"] = [...model.versionAliases];
+  return Object.keys(native).length === 0 ? {} : { native };
 }
 
 export function modelNameOf(model: IModel): string {
@@ -68,6 +79,7 @@ export function toModelVersion(model: IModel, backendId: string): VersionMapping
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
     ...(record.createdBy ? { createdBy: record.createdBy } : {}),
+    ...nativeOf(model, true),
   };
   return decoded.ok ? { version } : { version, problem: { modelName, version: versionId, problem: decoded.problem } };
 }
@@ -114,5 +126,6 @@ export function toRegisteredModel(model: IModel, summary: VersionSummary, backen
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
     ...(summary.latestVersion === undefined ? {} : { latestVersion: summary.latestVersion }),
+    ...nativeOf(model, false),
   };
 }

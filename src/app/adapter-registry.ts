@@ -5,9 +5,10 @@
 import type { AdapterContext, AdapterFactory, RegistryAdapter } from "../core/index.js";
 import type { BackendConfig } from "../config/schema.js";
 import { gitYamlAdapter } from "../../adapters/git-yaml/index.js";
-import { mlflowAdapter } from "../../adapters/mlflow/index.js";
-import { sagemakerAdapter } from "../../adapters/sagemaker/index.js";
-import { vertexAdapter } from "../../adapters/vertex/index.js";
+import { mlflowConfigSchema } from "../../adapters/mlflow/config.js";
+import { sagemakerConfigSchema } from "../../adapters/sagemaker/config.js";
+import { vertexConfigSchema } from "../../adapters/vertex/config.js";
+import { adoptErrors, importAdapterPackage } from "./npm-adapters.js";
 
 export class AdapterLoadError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
@@ -18,11 +19,51 @@ export class AdapterLoadError extends Error {
 
 export type FactoryMap = ReadonlyMap<string, AdapterFactory<unknown>>;
 
+/**
+ * A built-in adapter whose code (and SDK: the AWS SDK, gRPC and Vertex AI's client) is loaded when
+ * a backend of its kind is created: a gateway that does not use it does not carry it (tens of MiB
+ * of RSS; docs/performance.md). Its config is still checked without loading it.
+ */
+function lazyAdapter<C>(kind: string, description: string, configSchema: AdapterFactory<C>["configSchema"], load: () => Promise<AdapterFactory<C>>): AdapterFactory<unknown> {
+  return {
+    kind,
+    description,
+    configSchema,
+    async create(id, config, ctx) {
+      return (await load()).create(id, config as C, ctx);
+    },
+  };
+}
+
 export const BUILT_IN_ADAPTERS: FactoryMap = new Map<string, AdapterFactory<unknown>>([
   [gitYamlAdapter.kind, gitYamlAdapter as AdapterFactory<unknown>],
-  [mlflowAdapter.kind, mlflowAdapter as AdapterFactory<unknown>],
-  [sagemakerAdapter.kind, sagemakerAdapter as AdapterFactory<unknown>],
-  [vertexAdapter.kind, vertexAdapter as AdapterFactory<unknown>],
+  [
+    "mlflow",
+    lazyAdapter(
+      "mlflow",
+      "An MLflow tracking server's Model Registry (REST API 2.0, MLflow 3.x): models, versions, aliases, prompts",
+      mlflowConfigSchema,
+      async () => (await import("../../adapters/mlflow/index.js")).mlflowAdapter,
+    ),
+  ],
+  [
+    "sagemaker",
+    lazyAdapter(
+      "sagemaker",
+      "An AWS SageMaker Model Registry (one account and region): model package groups, versioned model packages, approval status",
+      sagemakerConfigSchema,
+      async () => (await import("../../adapters/sagemaker/index.js")).sagemakerAdapter,
+    ),
+  ],
+  [
+    "vertex",
+    lazyAdapter(
+      "vertex",
+      "A Vertex AI Model Registry (ModelService v1 over gRPC) of one project and region: models, versions, aliases, evaluations",
+      vertexConfigSchema,
+      async () => (await import("../../adapters/vertex/index.js")).vertexAdapter,
+    ),
+  ],
 ]);
 
 function isFactory(value: unknown): value is AdapterFactory<unknown> {
@@ -31,11 +72,15 @@ function isFactory(value: unknown): value is AdapterFactory<unknown> {
   return typeof f.kind === "string" && typeof f.create === "function" && typeof f.configSchema?.parse === "function";
 }
 
-/** Loads a third-party adapter package: its default export or its `adapterFactory` export. */
-async function importFactory(pkg: string, where: string): Promise<AdapterFactory<unknown>> {
+/**
+ * Loads a third-party adapter package: its default export or its `adapterFactory` export. The package
+ * is looked for in node_modules of the config file's directory (and its parents) first, then beside
+ * the gateway (./npm-adapters.ts).
+ */
+async function importFactory(pkg: string, where: string, configDir: string): Promise<AdapterFactory<unknown>> {
   let mod: Record<string, unknown>;
   try {
-    mod = (await import(pkg)) as Record<string, unknown>;
+    mod = await importAdapterPackage(pkg, configDir);
   } catch (err) {
     throw new AdapterLoadError(`${where}: cannot load adapter package "${pkg}": ${(err as Error).message}`, { cause: err });
   }
@@ -48,8 +93,8 @@ async function importFactory(pkg: string, where: string): Promise<AdapterFactory
   return candidate;
 }
 
-export async function resolveFactory(kind: string, where: string, factories: FactoryMap): Promise<AdapterFactory<unknown>> {
-  if (kind.startsWith("npm:")) return importFactory(kind.slice(4), where);
+export async function resolveFactory(kind: string, where: string, factories: FactoryMap, configDir = process.cwd()): Promise<AdapterFactory<unknown>> {
+  if (kind.startsWith("npm:")) return importFactory(kind.slice(4), where, configDir);
   const factory = factories.get(kind);
   if (!factory) {
     throw new AdapterLoadError(
@@ -77,8 +122,8 @@ export async function createAdapters(
   try {
     for (const [index, backend] of backends.entries()) {
       const where = `backends[${index}]`;
-      const factory = await resolveFactory(backend.kind, where, factories);
-      const { id, kind: _kind, timeoutMs: _timeout, ...own } = backend;
+      const factory = await resolveFactory(backend.kind, where, factories, ctx.configDir);
+      const { id, kind: _kind, timeoutMs: _timeout, resolveCacheMs: _resolveCache, ...own } = backend;
       let parsed: unknown;
       try {
         parsed = factory.configSchema.parse(own);
@@ -86,7 +131,9 @@ export async function createAdapters(
         throw new AdapterLoadError(describeIssues(err, where), { cause: err });
       }
       try {
-        created.push(await factory.create(id, parsed, ctx));
+        const adapter = await factory.create(id, parsed, ctx);
+        // A third-party adapter may throw the typed errors of its own copy of modelgate/core.
+        created.push(backend.kind.startsWith("npm:") ? adoptErrors(adapter) : adapter);
       } catch (err) {
         throw new AdapterLoadError(`${where} (${id}): ${(err as Error).message}`, { cause: err });
       }

@@ -1,6 +1,7 @@
 /**
  * Assembles a gateway from a loaded config: store, adapters (with resilience), catalog, resolver
- * and audited writes. No HTTP here: the server (src/http) and tests build on this.
+ * and audited writes, and its metrics registry and tracer. No HTTP here: the server (src/http) and
+ * tests build on this.
  */
 import type { LoadedConfig } from "../config/schema.js";
 import type { RegistryAdapter } from "../core/index.js";
@@ -12,23 +13,37 @@ import { DeploymentPromotions } from "../workflow/deployment-promotion.js";
 import { DeploymentResolver } from "../workflow/deployment-resolve.js";
 import { DeploymentState } from "../workflow/deployment-state.js";
 import { DeploymentService } from "../workflow/deployments.js";
-import { DriftChecker, DriftPoller } from "../workflow/drift.js";
+import { DriftChecker } from "../workflow/drift.js";
+import { DriftPoller } from "../workflow/drift-poller.js";
+import { TrailResolve } from "../workflow/resolve-trail.js";
+import { TrailReader } from "../workflow/trail-reader.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
+import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
+import { ProvenanceService } from "../workflow/provenance/service.js";
+import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
+import { ResolveAnswers } from "../workflow/resolve-answers.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
 import { PostgresLeadership, SoleLeadership, type Leadership } from "./leadership.js";
 import { withResilience } from "../catalog/resilient-adapter.js";
+import { GatewayMetrics } from "../observability/metrics.js";
+import { gatewayTracer, type Tracer } from "../observability/tracing.js";
+import { gatewayMetricSources } from "./metric-sources.js";
 
 export interface Gateway {
   services: GatewayServices;
   /** Whether this process runs the background work now. */
   readonly leadership: Leadership;
   logger: Logger;
+  /** This gateway's metrics (its own registry); undefined when metrics.enabled is false. */
+  readonly metrics?: GatewayMetrics;
+  /** The tracer of its spans; undefined when tracing.enabled is false (no span work at all). */
+  readonly tracer?: Tracer;
   close(): Promise<void>;
 }
 
@@ -57,6 +72,9 @@ export interface CreateGatewayOptions {
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
   const { config } = loaded;
   const logger = opts.logger;
+  // Model signatures are verified against the trust in `signing`: its key files and trusted root
+  // are read here, before anything opens, so a bad one stops start-up naming the entry.
+  const signatures = new VersionSignatures(config.signing, { configDir: loaded.configDir });
   const store = opts.store ?? (await openStore(loaded, { onBackgroundError: (message) => logger.warn({ component: "store" }, message) }));
   try {
     // Config-owned webhook targets as modelgate.yaml says (config wins over the API for those ids).
@@ -76,13 +94,25 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     await store.close();
     throw err;
   }
+  const metrics = config.metrics.enabled ? new GatewayMetrics({ maxOperationNames: config.metrics.maxOperationNames }) : undefined;
+  const tracer = gatewayTracer(config.tracing.enabled);
+  const telemetry = { ...(metrics === undefined ? {} : { metrics }), ...(tracer === undefined ? {} : { tracer }) };
   const timeouts = new Map(config.backends.map((b) => [b.id, b.timeoutMs]));
-  const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000 })));
-  const resolver = new EntryResolver(catalog, config.environments);
+  const catalog = new Catalog(adapters.map((a) => withResilience(a, { timeoutMs: timeouts.get(a.info.id) ?? 10_000, ...telemetry })));
+  // Resolve, whatRunsInProduction and health judge what the backends report against the promotion trail.
+  const trail = new TrailReader(store, config.environments);
+  const resolver = new EntryResolver(catalog, config.environments, new TrailResolve(trail));
   const policies = new PromotionPolicies(config.policies);
-  const promotions = new PromotionService(config, catalog, store, policies);
+  const promotions = new PromotionService(config, catalog, store, policies, undefined, new ProvenanceGateEvidence(signatures));
   const deploymentPromotions = new DeploymentPromotions(config, catalog, store, promotions, policies);
-  const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env));
+  const deploymentState = new DeploymentState(catalog, store, (env) => deploymentPromotions.environmentStage(env), trail);
+  const deploymentResolver = new DeploymentResolver(catalog, store, resolver, deploymentState);
+  const resolveCacheMs = new Map(config.backends.map((b) => [b.id, b.resolveCacheMs]));
+  const resolveAnswers = new ResolveAnswers(catalog, store, deploymentResolver, resolver, {
+    resolveCacheMs: (id) => resolveCacheMs.get(id) ?? 0,
+    buildTimeoutMs: config.server.requestTimeoutMs,
+    onRefreshError: (err, name, environment) => logger.debug({ err, name, environment }, "background rebuild of a resolve answer failed"),
+  });
   const services: GatewayServices = {
     config,
     catalog,
@@ -90,11 +120,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     resolver,
     writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
     promotions,
-    drift: new DriftChecker(store, catalog),
+    drift: new DriftChecker(store, catalog, { environments: config.environments }),
     deployments: new DeploymentService(config, catalog, store),
     deploymentPromotions,
     deploymentState,
-    deploymentResolver: new DeploymentResolver(catalog, store, resolver, deploymentState),
+    deploymentResolver,
+    resolveAnswers,
+    provenance: new ProvenanceService(config, catalog, store, signatures),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.
@@ -112,12 +144,18 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             pollMs: config.background.outboxPollMs,
             leaseMs: config.background.outboxLeaseSeconds * 1_000,
             ...(config.background.outboxLeaseMarginSeconds === undefined ? {} : { leaseMarginMs: config.background.outboxLeaseMarginSeconds * 1_000 }),
+            ...telemetry,
             ...opts.outbox,
           });
     const poller =
       opts.drift === false || !config.drift.enabled
         ? undefined
-        : new DriftPoller(services.drift, logger.child({ component: "drift" }), { intervalMs: config.drift.intervalSeconds * 1_000 });
+        : new DriftPoller(services.drift.passes, logger.child({ component: "drift" }), {
+            intervalMs: config.drift.intervalSeconds * 1_000,
+            passTimeoutMs: config.drift.passTimeoutSeconds * 1_000,
+            modelTimeoutMs: config.drift.modelTimeoutSeconds * 1_000,
+            concurrency: config.drift.concurrency,
+          });
     const webhooks =
       opts.webhooks === false
         ? undefined
@@ -144,11 +182,18 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     if (leading) void stopping.then(startBackground);
     else void stopBackground();
   });
+  metrics?.setSources(
+    gatewayMetricSources(catalog, store, leadership, {
+      storeCacheMs: config.metrics.storeCacheMs,
+      onStoreError: (err) => logger.warn({ err, component: "metrics" }, "could not read the outbox, drift and webhook gauges from the store"),
+    }),
+  );
   let closed = false;
   return {
     services,
     logger,
     leadership,
+    ...telemetry,
     async close() {
       if (closed) return;
       closed = true;
@@ -156,6 +201,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       // handed back (its step runs again elsewhere), and a drift pass is cancelled, before the store
       // closes; then the leader lock is handed over.
       unwatch();
+      resolveAnswers.close();
       await stopBackground();
       await leadership.stop();
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);

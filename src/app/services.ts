@@ -9,7 +9,9 @@ import type { DeploymentState } from "../workflow/deployment-state.js";
 import type { DeploymentService } from "../workflow/deployments.js";
 import type { DriftChecker } from "../workflow/drift.js";
 import type { PromotionService } from "../workflow/promotion-service.js";
+import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
+import type { ResolveAnswers } from "../workflow/resolve-answers.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -30,5 +32,9 @@ export interface GatewayServices {
   deploymentState: DeploymentState;
   /** resolve() of deployments. */
   deploymentResolver: DeploymentResolver;
+  /** Identity, changes, lineage, impact, model cards and signatures (docs/provenance.md). */
+  provenance: ProvenanceService;
+  /** resolve(name, environment) answers kept until something they depend on changes (the hot path). */
+  resolveAnswers: ResolveAnswers;
 }
 

@@ -56,6 +56,23 @@ export class Catalog {
     return adapter;
   }
 
+  /**
+   * Every model of one backend, page after page (at most about `max`); a backend that cannot be
+   * listed throws its error instead of the partial page `listModels` would give.
+   */
+  async allModels(backendId: string, ctx: CallContext, max = Number.POSITIVE_INFINITY): Promise<RegisteredModel[]> {
+    const out: RegisteredModel[] = [];
+    let after: string | undefined;
+    for (;;) {
+      const page = await this.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
+      const failure = page.failures[0];
+      if (failure !== undefined) throw failure.error;
+      for (const e of page.edges) out.push(e.item);
+      if (!page.hasNextPage || out.length >= max) return out;
+      after = page.endCursor;
+    }
+  }
+
   /** Models of one backend, or of all of them merged by name (then backend id). */
   async listModels(args: ListModelsArgs, ctx: CallContext): Promise<MergedPage<RegisteredModel>> {
     let adapters = args.backend === undefined ? [...this.adapters] : [this.backend(args.backend)];

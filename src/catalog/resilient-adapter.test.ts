@@ -110,4 +110,28 @@ describe("withResilience", () => {
     await expect(adapter.getModel("m", ctx())).resolves.toEqual(model);
     expect(adapter.breakerState()).toBe("CLOSED");
   });
+
+  it("bounds a listing of a stage across models by the caller's deadline only, not the per-call timeout", async () => {
+    const inner = scripted(async () => model);
+    let answer: "later" | "never" = "later";
+    let finish: (() => void) | undefined;
+    let seenDeadline = 0;
+    (inner as { listVersionsInStage?: RegistryAdapter["listVersionsInStage"] }).listVersionsInStage = (_stage, c) => {
+      seenDeadline = c.deadline;
+      return new Promise((resolve) => {
+        if (answer === "later") finish = () => resolve([]);
+      });
+    };
+    const adapter = withResilience(inner, { timeoutMs: 50, readAttempts: 1 });
+    const caller = createCallContext({ timeoutMs: 5_000, actor: { id: "tester", roles: [] } });
+    const listing = adapter.listVersionsInStage?.("PRODUCTION", caller);
+    // Answers only after a plain read of the same wrapper would have timed out.
+    await new Promise((r) => setTimeout(r, 200));
+    finish?.();
+    await expect(listing).resolves.toEqual([]);
+    expect(seenDeadline).toBe(caller.deadline);
+
+    answer = "never";
+    await expect(adapter.listVersionsInStage?.("PRODUCTION", createCallContext({ timeoutMs: 80, actor: { id: "tester", roles: [] } }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
+  });
 });

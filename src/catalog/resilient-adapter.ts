@@ -1,8 +1,11 @@
 /**
  * Wraps any adapter with the gateway's per-backend resilience: a per-call timeout (never past the
  * caller's deadline), retries of reads on transient errors, and a circuit breaker so a dead backend
- * fails fast instead of holding every request for its full timeout. Writes are not retried here:
- * a write's retry needs a read-back that only the adapter knows how to do.
+ * fails fast instead of holding every request for its full timeout. A listing of a stage across all
+ * models is many backend requests in one call: only the caller's deadline bounds it. Writes are not
+ * retried here: a write's retry needs a read-back that only the adapter knows how to do. Every call
+ * passes here, so here it is timed for /metrics and, with tracing on, wrapped in a span
+ * (src/observability).
  */
 import {
   BrokenCircuitError,
@@ -23,6 +26,9 @@ import {
   type CallContext,
   type RegistryAdapter,
 } from "../core/index.js";
+import { backendTelemetry, CIRCUIT_OPEN_OUTCOME, type BackendTelemetry } from "../observability/backend-telemetry.js";
+import type { GatewayMetrics } from "../observability/metrics.js";
+import type { Tracer } from "../observability/tracing.js";
 
 export interface ResilienceOptions {
   /** Per-call timeout (ms); the call also never outlives the caller's deadline. */
@@ -33,6 +39,10 @@ export interface ResilienceOptions {
   breakerThreshold?: number;
   /** How long an open circuit waits before letting one trial call through. */
   halfOpenAfterMs?: number;
+  /** Record every call in these metrics (backend id, kind, method, outcome). */
+  metrics?: GatewayMetrics;
+  /** Wrap every call in a span (tracing on); undefined: no span work. */
+  tracer?: Tracer;
 }
 
 export type BreakerState = "CLOSED" | "OPEN" | "HALF_OPEN" | "ISOLATED";
@@ -44,8 +54,21 @@ const STATE_NAMES: Record<CircuitState, BreakerState> = {
   [CircuitState.Isolated]: "ISOLATED",
 };
 
-const READS = ["problems", "listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "getPrompt", "getToolSet", "getEvalResults"] as const;
-const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+const READS = [
+  "problems",
+  "listModels",
+  "getModel",
+  "listVersions",
+  "getVersion",
+  "getVersionByAlias",
+  "getPrompt",
+  "getToolSet",
+  "getEvalResults",
+  "listVersionsInStage",
+] as const;
+const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage", "createModel", "updateModel", "updateVersion", "renameModel", "setModelCard"] as const;
+/** Reads that make many backend requests in one call (a stage across all models). */
+const LISTINGS: ReadonlySet<string> = new Set(["listVersionsInStage"]);
 
 type Method = (typeof READS)[number] | (typeof WRITES)[number];
 
@@ -69,11 +92,11 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     backoff: new ExponentialBackoff({ initialDelay: 50, maxDelay: 500 }),
   });
 
-  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>): Promise<T> {
+  async function guarded<T>(ctx: CallContext, fn: (c: CallContext) => Promise<T>, timeoutMs = opts.timeoutMs): Promise<T> {
     ensureActive(ctx, backend);
     try {
       return await breaker.execute(async () => {
-        const call = childContext(ctx, opts.timeoutMs);
+        const call = childContext(ctx, timeoutMs);
         try {
           return await abortable(fn(call), call, backend);
         } catch (err) {
@@ -92,20 +115,45 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     }
   }
 
+  const telemetry: BackendTelemetry | undefined = backendTelemetry({
+    backend,
+    kind: inner.info.kind,
+    ...(opts.metrics === undefined ? {} : { metrics: opts.metrics }),
+    ...(opts.tracer === undefined ? {} : { tracer: opts.tracer }),
+    outcomeOf: (err) => (err instanceof UnavailableError && err.cause instanceof BrokenCircuitError ? CIRCUIT_OPEN_OUTCOME : isRegistryError(err) ? err.code : "ERROR"),
+  });
+
   const wrapped: Record<string, unknown> = {};
   for (const name of READS) {
     const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
     if (!method) continue;
-    wrapped[name] = (...args: unknown[]) => {
-      const ctx = ctxArg(name, args);
-      return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c))), ctx.signal);
-    };
+    // A listing across all models is many backend requests: the caller's deadline bounds it, not the per-call timeout.
+    const timeoutMs = LISTINGS.has(name) ? Number.MAX_SAFE_INTEGER : opts.timeoutMs;
+    wrapped[name] =
+      telemetry === undefined
+        ? (...args: unknown[]) => {
+            const ctx = ctxArg(name, args);
+            return readRetry.execute(() => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)), timeoutMs), ctx.signal);
+          }
+        : (...args: unknown[]) => {
+            const ctx = ctxArg(name, args);
+            return telemetry.call(name, (retrying) => {
+              let attempt = 0;
+              return readRetry.execute(() => {
+                if (attempt++ > 0) retrying();
+                return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)), timeoutMs);
+              }, ctx.signal);
+            });
+          };
   }
   for (const name of WRITES) {
-    const method = inner[name] as (...args: unknown[]) => Promise<unknown>;
+    // The metadata writes are optional in the contract: a wrapper has them only when the adapter does.
+    const method = inner[name] as ((...args: unknown[]) => Promise<unknown>) | undefined;
+    if (!method) continue;
     wrapped[name] = (...args: unknown[]) => {
       const ctx = ctxArg(name, args);
-      return guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
+      const call = () => guarded(ctx, (c) => method.apply(inner, withCtx(name, args, c)));
+      return telemetry === undefined ? call() : telemetry.call(name, call);
     };
   }
 
@@ -116,6 +164,8 @@ export function withResilience(inner: RegistryAdapter, opts: ResilienceOptions):
     health: (ctx: CallContext) => inner.health(childContext(ctx, opts.timeoutMs)),
     close: () => inner.close(),
     breakerState: () => STATE_NAMES[breaker.state],
+    // Change notifications need no resilience: they are the adapter's own timers and watches.
+    ...(inner.watchChanges === undefined ? {} : { watchChanges: (listener: () => void) => inner.watchChanges!(listener) }),
     ...wrapped,
   };
   return adapter as unknown as ResilientAdapter;
@@ -132,10 +182,16 @@ const CTX_INDEX: Record<Method, number> = {
   getPrompt: 2,
   getToolSet: 2,
   getEvalResults: 2,
+  listVersionsInStage: 1,
   registerVersion: 1,
   setAlias: 3,
   removeAlias: 2,
   setStage: 3,
+  createModel: 1,
+  updateModel: 2,
+  updateVersion: 3,
+  renameModel: 2,
+  setModelCard: 3,
 };
 
 function ctxArg(name: Method, args: unknown[]): CallContext {

@@ -18,10 +18,43 @@ import {
   type Stage,
   type ToolSet,
 } from "../core/index.js";
+import type { DriftKind } from "../store/workflow-store.js";
 import type { Catalog } from "./catalog.js";
 
 export interface EnvironmentSpec {
   stage: Stage;
+  /** What resolve serves when the backend and the promotion trail disagree (default backend). */
+  resolveFrom?: "backend" | "trail" | undefined;
+}
+
+/** A disagreement between a backend and the promotion trail, as the read paths show it. */
+export interface DriftFlag {
+  kind: DriftKind;
+  /** The version it concerns. */
+  version: string;
+  /** The stage the trail last put the version in; null when it never staged it. */
+  trailStage: Stage | null;
+  /** The stage the backend reports; null when the version is gone. */
+  backendStage: Stage | null;
+  message: string;
+  /** When a drift check recorded it (the audit event's time); null until one has. */
+  detectedAt: Date | null;
+}
+
+/** What the promotion trail says of one model in one environment (implemented in src/workflow). */
+export interface TrailView {
+  /** The version the trail last approved into the environment's stage (and did not move out since). */
+  trailVersion: string | undefined;
+  /**
+   * The drift between the backend's version for the environment (undefined: it has none) and the
+   * trail; `trailVersionStage` is the backend's stage of `trailVersion` when it was read. null when
+   * they agree.
+   */
+  compare(backendChoice: { version: string; stage: Stage } | undefined, trailVersionStage?: Stage | null): Promise<DriftFlag | null>;
+}
+
+export interface ResolveTrail {
+  view(backendId: string, model: string, stage: Stage, asOf: Date | undefined): Promise<TrailView>;
 }
 
 export interface ResolvedEntry {
@@ -35,8 +68,16 @@ export interface ResolvedEntry {
   tools?: ToolSet;
   /** Strong ETag (quoted), a hash of everything above that an application consumes. */
   etag: string;
-  /** How the version was chosen: by an alias named after the environment, or by stage. */
-  selectedBy: "ALIAS" | "STAGE";
+  /** How the version was chosen: by an alias named after the environment, by stage, or by the promotion trail (resolveFrom: trail). */
+  selectedBy: "ALIAS" | "STAGE" | "TRAIL";
+  /** Where the served version comes from: the environment's resolveFrom. */
+  servedFrom: "BACKEND" | "TRAIL";
+  /** The version the backend has for the environment (alias, else newest in the stage); null when none. */
+  backendVersion: string | null;
+  /** The version the promotion trail last approved into the environment's stage; null when none. */
+  trailVersion: string | null;
+  /** Set when the backend and the trail disagree about this environment; null when they agree. */
+  drift: DriftFlag | null;
 }
 
 export interface ResolveArgs {
@@ -50,6 +91,8 @@ export class EntryResolver {
   constructor(
     private readonly catalog: Catalog,
     private readonly environments: Readonly<Record<string, EnvironmentSpec>>,
+    /** Compares with the promotion trail (flags, resolveFrom: trail); without it every answer comes from the backend, unflagged. */
+    private readonly trail?: ResolveTrail,
   ) {}
 
   environmentNames(): string[] {
@@ -68,22 +111,38 @@ export class EntryResolver {
     const model = await this.findModel(args.name, ctx, read);
     const adapter = this.catalog.backend(model.backendId);
 
-    let version: ModelVersion | undefined;
+    let chosen: ModelVersion | undefined;
     let selectedBy: ResolvedEntry["selectedBy"] = "STAGE";
     const aliased = model.aliases[args.environment];
     if (aliased !== undefined) {
-      version = await adapter.getVersion(model.name, aliased, ctx, read);
+      chosen = await adapter.getVersion(model.name, aliased, ctx, read);
       selectedBy = "ALIAS";
     } else {
-      version = await this.newestInStage(model, env.stage, ctx, read);
+      chosen = await this.newestInStage(model, env.stage, ctx, read);
+    }
+    const view = this.trail === undefined ? undefined : await this.trail.view(model.backendId, model.name, env.stage, args.asOf);
+    const subject = `"${model.backendId}/${model.name}"`;
+    let version = chosen;
+    let servedFrom: ResolvedEntry["servedFrom"] = "BACKEND";
+    if (view !== undefined && env.resolveFrom === "trail") {
+      if (view.trailVersion === undefined) {
+        throw new NotFoundError(
+          `${subject} has no version the promotion trail approved into ${env.stage} for environment "${args.environment}" (resolveFrom: trail)` +
+            (chosen === undefined ? "" : `; the backend has ${chosen.version}, which the trail never approved there`),
+          { backend: model.backendId, field: "environment" },
+        );
+      }
+      version = chosen?.version === view.trailVersion ? chosen : await this.trailVersion(model, view.trailVersion, ctx, read);
+      servedFrom = "TRAIL";
+      selectedBy = "TRAIL";
     }
     if (!version) {
       throw new NotFoundError(
-        `"${model.backendId}/${model.name}" has no version for environment "${args.environment}" ` +
-          `(no alias "${args.environment}" and no version in stage ${env.stage})`,
+        `${subject} has no version for environment "${args.environment}" ` + `(no alias "${args.environment}" and no version in stage ${env.stage})`,
         { backend: model.backendId, field: "environment" },
       );
     }
+    const drift = view === undefined ? null : await view.compare(chosen, servedFrom === "TRAIL" ? version.stage : undefined);
 
     const { prompt, tools, registryVersion, etag } = await this.inline(version, ctx, read);
     return {
@@ -92,11 +151,29 @@ export class EntryResolver {
       backendId: model.backendId,
       version,
       registryVersion,
-      etag,
+      // The answer carries the flag: an application polling with If-None-Match sees it change.
+      etag: drift === null ? etag : flaggedEtag(etag, drift),
       selectedBy,
+      servedFrom,
+      backendVersion: chosen?.version ?? null,
+      trailVersion: view?.trailVersion ?? null,
+      drift,
       ...(prompt ? { prompt } : {}),
       ...(tools ? { tools } : {}),
     };
+  }
+
+  /** The version the trail approved, as the backend has it (it may have been deleted there since). */
+  private async trailVersion(model: RegisteredModel, version: string, ctx: CallContext, read: ReadOptions): Promise<ModelVersion> {
+    try {
+      return await this.catalog.backend(model.backendId).getVersion(model.name, version, ctx, read);
+    } catch (err) {
+      if (!(isRegistryError(err) && err.code === "NOT_FOUND")) throw err;
+      throw new NotFoundError(
+        `"${model.backendId}/${model.name}@${version}", the version the promotion trail approved, no longer exists in the backend (resolveFrom: trail)`,
+        { backend: model.backendId, field: "environment" },
+      );
+    }
   }
 
   /**
@@ -180,6 +257,13 @@ export class EntryResolver {
     } while (after !== undefined);
     return candidates.sort(compareVersionsDesc)[0];
   }
+}
+
+/** An entry's ETag when the answer is flagged: the flag is part of what the application receives. */
+function flaggedEtag(etag: string, drift: DriftFlag): string {
+  const flag = { kind: drift.kind, version: drift.version, trailStage: drift.trailStage, backendStage: drift.backendStage, detectedAt: drift.detectedAt?.toISOString() ?? null };
+  const hash = createHash("sha256").update(canonicalJson({ etag, drift: flag })).digest("base64url").slice(0, 32);
+  return `"${hash}"`;
 }
 
 /** Numeric versions compare as numbers; others by creation time, then as strings. */

@@ -10,6 +10,7 @@ import { deployCommand } from "./commands/deploy.js";
 import { deploymentsCommand } from "./commands/deployments.js";
 import { modelsCommand } from "./commands/models.js";
 import { approveCommand, promoteCommand, rejectCommand, rollbackCommand } from "./commands/promote.js";
+import { cardCommand, diffCommand, impactCommand, lineageCommand, signatureCommand } from "./commands/provenance.js";
 import { registerCommand } from "./commands/register.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { serveCommand } from "./commands/serve.js";
@@ -58,6 +59,11 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(rollbackCommand(io))
     .addCommand(deployCommand(io))
     .addCommand(deploymentsCommand(io))
+    .addCommand(diffCommand(io))
+    .addCommand(cardCommand(io))
+    .addCommand(lineageCommand(io))
+    .addCommand(impactCommand(io))
+    .addCommand(signatureCommand(io))
     .addCommand(whatsRunningCommand(io));
   configureAll(program, io);
   return program;

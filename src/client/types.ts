@@ -81,7 +81,16 @@ export interface ResolvedEntry {
   stage: Stage;
   /** "backend/name@version": log it with every call the application makes. */
   registryVersion: string;
-  selectedBy: "ALIAS" | "STAGE";
+  /** TRAIL: the environment resolves from the promotion trail (resolveFrom: trail). */
+  selectedBy: "ALIAS" | "STAGE" | "TRAIL";
+  /** Where the version comes from (absent from gateways before drift flags). */
+  servedFrom?: "BACKEND" | "TRAIL";
+  /** The version the backend has for the environment; null when none. */
+  backendVersion?: string | null;
+  /** The version the promotion trail last approved into the environment's stage; null when none. */
+  trailVersion?: string | null;
+  /** Set when the backend and the promotion trail disagree (also the X-Modelgate-Drift header). */
+  drift?: ResolveDrift | null;
   artifactUri: string | null;
   generationConfig: ResolvedGenerationConfig | null;
   prompt: { name: string; version: string; template: string } | null;
@@ -89,6 +98,17 @@ export interface ResolvedEntry {
   params: Record<string, unknown>;
   lineage: Record<string, string | undefined>;
   etag: string;
+}
+
+/** A disagreement between a backend and the promotion trail, as GET /v1/resolve reports it. */
+export interface ResolveDrift {
+  kind: "OUT_OF_BAND_CHANGE" | "UNAPPROVED_IN_STAGE";
+  version: string;
+  trailStage: Stage | null;
+  backendStage: Stage | null;
+  message: string;
+  /** ISO time a drift check recorded it; null until one has. */
+  detectedAt: string | null;
 }
 
 /** One component of a resolved deployment, ready to use. */
@@ -112,6 +132,8 @@ export interface ResolvedComponent {
   prompt: { name: string; version: string; template: string } | null;
   tools: { name: string; version: string; tools: unknown } | null;
   params: Record<string, unknown>;
+  /** The drift a drift check recorded for this version; absent from older gateways. */
+  drift?: ResolveDrift | null;
 }
 
 /** A deployment's answer from GET /v1/resolve/{name}?env=ENV: the running revision's bundle (`kind: "deployment"`). */
@@ -128,6 +150,8 @@ export interface ResolvedDeployment {
   etag: string;
   /** Sorted by role, backend, model, version. */
   components: ResolvedComponent[];
+  /** The first component's recorded drift (serving components first); absent from older gateways. */
+  drift?: ResolveDrift | null;
 }
 
 /** What a name resolves to: switch on `kind`. */

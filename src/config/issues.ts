@@ -4,7 +4,7 @@
  */
 import type { z } from "zod";
 import type { KeyPath } from "./key-path.js";
-import { configSchema, environmentSchema, serverSchema } from "./schema.js";
+import { configSchema, environmentSchema, limitsSchema, serverSchema } from "./schema.js";
 import { editDistance } from "../core/edit-distance.js";
 
 export interface ValidationProblem {
@@ -36,6 +36,7 @@ function valueAt(root: unknown, path: KeyPath): unknown {
 function knownKeys(path: KeyPath): readonly string[] {
   if (path.length === 0) return Object.keys(configSchema.shape);
   if (path.length === 1 && path[0] === "server") return Object.keys(serverSchema.shape);
+  if (path.length === 1 && path[0] === "limits") return Object.keys(limitsSchema.shape);
   if (path.length === 2 && path[0] === "environments") return Object.keys(environmentSchema.shape);
   return [];
 }

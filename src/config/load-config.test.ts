@@ -89,7 +89,7 @@ describe("loadConfig: values", () => {
     );
     const { config } = await loadConfig({ cwd: dir, env: {} });
     expect(config.backends).toEqual([
-      { id: "git", kind: "git-yaml", timeoutMs: 10_000, repo: "./registry", branch: "main", readOnly: true },
+      { id: "git", kind: "git-yaml", timeoutMs: 10_000, resolveCacheMs: 1_000, repo: "./registry", branch: "main", readOnly: true },
     ]);
   });
 

@@ -21,14 +21,32 @@ export const backendConfigSchema = z
     kind: z.string().min(1),
     /** Per-backend call timeout. */
     timeoutMs: z.number().int().positive().default(10_000),
+    /**
+     * How long (ms) a resolve answer read from this backend is served before it is built again, when
+     * the backend cannot announce its changes (MLflow, SageMaker, Vertex AI; git-YAML announces them
+     * and ignores this). Changes made through the gateway show at once whatever it says. Clients are
+     * told in `Cache-Control: max-age`. 0: answers are built on every request.
+     */
+    resolveCacheMs: z.number().int().min(0).max(60_000).default(1_000),
   })
   // The adapter validates its own keys with its configSchema.
   .passthrough();
+
+/** What `resolve` serves when the backend and the promotion trail disagree. See docs/promotions.md#drift. */
+export const RESOLVE_SOURCES = ["backend", "trail"] as const;
+export type ResolveSource = (typeof RESOLVE_SOURCES)[number];
 
 export const environmentSchema = z
   .object({
     /** The stage whose version an application in this environment runs. */
     stage: z.enum(STAGE_NAMES),
+    /**
+     * backend: the version the backend has for the environment (alias, else newest in the stage),
+     * flagged when the trail never approved it. trail: the version the promotion trail last approved
+     * into the stage, whatever the backend says (an environment nothing was approved into resolves
+     * to nothing). Absent: backend.
+     */
+    resolveFrom: z.enum(RESOLVE_SOURCES).optional(),
   })
   .strict();
 
@@ -46,8 +64,10 @@ export const serverSchema = z
     /** Serve the GraphiQL page at /graphiql (bundled, no CDN). Defaults to the introspection setting. */
     graphiql: z.boolean().optional(),
     maxPageSize: z.number().int().min(1).max(100).default(100),
-    maxDepth: z.number().int().min(2).max(50).default(12),
-    maxAliases: z.number().int().min(1).max(500).default(30),
+    /** Deprecated: use limits.maxDepth (applied there when limits.maxDepth is left at its default). */
+    maxDepth: z.number().int().min(2).max(50).optional(),
+    /** Deprecated: use limits.maxAliases (applied there when limits.maxAliases is left at its default). */
+    maxAliases: z.number().int().min(1).max(500).optional(),
     /** Upper bound on one request's work, adapter calls included. */
     requestTimeoutMs: z.number().int().positive().default(15_000),
     /** How long shutdown waits for in-flight requests before closing. */
@@ -58,6 +78,35 @@ export const serverSchema = z
   })
   .strict();
 
+/**
+ * Bounds on one GraphQL document, checked before anything runs (HTTP and WebSocket alike; see
+ * src/graphql/limits.ts). The defaults admit graphql-js's standard introspection query (what
+ * GraphiQL and graphql-codegen send).
+ */
+export const limitsSchema = z
+  .object({
+    /** Deepest field nesting, fragments flattened; `__schema { ... }` is counted by maxIntrospectionDepth instead. */
+    maxDepth: z.number().int().min(2).max(50).default(12),
+    /** Deepest nesting of an introspection query, from the operation root through `__schema`. */
+    maxIntrospectionDepth: z.number().int().min(2).max(50).default(15),
+    /** Aliased fields in one operation, counted once per use of the fragment that holds them. */
+    maxAliases: z.number().int().min(0).max(500).default(30),
+    /** Directives (`@include`, `@skip`, ...) in one operation, counted the same way. */
+    maxDirectives: z.number().int().min(0).max(1_000).default(50),
+    /** Selections of one field at one place in the response (fragment uses and nesting multiply); graphql-js compares each pair. */
+    maxFieldRepeats: z.number().int().min(1).max(10_000).default(50),
+    /** Lexical tokens in the document (names, punctuation, values); parsing stops past it. */
+    maxTokens: z.number().int().min(100).max(10_000).default(1_000),
+    /** Static cost estimate of one operation (graphql-armor's cost limit). */
+    maxCost: z.number().int().min(10).max(1_000_000_000).default(1_000_000),
+    /** Characters in the document, checked before parsing. */
+    maxCharacters: z.number().int().min(100).max(1_000_000).default(15_000),
+  })
+  .strict();
+
+const LIMIT_DEFAULTS = limitsSchema.parse({});
+/** Keys that used to live under `server:` and now belong to `limits:`. */
+export const DEPRECATED_SERVER_LIMITS = ["maxDepth", "maxAliases"] as const;
 
 export const tokenSchema = z
   .object({
@@ -108,6 +157,91 @@ export const authSchema = z
 
 const stageEnum = z.enum(STAGE_NAMES);
 
+/** Lineage fields a policy can require (ModelVersion.lineage). */
+export const LINEAGE_FIELDS = ["runId", "runLink", "codeCommit", "datasetHash", "parentModel", "teacherModel"] as const;
+
+const requireSignatureSchema = z.union([
+  z.literal(true),
+  z
+    .object({
+      /** Ids of `signing.keys` whose signatures count (none listed: no key counts unless identities is empty too). */
+      keys: z.array(z.string().min(1)).default([]),
+      /** Ids of `signing.identities` whose signatures count. */
+      identities: z.array(z.string().min(1)).default([]),
+    })
+    .strict(),
+]);
+
+const signingKeySchema = z
+  .object({
+    id: z.string().regex(idPattern, "must be lower-case letters, digits, '-' or '_' (at most 63)"),
+    /** The PEM public key (ECDSA P-256, P-384 or P-521, as `model_signing sign key` uses). */
+    publicKey: z.string().min(1).optional(),
+    /** Or a file holding it, relative to the config file. */
+    publicKeyFile: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((k) => (k.publicKey === undefined) !== (k.publicKeyFile === undefined), { message: "give exactly one of publicKey and publicKeyFile" });
+
+const signingIdentitySchema = z
+  .object({
+    id: z.string().regex(idPattern, "must be lower-case letters, digits, '-' or '_' (at most 63)"),
+    /** The signing certificate's subject alternative name (an email or URI), exactly. */
+    identity: z.string().min(1),
+    /** The OIDC issuer the certificate records (Fulcio's extension); omitted: any issuer. */
+    issuer: z.string().min(1).optional(),
+  })
+  .strict();
+
+/** Model signature verification (OpenSSF model signing). See docs/provenance.md#signing. */
+export const signingSchema = z
+  .object({
+    /** Public keys whose signatures are trusted. */
+    keys: z.array(signingKeySchema).default([]),
+    /** Certificate identities whose signatures are trusted (their certificates must chain to trustedRoot). */
+    identities: z.array(signingIdentitySchema).default([]),
+    /** A Sigstore trusted root JSON or PEM CA certificates, relative to the config file; needed for identities. */
+    trustedRoot: z.string().min(1).optional(),
+    /**
+     * Directories `file://` artifacts and signatures may be read from (relative to the config file).
+     * Anything else is refused: a registered artifact URI must not make the gateway list or hash
+     * arbitrary local files. Empty: no `file://` artifacts are verified.
+     */
+    fileRoots: z.array(z.string().min(1)).default([]),
+    /** The signature's file name inside a version's artifact directory. */
+    signatureFile: z.string().min(1).default("model.sig"),
+    /** A version tag whose value, when present, says where the signature is instead (a path relative to the artifact, file:// or s3://). */
+    signatureTag: z.string().min(1).default("model_signature"),
+    /** Accept artifact files the signature does not cover (model_signing's --ignore_unsigned_files). */
+    ignoreUnsignedFiles: z.boolean().default(false),
+    /** How long a read of ModelVersion.signature is reused while the artifact's files are unchanged (gates always verify afresh). */
+    cacheSeconds: z.number().int().min(0).max(86_400).default(300),
+    /** S3 access for s3:// artifacts (credentials default to AWS_ACCESS_KEY_ID / AWS_SECRET_ACCESS_KEY / AWS_SESSION_TOKEN). */
+    s3: z
+      .object({
+        region: z.string().min(1),
+        /** Another endpoint (an S3-compatible store); path-style addressing. */
+        endpoint: z.string().url().optional(),
+        credentials: z
+          .object({ accessKeyId: z.string().min(1), secretAccessKey: z.string().min(1), sessionToken: z.string().min(1).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict()
+  .superRefine((signing, ctx) => {
+    const seen = new Set<string>();
+    [...signing.keys.map((k, i) => ["keys", i, k.id] as const), ...signing.identities.map((k, i) => ["identities", i, k.id] as const)].forEach(([list, i, id]) => {
+      if (seen.has(id)) ctx.addIssue({ code: "custom", path: [list, i, "id"], message: `duplicate signer id "${id}" (keys and identities share one namespace)` });
+      seen.add(id);
+    });
+    if (signing.identities.length > 0 && signing.trustedRoot === undefined) {
+      ctx.addIssue({ code: "custom", path: ["trustedRoot"], message: "identities need a trusted root to check their certificates against" });
+    }
+  });
+
 /** The gates one promotion must pass. */
 export const gatesSchema = z
   .object({
@@ -132,6 +266,13 @@ export const gatesSchema = z
       })
       .strict()
       .optional(),
+    /**
+     * A verified model signature over the version's artifact (docs/provenance.md#signing): `true`
+     * for any signer in `signing`, or the signing keys and/or identities (their ids) that may sign.
+     */
+    requireSignature: requireSignatureSchema.optional(),
+    /** Lineage fields the version must carry, e.g. [datasetHash, codeCommit]. */
+    requireLineage: z.array(z.enum(LINEAGE_FIELDS)).min(1).optional(),
   })
   .strict();
 
@@ -170,6 +311,12 @@ export const driftSchema = z
     enabled: z.boolean().default(true),
     /** Seconds between the end of one pass and the start of the next. */
     intervalSeconds: z.number().int().min(5).max(86_400).default(60),
+    /** Deadline of each model's check, backend calls included (a slow model fails alone). */
+    modelTimeoutSeconds: z.number().positive().max(3_600).default(30),
+    /** Models checked at once. */
+    concurrency: z.number().int().min(1).max(64).default(4),
+    /** No model starts once a pass has run this long; the next pass resumes with the first model not reached. */
+    passTimeoutSeconds: z.number().positive().max(86_400).default(300),
   })
   .strict();
 
@@ -221,6 +368,48 @@ export const webhookEgressSchema = z
   })
   .strict();
 
+/** Receiving one MLflow server's webhooks (a push source for drift). See docs/mlflow-facade.md#webhooks. */
+export const mlflowWebhookSchema = z
+  .object({
+    /** The MLflow backend whose server sends the deliveries; they arrive at /hooks/mlflow/<backend>. */
+    backend: z.string().regex(idPattern, "must be the id of a configured backend"),
+    /** HMAC-SHA256 key MLflow signs with (use ${ENV} substitution to keep it out of the file). */
+    secret: z.string().min(16, "must be at least 16 characters"),
+    /**
+     * The URL MLflow delivers to: this gateway's /hooks/mlflow/<backend> as the MLflow server reaches
+     * it. Needed when `register` is true.
+     */
+    url: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
+      .optional(),
+    /** Create (or bring up to date) the webhook in the MLflow server when the gateway starts. */
+    register: z.boolean().default(true),
+    /** The webhook's name in MLflow (how the gateway finds its own again); default modelgate-<backend>. */
+    name: z.string().min(1).max(100).optional(),
+    /** Deliveries whose X-MLflow-Timestamp is further than this from the gateway's clock are refused (replays). */
+    toleranceSeconds: z.number().int().min(1).max(3_600).default(300),
+  })
+  .strict()
+  .refine((w) => !w.register || w.url !== undefined, { message: "url is required when register is true", path: ["url"] });
+
+/** The MLflow-compatible REST facade: /mlflow/<backend>/api/2.0/mlflow/... See docs/mlflow-facade.md. */
+export const mlflowFacadeSchema = z
+  .object({
+    /** Serve the facade (every backend at /mlflow/<backend>). */
+    enabled: z.boolean().default(true),
+    /** A backend also served at the root, /api/2.0/mlflow/... (MLFLOW_TRACKING_URI=http://gateway). */
+    defaultBackend: z.string().regex(idPattern, "must be the id of a configured backend").optional(),
+    /** How long a write that a policy lets apply at once waits for the outbox before answering. */
+    applyWaitMs: z.number().int().min(0).max(120_000).default(10_000),
+    /** Most versions of one model read to answer latest_versions, aliases named after environments, and searches. */
+    maxVersionsPerModel: z.number().int().min(1).max(100_000).default(1_000),
+    /** MLflow servers whose webhooks the gateway receives (out-of-band alias and tag changes, checked for drift at once). */
+    webhooks: z.array(mlflowWebhookSchema).default([]),
+  })
+  .strict();
+
 export const databaseSchema = z
   .object({
     // The message never repeats the value: it may hold a password.
@@ -256,6 +445,58 @@ export const backgroundSchema = z
     }
   });
 
+/** GET /metrics (Prometheus text format). See docs/operations.md#metrics. */
+export const metricsSchema = z
+  .object({
+    /** Record metrics and serve /metrics. */
+    enabled: z.boolean().default(true),
+    /**
+     * Bearer tokens that may read /metrics and nothing else (a Prometheus scraper's credentials),
+     * by SHA-256 like auth.tokens. Admins may always read /metrics.
+     */
+    tokens: z
+      .array(
+        z
+          .object({
+            /** Who scrapes with it (for whoever reads the config; it never appears in the audit trail). */
+            subject: z.string().min(1).max(200),
+            sha256: z.string().regex(/^[0-9a-f]{64}$/, "must be the 64-character lower-case hex SHA-256 of the token"),
+          })
+          .strict(),
+      )
+      .default([]),
+    /** Distinct GraphQL operation names labelled one by one; later new names are counted as "other". */
+    maxOperationNames: z.number().int().min(0).max(10_000).default(200),
+    /** How long the gauges read from the store (outbox, drift, webhooks) are reused between scrapes. */
+    storeCacheMs: z.number().int().min(0).max(300_000).default(5_000),
+  })
+  .strict();
+
+/** OpenTelemetry traces exported over OTLP/HTTP. Off by default. See docs/operations.md#traces. */
+export const tracingSchema = z
+  .object({
+    enabled: z.boolean().default(false),
+    /**
+     * OTLP/HTTP traces URL, e.g. http://otel-collector:4318/v1/traces. Unset: the
+     * OTEL_EXPORTER_OTLP_TRACES_ENDPOINT / OTEL_EXPORTER_OTLP_ENDPOINT variables, else
+     * http://localhost:4318/v1/traces.
+     */
+    endpoint: z
+      .string()
+      .url()
+      .refine((u) => /^https?:\/\//i.test(u), "must be an http:// or https:// URL")
+      .optional(),
+    /** Headers sent with every export (a vendor's API key: use ${ENV} substitution). */
+    headers: z.record(z.string().min(1), z.string()).default({}),
+    /** service.name of every span. Unset: OTEL_SERVICE_NAME, else "modelgate". */
+    serviceName: z.string().min(1).max(200).optional(),
+    /** Share of new traces recorded (0-1); a request that arrives with a sampled parent follows its parent. */
+    sampleRatio: z.number().min(0).max(1).default(1),
+    /** Extra resource attributes (deployment.environment, ...), added to OTEL_RESOURCE_ATTRIBUTES. */
+    resourceAttributes: z.record(z.string().min(1), z.string()).default({}),
+  })
+  .strict();
+
 export const configSchema = z
   .object({
     /**
@@ -264,6 +505,8 @@ export const configSchema = z
      */
     auth: authSchema.optional(),
     server: serverSchema.default(serverSchema.parse({})),
+    /** Bounds on one GraphQL document (depth, aliases, tokens, cost, ...). See docs/configuration.md#limits. */
+    limits: limitsSchema.default(LIMIT_DEFAULTS),
     /** Where the gateway keeps its state (SQLite file, clones). Relative to the config file. */
     dataDir: z.string().min(1).default(".modelgate"),
     /**
@@ -279,8 +522,16 @@ export const configSchema = z
       .default({ production: { stage: "PRODUCTION" }, staging: { stage: "STAGING" } }),
     /** Promotion policies: gates per model pattern and environment. See docs/promotions.md. */
     policies: policiesSchema.optional(),
+    /** Model signature verification: trusted keys and identities. See docs/provenance.md#signing. */
+    signing: signingSchema.default(signingSchema.parse({})),
     /** Drift detection: out-of-band changes to stages the gateway applied. */
     drift: driftSchema.default(driftSchema.parse({})),
+    /** GET /metrics for Prometheus. See docs/operations.md#metrics. */
+    metrics: metricsSchema.default(metricsSchema.parse({})),
+    /** OpenTelemetry traces (off by default). See docs/operations.md#traces. */
+    tracing: tracingSchema.default(tracingSchema.parse({})),
+    /** The MLflow-compatible REST facade and MLflow webhooks. See docs/mlflow-facade.md. */
+    mlflowFacade: mlflowFacadeSchema.default(mlflowFacadeSchema.parse({})),
     /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
     /** Where webhooks may be sent: public addresses, plus the exceptions listed here. See docs/security.md. */
     webhookEgress: webhookEgressSchema.default({ allowPrivateTargets: [] }),
@@ -327,6 +578,23 @@ export const configSchema = z
         message: JWT_AUDIENCE_REQUIRED,
       });
     }
+    const backendIds = new Set(config.backends.map((b) => b.id));
+    const known = () => config.backends.map((b) => b.id).join(", ") || "(none)";
+    const facade = config.mlflowFacade;
+    if (facade.defaultBackend !== undefined && !backendIds.has(facade.defaultBackend)) {
+      ctx.addIssue({ code: "custom", path: ["mlflowFacade", "defaultBackend"], message: `unknown backend "${facade.defaultBackend}"; configured: ${known()}` });
+    }
+    const hooked = new Set<string>();
+    facade.webhooks.forEach((w, i) => {
+      const backend = config.backends.find((b) => b.id === w.backend);
+      if (backend === undefined) {
+        ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `unknown backend "${w.backend}"; configured: ${known()}` });
+      } else if (backend.kind !== "mlflow") {
+        ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `backend "${w.backend}" is ${backend.kind}, not mlflow: only an MLflow server sends MLflow webhooks` });
+      }
+      if (hooked.has(w.backend)) ctx.addIssue({ code: "custom", path: ["mlflowFacade", "webhooks", i, "backend"], message: `backend "${w.backend}" has two webhook entries` });
+      hooked.add(w.backend);
+    });
     // A config webhook whose URL names a non-public IP (or localhost) would be refused at every
     // delivery: say so now. (Host names are resolved, and checked, when delivering.)
     let egress: TargetAddressPolicy;
@@ -361,6 +629,37 @@ export const configSchema = z
           message: `unknown environment "${rule.environment}"; configured: ${Object.keys(config.environments).join(", ")} (or "*")`,
         });
       }
+      const sig = rule.gates.requireSignature;
+      if (sig !== undefined) {
+        const keys = new Set(config.signing.keys.map((k) => k.id));
+        const identities = new Set(config.signing.identities.map((k) => k.id));
+        if (keys.size + identities.size === 0) {
+          ctx.addIssue({
+            code: "custom",
+            path: ["policies", "rules", i, "gates", "requireSignature"],
+            message: "no signer to trust: add signing.keys or signing.identities",
+          });
+        }
+        if (sig !== true) {
+          if (sig.keys.length + sig.identities.length === 0) {
+            ctx.addIssue({ code: "custom", path: ["policies", "rules", i, "gates", "requireSignature"], message: "name at least one key or identity, or write `requireSignature: true` for any configured signer" });
+          }
+          sig.keys.forEach((id, j) => {
+            if (!keys.has(id)) {
+              ctx.addIssue({ code: "custom", path: ["policies", "rules", i, "gates", "requireSignature", "keys", j], message: `unknown signing key "${id}"; configured: ${[...keys].join(", ") || "(none)"}` });
+            }
+          });
+          sig.identities.forEach((id, j) => {
+            if (!identities.has(id)) {
+              ctx.addIssue({
+                code: "custom",
+                path: ["policies", "rules", i, "gates", "requireSignature", "identities", j],
+                message: `unknown signing identity "${id}"; configured: ${[...identities].join(", ") || "(none)"}`,
+              });
+            }
+          });
+        }
+      }
       if (rule.backend !== "*" && !config.backends.some((b) => b.id === rule.backend)) {
         ctx.addIssue({
           code: "custom",
@@ -369,15 +668,41 @@ export const configSchema = z
         });
       }
     });
+    // The deprecated server.maxDepth / server.maxAliases may not contradict their limits.* successors.
+    for (const key of DEPRECATED_SERVER_LIMITS) {
+      const old = config.server[key];
+      const current = config.limits[key];
+      if (old !== undefined && current !== old && current !== LIMIT_DEFAULTS[key]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["server", key],
+          message: `deprecated alias of limits.${key}, which is set to ${current}: remove server.${key}`,
+        });
+      }
+    }
+  })
+  // A deprecated server.maxDepth / server.maxAliases applies where limits.* was left at its default.
+  .overwrite((config) => {
+    for (const key of DEPRECATED_SERVER_LIMITS) {
+      const old = config.server[key];
+      if (old !== undefined && config.limits[key] === LIMIT_DEFAULTS[key]) config.limits = { ...config.limits, [key]: old };
+    }
+    return config;
   });
 
 export type BackendConfig = z.infer<typeof backendConfigSchema>;
 export type ServerConfig = z.infer<typeof serverSchema>;
+export type LimitsConfig = z.infer<typeof limitsSchema>;
 export type AuthConfig = z.infer<typeof authSchema>;
 export type PoliciesConfig = z.infer<typeof policiesSchema>;
 export type DriftConfig = z.infer<typeof driftSchema>;
 export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;
+export type MlflowFacadeConfig = z.infer<typeof mlflowFacadeSchema>;
+export type MlflowWebhookConfig = z.infer<typeof mlflowWebhookSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
+export type MetricsConfig = z.infer<typeof metricsSchema>;
+export type TracingConfig = z.infer<typeof tracingSchema>;
+export type SigningConfig = z.infer<typeof signingSchema>;
 export type ModelgateConfig = z.infer<typeof configSchema>;
 
 /** A loaded config plus where it came from (paths in it are relative to `configDir`). */

@@ -58,6 +58,12 @@ export interface Capabilities {
   maxPageSize: number;
   /** The backend accepts writes through the gateway. */
   writes: boolean;
+  /**
+   * Aliases whose holder is in a stage (MLflow's stage projection: the `production` alias is the
+   * PRODUCTION stage). Moving one of them moves a stage, so the gateway routes it through the
+   * promotion workflow. Absent when the backend keeps stages apart from aliases.
+   */
+  stageAliases?: Partial<Record<Stage, string>>;
 }
 
 export type HealthState = "UP" | "DEGRADED" | "DOWN";
@@ -82,6 +88,23 @@ export interface RegisterVersionInput {
   createModel?: boolean;
   /** Description for a model created by this call. */
   modelDescription?: string;
+}
+
+/** A model created empty, before its first version (backends that can hold one). */
+export interface CreateModelInput {
+  name: string;
+  description?: string;
+  tags?: Tags;
+}
+
+/** A change to a model's or a version's own metadata; what the patch leaves out stays as it is. */
+export interface MetadataPatch {
+  /** The new description ("" clears it). */
+  description?: string;
+  /** Tags to add or overwrite. */
+  setTags?: Tags;
+  /** Tag keys to remove; a key that is not there is no error. */
+  removeTags?: string[];
 }
 
 /** Who approved a promotion (or asked for a rollback) that a stage write applies. */
@@ -160,6 +183,20 @@ export interface RegistryAdapter {
   /** Writes the native projection of a gateway stage (alias + tag, approval status, label, status field). */
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion>;
 
+  /**
+   * Optional metadata writes (the MLflow-compatible facade uses them). A backend that cannot make
+   * part of a change (SageMaker cannot edit a version's description) throws UnsupportedError naming
+   * it, and changes nothing.
+   */
+  /** Creates a model without versions; AlreadyExistsError when it exists. */
+  createModel?(input: CreateModelInput, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel>;
+  /** Changes a model's description and tags; returns the model as it now reads. */
+  updateModel?(name: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel>;
+  /** Changes a version's description and tags; returns the version as it now reads. */
+  updateVersion?(modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion>;
+  /** Renames a model (its versions and aliases go with it); AlreadyExistsError when `newName` is taken. */
+  renameModel?(name: string, newName: string, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel>;
+
   /** Present when `capabilities().prompts`. */
   getPrompt?(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<Prompt>;
   getToolSet?(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ToolSet>;
@@ -167,6 +204,28 @@ export interface RegistryAdapter {
   problems?(ctx: CallContext, opts?: ReadOptions): Promise<RegistryProblem[]>;
   /** Eval results the backend holds for a version (MLflow metrics, Vertex evaluations). */
   getEvalResults?(modelName: string, version: string, ctx: CallContext): Promise<EvalResult[]>;
+  /**
+   * Mirrors the human-written sections of a model card (section -> markdown; an empty object
+   * clears them) to the backend's own place for them: the model's (`version` undefined) or one
+   * version's. The gateway's store stays the source; see docs/provenance.md#model-cards.
+   */
+  setModelCard?(modelName: string, version: string | undefined, sections: Readonly<Record<string, string>>, ctx: CallContext, opts?: WriteOptions): Promise<void>;
+  /**
+   * Every version in `stage` across all of the backend's models, now, read in a few paged backend
+   * calls where the backend can filter by stage across models (their number grows with pages, not
+   * with models). The answer is exactly what `listModels` and then `listVersions` with
+   * `filter: { stage }` for every model would give — the same versions, equal field by field — in
+   * any order. Optional: without it the gateway walks the models (docs/adapters.md, "Listing a stage").
+   */
+  listVersionsInStage?(stage: Stage, ctx: CallContext): Promise<ModelVersion[]>;
+  /**
+   * Calls `listener` whenever what the backend serves may have changed, made through the adapter or
+   * behind its back (git-YAML: the branch moved). Spurious calls are allowed, missed changes are not
+   * (a watch that can fail must fall back to polling). The gateway keeps resolve answers built from
+   * a backend that has it until it calls; answers from backends without it live a short TTL
+   * (`backends[].resolveCacheMs`). Returns a function that stops the calls.
+   */
+  watchChanges?(listener: () => void): () => void;
 
   close(): Promise<void>;
 }

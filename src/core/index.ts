@@ -4,6 +4,7 @@ export * from "./canonical-json.js";
 export * from "./concurrency.js";
 export * from "./errors.js";
 export * from "./generation-config.js";
+export * from "./line-diff.js";
 export * from "./model.js";
 export * from "./schemas.js";
 export * from "./stage.js";

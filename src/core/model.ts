@@ -18,8 +18,14 @@ export interface Lineage {
   runLink?: string;
   codeCommit?: string;
   datasetHash?: string;
-  /** The model this one was fine-tuned or derived from (a model id or "name@version"). */
+  /**
+   * The model this one was fine-tuned or derived from (its parent or base model): a reference
+   * ("backend/name@version", "name@version", an MLflow `models:/` URI, a SageMaker model package
+   * ARN) or an outside model id ("meta-llama/Llama-3.1-8B-Instruct"). See docs/provenance.md.
+   */
   parentModel?: string;
+  /** The teacher this model was distilled from, as a reference of the same forms as `parentModel`. */
+  teacherModel?: string;
 }
 
 export interface RegisteredModel {
@@ -33,7 +39,19 @@ export interface RegisteredModel {
   updatedAt?: Date;
   /** Highest version number known, when the backend reports it cheaply. */
   latestVersion?: string;
+  /**
+   * The backend's own fields that have no place above, read-only and as the backend names them
+   * (JSON values), so nothing is lost by reading through the gateway. See {@link NativeFields}.
+   */
+  native?: NativeFields;
 }
+
+/**
+ * A backend's native fields with no equivalent in the gateway's model: SageMaker's ModelLifeCycle
+ * and approval description, Vertex AI labels and version aliases, MLflow's run link and logged
+ * model id, git-YAML's extension keys (`x-...`). Keys are the backend's own names; values are JSON.
+ */
+export type NativeFields = Record<string, unknown>;
 
 export interface ModelVersion {
   backendId: string;
@@ -59,6 +77,8 @@ export interface ModelVersion {
   createdAt?: Date;
   updatedAt?: Date;
   createdBy?: string;
+  /** The backend's own fields that have no place above, read-only (see {@link NativeFields}). */
+  native?: NativeFields;
 }
 
 /** A version reference, as passed around by the workflow and the API. */

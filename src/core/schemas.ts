@@ -26,4 +26,5 @@ export const lineageSchema = z.strictObject({
   codeCommit: z.string().optional(),
   datasetHash: z.string().optional(),
   parentModel: z.string().optional(),
+  teacherModel: z.string().optional(),
 });

@@ -40,6 +40,7 @@ describe("registryEventType", () => {
     ["deployment.revision_create", "SUCCESS", "DEPLOYMENT_CHANGED"],
     ["deployment.anything_new", "FAILURE", "DEPLOYMENT_CHANGED"],
     ["OUT_OF_BAND_CHANGE", "SUCCESS", "DRIFT"],
+    ["UNAPPROVED_IN_STAGE", "SUCCESS", "DRIFT"],
     ["DRIFT_RESOLVED", "SUCCESS", "DRIFT"],
     ["webhook.create", "SUCCESS", "OTHER"],
     ["promotion.unknown", "SUCCESS", "OTHER"],
@@ -50,6 +51,12 @@ describe("registryEventType", () => {
 });
 
 describe("eventEnvironment", () => {
+  it("takes a drift event's environment from its after", () => {
+    const event = audit({ action: "UNAPPROVED_IN_STAGE", targetType: "model_version", target: "example/support-triage@16", before: { stage: null, requestId: null }, after: { stage: "PRODUCTION", environment: "production" } });
+    expect(eventEnvironment(event)).toBe("production");
+    expect(toRegistryEvent(event)).toMatchObject({ type: "DRIFT", action: "UNAPPROVED_IN_STAGE", environment: "production" });
+  });
+
   it("takes the environment field of after, then of before", () => {
     expect(eventEnvironment(audit({ action: "canary.record", after: { environment: "staging", clean: true } }))).toBe("staging");
     expect(eventEnvironment(audit({ action: "x", before: { environment: "prod" }, after: { stage: "PRODUCTION" } }))).toBe("prod");

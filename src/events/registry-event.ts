@@ -17,7 +17,7 @@ export interface RegistryEvent {
   /** The audit event's seq: gap-free, the delivery order, and the position to resume after. */
   seq: number;
   type: RegistryEventType;
-  /** The audit action, e.g. "alias.set", "promotion.apply", "OUT_OF_BAND_CHANGE". */
+  /** The audit action, e.g. "alias.set", "promotion.apply", "OUT_OF_BAND_CHANGE", "UNAPPROVED_IN_STAGE". */
   action: string;
   at: Date;
   actor: string;
@@ -54,6 +54,7 @@ const BY_ACTION: Readonly<Record<string, RegistryEventType>> = {
   "canary.record": "EVIDENCE_RECORDED",
   "shadow.record": "EVIDENCE_RECORDED",
   OUT_OF_BAND_CHANGE: "DRIFT",
+  UNAPPROVED_IN_STAGE: "DRIFT",
   DRIFT_RESOLVED: "DRIFT",
 };
 
@@ -78,7 +79,9 @@ const DEPLOYMENT_TARGET = /^[^@]+@([^@#\s]+)(?:#\S*)?$/;
 /**
  * The environment an audit event concerns: its after's (or before's) `environment` field, else the
  * one its target names (promotion requests and deployments name it there); undefined for events
- * that concern no environment (registrations, aliases, evals, drift).
+ * that concern no environment (registrations, aliases, evals). Drift events carry theirs in `after`:
+ * UNAPPROVED_IN_STAGE the environment of the stage the version was found in, OUT_OF_BAND_CHANGE the
+ * environment of the request that set the stage the trail expects.
  */
 export function eventEnvironment(event: Pick<AuditEvent, "action" | "targetType" | "target" | "before" | "after">): string | undefined {
   const fromBody = environmentField(event.after) ?? environmentField(event.before);

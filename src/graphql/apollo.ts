@@ -1,20 +1,25 @@
 /**
  * Apollo Server with every security option set explicitly (Apollo's defaults follow NODE_ENV):
- * masked errors outside development, no stack traces, CSRF prevention, depth and alias limits,
- * introspection as configured.
+ * masked errors outside development, no stack traces, CSRF prevention, the query limits of
+ * ./limits.ts (the same set the WebSocket transport applies), introspection as configured.
  */
 import { ApolloServer, type ApolloServerPlugin } from "@apollo/server";
-import { ApolloServerPluginLandingPageDisabled, ApolloServerPluginUsageReportingDisabled } from "@apollo/server/plugin/disabled";
-import type { GraphQLSchema } from "graphql";
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from "@apollo/server/plugin/disabled";
+import { GraphQLError, type GraphQLFormattedError, type GraphQLSchema } from "graphql";
 import type { GatewayContext } from "./context.js";
 import { createFormatError } from "./errors.js";
-import { aliasLimit, depthLimit } from "./limits.js";
+import { limitErrorIn, withoutSuggestions, type QueryLimits } from "./limits.js";
+import { observabilityPlugin } from "./observability-plugin.js";
 
 export interface ApolloOptions {
   mode: "development" | "production";
   introspection: boolean;
-  maxDepth: number;
-  maxAliases: number;
+  /** Built once per server (createQueryLimits) and shared with the WebSocket transport. */
+  limits: QueryLimits;
 }
 
 /** Appends backend failures collected during execution to the response, next to the partial data. */
@@ -39,20 +44,62 @@ const partialErrorsPlugin: ApolloServerPlugin<GatewayContext> = {
   },
 };
 
+/**
+ * Query limits over HTTP: graphql's parse stops at maxTokens and validation runs the limit rules;
+ * Apollo reports both as its own GRAPHQL_PARSE_FAILED / GRAPHQL_VALIDATION_FAILED, so the
+ * formatter puts back the QUERY_TOO_COMPLEX refusal the WebSocket transport sends.
+ */
+function limitRefusals(limits: QueryLimits) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    let refusal = limitErrorIn(error);
+    if (refusal === undefined && formatted.extensions?.["code"] === "GRAPHQL_PARSE_FAILED" && error instanceof GraphQLError && error.originalError instanceof GraphQLError) {
+      refusal = limitErrorIn(limits.fromParseError(error.originalError));
+    }
+    if (refusal === undefined) return formatted;
+    return { message: refusal.message, ...(formatted.locations ? { locations: formatted.locations } : {}), extensions: refusal.extensions };
+  };
+}
+
+/** Production: graphql-js leaves suggestions out of validation errors (hideSuggestions); this covers execution's (variable values). */
+const suggestionsHiddenPlugin: ApolloServerPlugin<GatewayContext> = {
+  async requestDidStart() {
+    return {
+      async didEncounterErrors({ errors }) {
+        for (const error of errors) error.message = withoutSuggestions(error.message);
+      },
+    };
+  },
+};
+
 export function createApollo(schema: GraphQLSchema, opts: ApolloOptions): ApolloServer<GatewayContext> {
+  const { limits } = opts;
+  const formatError = createFormatError({ mask: opts.mode === "production" });
+  const refusals = limitRefusals(limits);
   return new ApolloServer<GatewayContext>({
     schema,
     introspection: opts.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,
     hideSchemaDetailsFromClientErrors: opts.mode === "production",
-    formatError: createFormatError({ mask: opts.mode === "production" }),
-    validationRules: [depthLimit(opts.maxDepth), aliasLimit(opts.maxAliases)],
+    formatError: (formatted, error) => formatError(refusals(formatted, error), error),
+    parseOptions: limits.parseOptions,
+    validationRules: [...limits.rules],
+    validationOptions: { hideSuggestions: limits.hideSuggestions },
     allowBatchedHttpRequests: false,
     // Shutdown is ours (src/http/server.ts drains requests, then closes the store and backends);
     // Apollo's own signal handler would stop it and re-raise the signal mid-drain.
     stopOnTerminationSignals: false,
     // Our own GraphiQL is served at /graphiql (bundled); nothing is reported to Apollo's cloud.
-    plugins: [partialErrorsPlugin, ApolloServerPluginLandingPageDisabled(), ApolloServerPluginUsageReportingDisabled()],
+    // No @cacheControl hints in the schema: the default cache-control plugin would only add a hook
+    // to every field resolved (a measurable share of the resolve query's cost, docs/performance.md).
+    // Apollo's document cache (parsed and validated queries by hash) stays on, as by default.
+    plugins: [
+      partialErrorsPlugin,
+      observabilityPlugin,
+      ApolloServerPluginCacheControlDisabled(),
+      ...(limits.hideSuggestions ? [suggestionsHiddenPlugin] : []),
+      ApolloServerPluginLandingPageDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+    ],
   });
 }

@@ -1,6 +1,7 @@
 import type { GraphQLError } from "graphql";
 import type { Actor, CallContext } from "../core/index.js";
 import type { GatewayServices } from "../app/services.js";
+import type { RequestTelemetry } from "../observability/request-telemetry.js";
 import type { Loaders } from "./loaders.js";
 
 export interface GraphQLLogger {
@@ -24,4 +25,6 @@ export interface GatewayContext {
    * (with `extensions.backend`) next to the partial data.
    */
   partialErrors: GraphQLError[];
+  /** The request's metrics labels and span (src/observability); absent when metrics and tracing are off. */
+  telemetry?: RequestTelemetry;
 }

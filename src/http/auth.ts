@@ -29,7 +29,17 @@ export interface Authenticator {
   readonly enabled: boolean;
   /** The actor of an `Authorization` header value; throws AuthenticationError when it is missing or invalid. */
   authenticate(authorization: string | undefined): Promise<Actor>;
+  /**
+   * The actor when the header carries a token verified lately and not expired, without waiting for
+   * anything; undefined otherwise (then `authenticate` decides). The hot path of GET /v1/resolve.
+   */
+  verified(authorization: string | undefined): Actor | undefined;
 }
+
+/** How long a verified JWT is taken without verifying it again (ms), at most until it expires. */
+export const VERIFIED_JWT_MS = 30_000;
+/** Tokens remembered as verified (the map is emptied when full). */
+const VERIFIED_TOKENS_MAX = 10_000;
 
 export function sha256Hex(token: string): string {
   return createHash("sha256").update(token, "utf8").digest("hex");
@@ -43,7 +53,7 @@ export interface AuthenticatorOptions {
 
 export function createAuthenticator(auth: AuthConfig | undefined, opts: AuthenticatorOptions = {}): Authenticator {
   if (!auth) {
-    return { enabled: false, authenticate: async () => DEVELOPMENT_ACTOR };
+    return { enabled: false, authenticate: async () => DEVELOPMENT_ACTOR, verified: () => DEVELOPMENT_ACTOR };
   }
   if (opts.mode === "production" && auth.jwt !== undefined && auth.jwt.audience === undefined) {
     throw new ConfigError("the auth configuration cannot be used", [`auth.jwt.audience: ${JWT_AUDIENCE_REQUIRED}`]);
@@ -62,14 +72,39 @@ export function createAuthenticator(auth: AuthConfig | undefined, opts: Authenti
   const jwt = auth.jwt;
   const jwks = jwt ? createRemoteJWKSet(new URL(jwt.jwksUri), { timeoutDuration: 5_000, cooldownDuration: 30_000 }) : undefined;
 
+  // Tokens verified lately, so a client polling with the same token costs a map lookup: a config
+  // token until the process ends (the config does not change under it), a JWT until it expires or
+  // VERIFIED_JWT_MS passes, whichever comes first (a key the issuer withdrew stops working by then).
+  const verified = new Map<string, { actor: Actor; until: number }>();
+  const remember = (token: string, actor: Actor, until: number) => {
+    if (verified.size >= VERIFIED_TOKENS_MAX) verified.clear();
+    verified.set(token, { actor, until });
+  };
+
+  const verifiedActor = (authorization: string | undefined): Actor | undefined => {
+    // "Bearer <token>" as clients send it; any other spelling takes the full path.
+    if (authorization === undefined || !authorization.startsWith("Bearer ")) return undefined;
+    const seen = verified.get(authorization.slice(7));
+    return seen !== undefined && Date.now() < seen.until ? seen.actor : undefined;
+  };
+
   return {
     enabled: true,
+    verified: verifiedActor,
     async authenticate(authorization) {
       const match = authorization === undefined ? null : /^Bearer\s+(\S+)\s*$/i.exec(authorization);
       if (!match) throw new AuthenticationError("missing bearer token: send `Authorization: Bearer <token>`");
       const token = match[1] as string;
+      const seen = verified.get(token);
+      if (seen !== undefined) {
+        if (Date.now() < seen.until) return seen.actor;
+        verified.delete(token);
+      }
       const known = tokens.get(sha256Hex(token));
-      if (known) return known;
+      if (known) {
+        remember(token, known, Number.POSITIVE_INFINITY);
+        return known;
+      }
       if (jwt && jwks && token.split(".").length === 3) {
         let payload: JWTPayload;
         try {
@@ -90,12 +125,16 @@ export function createAuthenticator(auth: AuthConfig | undefined, opts: Authenti
         const roles = list.filter((r): r is Role => (ROLES as readonly unknown[]).includes(r));
         const email = payload.email;
         const name = payload.name;
-        return {
+        const actor: Actor = {
           id: subject,
           roles,
           ...(typeof email === "string" ? { email } : {}),
           ...(typeof name === "string" ? { displayName: name } : {}),
         };
+        // jwtVerify accepted it up to exp + the clock tolerance; never past that.
+        const expires = typeof payload.exp === "number" ? (payload.exp + jwt.clockToleranceSeconds) * 1000 : Number.POSITIVE_INFINITY;
+        remember(token, actor, Math.min(expires, Date.now() + VERIFIED_JWT_MS));
+        return actor;
       }
       throw new AuthenticationError("invalid token");
     },

@@ -14,10 +14,10 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import {
   GraphQLError,
+  Kind,
   NoSchemaIntrospectionCustomRule,
   getOperationAST,
   parse,
-  specifiedRules,
   validate,
   type DocumentNode,
   type ExecutionArgs,
@@ -32,7 +32,8 @@ import type { EventFeed } from "../events/event-feed.js";
 import type { GatewayServices } from "../app/services.js";
 import { createFormatError } from "../graphql/errors.js";
 import { createLoaders } from "../graphql/loaders.js";
-import { aliasLimit, depthLimit } from "../graphql/limits.js";
+import type { QueryLimits } from "../graphql/limits.js";
+import { safeSpecifiedRules } from "../graphql/subscription-rules.js";
 import { SUBSCRIPTION_ERROR_CODES, type SubscriptionContext } from "../graphql/resolvers/registry-event.resolver.js";
 import type { Logger } from "../logging.js";
 import { hasRole } from "../core/roles.js";
@@ -47,8 +48,8 @@ export interface WebSocketTransportOptions {
   logger: Logger;
   mode: "development" | "production";
   introspection: boolean;
-  maxDepth: number;
-  maxAliases: number;
+  /** The query limits, the same set the HTTP transport applies (createQueryLimits). */
+  limits: QueryLimits;
   /** Largest message accepted, as the HTTP body limit. */
   maxPayloadBytes: number;
   /** Deadline of each operation's call context (as an HTTP request's). */
@@ -102,17 +103,18 @@ function authorizationOf(connectionParams: Readonly<Record<string, unknown>> | u
 
 export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOptions): WebSocketTransport {
   const { schema, authenticator, services, events, logger } = opts;
-  const rules: ValidationRule[] = [
-    ...specifiedRules,
-    depthLimit(opts.maxDepth),
-    aliasLimit(opts.maxAliases),
-    ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]),
-  ];
+  const { limits } = opts;
+  // Apollo's order on HTTP: graphql's rules, the introspection switch, then the limits.
+  const rules: ValidationRule[] = [...safeSpecifiedRules, ...(opts.introspection ? [] : [NoSchemaIntrospectionCustomRule]), ...limits.rules];
   const formatError = createFormatError({ mask: opts.mode === "production" });
   const format = (error: GraphQLError, log: Logger): GraphQLFormattedError => {
     const code = error.extensions["code"];
     if (typeof code === "string" && PUBLIC_STREAM_CODES.has(code)) return { message: error.message, extensions: error.extensions };
-    const formatted = formatError(error.toJSON(), error);
+    // A variable value that does not fit its type (as Apollo's UserInputError on HTTP), not a fault.
+    const node = error.nodes?.length === 1 ? error.nodes[0] : undefined;
+    const badVariable = code === undefined && node?.kind === Kind.VARIABLE_DEFINITION && error.message.startsWith(`Variable "$${node.variable.name.value}" `);
+    const json = error.toJSON();
+    const formatted = formatError(badVariable ? { ...json, extensions: { ...json.extensions, code: "BAD_USER_INPUT" } } : json, error);
     const outCode = formatted.extensions?.["code"];
     if (outCode === "INTERNAL_SERVER_ERROR") log.error({ err: error.originalError ?? error, path: error.path }, "unexpected error");
     else log.debug({ err: error.originalError ?? error, path: error.path, code: outCode }, "request error");
@@ -185,14 +187,19 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
         if (Object.keys(ctx.subscriptions).length > MAX_SUBSCRIPTIONS_PER_SOCKET) {
           return [new GraphQLError(`a socket may run at most ${MAX_SUBSCRIPTIONS_PER_SOCKET} subscriptions at once`, { extensions: { code: "BAD_REQUEST" } })];
         }
+        // The query limits first, before graphql-js's rules (src/graphql/limits.ts).
+        const refusals = limits.precheck(payload.query);
+        if (refusals.length > 0) return refusals;
         let document: DocumentNode;
         try {
-          document = parse(payload.query);
+          document = parse(payload.query, limits.parseOptions);
         } catch (err) {
-          if (err instanceof GraphQLError) return [new GraphQLError(err.message, { nodes: err.nodes ?? null, source: err.source ?? null, positions: err.positions ?? null, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
-          throw err;
+          if (!(err instanceof GraphQLError)) throw err;
+          const refusal = limits.fromParseError(err);
+          if (refusal !== err) return [refusal];
+          return [new GraphQLError(err.message, { nodes: err.nodes ?? null, source: err.source ?? null, positions: err.positions ?? null, extensions: { code: "GRAPHQL_PARSE_FAILED" } })];
         }
-        const invalid = validate(schema, document, rules);
+        const invalid = validate(schema, document, rules, { hideSuggestions: limits.hideSuggestions });
         if (invalid.length > 0) {
           return invalid.map((e) => (e.extensions["code"] === undefined ? new GraphQLError(e.message, { nodes: e.nodes ?? null, extensions: { code: "GRAPHQL_VALIDATION_FAILED" } }) : e));
         }
@@ -223,6 +230,7 @@ export function attachGraphQLWebSocket(http: Server, opts: WebSocketTransportOpt
           schema,
           document,
           contextValue,
+          hideSuggestions: limits.hideSuggestions,
           ...(payload.operationName == null ? {} : { operationName: payload.operationName }),
           ...(payload.variables == null ? {} : { variableValues: payload.variables }),
         };

@@ -4,13 +4,36 @@
  *
  * A deployment's ETag is its running revision's content hash, known from the store alone: a 304
  * for a deployment reads no backend.
+ *
+ * Drift is flagged on every answer, 304 included: `X-Modelgate-Drift` names its kind
+ * (UNAPPROVED_IN_STAGE, OUT_OF_BAND_CHANGE) when the backend and the promotion trail disagree, and a
+ * model's answer says where its version comes from in `X-Modelgate-Served-From` (BACKEND, or TRAIL
+ * when the environment's resolveFrom is trail).
  */
 import type { ServerResponse } from "node:http";
 import { isRegistryError, type CallContext } from "../core/index.js";
 import { GRAPHQL_CODES } from "../graphql/errors.js";
-import type { EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
+import type { DriftFlag, EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
 import { deploymentEtag, deploymentRegistryVersion, type DeploymentResolver, type ResolvedDeployment } from "../workflow/deployment-resolve.js";
-import { sendJson } from "./respond.js";
+import type { CachedAnswer, ResolveAnswers } from "../workflow/resolve-answers.js";
+import { JSON_TYPE, sendJson } from "./respond.js";
+
+export const DRIFT_HEADER = "X-Modelgate-Drift";
+export const SERVED_FROM_HEADER = "X-Modelgate-Served-From";
+
+function driftJson(drift: DriftFlag | null): Record<string, unknown> | null {
+  if (drift === null) return null;
+  return {
+    kind: drift.kind,
+    version: drift.version,
+    trailStage: drift.trailStage,
+    backendStage: drift.backendStage,
+    message: drift.message,
+    detectedAt: drift.detectedAt?.toISOString() ?? null,
+  };
+}
+
+const driftHeaders = (drift: DriftFlag | null): Record<string, string> => (drift === null ? {} : { [DRIFT_HEADER]: drift.kind });
 
 export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown> {
   const v = entry.version;
@@ -23,6 +46,10 @@ export function resolvedEntryJson(entry: ResolvedEntry): Record<string, unknown>
     stage: v.stage,
     registryVersion: entry.registryVersion,
     selectedBy: entry.selectedBy,
+    servedFrom: entry.servedFrom,
+    backendVersion: entry.backendVersion,
+    trailVersion: entry.trailVersion,
+    drift: driftJson(entry.drift),
     artifactUri: v.artifactUri ?? null,
     generationConfig: v.generationConfig ?? null,
     prompt: entry.prompt ? { name: entry.prompt.name, version: entry.prompt.version, template: entry.prompt.template } : null,
@@ -56,7 +83,9 @@ export function resolvedDeploymentJson(d: ResolvedDeployment): Record<string, un
       prompt: c.prompt ? { name: c.prompt.name, version: c.prompt.version, template: c.prompt.template } : null,
       tools: c.tools ? { name: c.tools.name, version: c.tools.version, tools: c.tools.tools } : null,
       params: c.version.params,
+      drift: driftJson(c.drift),
     })),
+    drift: driftJson(d.drift),
     etag: d.etag,
   };
 }
@@ -69,9 +98,65 @@ function etagMatches(header: string | undefined, etag: string): boolean {
   });
 }
 
+/** One kept answer as bytes: built once per answer (./resolve-answers.ts keeps it until a change). */
+interface SerializedAnswer {
+  readonly etag: string;
+  readonly body: Buffer;
+  /** Headers of 200 and 304 answers, Cache-Control aside (it depends on the answer's age). */
+  readonly headers: Readonly<Record<string, string>>;
+}
+
+const serialized = new WeakMap<CachedAnswer, SerializedAnswer>();
+
+function serialize(cached: CachedAnswer): SerializedAnswer {
+  let out = serialized.get(cached);
+  if (out !== undefined) return out;
+  const { answer } = cached;
+  if (answer.kind === "deployment") {
+    const d = answer.deployment;
+    out = {
+      etag: d.etag,
+      body: Buffer.from(JSON.stringify(resolvedDeploymentJson(d))),
+      headers: { ETag: d.etag, "X-Registry-Version": d.registryVersion, ...driftHeaders(d.drift) },
+    };
+  } else {
+    const e = answer.entry;
+    out = {
+      etag: e.etag,
+      body: Buffer.from(JSON.stringify(resolvedEntryJson(e))),
+      headers: { ETag: e.etag, "X-Registry-Version": e.registryVersion, [SERVED_FROM_HEADER]: e.servedFrom, ...driftHeaders(e.drift) },
+    };
+  }
+  serialized.set(cached, out);
+  return out;
+}
+
+/**
+ * What clients may assume: `no-cache` (revalidate every time) when every backend the answer read
+ * announces its changes; otherwise `max-age` of what is left of the answer's life, the staleness a
+ * backend that cannot announce them (backends[].resolveCacheMs) allows.
+ */
+function cacheControl(cached: CachedAnswer, now: number): string {
+  if (cached.staleMs === undefined) return "no-cache";
+  const seconds = Math.floor((cached.expiresAt - now) / 1000);
+  return seconds > 0 ? `max-age=${seconds}` : "no-cache";
+}
+
+/** Sends a kept answer: 304 when `If-None-Match` names its ETag, else its bytes. */
+export function sendAnswer(res: ServerResponse, cached: CachedAnswer, ifNoneMatch: string | undefined): void {
+  const out = serialize(cached);
+  const cache = cacheControl(cached, performance.now());
+  if (etagMatches(ifNoneMatch, out.etag)) {
+    res.writeHead(304, { ...out.headers, "Cache-Control": cache }).end();
+    return;
+  }
+  res.writeHead(200, { ...out.headers, "Cache-Control": cache, "Content-Type": JSON_TYPE, "Content-Length": out.body.length });
+  res.end(out.body);
+}
+
 export async function handleResolve(
   res: ServerResponse,
-  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver },
+  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver; resolveAnswers: ResolveAnswers },
   name: string,
   query: URLSearchParams,
   ifNoneMatch: string | undefined,
@@ -90,20 +175,32 @@ export async function handleResolve(
     return;
   }
   try {
+    if (asOf === undefined) {
+      // Now: the kept answer (built once per change, ./resolve-answers.ts).
+      sendAnswer(res, await resolvers.resolveAnswers.get(name, environment, call), ifNoneMatch);
+      return;
+    }
     const found = await resolvers.deploymentResolver.find(name, environment, asOf);
     if (found !== undefined) {
       const etag = deploymentEtag(found);
       const registryVersion = deploymentRegistryVersion(found);
       const headers = { ETag: etag, "Cache-Control": "no-cache", "X-Registry-Version": registryVersion };
       if (etagMatches(ifNoneMatch, etag)) {
-        res.writeHead(304, headers).end();
+        res.writeHead(304, { ...headers, ...driftHeaders(await resolvers.deploymentResolver.driftOf(found, asOf)) }).end();
         return;
       }
-      sendJson(res, 200, resolvedDeploymentJson(await resolvers.deploymentResolver.resolve(found, call, asOf)), headers);
+      const resolved = await resolvers.deploymentResolver.resolve(found, call, asOf);
+      sendJson(res, 200, resolvedDeploymentJson(resolved), { ...headers, ...driftHeaders(resolved.drift) });
       return;
     }
-    const entry = await resolvers.resolver.resolve({ name, environment, ...(asOf ? { asOf } : {}) }, call);
-    const headers = { ETag: entry.etag, "Cache-Control": "no-cache", "X-Registry-Version": entry.registryVersion };
+    const entry = await resolvers.resolver.resolve({ name, environment, asOf }, call);
+    const headers = {
+      ETag: entry.etag,
+      "Cache-Control": "no-cache",
+      "X-Registry-Version": entry.registryVersion,
+      [SERVED_FROM_HEADER]: entry.servedFrom,
+      ...driftHeaders(entry.drift),
+    };
     if (etagMatches(ifNoneMatch, entry.etag)) {
       res.writeHead(304, headers).end();
       return;

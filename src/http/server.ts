@@ -8,8 +8,11 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from "node:net";
 import { HeaderMap } from "@apollo/server";
 import { createCallContext, type Actor, type CallContext } from "../core/index.js";
+import { DEPRECATED_SERVER_LIMITS } from "../config/schema.js";
 import type { GatewayContext } from "../graphql/context.js";
 import { createApollo } from "../graphql/apollo.js";
+import { createQueryLimits } from "../graphql/limits.js";
+import { refuseBeforeApollo } from "../graphql/http-precheck.js";
 import { createLoaders } from "../graphql/loaders.js";
 import { buildGatewaySchema } from "../graphql/schema.js";
 import type { Gateway } from "../app/gateway.js";
@@ -22,7 +25,11 @@ import { attachGraphQLWebSocket } from "./graphql-ws.js";
 import { graphiqlAsset, graphiqlPage } from "./graphiql.js";
 import { requestIdOf } from "./request-id.js";
 import { ReadinessProbe, sendReadiness } from "./readiness.js";
-import { handleResolve } from "./resolve-endpoint.js";
+import { handleResolve, sendAnswer } from "./resolve-endpoint.js";
+import { metricsEndpoint } from "./metrics-endpoint.js";
+import { RequestRecorder, RequestTelemetry, routeOf } from "../observability/request-telemetry.js";
+import { activeTraceId, inSpan } from "../observability/tracing.js";
+import { createMlflowFacade } from "./mlflow/facade.js";
 import { sendJson } from "./respond.js";
 import { isConsolePath, serveConsole } from "./ui.js";
 
@@ -40,6 +47,8 @@ export interface ServeOptions {
   port?: number;
 }
 
+const PLAIN_NAME = /^[A-Za-z0-9_~-][A-Za-z0-9._~%/-]*$/;
+const DOT_SEGMENT = /(^|\/)\.\.?(\/|$)/;
 const UNAUTHENTICATED: Actor = Object.freeze({ id: "unauthenticated", roles: Object.freeze([]) });
 
 /** Paths anyone may call: probes and the GraphiQL page (its queries still need a token). */
@@ -60,15 +69,20 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   }
   const introspection = server.introspection ?? server.mode === "development";
   const graphiql = server.graphiql ?? introspection;
-  const apollo = createApollo(await buildGatewaySchema(), {
-    mode: server.mode,
-    introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
-  });
+  // One set of query limits for HTTP and WebSocket alike.
+  const schema = await buildGatewaySchema();
+  const limits = createQueryLimits(config.limits, { schema, hideSuggestions: server.mode === "production" });
+  const apollo = createApollo(schema, { mode: server.mode, introspection, limits });
   await apollo.start();
 
   const log = gateway.logger;
+  // Metrics and traces (src/observability): off, nothing is recorded and no span is made.
+  const { metrics, tracer } = gateway;
+  const serveMetrics = metrics === undefined ? undefined : metricsEndpoint(metrics, config.metrics, authenticator);
+  const requests = metrics === undefined ? undefined : new RequestRecorder(metrics);
+  for (const key of DEPRECATED_SERVER_LIMITS) {
+    if (server[key] !== undefined) log.warn({ key: `server.${key}` }, `server.${key} is deprecated: set limits.${key} instead (it applies while limits.${key} is left at its default)`);
+  }
   const readiness = new ReadinessProbe(gateway.services.catalog, gateway.services.store, {
     cacheMs: server.readinessCacheMs,
     timeoutMs: server.requestTimeoutMs,
@@ -77,7 +91,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   let draining = false;
   let drained: (() => void) | undefined;
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal) => {
+  // The MLflow-compatible registry and MLflow webhooks (src/http/mlflow): their own auth and errors.
+  const mlflow = createMlflowFacade(gateway, authenticator);
+
+  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal, telemetry?: RequestTelemetry) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     // Without auth every caller is admin: answer only requests addressed to this machine by a
@@ -90,14 +107,17 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       sendJson(res, 400, { error: { code: "BAD_REQUEST", message: `the path is not valid percent-encoding (each % must start a %XX escape of UTF-8 bytes): ${path.slice(0, 200)}` } });
       return;
     }
+    // Its own rule: admins and the scrape tokens of metrics.tokens (./metrics-endpoint.ts).
+    if (path === "/metrics" && serveMetrics !== undefined) return serveMetrics(req, res, reqLog);
     // The web console's static files need no token (its API calls do): src/http/ui.ts.
     if (isConsolePath(path)) return serveConsole(req, res, path);
+    if (await mlflow.handle(req, res, url, requestId, reqLog, signal)) return;
     let actor: Actor = UNAUTHENTICATED;
     try {
       actor = await authenticator.authenticate(req.headers.authorization);
     } catch (err) {
       if (!(err instanceof AuthenticationError)) throw err;
-      if (isPublic(path)) return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }));
+      if (isPublic(path)) return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }), telemetry);
       reqLog.info({ reason: err.message }, "authentication failed");
       sendJson(res, 401, { errors: [{ message: err.message, extensions: { code: "UNAUTHENTICATED" } }] }, { "WWW-Authenticate": 'Bearer realm="modelgate"' });
       return;
@@ -106,10 +126,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       sendJson(res, 403, { errors: [{ message: `${actor.id} holds no modelgate role`, extensions: { code: "FORBIDDEN" } }] });
       return;
     }
-    return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }));
+    return serve(path, url, req, res, reqLog, requestId, createCallContext({ timeoutMs: server.requestTimeoutMs, actor, requestId, signal }), telemetry);
   };
 
-  const serve = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext) => {
+  const serve = async (path: string, url: URL, req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, call: CallContext, telemetry?: RequestTelemetry) => {
     if (path === "/graphql") {
       let body: unknown;
       if (req.method === "POST") {
@@ -130,18 +150,35 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       for (const [key, value] of Object.entries(req.headers)) {
         if (value !== undefined) headers.set(key, Array.isArray(value) ? value.join(", ") : value);
       }
-      const result = await apollo.executeHTTPGraphQLRequest({
+      // Until Apollo resolves an operation the request counts as an invalid one (a query refused
+      // before Apollo's plugins run included).
+      telemetry?.graphqlStarted();
+      const execute = () => apollo.executeHTTPGraphQLRequest({
         httpGraphQLRequest: { method: req.method ?? "GET", headers, search: url.search, body },
-        context: async (): Promise<GatewayContext> => ({
-          requestId,
-          actor: call.actor,
-          logger: reqLog,
-          call,
-          services: gateway.services,
-          loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
-          partialErrors: [],
-        }),
+        context: async (): Promise<GatewayContext> => {
+          // The query limits before graphql-js's rules, and no subscriptions (src/graphql/http-precheck.ts).
+          const refused = refuseBeforeApollo(body, url.searchParams, limits);
+          if (refused !== undefined) throw refused;
+          return {
+            requestId,
+            actor: call.actor,
+            logger: reqLog,
+            call,
+            services: gateway.services,
+            loaders: createLoaders(gateway.services.catalog, call, gateway.services.store),
+            partialErrors: [],
+            ...(telemetry === undefined ? {} : { telemetry }),
+          };
+        },
       });
+      // Tracing on: one span around the whole operation, so resolvers and backend calls nest under it.
+      const result =
+        tracer === undefined || telemetry === undefined
+          ? await execute()
+          : await inSpan(tracer, "graphql", {}, (span) => {
+              telemetry.span = span;
+              return execute();
+            });
       const outHeaders: Record<string, string> = { "X-Request-Id": requestId };
       for (const [key, value] of result.headers) outHeaders[key] = value;
       res.writeHead(result.status ?? 200, outHeaders);
@@ -191,10 +228,49 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     sendJson(res, 404, { error: { code: "NOT_FOUND", message: `no route ${req.method ?? "GET"} ${path}` } });
   };
 
+  const logRequests = log.isLevelEnabled("info");
+  /**
+   * GET /v1/resolve/{name}?env= answered from a kept answer (src/workflow/resolve-answers.ts) by a
+   * caller whose token was verified lately: no call context, no await. Anything else (a first
+   * request, asOf, an unknown token, an odd URL) takes the full path, which answers the same.
+   */
+  const answerFromMemory = (req: IncomingMessage, res: ServerResponse, requestId: string): boolean => {
+    const raw = req.url;
+    if (raw === undefined || !raw.startsWith("/v1/resolve/") || (req.method !== "GET" && req.method !== "HEAD") || draining) return false;
+    const q = raw.indexOf("?");
+    if (q < 0 || raw.includes("#")) return false;
+    const rawName = raw.slice("/v1/resolve/".length, q);
+    // Names the URL parser would not rewrite (no "//", "." or ".." segments, no "%2e"); others take the full path.
+    if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName) || rawName.includes("//") || DOT_SEGMENT.test(rawName)) return false;
+    const name = decodePath(rawName);
+    if (name === undefined) return false;
+    const query = new URLSearchParams(raw.slice(q + 1));
+    const environment = query.get("env") ?? query.get("environment");
+    if (!environment || query.has("asOf")) return false;
+    if (!authenticator.enabled && !isLoopbackHostHeader(req.headers.host)) return false;
+    const actor = authenticator.verified(req.headers.authorization);
+    if (actor === undefined || !hasRole(actor, "viewer")) return false;
+    const kept = gateway.services.resolveAnswers.peek(name, environment);
+    if (kept === undefined) return false;
+    res.setHeader("X-Request-Id", requestId);
+    sendAnswer(res, kept, req.headers["if-none-match"]);
+    return true;
+  };
+
   const http = createServer((req, res) => {
     const requestId = requestIdOf(req);
-    const reqLog = log.child({ reqId: requestId });
     const started = performance.now();
+    // With tracing on every request takes the full path, so each gets its spans.
+    if (tracer === undefined && answerFromMemory(req, res, requestId)) {
+      const ms = performance.now() - started;
+      requests?.record("/v1/resolve", "", res.statusCode, ms / 1_000);
+      if (logRequests) log.info({ reqId: requestId, method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(ms) }, "request");
+      return;
+    }
+    // Tracing on: the log line names the trace the HTTP instrumentation started for the request.
+    const traceId = tracer === undefined ? undefined : activeTraceId();
+    const reqLog = log.child(traceId === undefined ? { reqId: requestId } : { reqId: requestId, traceId });
+    const telemetry = requests === undefined && tracer === undefined ? undefined : new RequestTelemetry(metrics);
     inFlight += 1;
     const abort = new AbortController();
     // The response closing before it finished means the client went away: stop the work.
@@ -202,7 +278,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       if (!res.writableFinished) abort.abort(new Error("client closed the connection"));
     });
     res.setHeader("X-Request-Id", requestId);
-    handle(req, res, reqLog, requestId, abort.signal)
+    handle(req, res, reqLog, requestId, abort.signal, telemetry)
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) {
           if (!res.headersSent) sendJson(res, 413, { errors: [{ message: err.message, extensions: { code: "BAD_REQUEST" } }] });
@@ -214,10 +290,10 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       })
       .finally(() => {
         inFlight -= 1;
-        reqLog.info(
-          { method: req.method, path: (req.url ?? "").split("?")[0], status: res.statusCode, ms: Math.round(performance.now() - started) },
-          "request",
-        );
+        const path = (req.url ?? "").split("?")[0] ?? "";
+        const ms = performance.now() - started;
+        requests?.record(routeOf(path), telemetry?.operation ?? "", res.statusCode, ms / 1_000);
+        reqLog.info({ method: req.method, path, status: res.statusCode, ms: Math.round(ms) }, "request");
         if (draining && inFlight === 0) drained?.();
       });
   });
@@ -228,16 +304,16 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   // One feed of registry events per process, shared by every subscription (src/events/event-feed.ts).
   const events = new EventFeed(gateway.services.store, { logger: log });
   await events.start();
+  metrics?.setSources({ subscriptions: () => events.subscriberCount });
   const sockets = attachGraphQLWebSocket(http, {
-    schema: await buildGatewaySchema(),
+    schema,
     authenticator,
     services: gateway.services,
     events,
     logger: log,
     mode: server.mode,
     introspection,
-    maxDepth: server.maxDepth,
-    maxAliases: server.maxAliases,
+    limits,
     maxPayloadBytes: server.bodyLimitBytes,
     requestTimeoutMs: server.requestTimeoutMs,
     shutdownGraceMs: server.shutdownGraceMs,
@@ -251,6 +327,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       resolve();
     });
   }).catch(async (err: unknown) => {
+    await mlflow.close();
     await sockets.close();
     await events.stop();
     throw err;
@@ -281,6 +358,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
           ]);
         }
         http.closeAllConnections();
+        await mlflow.close();
         await socketsClosed;
         await events.stop();
         await stopped;

@@ -8,6 +8,7 @@ import { ConflictError, InvalidInputError } from "../core/errors.js";
 import {
   componentsHash,
   sortComponents,
+  type ComponentActivation,
   type DeploymentActivationRecord,
   type DeploymentListQuery,
   type DeploymentPage,
@@ -266,6 +267,21 @@ export class KyselyDeploymentTx implements DeploymentTx {
       });
     }
     return out;
+  }
+
+  async listComponentActivations(backendId: string, modelName: string): Promise<ComponentActivation[]> {
+    const rows = await this.db
+      .selectFrom("deployment_activations as a")
+      .innerJoin("deployments as d", "d.id", "a.deployment_id")
+      .innerJoin("deployment_revision_components as c", "c.revision_id", "a.revision_id")
+      .select(["c.version", "c.shadow", "d.environment", "a.activated_at", "a.request_id", "a.id"])
+      .where("c.backend_id", "=", backendId)
+      .where("c.model_name", "=", modelName)
+      .orderBy("a.activated_at")
+      .orderBy("a.id")
+      .orderBy("c.position")
+      .execute();
+    return rows.map((r) => ({ version: r.version, shadow: r.shadow === 1, environment: r.environment, activatedAt: new Date(r.activated_at), requestId: r.request_id }));
   }
 
   async #withComponents(rows: Selectable<DeploymentRevisionsTable>[]): Promise<DeploymentRevisionRecord[]> {

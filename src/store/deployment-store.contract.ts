@@ -150,6 +150,18 @@ export function describeDeploymentStoreContract(name: string, makeStore: MakeDep
       // At the instant of a switch the new revision is the one that runs.
       expect(await names(at(20))).toEqual(["other-bot:req-o", "support-bot:req-2"]);
       expect((await dep.activationsAt("staging")).map((a) => a.activation.requestId)).toEqual(["req-s"]);
+
+      // What deployment approvals say of one model's versions: every activation bundling one, oldest first.
+      expect(await dep.listComponentActivations("sm", "rank")).toEqual([
+        { version: "3", shadow: false, environment: "production", activatedAt: at(10), requestId: "req-1" },
+        { version: "3", shadow: false, environment: "staging", activatedAt: at(15), requestId: "req-s" },
+        { version: "3", shadow: false, environment: "production", activatedAt: at(20), requestId: "req-2" },
+      ]);
+      expect(await dep.listComponentActivations("git", "reply")).toEqual([
+        { version: "2", shadow: true, environment: "production", activatedAt: at(20), requestId: "req-2" },
+      ]);
+      expect((await dep.listComponentActivations("vertex", "embed")).map((a) => a.version)).toEqual(["7", "8"]);
+      expect(await dep.listComponentActivations("vertex", "nope")).toEqual([]);
     });
 
     it("rolls an activation back with its transaction", async () => {

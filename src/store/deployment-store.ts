@@ -137,4 +137,19 @@ export interface DeploymentTx {
    * `environment`, with their deployments, ordered by deployment name.
    */
   activationsAt(environment: string, at?: Date): Promise<{ deployment: DeploymentRecord; activation: DeploymentActivationRecord }[]>;
+  /**
+   * Every activation (open or closed) of a revision bundling a version of one model: the bundled
+   * version, whether it is a shadow, the deployment's environment and when it was activated; oldest
+   * first. What deployment approvals say of a model's versions (drift checks).
+   */
+  listComponentActivations(backendId: string, modelName: string): Promise<ComponentActivation[]>;
+}
+
+export interface ComponentActivation {
+  version: string;
+  shadow: boolean;
+  environment: string;
+  activatedAt: Date;
+  /** The APPLIED request that activated the revision. */
+  requestId: string;
 }

@@ -1,4 +1,4 @@
-/** The lifecycle tables as Kysely sees them (DDL and reasons in ./migrations/0009_lifecycle.ts). */
+/** The lifecycle tables as Kysely sees them (DDL and reasons in ./migrations/0010_lifecycle.ts). */
 
 export interface UsageBucketsTable {
   backend_id: string;

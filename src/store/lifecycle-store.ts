@@ -2,7 +2,7 @@
  * The lifecycle tables (docs/lifecycle.md), as the store exposes them inside a transaction
  * (`tx.lifecycle`) and outside one (`store.lifecycle`, each call its own transaction): usage
  * counts, shadow reports, rollout plans and rollouts, idle alerts and version links. The Kysely
- * implementation is ./lifecycle-kysely.ts; the DDL and its reasons ./migrations/0009_lifecycle.ts.
+ * implementation is ./lifecycle-kysely.ts; the DDL and its reasons ./migrations/0010_lifecycle.ts.
  */
 
 export type UsageSource = "RESOLVE" | "SERVED";

@@ -15,6 +15,7 @@ import { loadConfig } from "../config/load-config.js";
 import { ConflictError } from "../core/errors.js";
 import { verifyAuditChain } from "./audit-chain.js";
 import type { StoreDatabase } from "./db-schema.js";
+import { describeCardStoreContract } from "./card-store.contract.js";
 import { describeDeploymentStoreContract } from "./deployment-store.contract.js";
 import { StoreError } from "./errors.js";
 import { LATEST_SCHEMA_VERSION } from "./migrations/index.js";
@@ -67,6 +68,11 @@ describeDeploymentStoreContract("postgres", async () => {
 });
 
 describeWebhookStoreContract("postgres", async () => {
+  const store = await openPostgresStore({ url: await freshDatabaseUrl() });
+  return { store, dispose: () => store.close() };
+});
+
+describeCardStoreContract("postgres", async () => {
   const store = await openPostgresStore({ url: await freshDatabaseUrl() });
   return { store, dispose: () => store.close() };
 });

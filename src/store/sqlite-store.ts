@@ -19,12 +19,15 @@ import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
-import { AuditListeners, DEPLOYMENT_METHODS, LIFECYCLE_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
+import { AuditListeners, CARD_METHODS, DEPLOYMENT_METHODS, LIFECYCLE_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { DeploymentDatabase } from "./deployment-db-schema.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
+import type { CardDatabase } from "./card-db-schema.js";
+import { KyselyCardTx } from "./card-kysely.js";
+import type { CardTx } from "./card-store.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
 import { KyselyWebhookTx } from "./webhook-kysely.js";
 import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
@@ -103,6 +106,8 @@ export class SqliteStore implements Store {
   readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
   /** Lifecycle calls outside a transaction: each runs in a transaction of its own. */
   readonly lifecycle: LifecycleTx = ownTransactions(LIFECYCLE_METHODS, (fn) => this.transaction((tx) => fn(tx.lifecycle)));
+  /** Model card calls outside a transaction: each runs in a transaction of its own. */
+  readonly cards: CardTx = ownTransactions(CARD_METHODS, (fn) => this.transaction((tx) => fn(tx.cards)));
 
   constructor(db: Kysely<StoreDatabase>, opts: { clock: () => Date; location: string; busyTimeoutMs: number }) {
     this.db = db;
@@ -181,11 +186,13 @@ export class SqliteStore implements Store {
       const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
       const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
       const lifecycle = new KyselyLifecycleTx(conn as unknown as Kysely<LifecycleDatabase>);
+      const cards = new KyselyCardTx(conn as unknown as Kysely<CardDatabase>);
       const tx: StoreTx = {
         workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
         deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
         webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
         lifecycle: guarded(LIFECYCLE_METHODS, lifecycle, state, "lifecycle"),
+        cards: guarded(CARD_METHODS, cards, state, "cards"),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {
             return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));

@@ -3,6 +3,8 @@
  * objects whose every call is its own transaction, the guard that refuses a transaction object used
  * after its transaction ended, and the in-process audit listeners.
  */
+import { KyselyCardTx } from "./card-kysely.js";
+import type { CardTx } from "./card-store.js";
 import { KyselyDeploymentTx } from "./deployment-kysely.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
@@ -21,6 +23,7 @@ export const WORKFLOW_METHODS = methodsOf<WorkflowTx>(KyselyWorkflowTx);
 export const DEPLOYMENT_METHODS = methodsOf<DeploymentTx>(KyselyDeploymentTx);
 export const WEBHOOK_METHODS = methodsOf<WebhookTx>(KyselyWebhookTx);
 export const LIFECYCLE_METHODS = methodsOf<LifecycleTx>(KyselyLifecycleTx);
+export const CARD_METHODS = methodsOf<CardTx>(KyselyCardTx);
 
 type AsyncMethods = Record<string, (...args: unknown[]) => Promise<unknown>>;
 

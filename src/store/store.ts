@@ -4,6 +4,7 @@
  * built on the same Kysely schema and migrations and passing the same contract tests.
  */
 
+import type { CardTx } from "./card-store.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
@@ -81,6 +82,8 @@ export interface StoreTx {
   readonly webhooks: WebhookTx;
   /** Usage counts, shadow reports, rollouts, idle alerts, version links (./lifecycle-store.ts), with the same transaction rules. */
   readonly lifecycle: LifecycleTx;
+  /** The human-written sections of model cards (./card-store.ts), with the same transaction rules. */
+  readonly cards: CardTx;
 }
 
 export interface Store extends StoreTx {

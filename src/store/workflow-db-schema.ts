@@ -118,6 +118,8 @@ export interface DriftObservationsTable {
   detected_at: string;
   resolved_at: string | null;
   audit_event_id: string;
+  /** ./migrations/0008_drift_kind.ts */
+  kind: string;
 }
 
 export interface WorkflowDatabase {

@@ -22,12 +22,14 @@ import {
   OPEN_STATUSES,
   type ApprovalRecord,
   type CanaryResultRecord,
+  type DriftKind,
   type DriftListQuery,
   type DriftObservationRecord,
   type DriftPage,
   type EvalRecord,
   type GateResultRecord,
   type NewPromotionRequest,
+  type OutboxBacklog,
   OutboxLeaseLostError,
   type OutboxLease,
   type OutboxPatch,
@@ -189,6 +191,7 @@ function productionFrom(row: Selectable<ProductionHistoryTable>): ProductionReco
 function driftFrom(row: Selectable<DriftObservationsTable>): DriftObservationRecord {
   return {
     id: row.id,
+    kind: row.kind as DriftKind,
     backendId: row.backend_id,
     modelName: row.model_name,
     version: row.version,
@@ -707,6 +710,7 @@ export class KyselyWorkflowTx implements WorkflowTx {
           detected_at: iso(r.detectedAt),
           resolved_at: null,
           audit_event_id: r.auditEventId,
+          kind: r.kind,
         })
         .execute();
     } catch (err) {
@@ -749,5 +753,26 @@ export class KyselyWorkflowTx implements WorkflowTx {
     const rows = await q.orderBy("detected_at", "desc").orderBy("id", "desc").limit(query.first + 1).execute();
     const items = rows.slice(0, query.first).map(driftFrom);
     return rows.length > query.first ? { items, nextCursor: encodeDriftCursor(items.at(-1)!) } : { items };
+  }
+
+  async outboxBacklog(): Promise<OutboxBacklog> {
+    const row = await this.db
+      .selectFrom("promotion_outbox")
+      .select((eb) => [eb.fn.countAll().as("pending"), eb.fn.min("created_at").as("oldest")])
+      .where("status", "=", "PENDING")
+      .executeTakeFirstOrThrow();
+    return { pending: Number(row.pending), oldestCreatedAt: row.oldest === null ? null : date(row.oldest) };
+  }
+
+  async countOpenDrifts(): Promise<{ backendId: string; kind: DriftKind; open: number }[]> {
+    const rows = await this.db
+      .selectFrom("drift_observations")
+      .select((eb) => ["backend_id", "kind", eb.fn.countAll().as("open")])
+      .where("resolved_at", "is", null)
+      .groupBy(["backend_id", "kind"])
+      .orderBy("backend_id")
+      .orderBy("kind")
+      .execute();
+    return rows.map((r) => ({ backendId: r.backend_id, kind: r.kind as DriftKind, open: Number(r.open) }));
   }
 }

@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
 import { StoreError } from "./errors.js";
 import type { Store } from "./store.js";
-import { OutboxLeaseLostError, type DriftObservationRecord, type NewPromotionRequest, type WorkflowTx } from "./workflow-store.js";
+import { OutboxLeaseLostError, type DriftKind, type DriftObservationRecord, type NewPromotionRequest, type WorkflowTx } from "./workflow-store.js";
 
 export type MakeWorkflowStore = () => Promise<{ store: Store; dispose(): Promise<void> }>;
 
@@ -257,6 +257,7 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
     it("keeps one open drift observation per version and actual stage, and a new one after resolving", async () => {
       const drift = (overrides: Partial<DriftObservationRecord> = {}): Omit<DriftObservationRecord, "resolvedAt"> => ({
         id: randomUUID(),
+        kind: "OUT_OF_BAND_CHANGE",
         backendId: "git",
         modelName: "support-triage",
         version: "15",
@@ -271,7 +272,7 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       await expect(wf.insertDriftObservation(drift({ detectedAt: at(11) }))).rejects.toBeInstanceOf(ConflictError);
       const gone = drift({ version: "14", expectedStage: "ARCHIVED", actualStage: null, detectedAt: at(12) });
       await wf.insertDriftObservation(gone);
-      await wf.insertDriftObservation(drift({ modelName: "other", detectedAt: at(13) }));
+      await wf.insertDriftObservation(drift({ modelName: "other", kind: "UNAPPROVED_IN_STAGE", expectedStage: "NONE", actualStage: "PRODUCTION", detectedAt: at(13) }));
       expect(await wf.listOpenDrifts("git", "support-triage", "15")).toEqual([{ ...first, resolvedAt: null }]);
       expect((await wf.listOpenDrifts("git", "support-triage")).map((d) => [d.version, d.actualStage])).toEqual([
         ["14", null],
@@ -279,9 +280,9 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       ]);
 
       const page1 = await wf.listOpenDriftPage({ first: 2 });
-      expect(page1.items.map((d) => [d.modelName, d.version])).toEqual([
-        ["other", "15"],
-        ["support-triage", "14"],
+      expect(page1.items.map((d) => [d.modelName, d.version, d.kind])).toEqual([
+        ["other", "15", "UNAPPROVED_IN_STAGE"],
+        ["support-triage", "14", "OUT_OF_BAND_CHANGE"],
       ]);
       const page2 = await wf.listOpenDriftPage({ first: 2, after: page1.nextCursor! });
       expect(page2).toEqual({ items: [{ ...first, resolvedAt: null }] });
@@ -327,6 +328,44 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       expect(await versionAt(new Date(T0 - 1000))).toEqual([]);
       expect((await wf.productionHistory("git", "support-triage", "production")).map((p) => p.version)).toEqual(["15", "14"]);
       expect((await wf.currentProduction("git", "support-triage", "production")).map((p) => p.version)).toEqual(["15"]);
+    });
+
+    it("counts the outbox backlog with its oldest row, and open drift observations per backend (for /metrics)", async () => {
+      expect(await wf.outboxBacklog()).toEqual({ pending: 0, oldestCreatedAt: null });
+      expect(await wf.countOpenDrifts()).toEqual([]);
+      const rows = [];
+      for (const [i, model] of ["a", "b", "c"].entries()) {
+        const r = request({ status: "APPLYING", modelName: model, lockKey: `git/${model}/production` });
+        await wf.insertRequest(r);
+        const id = randomUUID();
+        await wf.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: NO_STEPS, nextAttemptAt: at(10 - i), createdAt: at(10 - i) });
+        rows.push(id);
+      }
+      // The oldest (created at 8 s) is done: the backlog is the other two, the oldest of them from 9 s.
+      const lease = (await wf.leaseOutbox(rows[2]!, "worker", 60_000))!;
+      await wf.updateOutbox(lease, { status: "DONE", release: true }, at(20));
+      expect(await wf.outboxBacklog()).toEqual({ pending: 2, oldestCreatedAt: at(9) });
+
+      const drift = (backendId: string, version: string, kind: DriftKind = "OUT_OF_BAND_CHANGE") => ({
+        id: randomUUID(),
+        kind,
+        backendId,
+        modelName: "support-triage",
+        version,
+        expectedStage: "PRODUCTION" as const,
+        actualStage: "STAGING" as const,
+        detectedAt: at(30),
+        auditEventId: randomUUID(),
+      });
+      const resolved = drift("git", "13");
+      const observed = [drift("mlflow", "1"), drift("git", "14"), drift("git", "15"), drift("git", "16", "UNAPPROVED_IN_STAGE"), resolved];
+      for (const d of observed) await wf.insertDriftObservation(d);
+      await wf.resolveDriftObservation(resolved.id, at(31));
+      expect(await wf.countOpenDrifts()).toEqual([
+        { backendId: "git", kind: "OUT_OF_BAND_CHANGE", open: 2 },
+        { backendId: "git", kind: "UNAPPROVED_IN_STAGE", open: 1 },
+        { backendId: "mlflow", kind: "OUT_OF_BAND_CHANGE", open: 1 },
+      ]);
     });
   });
 }

@@ -8,7 +8,7 @@ import type { Stage } from "../core/stage.js";
 
 export type PromotionKind = "PROMOTION" | "ROLLBACK";
 export type PromotionStatus = "PENDING" | "APPLYING" | "APPLIED" | "FAILED" | "REJECTED";
-export type GateName = "EVAL" | "CANARY" | "APPROVAL" | "SHADOW";
+export type GateName = "EVAL" | "CANARY" | "APPROVAL" | "SHADOW" | "SIGNATURE" | "LINEAGE";
 export type ApprovalDecision = "APPROVED" | "REJECTED";
 
 export const OPEN_STATUSES: readonly PromotionStatus[] = ["PENDING", "APPLYING"];
@@ -26,6 +26,13 @@ export interface RequestPolicy {
    * `minAgreement` and an error rate of at most `maxErrorRate`. Absent or null: no shadow gate.
    */
   shadow?: { minRequests: number; minAgreement: number; maxErrorRate: number } | null;
+  /**
+   * A verified model signature (docs/provenance.md): the signing key and identity ids that may
+   * sign, both empty for any configured signer. Absent or null: no signature gate.
+   */
+  signature?: { keys: string[]; identities: string[] } | null;
+  /** Lineage fields the version must carry (absent or empty: no lineage gate). */
+  lineage?: string[];
 }
 
 export interface PromotionRequestRecord {
@@ -137,6 +144,11 @@ export interface OutboxSteps {
   demoted: string[];
   /** A copy request: the version registered in the target (saved right after registering, so an undo can remove it). */
   copiedVersion?: string | null;
+  /**
+   * The trace context (W3C `traceparent`, `tracestate`) of the mutation that queued the row, so its
+   * apply continues that trace; absent when tracing was off.
+   */
+  trace?: Record<string, string>;
 }
 
 export interface OutboxRecord {
@@ -220,14 +232,24 @@ export interface ProductionQuery {
 }
 
 /**
+ * OUT_OF_BAND_CHANGE: a version the promotion trail tracks is not in the stage the trail put it in.
+ * UNAPPROVED_IN_STAGE: the backend has a version in a governed stage (an environment's stage) that
+ * the trail never approved into it.
+ */
+export type DriftKind = "OUT_OF_BAND_CHANGE" | "UNAPPROVED_IN_STAGE";
+export const DRIFT_KINDS: readonly DriftKind[] = ["OUT_OF_BAND_CHANGE", "UNAPPROVED_IN_STAGE"];
+
+/**
  * A version whose native stage differs from what the promotion trail says (changed outside the
  * gateway). Open until the backend is back in line (or the trail no longer expects anything of it).
  */
 export interface DriftObservationRecord {
   id: string;
+  kind: DriftKind;
   backendId: string;
   modelName: string;
   version: string;
+  /** The stage the trail says (UNAPPROVED_IN_STAGE: the stage it last put the version in, NONE when it never staged it). */
   expectedStage: Stage;
   /** null: the version no longer exists in the backend. */
   actualStage: Stage | null;
@@ -344,4 +366,15 @@ export interface WorkflowTx {
   listOpenDrifts(backendId: string, modelName: string, version?: string): Promise<DriftObservationRecord[]>;
   /** Open observations across every model, newest first. */
   listOpenDriftPage(query: DriftListQuery): Promise<DriftPage>;
+
+  /** How many outbox rows are still to apply, and when the oldest was queued (metrics). */
+  outboxBacklog(): Promise<OutboxBacklog>;
+  /** Open drift observations per backend and kind, by backend id then kind (metrics). */
+  countOpenDrifts(): Promise<{ backendId: string; kind: DriftKind; open: number }[]>;
+}
+
+export interface OutboxBacklog {
+  pending: number;
+  /** `createdAt` of the oldest pending row; null when none is pending. */
+  oldestCreatedAt: Date | null;
 }

@@ -4,15 +4,19 @@
  * inlined), its weight and whether it serves, and the revision's content hash as ETag. The
  * registry version to log on every call is "name@environment#revision".
  *
+ * Drift of a component is the one drift checks recorded (store only, so that a 304 reads no backend):
+ * the revision itself approved its components into the environment when it entered it.
+ *
  * A name resolves to a deployment when a deployment of that name has a revision running in the
  * environment (at `asOf`, from the activation history); "backend/name" always means a model.
  */
 import type { CallContext, ModelVersion, Prompt, ToolSet } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
-import type { EntryResolver } from "../catalog/resolve-entry.js";
-import type { DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
+import type { DriftFlag, EntryResolver } from "../catalog/resolve-entry.js";
+import type { DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { DeploymentState } from "./deployment-state.js";
+import { flagOfObservation } from "./drift-flags.js";
 
 export interface ResolvedComponent {
   role: string;
@@ -25,6 +29,8 @@ export interface ResolvedComponent {
   registryVersion: string;
   prompt?: Prompt;
   tools?: ToolSet;
+  /** The drift a drift check recorded for this version and has not seen resolved; null when none. */
+  drift: DriftFlag | null;
 }
 
 export interface ResolvedDeployment {
@@ -37,6 +43,8 @@ export interface ResolvedDeployment {
   /** Strong ETag: the revision's content hash, quoted. */
   etag: string;
   components: ResolvedComponent[];
+  /** The first component's drift (serving components first); null when none has one. */
+  drift: DriftFlag | null;
 }
 
 type Found = { deployment: DeploymentRecord; revision: DeploymentRevisionRecord };
@@ -63,6 +71,8 @@ export class DeploymentResolver {
    * LISTEN/NOTIFY wake-up arrives; the TTL bounds staleness should a wake-up be lost.
    */
   readonly #cache = new Map<string, { found: Found | undefined; at: number }>();
+  /** The recorded drift of each running revision's components, kept the same way (drift checks append an audit event). */
+  readonly #drifts = new Map<string, { drifts: (DriftFlag | null)[]; at: number }>();
   #generation = 0;
 
   constructor(
@@ -75,6 +85,7 @@ export class DeploymentResolver {
     store.onAuditAppended(() => {
       this.#generation += 1;
       this.#cache.clear();
+      this.#drifts.clear();
     });
   }
 
@@ -103,11 +114,40 @@ export class DeploymentResolver {
     return revision === undefined ? undefined : { deployment, revision };
   }
 
+  /**
+   * The drift of each component of the running revision, from the observations drift checks
+   * recorded (store only: a 304 reads no backend); none for asOf answers.
+   */
+  async componentDrifts(found: Found, asOf?: Date): Promise<(DriftFlag | null)[]> {
+    if (asOf !== undefined) return found.revision.components.map(() => null);
+    const hit = this.#drifts.get(found.revision.id);
+    if (hit !== undefined && this.now() - hit.at < FIND_CACHE_TTL_MS) return hit.drifts;
+    const generation = this.#generation;
+    const drifts = await Promise.all(
+      found.revision.components.map(async (c) => {
+        const [o] = await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
+        return o === undefined ? null : flagOfObservation(o);
+      }),
+    );
+    if (generation === this.#generation) {
+      if (this.#drifts.size >= FIND_CACHE_MAX) this.#drifts.clear();
+      this.#drifts.set(found.revision.id, { drifts, at: this.now() });
+    }
+    return drifts;
+  }
+
+  /** The drift an answer for the running revision carries: the first serving component's, else the first shadow's. */
+  async driftOf(found: Found, asOf?: Date): Promise<DriftFlag | null> {
+    const drifts = await this.componentDrifts(found, asOf);
+    return firstDrift(found.revision.components, drifts);
+  }
+
   async resolve(found: { deployment: DeploymentRecord; revision: DeploymentRevisionRecord }, ctx: CallContext, asOf?: Date): Promise<ResolvedDeployment> {
     const { deployment, revision } = found;
     const read = asOf === undefined ? {} : { asOf };
+    const drifts = await this.componentDrifts(found, asOf);
     const components = await Promise.all(
-      revision.components.map(async (c): Promise<ResolvedComponent> => {
+      revision.components.map(async (c, i): Promise<ResolvedComponent> => {
         const adapter = this.catalog.backend(c.backendId);
         const version = await adapter.getVersion(c.modelName, c.version, ctx, adapter.capabilities().asOf ? read : {});
         const inlined = await this.entries.inline(version, ctx, adapter.capabilities().asOf ? read : {});
@@ -121,6 +161,7 @@ export class DeploymentResolver {
           registryVersion: inlined.registryVersion,
           ...(inlined.prompt === undefined ? {} : { prompt: inlined.prompt }),
           ...(inlined.tools === undefined ? {} : { tools: inlined.tools }),
+          drift: drifts[i] ?? null,
         };
       }),
     );
@@ -132,6 +173,13 @@ export class DeploymentResolver {
       registryVersion: deploymentRegistryVersion(found),
       etag: deploymentEtag(found),
       components,
+      drift: firstDrift(revision.components, drifts),
     };
   }
+}
+
+function firstDrift(components: readonly DeploymentComponent[], drifts: readonly (DriftFlag | null)[]): DriftFlag | null {
+  const serving = components.findIndex((c, i) => !c.shadow && drifts[i] != null);
+  const at = serving >= 0 ? serving : drifts.findIndex((d) => d != null);
+  return at < 0 ? null : (drifts[at] ?? null);
 }

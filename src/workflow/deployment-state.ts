@@ -1,23 +1,27 @@
 /**
  * Where deployments stand, read from the store and the backends: a revision's status (DRAFT,
  * PENDING, ACTIVE, SUPERSEDED — derived from its requests and the deployment's activations, since
- * revisions are immutable), a deployment's health (components gone, out of an accepted stage, or
- * drifted make it DEGRADED, naming them), and `whatRunsInProduction`: every running deployment and
- * every version in the environment's stage across all backends, with who approved each and when.
+ * revisions are immutable), a deployment's health (components gone, out of an accepted stage,
+ * drifted or in a stage the trail never approved them into make it DEGRADED, naming them), and
+ * `whatRunsInProduction`: every running deployment and every version in the environment's stage
+ * across all backends, with who approved each and when, and a drift flag (./drift-flags.ts).
  */
-import { Semaphore, isRegistryError, type CallContext, type ModelVersion, type Stage } from "../core/index.js";
+import type { CallContext, ModelVersion, Stage } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
+import { listStageAcrossBackends } from "../catalog/stage-listing.js";
 import type { DeploymentActivationRecord, DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { ApprovalRecord, PromotionRequestRecord } from "../store/workflow-store.js";
 import { checkComponents, describeComponent, type ComponentProblemCode } from "./deployment-stages.js";
+import { componentDrifts, flagRunning, type ComponentDrift, type DriftFlag } from "./drift-flags.js";
+import type { TrailReader } from "./trail-reader.js";
 
 export type RevisionStatus = "DRAFT" | "PENDING" | "ACTIVE" | "SUPERSEDED";
 export type HealthStatus = "HEALTHY" | "DEGRADED" | "UNKNOWN" | "INACTIVE";
 
 export interface HealthProblem {
   component: DeploymentComponent;
-  code: ComponentProblemCode | "DRIFTED";
+  code: ComponentProblemCode | ComponentDrift["code"];
   message: string;
 }
 
@@ -54,6 +58,8 @@ export interface RunningVersion {
   approval: Approval | undefined;
   /** The running deployments that bundle it ("name" with role, weight, shadow). */
   usedBy: { deployment: string; role: string; weight: number; shadow: boolean }[];
+  /** Set when the trail never approved it into the environment's stage (or says another stage); null when in line, and for asOf answers. */
+  drift: DriftFlag | null;
 }
 
 export interface ProductionState {
@@ -65,14 +71,13 @@ export interface ProductionState {
   failedBackends: { backendId: string; error: unknown }[];
 }
 
-/** Per backend, how many model listings run at once when answering for now. */
-export const LISTING_CONCURRENCY = 8;
-
 export class DeploymentState {
   constructor(
     private readonly catalog: Catalog,
     private readonly store: Store,
     private readonly environmentStage: (environment: string) => Stage,
+    /** Judges what the backends report against the promotion trail (drift flags); without it nothing is flagged. */
+    private readonly trail?: TrailReader,
   ) {}
 
   async revisionStatus(revision: DeploymentRevisionRecord): Promise<RevisionStatus> {
@@ -103,17 +108,7 @@ export class DeploymentState {
       code: p.code,
       message: p.message,
     }));
-    for (const c of revision.components) {
-      if (problems.some((p) => p.component === c)) continue;
-      const drifts = await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
-      for (const d of drifts) {
-        problems.push({
-          component: c,
-          code: "DRIFTED",
-          message: `${describeComponent(c)} was changed outside the gateway: the trail expects ${d.expectedStage}, the backend has ${d.actualStage ?? "no such version"}`,
-        });
-      }
-    }
+    problems.push(...(await this.#driftProblems(revision.components.filter((c) => !problems.some((p) => p.component === c)), ctx)));
     const status: HealthStatus = problems.length === 0 ? "HEALTHY" : problems.every((p) => p.code === "UNREACHABLE") ? "UNKNOWN" : "DEGRADED";
     return { status, revision, problems };
   }
@@ -152,7 +147,7 @@ export class DeploymentState {
     } else {
       live = trail.map((t) => ({ backendId: t.backendId, modelName: t.modelName, version: t.version, modelVersion: undefined }));
     }
-    const versions: RunningVersion[] = [];
+    const versions: Omit<RunningVersion, "drift">[] = [];
     for (const v of live) {
       const t = fromTrail.get(key(v.backendId, v.modelName, v.version));
       const usedBy = deployments.flatMap((d) =>
@@ -162,58 +157,39 @@ export class DeploymentState {
       );
       versions.push({ ...v, since: t?.since, approval: await this.approval(t?.requestId ?? null), usedBy });
     }
-    return { environment, asOf, deployments, versions, failedBackends };
+    return { environment, asOf, deployments, versions: await this.#flagged(versions, stage, asOf), failedBackends };
   }
 
-  /** Every version in `stage` across all backends: all models of each backend, then each model's versions in that stage. */
+  /** Each running version with its drift flag (the trail never approved it into `stage`, or says another stage). */
+  async #flagged(versions: Omit<RunningVersion, "drift">[], stage: Stage, asOf: Date | undefined): Promise<RunningVersion[]> {
+    if (this.trail === undefined) return versions.map((v) => ({ ...v, drift: null }));
+    return flagRunning(this.trail, this.store, versions, stage, asOf);
+  }
+
+  /** Components changed outside the gateway (DRIFTED), or in a governed stage the trail never approved them into (UNAPPROVED_IN_STAGE). */
+  async #driftProblems(components: readonly DeploymentComponent[], ctx: CallContext): Promise<HealthProblem[]> {
+    if (this.trail !== undefined) return componentDrifts(this.trail, this.store, this.catalog, components, ctx);
+    const problems: HealthProblem[] = [];
+    for (const c of components) {
+      for (const d of await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version)) {
+        problems.push({
+          component: c,
+          code: d.kind === "UNAPPROVED_IN_STAGE" ? "UNAPPROVED_IN_STAGE" : "DRIFTED",
+          message: `${describeComponent(c)} was changed outside the gateway: the trail expects ${d.expectedStage}, the backend has ${d.actualStage ?? "no such version"}`,
+        });
+      }
+    }
+    return problems;
+  }
+
+  /** Every version in `stage` across all backends (src/catalog/stage-listing.ts). */
   async #versionsInStage(
     stage: Stage,
     ctx: CallContext,
     failed: ProductionState["failedBackends"],
   ): Promise<{ backendId: string; modelName: string; version: string; modelVersion: ModelVersion }[]> {
-    const perBackend = await Promise.all(
-      this.catalog.backendIds().map(async (backendId) => {
-        try {
-          const names: string[] = [];
-          let after: string | undefined;
-          for (;;) {
-            const page = await this.catalog.listModels({ backend: backendId, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
-            // The catalog reports a failed backend as a partial page that resumes later: here that backend failed.
-            const failure = page.failures[0];
-            if (failure !== undefined) throw failure.error;
-            for (const e of page.edges) names.push(e.item.name);
-            if (!page.hasNextPage) break;
-            after = page.endCursor;
-          }
-          const limit = new Semaphore(LISTING_CONCURRENCY);
-          const lists = await Promise.all(
-            names.map((modelName) =>
-              limit.run(
-                // A model deleted between the listing and this read has nothing running.
-                () => this.#modelVersionsInStage(backendId, modelName, stage, ctx).catch((err: unknown) => (isRegistryError(err) && err.code === "NOT_FOUND" ? [] : Promise.reject(err))),
-                ctx.signal,
-                () => new Error("aborted"),
-              ),
-            ),
-          );
-          return lists.flat();
-        } catch (err) {
-          failed.push({ backendId, error: err });
-          return [];
-        }
-      }),
-    );
-    return perBackend.flat();
-  }
-
-  async #modelVersionsInStage(backendId: string, modelName: string, stage: Stage, ctx: CallContext) {
-    const out: { backendId: string; modelName: string; version: string; modelVersion: ModelVersion }[] = [];
-    let after: string | undefined;
-    for (;;) {
-      const page = await this.catalog.listVersions(backendId, modelName, { filter: { stage }, first: 100, ...(after === undefined ? {} : { after }) }, ctx);
-      for (const e of page.edges) if (e.item.stage === stage) out.push({ backendId, modelName, version: e.item.version, modelVersion: e.item });
-      if (!page.hasNextPage) return out;
-      after = page.endCursor;
-    }
+    const listing = await listStageAcrossBackends(this.catalog, stage, ctx);
+    failed.push(...listing.failures);
+    return listing.versions.map((v) => ({ backendId: v.backendId, modelName: v.modelName, version: v.version, modelVersion: v }));
   }
 }

@@ -5,6 +5,7 @@
 import type { ShadowReportRecord } from "../store/lifecycle-store.js";
 import type { ApprovalRecord, CanaryResultRecord, GateName, RequestPolicy } from "../store/workflow-store.js";
 import { evaluateShadowGate } from "./shadow-gate.js";
+import { evaluateProvenanceGates, type ProvenanceEvidence } from "./provenance-gates.js";
 
 /** An eval result for one version, recorded through the gateway or read from the backend. */
 export interface EvalEvidence {
@@ -32,10 +33,12 @@ export interface GateEvidence {
   approvals: ApprovalRecord[];
   /** Newest first, for this version and environment, when its policy has a shadow gate (./shadow-gate.ts). */
   shadows?: readonly ShadowReportRecord[];
+  /** The version's signature and lineage, when its policy has provenance gates (./provenance-gates.ts). */
+  provenance?: ProvenanceEvidence;
 }
 
 export function evaluateGates(policy: RequestPolicy, evidence: GateEvidence): GateOutcome[] {
-  const out: GateOutcome[] = [];
+  const out: GateOutcome[] = evaluateProvenanceGates(policy, evidence.provenance);
   if (policy.eval !== null) {
     const { minScore, suite } = policy.eval;
     const candidate = evidence.evals.find((e) => suite === undefined || e.suite === suite);

@@ -24,6 +24,10 @@
  * no compensation, no audit event; the new holder resumes from the last saved step. A stopped
  * worker aborts its in-flight call, saves nothing of that step, and hands the row back for another
  * worker to take once the margin has passed.
+ *
+ * Tracing on, each pass over a row is one `outbox apply` span whose parent is the trace context the
+ * queuing mutation stored with the row (`steps.trace`): a promotion is one trace from the mutation
+ * through its apply, whichever worker or replica applies it and however late.
  */
 import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
@@ -43,6 +47,8 @@ import { OutboxLeaseLostError, type OutboxLease, type OutboxRecord, type OutboxS
 import { checkComponents } from "./deployment-stages.js";
 import { versionsInStage } from "./evidence.js";
 import { HeldLease } from "./outbox-lease.js";
+import type { GatewayMetrics, OutboxOutcome } from "../observability/metrics.js";
+import { SpanStatusCode, continueTrace, outsideTraces, type Span, type Tracer } from "../observability/tracing.js";
 import { requestSubject } from "./promotion-service.js";
 
 export const OUTBOX_ACTOR = "modelgate:outbox";
@@ -70,6 +76,10 @@ export interface OutboxWorkerOptions {
   /** The worker's name as lease owner in the store (default: host/pid/random id, unique to this worker). */
   owner?: string;
   clock?: () => Date;
+  /** Count each pass's outcome in modelgate_outbox_applies_total. */
+  metrics?: GatewayMetrics;
+  /** Tracing on: a span per pass over a row, continuing the trace that queued it. */
+  tracer?: Tracer;
 }
 
 export interface OutboxLogger {
@@ -115,6 +125,10 @@ export class OutboxWorker {
   #stopped = true;
   /** Aborted by stop(): every backend call of the row being applied listens to it. */
   #controller = new AbortController();
+  readonly #metrics: GatewayMetrics | undefined;
+  readonly #tracer: Tracer | undefined;
+  /** The span of the pass over the current row (tracing on). */
+  #span: Span | undefined;
 
   constructor(
     private readonly store: Store,
@@ -133,6 +147,8 @@ export class OutboxWorker {
     this.#callTimeoutMs = opts.callTimeoutMs ?? 30_000;
     this.#clock = opts.clock ?? (() => new Date());
     this.owner = opts.owner ?? `${hostname()}/${process.pid}/${randomUUID()}`;
+    this.#metrics = opts.metrics;
+    this.#tracer = opts.tracer;
   }
 
   start(): void {
@@ -144,6 +160,12 @@ export class OutboxWorker {
 
   /** Looks for due rows now (called after a request was queued). */
   kick(): void {
+    // Woken up from inside a request (an audit append): the rows carry their own traces, not its.
+    if (this.#tracer !== undefined) outsideTraces(() => this.#kick());
+    else this.#kick();
+  }
+
+  #kick(): void {
     if (this.#stopped) return;
     if (this.#running !== undefined) {
       this.#again = true;
@@ -199,13 +221,36 @@ export class OutboxWorker {
     }
   }
 
-  /** Applies one leased row; a lost lease or a stop ends the work on it without another backend call. */
+  /** Applies one leased row (tracing on: in a span continuing the trace that queued it). */
   async #work(row: OutboxRecord, held: HeldLease): Promise<void> {
+    const tracer = this.#tracer;
+    if (tracer === undefined) return this.#workOn(row, held);
+    const attributes = { "modelgate.outbox.id": row.id, "modelgate.promotion.id": row.requestId, "modelgate.outbox.attempt": row.attempts + 1 };
+    return continueTrace(tracer, row.steps.trace, "outbox apply", attributes, async (span) => {
+      this.#span = span;
+      try {
+        await this.#workOn(row, held);
+      } finally {
+        this.#span = undefined;
+      }
+    });
+  }
+
+  /** The outcome of this pass over the row, for metrics and the span. */
+  #outcome(outcome: OutboxOutcome | "lease_lost" | "stopped", failure?: string): void {
+    if (outcome === "applied" || outcome === "failed" || outcome === "retry") this.#metrics?.outboxOutcomes.inc({ outcome });
+    this.#span?.setAttribute("modelgate.outbox.outcome", outcome);
+    if (failure !== undefined) this.#span?.setStatus({ code: SpanStatusCode.ERROR, message: failure });
+  }
+
+  /** Applies one leased row; a lost lease or a stop ends the work on it without another backend call. */
+  async #workOn(row: OutboxRecord, held: HeldLease): Promise<void> {
     const { owner, token } = held.lease;
     try {
       await this.#applyRow(row, held);
     } catch (err) {
       if (err instanceof OutboxLeaseLostError) {
+        this.#outcome("lease_lost");
         this.logger.warn(
           { outboxId: row.id, requestId: row.requestId, owner, token, err },
           "lost the lease on an outbox row (it ran out or another worker took the row); stopped working on it, its holder resumes it",
@@ -213,6 +258,7 @@ export class OutboxWorker {
         return;
       }
       if (!this.#controller.signal.aborted) throw err;
+      this.#outcome("stopped");
       // Stopped: the aborted step's result was not saved. The row goes back after the margin, time
       // for a request the aborted call had already sent to land before another worker repeats it.
       try {
@@ -323,6 +369,7 @@ export class OutboxWorker {
       { steps, attempts: attempt, lastError: message, release: true, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
       this.#clock(),
     );
+    this.#outcome("retry");
     this.logger.warn({ requestId: req.id, attempt, delayMs: delay, error: message }, log);
   }
 
@@ -370,6 +417,7 @@ export class OutboxWorker {
         outcome: "SUCCESS",
       });
     });
+    this.#outcome("applied");
     this.logger.info({ requestId: req.id, deployment: req.modelName, revision: revision.number, environment: req.environment }, "deployment revision activated");
   }
 
@@ -438,6 +486,7 @@ export class OutboxWorker {
       }
       await this.#recordProduction(tx, req, now);
     });
+    this.#outcome("applied");
     this.logger.info({ requestId: req.id, version: req.version, stage: req.toStage }, "promotion applied");
   }
 
@@ -476,6 +525,7 @@ export class OutboxWorker {
         }),
       );
     });
+    this.#outcome("failed", failure);
     this.logger.warn({ requestId: req.id, error: failure }, "promotion failed");
   }
 

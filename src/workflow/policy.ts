@@ -6,6 +6,7 @@ import { InvalidInputError, type Stage } from "../core/index.js";
 import type { PoliciesConfig, PolicyRuleConfig } from "../config/schema.js";
 import type { RequestPolicy } from "../store/workflow-store.js";
 import { shadowPolicy } from "./shadow-gate.js";
+import { provenancePolicy } from "./provenance-gates.js";
 
 /**
  * Default transitions. SHADOW is its own step: a version reaches it from STAGING and leaves it for
@@ -88,6 +89,7 @@ export class PromotionPolicies {
       canary: rule.gates.canary,
       approvals: rule.gates.approvals,
       ...shadowPolicy(rule.gates),
+      ...provenancePolicy(rule.gates),
       demoteTo: rule.demoteTo,
     };
   }

@@ -11,6 +11,7 @@ import {
   NotFoundError,
   isStage,
   type CallContext,
+  type ModelVersion,
   type Stage,
 } from "../core/index.js";
 import type { ModelgateConfig } from "../config/schema.js";
@@ -29,6 +30,10 @@ import type {
 import { readEvalEvidence, versionsInStage } from "./evidence.js";
 import { evaluateGates, type EvalEvidence, type GateOutcome } from "./gates.js";
 import type { PromotionPolicies } from "./policy.js";
+import { traceCarrier } from "../observability/tracing.js";
+import { evaluateProvenanceGates, hasProvenanceGates, type ProvenanceEvidence, type ProvenanceGateEvidence } from "./provenance-gates.js";
+import { readTrail } from "./trail-reader.js";
+import { approvedInto } from "./trail-stages.js";
 
 export interface PromotionRequestInput {
   backend: string;
@@ -76,6 +81,10 @@ export interface RequestResult {
 }
 
 
+function withProvenance(provenance: ProvenanceEvidence | undefined): { provenance?: ProvenanceEvidence } {
+  return provenance === undefined ? {} : { provenance };
+}
+
 export function slotKey(backendId: string, modelName: string, environment: string): string {
   return `${backendId}/${modelName}/${environment}`;
 }
@@ -113,6 +122,8 @@ export class PromotionService {
     private readonly store: Store,
     readonly policies: PromotionPolicies,
     private readonly clock: () => Date = () => new Date(),
+    /** Evidence for the SIGNATURE and LINEAGE gates (absent: a signature gate fails, naming that nothing verifies). */
+    private readonly provenance?: ProvenanceGateEvidence,
   ) {}
 
   #checkEnvironment(environment: string): void {
@@ -137,10 +148,20 @@ export class PromotionService {
     this.#checkEnvironment(input.environment);
     const adapter = this.catalog.backend(input.backend);
     const version = await adapter.getVersion(input.model, input.version, ctx);
+    // A version the backend already has in the stage: refused when the trail approved it there;
+    // otherwise this request ratifies it (it was put there outside the gateway, or before the
+    // gateway ran): the same gates and approvals, an apply that changes no stage but demotes other
+    // holders, and the trail vouches for it from then on (its UNAPPROVED_IN_STAGE drift resolves).
+    let ratifies = false;
     if (version.stage === toStage) {
-      throw new InvalidInputError(`${input.backend}/${input.model}@${input.version} is already in ${toStage}`, { field: "toStage" });
+      const { replay } = await readTrail(this.store, this.config.environments, input.backend, input.model);
+      if (approvedInto(replay, input.version, toStage)) {
+        throw new InvalidInputError(`${input.backend}/${input.model}@${input.version} is already in ${toStage}, approved through the gateway`, { field: "toStage" });
+      }
+      ratifies = true;
+    } else {
+      this.policies.checkTransition(version.stage, toStage);
     }
-    this.policies.checkTransition(version.stage, toStage);
     const holders = (await versionsInStage(this.catalog, input.backend, input.model, toStage, ctx)).filter((v) => v !== input.version);
     if (input.expectedCurrentVersion !== undefined) {
       const current = holders.join(",");
@@ -155,6 +176,8 @@ export class PromotionService {
     const { demoteTo, ...policy } = matched;
     const base = { backendId: input.backend, modelName: input.model, version: input.version };
     const evals = policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, base, ctx, version);
+    const provenance = await this.#provenanceEvidence(policy, base, ctx, version);
+    await this.#refuseOnProvenance(policy, provenance, { ...base, environment: input.environment, toStage }, ctx);
     const now = this.clock();
     const lockKey = slotKey(input.backend, input.model, input.environment);
 
@@ -194,11 +217,11 @@ export class PromotionService {
       await tx.appendAudit(
         this.#event(ctx, created, "promotion.request", {
           before: { stage: version.stage, production: holders },
-          after: { stage: toStage, environment: input.environment, policy, requestId: id },
+          after: { stage: toStage, environment: input.environment, policy, requestId: id, ...(ratifies ? { ratifies: true } : {}) },
           reason,
         }),
       );
-      await this.#evaluate(tx, created, { evals, canaries: await this.#canaries(tx, created), approvals: [] }, ctx);
+      await this.#evaluate(tx, created, { evals, canaries: await this.#canaries(tx, created), approvals: [], ...withProvenance(provenance) }, ctx);
       return { request: (await tx.workflow.getRequest(id))!, replay: false };
     });
     return { request, replayed: replay };
@@ -285,7 +308,7 @@ export class PromotionService {
   async #evaluate(
     tx: StoreTx,
     r: PromotionRequestRecord,
-    evidence: { evals: EvalEvidence[]; canaries: CanaryResultRecord[]; approvals: ApprovalRecord[] },
+    evidence: { evals: EvalEvidence[]; canaries: CanaryResultRecord[]; approvals: ApprovalRecord[]; provenance?: ProvenanceEvidence },
     ctx: CallContext,
   ): Promise<boolean> {
     const now = this.clock();
@@ -315,12 +338,14 @@ export class PromotionService {
     if (!(await tx.workflow.setStatus(r.id, ["PENDING"], "APPLYING", now))) {
       throw new ConflictError(`request ${r.id} is no longer pending`, { field: "id" });
     }
+    // The mutation's trace context (tracing on): the apply continues its trace.
+    const trace = traceCarrier();
     await tx.workflow.insertOutbox({
       id: randomUUID(),
       requestId: r.id,
       status: "PENDING",
       attempts: 0,
-      steps: { holders: null, targetSet: false, demoted: [] },
+      steps: { holders: null, targetSet: false, demoted: [], ...(trace === undefined ? {} : { trace }) },
       nextAttemptAt: now,
       createdAt: now,
     });
@@ -353,6 +378,7 @@ export class PromotionService {
       );
     }
     const evals = r.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, r, ctx);
+    const provenance = decision === "APPROVED" ? await this.#provenanceEvidence(r.policy, r, ctx) : undefined;
     const now = this.clock();
     return this.store.transaction(async (tx) => {
       const current = await tx.workflow.getRequest(id);
@@ -379,7 +405,7 @@ export class PromotionService {
         });
         return (await tx.workflow.getRequest(id))!;
       }
-      await this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals }, ctx);
+      await this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals, ...withProvenance(provenance) }, ctx);
       return (await tx.workflow.getRequest(id))!;
     });
   }
@@ -463,10 +489,12 @@ export class PromotionService {
     }
     for (const open of pending) {
       const evals = open.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, open, ctx);
+      const provenance = await this.#provenanceEvidence(open.policy, open, ctx);
       await this.store.transaction(async (tx) => {
         const current = await tx.workflow.getRequest(open.id);
         if (current?.status !== "PENDING") return false;
-        return this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals: await tx.workflow.listApprovals(current.id) }, ctx);
+        const approvals = await tx.workflow.listApprovals(current.id);
+        return this.#evaluate(tx, current, { evals, canaries: await this.#canaries(tx, current), approvals, ...withProvenance(provenance) }, ctx);
       });
     }
   }
@@ -536,6 +564,49 @@ export class PromotionService {
       return (await tx.workflow.getRequest(id))!;
     });
     return request;
+  }
+
+  /** The signature (verified afresh) and lineage of a version whose policy has provenance gates. */
+  async #provenanceEvidence(
+    policy: RequestPolicy,
+    ref: Pick<PromotionRequestRecord, "backendId" | "modelName" | "version">,
+    ctx: CallContext,
+    version?: ModelVersion,
+  ): Promise<ProvenanceEvidence | undefined> {
+    if (!hasProvenanceGates(policy) || ref.backendId === "") return undefined;
+    const v = version ?? (await this.catalog.backend(ref.backendId).getVersion(ref.modelName, ref.version, ctx));
+    return this.provenance === undefined ? { lineage: v.lineage } : this.provenance.collect(policy, v, ctx);
+  }
+
+  /**
+   * A provenance gate that fails refuses the request before it is recorded: the refusal, with the
+   * verification evidence, goes to the audit trail, and the caller gets a CONFLICT naming it.
+   */
+  async #refuseOnProvenance(
+    policy: RequestPolicy,
+    evidence: ProvenanceEvidence | undefined,
+    r: { backendId: string; modelName: string; version: string; environment: string; toStage: Stage },
+    ctx: CallContext,
+  ): Promise<void> {
+    if (!hasProvenanceGates(policy)) return;
+    const outcomes = evaluateProvenanceGates(policy, evidence);
+    const failed = outcomes.filter((o) => !o.passed);
+    if (failed.length === 0) return;
+    const message = `${target(r)} cannot go to ${r.toStage} in ${r.environment}: ${failed.map((o) => `${o.gate} gate: ${o.detail}`).join("; ")} (policy ${policy.source})`;
+    await this.store.transaction((tx) =>
+      tx.appendAudit({
+        ...this.#base(ctx),
+        action: "promotion.refuse",
+        targetType: "model_version",
+        target: target(r),
+        backendId: r.backendId,
+        modelName: r.modelName,
+        after: { toStage: r.toStage, environment: r.environment, policy: policy.source, gates: outcomes.map((o) => ({ gate: o.gate, passed: o.passed, detail: o.detail, evidence: o.evidence ?? null })) },
+        outcome: "FAILURE",
+        error: message,
+      }),
+    );
+    throw new ConflictError(message, { field: "version" });
   }
 
   #base(ctx: CallContext): Pick<AuditEventInput, "actor" | "requestId"> {

@@ -7,10 +7,14 @@
  * (later) closes the remaining window for stage changes.
  */
 import {
+  UnsupportedError,
   isRegistryError,
   type CallContext,
+  type CreateModelInput,
+  type MetadataPatch,
   type ModelVersion,
   type RegisterVersionInput,
+  type RegisteredModel,
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
@@ -78,6 +82,75 @@ export class RegistryWrites {
     );
   }
 
+  /** Creates a model without versions (backends that can hold an empty model). */
+  async createModel(backendId: string, input: CreateModelInput, ctx: CallContext, reason?: string): Promise<RegisteredModel> {
+    const adapter = this.catalog.backend(backendId);
+    const create = adapter.createModel?.bind(adapter);
+    return this.audited(
+      ctx,
+      { action: "model.create", targetType: "model", target: `${backendId}/${input.name}`, backendId, modelName: input.name, reason },
+      async () => {
+        if (!create) throw unsupported(backendId, adapter.info.kind, "create a model without a version (register its first version instead)");
+        const created = await create(input, ctx, reason === undefined ? {} : { reason });
+        return { result: created, after: modelSnapshot(created) };
+      },
+    );
+  }
+
+  /** Changes a model's description and tags. */
+  async updateModel(backendId: string, name: string, patch: MetadataPatch, ctx: CallContext, reason?: string): Promise<RegisteredModel> {
+    const adapter = this.catalog.backend(backendId);
+    const update = adapter.updateModel?.bind(adapter);
+    return this.audited(
+      ctx,
+      { action: "model.update", targetType: "model", target: `${backendId}/${name}`, backendId, modelName: name, reason },
+      async () => {
+        if (!update) throw unsupported(backendId, adapter.info.kind, "change a model's description or tags");
+        const before = await adapter.getModel(name, ctx);
+        const after = await update(name, patch, ctx, reason === undefined ? {} : { reason });
+        return { result: after, before: modelSnapshot(before), after: modelSnapshot(after) };
+      },
+    );
+  }
+
+  /** Changes a version's description and tags. */
+  async updateVersion(backendId: string, modelName: string, version: string, patch: MetadataPatch, ctx: CallContext, reason?: string): Promise<ModelVersion> {
+    const adapter = this.catalog.backend(backendId);
+    const update = adapter.updateVersion?.bind(adapter);
+    return this.audited(
+      ctx,
+      {
+        action: "model_version.update",
+        targetType: "model_version",
+        target: `${backendId}/${modelName}@${version}`,
+        backendId,
+        modelName,
+        reason,
+      },
+      async () => {
+        if (!update) throw unsupported(backendId, adapter.info.kind, "change a version's description or tags");
+        const before = await adapter.getVersion(modelName, version, ctx);
+        const after = await update(modelName, version, patch, ctx, reason === undefined ? {} : { reason });
+        return { result: after, before: versionMetadata(before), after: versionMetadata(after) };
+      },
+    );
+  }
+
+  /** Renames a model, where the backend can. */
+  async renameModel(backendId: string, name: string, newName: string, ctx: CallContext, reason?: string): Promise<RegisteredModel> {
+    const adapter = this.catalog.backend(backendId);
+    const rename = adapter.renameModel?.bind(adapter);
+    return this.audited(
+      ctx,
+      { action: "model.rename", targetType: "model", target: `${backendId}/${name}`, backendId, modelName: name, reason },
+      async () => {
+        if (!rename) throw unsupported(backendId, adapter.info.kind, "rename a model");
+        const renamed = await rename(name, newName, ctx, reason === undefined ? {} : { reason });
+        return { result: renamed, before: { name }, after: { name: renamed.name } };
+      },
+    );
+  }
+
   private async audited<T>(
     ctx: CallContext,
     base: Omit<AuditEventInput, "actor" | "outcome" | "reason"> & { reason: string | undefined },
@@ -118,6 +191,19 @@ export class RegistryWrites {
       throw err;
     }
   }
+}
+
+function unsupported(backendId: string, kind: string, what: string): UnsupportedError {
+  return new UnsupportedError(`backend "${backendId}" (${kind}) cannot ${what}`, { backend: backendId });
+}
+
+/** What the trail keeps of a model. */
+export function modelSnapshot(m: RegisteredModel): Record<string, unknown> {
+  return { name: m.name, description: m.description ?? null, tags: m.tags };
+}
+
+function versionMetadata(v: ModelVersion): Record<string, unknown> {
+  return { version: v.version, description: v.description ?? null, tags: v.tags };
 }
 
 /** What the trail keeps of a version: enough to see what changed, without large blobs. */

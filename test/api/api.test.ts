@@ -264,11 +264,11 @@ describe("API hygiene", () => {
     const deep = await gw.gql(
       "{ models { nodes { versions { nodes { model { versions { nodes { model { versions { nodes { model { backend { kind } } } } } } } } } } } } }",
     );
-    expect(deep.errors?.[0]?.message).toBe("query is nested 13 levels deep; the limit is 12");
-    expect(deep.errors?.[0]?.extensions?.code).toBe("GRAPHQL_VALIDATION_FAILED");
+    expect(deep.errors?.[0]?.message).toBe("query depth 13 is over the limit of 12 (limits.maxDepth)");
+    expect(deep.errors?.[0]?.extensions).toEqual({ code: "QUERY_TOO_COMPLEX", limit: "maxDepth", max: 12 });
     const aliases = Array.from({ length: 31 }, (_, i) => `a${i}: environments { name }`).join(" ");
     const flood = await gw.gql(`{ ${aliases} }`);
-    expect(flood.errors?.[0]?.message).toBe("query uses more than 30 field aliases");
+    expect(flood.errors?.[0]?.message).toBe("alias count 31 is over the limit of 30 (limits.maxAliases)");
   });
 
   it("refuses a GET without a preflight header and a simple-request POST (CSRF prevention)", async () => {

@@ -19,7 +19,7 @@ const clients: Client[] = [];
 beforeAll(async () => {
   gw = await startTestGateway({
     config: {
-      server: { maxAliases: 2 },
+      limits: { maxAliases: 2 },
       auth: {
         tokens: [
           { subject: "dashboard", sha256: sha256Hex(VIEWER), roles: ["viewer"] },
@@ -249,7 +249,7 @@ describe("registryEvents over WebSocket", () => {
     await expect(query.next()).rejects.toEqual([expect.objectContaining({ extensions: { code: "BAD_REQUEST" } })]);
 
     const aliases = c.iterate({ query: "subscription { registryEvents { a: seq b: seq c: seq } }" });
-    await expect(aliases.next()).rejects.toEqual([expect.objectContaining({ message: "query uses more than 2 field aliases", extensions: { code: "QUERY_TOO_COMPLEX" } })]);
+    await expect(aliases.next()).rejects.toEqual([expect.objectContaining({ message: "alias count 3 is over the limit of 2 (limits.maxAliases)", extensions: { code: "QUERY_TOO_COMPLEX", limit: "maxAliases", max: 2 } })]);
 
     const invalid = c.iterate({ query: "subscription { registryEvents { nope } }" });
     await expect(invalid.next()).rejects.toEqual([expect.objectContaining({ extensions: { code: "GRAPHQL_VALIDATION_FAILED" } })]);

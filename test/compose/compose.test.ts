@@ -340,7 +340,7 @@ describe("docker-compose.yml", () => {
   it("passes every backend entry through its adapter's own config schema", async () => {
     for (const [index, backend] of loaded.config.backends.entries()) {
       const factory = await resolveFactory(backend.kind, `backends[${index}]`, BUILT_IN_ADAPTERS);
-      const { id: _id, kind: _kind, timeoutMs: _timeout, ...own } = backend;
+      const { id: _id, kind: _kind, timeoutMs: _timeout, resolveCacheMs: _resolveCache, ...own } = backend;
       expect(() => factory.configSchema.parse(own), `backends[${index}] (${backend.id})`).not.toThrow();
     }
   });

@@ -6,10 +6,15 @@
  *
  * The harness gives a fresh adapter that accepts writes. Model names carry a prefix generated per
  * run, and listings are scoped to it, so the suite also runs against a shared backend.
+ *
+ * The optional `listVersionsInStage` is held to what a walk of the models answers on the same data
+ * (every stage, field by field). Every built-in adapter implements it, so the suite requires it; an
+ * adapter without it passes `{ stageListing: false }`.
  */
 import { randomBytes } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
+  STAGES,
   createCallContext,
   isRegistryError,
   type CallContext,
@@ -47,7 +52,19 @@ async function codeOf(call: Promise<unknown>): Promise<string> {
   throw new Error("expected the call to fail, but it succeeded");
 }
 
-export function describeAdapterContract(name: string, makeHarness: () => Promise<ContractHarness>): void {
+export interface ContractOptions {
+  /** The adapter implements the optional `listVersionsInStage` (default true). */
+  stageListing?: boolean;
+}
+
+/** By model, then version (numbers by value). */
+function byModelAndVersion(versions: readonly ModelVersion[]): ModelVersion[] {
+  return [...versions].sort((a, b) =>
+    a.modelName !== b.modelName ? (a.modelName < b.modelName ? -1 : 1) : Number(a.version) - Number(b.version) || (a.version < b.version ? -1 : a.version > b.version ? 1 : 0),
+  );
+}
+
+export function describeAdapterContract(name: string, makeHarness: () => Promise<ContractHarness>, options: ContractOptions = {}): void {
   describe(`registry adapter contract: ${name}`, () => {
     let harness: ContractHarness;
     let adapter: RegistryAdapter;
@@ -225,6 +242,58 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
       expect((await adapter.getVersionByAlias(name, "race", ctx())).version).toBe(holders[0]!.version);
       expect((await adapter.getModel(name, ctx())).aliases["race"]).toBe(holders[0]!.version);
     });
+
+    /** What a walk of the models answers: every model under `nameContains`, then its versions in `stage`. */
+    async function walkStage(nameContains: string, stage: Stage): Promise<ModelVersion[]> {
+      const { names } = await allModels(nameContains, 100);
+      const out: ModelVersion[] = [];
+      for (const modelName of names) {
+        let after: string | undefined;
+        do {
+          const page = await adapter.listVersions(modelName, { first: 100, filter: { stage }, ...(after ? { after } : {}) }, ctx());
+          out.push(...page.items);
+          after = page.nextCursor;
+        } while (after !== undefined);
+      }
+      return out;
+    }
+
+    if (options.stageListing !== false) {
+      it("lists a stage across models exactly as a walk of the models does (listVersionsInStage)", async () => {
+        const listStage = adapter.listVersionsInStage?.bind(adapter);
+        expect(listStage, "the adapter implements listVersionsInStage").toBeDefined();
+        if (listStage === undefined) return;
+        const a = model("sl-a");
+        const b = model("sl-b");
+        const c = model("sl-c");
+        const d = model("sl-d");
+        for (let i = 0; i < 3; i++) await adapter.registerVersion({ modelName: a, artifactUri: `s3://bucket/sl-a/${i + 1}`, tags: { team: "search" } }, ctx());
+        for (let i = 0; i < 3; i++) await adapter.registerVersion({ modelName: b, description: `b ${i + 1}` }, ctx());
+        for (let i = 0; i < 2; i++) await adapter.registerVersion({ modelName: c }, ctx());
+        await adapter.registerVersion({ modelName: d }, ctx());
+        await adapter.setStage(a, "1", "PRODUCTION", ctx());
+        await adapter.setStage(a, "2", "STAGING", ctx());
+        await adapter.setAlias(a, "champion", "1", ctx());
+        await adapter.setStage(b, "1", "ARCHIVED", ctx());
+        await adapter.setStage(b, "2", "PRODUCTION", ctx());
+        await adapter.setStage(b, "3", "SHADOW", ctx());
+        // A second version promoted after the first: backends that keep one holder per stage move it.
+        await adapter.setStage(c, "1", "PRODUCTION", ctx());
+        await adapter.setStage(c, "2", "PRODUCTION", ctx());
+
+        const ours = (versions: ModelVersion[]) => byModelAndVersion(versions.filter((v) => v.modelName.toLowerCase().startsWith(`${prefix}-sl-`)));
+        for (const stage of STAGES) {
+          const listed = ours(await listStage(stage, ctx()));
+          expect(listed.every((v) => v.stage === stage && v.backendId === adapter.info.id)).toBe(true);
+          expect(listed, `versions in ${stage}`).toEqual(ours(await walkStage(`${prefix}-sl-`, stage)));
+        }
+        const production = ours(await listStage("PRODUCTION", ctx()));
+        expect(production.map((v) => `${v.modelName}@${v.version}`)).toEqual(expect.arrayContaining([`${a}@1`, `${b}@2`, `${c}@2`]));
+        expect(production.find((v) => v.modelName === a)).toMatchObject({ artifactUri: "s3://bucket/sl-a/1", aliases: expect.arrayContaining(["champion"]), tags: { team: "search" } });
+        expect(ours(await listStage("SHADOW", ctx())).map((v) => `${v.modelName}@${v.version}`)).toEqual([`${b}@3`]);
+        // Thirteen writes, then every stage listed both ways: slow on a loaded remote backend.
+      }, 180_000);
+    }
 
     it("reports health UP", async () => {
       const health = await adapter.health(ctx());

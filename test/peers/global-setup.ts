@@ -23,7 +23,9 @@ export default async function setup(project: TestProject): Promise<() => Promise
   const started = Date.now();
   // Install the venv once before both peers need it.
   peersVenv();
-  const [mlflow, moto, postgres] = await Promise.allSettled([startMlflowServer(), startMotoServer(), startPostgresServer()]);
+  // MLflow may deliver webhooks to a gateway on loopback (test/mlflow-facade/webhooks.test.ts).
+  const mlflowEnv = { MLFLOW_WEBHOOK_ALLOWED_SCHEMES: "http,https", MLFLOW_WEBHOOK_ALLOW_PRIVATE_IPS: "true" };
+  const [mlflow, moto, postgres] = await Promise.allSettled([startMlflowServer({ env: mlflowEnv }), startMotoServer(), startPostgresServer()]);
   if (mlflow.status === "rejected" || moto.status === "rejected" || postgres.status === "rejected") {
     if (mlflow.status === "fulfilled") await mlflow.value.stop();
     if (moto.status === "fulfilled") await moto.value.stop();

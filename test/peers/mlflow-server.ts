@@ -15,7 +15,8 @@ export interface MlflowServer extends PeerProcess {
   restart(): Promise<void>;
 }
 
-export async function startMlflowServer(opts: { dir?: string; port?: number } = {}): Promise<MlflowServer> {
+/** `env`: extra environment of the server (e.g. MLFLOW_WEBHOOK_ALLOWED_SCHEMES for a loopback webhook receiver). */
+export async function startMlflowServer(opts: { dir?: string; port?: number; env?: Record<string, string> } = {}): Promise<MlflowServer> {
   const dir = opts.dir ?? (await mkdtemp(join(tmpdir(), "modelgate-mlflow-")));
   const port = opts.port ?? (await freePort());
   const url = `http://127.0.0.1:${port}`;
@@ -36,7 +37,7 @@ export async function startMlflowServer(opts: { dir?: string; port?: number } = 
         "--workers",
         "1",
       ],
-      env: { MLFLOW_TRACKING_URI: url, PYTHONUNBUFFERED: "1" },
+      env: { MLFLOW_TRACKING_URI: url, PYTHONUNBUFFERED: "1", ...opts.env },
       logFile: join(dir, `mlflow-${Date.now()}.log`),
       ready: async () => (await fetch(`${url}/health`)).ok,
       timeoutMs: 120_000,

@@ -6,6 +6,8 @@ import type { AdapterFactory, CallContext, RegistryAdapter } from "../../src/cor
 import type { FactoryMap } from "../../src/app/adapter-registry.js";
 
 const CALLS = ["listModels", "getModel", "listVersions", "getVersion", "getVersionByAlias", "registerVersion", "setAlias", "removeAlias", "setStage"] as const;
+/** Optional calls, delayed when the adapter has them. */
+const OPTIONAL_CALLS = ["listVersionsInStage"] as const;
 
 function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -30,9 +32,12 @@ export function concurrencyProbe(): ConcurrencyProbe {
   return { inFlight: 0, peak: 0, seen: new Set() };
 }
 
-export function delayed(adapter: RegistryAdapter, delayMs: number, probe?: ConcurrencyProbe): RegistryAdapter {
+export type DelayedCall = (typeof CALLS)[number];
+
+/** `adapter` with every contract call (or only the calls in `only`) delayed by `delayMs`. */
+export function delayed(adapter: RegistryAdapter, delayMs: number, probe?: ConcurrencyProbe, only: readonly DelayedCall[] = CALLS): RegistryAdapter {
   const wrapper: Record<string, unknown> = Object.create(adapter) as Record<string, unknown>;
-  for (const name of CALLS) {
+  for (const name of [...only, ...OPTIONAL_CALLS.filter((n) => typeof adapter[n] === "function" && only === CALLS)]) {
     const method = adapter[name] as (...args: unknown[]) => Promise<unknown>;
     wrapper[name] = async (...args: unknown[]) => {
       const ctx = args.find((a): a is CallContext => typeof a === "object" && a !== null && "signal" in a && "deadline" in a);
@@ -52,8 +57,8 @@ export function delayed(adapter: RegistryAdapter, delayMs: number, probe?: Concu
   return wrapper as unknown as RegistryAdapter;
 }
 
-/** The given factories, each creating adapters delayed by `delays[backendId]` ms (0 when absent). */
-export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<string, number>>, probe?: ConcurrencyProbe): FactoryMap {
+/** The given factories, each creating adapters delayed by `delays[backendId]` ms (0 when absent), on every call or only those in `only`. */
+export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<string, number>>, probe?: ConcurrencyProbe, only?: readonly DelayedCall[]): FactoryMap {
   const out = new Map<string, AdapterFactory<unknown>>();
   for (const [kind, factory] of factories) {
     out.set(kind, {
@@ -61,7 +66,7 @@ export function delayedFactories(factories: FactoryMap, delays: Readonly<Record<
       async create(id, config, ctx) {
         const adapter = await factory.create(id, config, ctx);
         const ms = delays[id] ?? 0;
-        return ms > 0 || probe ? delayed(adapter, ms, probe) : adapter;
+        return ms > 0 || probe ? delayed(adapter, ms, probe, only) : adapter;
       },
     });
   }

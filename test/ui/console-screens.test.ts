@@ -42,6 +42,8 @@ beforeAll(async () => {
   const doc = parseDocument(await readFile(file, "utf8"));
   const versions = doc.get("versions") as { items: { get(k: string): unknown; set(k: string, v: unknown): void }[] };
   versions.items.find((v) => String(v.get("version")) === "14")?.set("status", "production");
+  // ... and gives version 15 a key of their own, which the gateway serves as a native field.
+  versions.items.find((v) => String(v.get("version")) === "15")?.set("x-change-ticket", "RISK-42");
   await writeFile(file, doc.toString());
   execFileSync("git", ["-C", gw.repo, "-c", "user.name=Dana", "-c", "user.email=dana@example.com", "commit", "-qam", "support-triage 14 back to production (hotfix)"]);
   const check = await ok<{ drifts: { version: string }[] }>(gw, "pat", `mutation { driftCheck(input: { backend: "example", model: "support-triage" }) { drifts { version expectedStage actualStage } userErrors { message } } }`, {}, "driftCheck");
@@ -123,6 +125,7 @@ describe("a model and its versions", () => {
     const evals = page.getByRole("table").filter({ has: page.getByRole("columnheader", { name: "Suite" }) });
     expect(await evals.getByRole("row").nth(1).textContent()).toContain("triage-eval-v50.95");
     expect(await evals.getByRole("link", { name: "artifact" }).getAttribute("href")).toBe("https://mlflow.example.internal/#/runs/support-triage-15");
+    expect(await page.locator("h3:text-is('Backend fields') + dl").textContent()).toBe("x-change-ticketRISK-42");
     const versions = page.getByRole("table", { name: "Versions of support-triage" });
     expect(await versions.getByRole("row", { name: /^14/ }).textContent()).toContain("drift: production, expected archived");
     const history = page.getByRole("table", { name: "Audit events of example/support-triage, newest first" });

@@ -47,7 +47,8 @@ export const SCREENS: readonly Screen[] = [
     text:
       "The versions table shows each version's stage, aliases, backend and drift. The selected version shows its generation " +
       "config with the prompt text and a word-level diff to the previous version's prompt (added words underlined, removed ones " +
-      "struck through), its lineage, eval records, and the model's history from the audit trail. Promotion and rollback are here " +
+      "struck through), its lineage, the backend's own fields (native: SageMaker's ModelLifeCycle, Vertex AI labels, git-YAML x- keys), " +
+      "eval records, and the model's history from the audit trail. Promotion and rollback are here " +
       "for those whose role allows them.",
   },
   {

@@ -10,7 +10,7 @@ import { DescribeModelPackageCommand, UpdateModelPackageCommand } from "@aws-sdk
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { expectGlobalId } from "../../src/graphql/global-id.js";
 import { createLogger } from "../../src/logging.js";
-import { DriftPoller } from "../../src/workflow/drift.js";
+import { DriftPoller } from "../../src/workflow/drift-poller.js";
 import { deleteModelsWithPrefix, mlflowRest, sharedMlflowUrl, uniquePrefix } from "../mlflow/helpers.js";
 import { TEST_CREDENTIALS, packageArn, rawClient, sharedMotoUrl, uniquePrefix as uniqueGroupPrefix } from "../sagemaker/helpers.js";
 import { PROMOTE, auditActions, startWorkflowGateway, waitForStatus, type ParsedJson, type WorkflowGateway } from "./workflow-gateway.js";
@@ -35,6 +35,7 @@ const DRIFT_CHECK = `mutation($backend: String!, $model: String!) {
 const VERSION_DRIFT = `query($backend: String!, $model: String!, $v: String!) {
   modelVersion(backend: $backend, model: $model, version: $v) { stage drift { backend model version expectedStage actualStage detectedAt } }
 }`;
+const DRIFTS_WITH_KIND = `{ drifts(first: 100) { nodes { kind backend model version expectedStage actualStage } } }`;
 const DRIFTS = `query($first: Int, $after: String) {
   drifts(first: $first, after: $after) { nodes { backend model version expectedStage actualStage } pageInfo { hasNextPage endCursor } }
 }`;
@@ -115,7 +116,12 @@ describe("drift on git-YAML", () => {
     expect((await gw.as("vic", VERSION_DRIFT, { backend: "example", model: "support-triage", v: "15" })).data?.modelVersion).toEqual({ stage: "PRODUCTION", drift: null });
     expect((await gw.as("vic", DRIFTS, {})).data?.drifts.nodes).toEqual([]);
     expect(await auditActions(gw, "DRIFT_RESOLVED")).toEqual([
-      expect.objectContaining({ actor: "modelgate:drift", target: "example/support-triage@15", before: { stage: "STAGING" }, after: { stage: "PRODUCTION", expected: "PRODUCTION" } }),
+      expect.objectContaining({
+        actor: "modelgate:drift",
+        target: "example/support-triage@15",
+        before: { stage: "STAGING" },
+        after: { stage: "PRODUCTION", expected: "PRODUCTION", environment: "production" },
+      }),
     ]);
 
     // A later drift is a new event: the demoted version put back in production by hand.
@@ -129,16 +135,19 @@ describe("drift on git-YAML", () => {
     gw = await startWorkflowGateway({ config: NO_GATES });
     await promote(gw, "example", "support-triage", "16", "STAGING");
     commitStatus(gw.repo, "16", "draft");
-    const poller = new DriftPoller(gw.gateway.services.drift, createLogger("silent"), { intervalMs: 50 });
+    const poller = new DriftPoller(gw.gateway.services.drift.passes, createLogger("silent"), { intervalMs: 50 });
     poller.start();
     try {
       const until = Date.now() + 10_000;
+      const outOfBand = async () =>
+        ((await gw!.as("vic", DRIFTS_WITH_KIND, {})).data?.drifts.nodes as ParsedJson[]).filter((n: ParsedJson) => n.kind === "OUT_OF_BAND_CHANGE");
       let nodes: ParsedJson[] = [];
       while (nodes.length === 0 && Date.now() < until) {
         await new Promise((r) => setTimeout(r, 50));
-        nodes = (await gw.as("vic", DRIFTS, {})).data?.drifts.nodes as ParsedJson[];
+        nodes = await outOfBand();
       }
-      expect(nodes).toEqual([{ backend: "example", model: "support-triage", version: "16", expectedStage: "STAGING", actualStage: "NONE" }]);
+      // (The example registry's versions the trail never approved show as UNAPPROVED_IN_STAGE beside it.)
+      expect(nodes).toEqual([{ kind: "OUT_OF_BAND_CHANGE", backend: "example", model: "support-triage", version: "16", expectedStage: "STAGING", actualStage: "NONE" }]);
       // More passes run meanwhile; still one event.
       await new Promise((r) => setTimeout(r, 300));
       expect(await auditActions(gw, "OUT_OF_BAND_CHANGE")).toHaveLength(1);
@@ -168,8 +177,15 @@ describe("drift on git-YAML", () => {
     expect(viewer.data?.driftCheck.userErrors).toEqual([{ field: null, code: "FORBIDDEN", message: expect.stringContaining("publisher") }]);
     const unknown = await gw.as("alice", DRIFT_CHECK, { backend: "nope", model: "support-triage" });
     expect(unknown.data?.driftCheck.userErrors).toEqual([{ field: ["input", "backend"], code: "NOT_FOUND", message: expect.stringContaining("unknown backend") }]);
-    // A model the workflow never touched: nothing to compare.
-    expect(await driftCheck(gw, "example", "support-triage")).toMatchObject({ drifts: [], checkedVersions: 0, skipped: null });
+    // A model the workflow never touched: its versions in governed stages were never approved there.
+    expect(await driftCheck(gw, "example", "support-triage")).toMatchObject({
+      drifts: [
+        { backend: "example", model: "support-triage", version: "14", expectedStage: "NONE", actualStage: "PRODUCTION" },
+        { backend: "example", model: "support-triage", version: "15", expectedStage: "NONE", actualStage: "STAGING" },
+      ],
+      checkedVersions: 2,
+      skipped: null,
+    });
   });
 });
 
@@ -197,7 +213,11 @@ describe("drift on MLflow", () => {
     // Someone moves the alias in MLflow itself.
     await mlflowRest(url, "POST", "registered-models/alias", { name: model, alias: "production", version: "2" });
     const first = await driftCheck(gw, "mlflow", model);
-    expect(first.drifts).toEqual([{ backend: "mlflow", model, version: "1", expectedStage: "PRODUCTION", actualStage: "NONE", detectedAt: expect.any(String) }]);
+    // Both directions: the trail's version left production, and one it never approved holds it.
+    expect(first.drifts).toEqual([
+      { backend: "mlflow", model, version: "1", expectedStage: "PRODUCTION", actualStage: "NONE", detectedAt: expect.any(String) },
+      { backend: "mlflow", model, version: "2", expectedStage: "NONE", actualStage: "PRODUCTION", detectedAt: expect.any(String) },
+    ]);
     const second = await driftCheck(gw, "mlflow", model);
     expect(second).toMatchObject({ drifts: first.drifts, detected: [] });
     const events = await auditActions(gw, "OUT_OF_BAND_CHANGE");
@@ -207,7 +227,13 @@ describe("drift on MLflow", () => {
 
     await mlflowRest(url, "POST", "registered-models/alias", { name: model, alias: "production", version: "1" });
     const back = await driftCheck(gw, "mlflow", model);
-    expect(back).toMatchObject({ drifts: [], resolved: [{ version: "1", expectedStage: "PRODUCTION", actualStage: "NONE" }] });
+    expect(back).toMatchObject({
+      drifts: [],
+      resolved: [
+        { version: "1", expectedStage: "PRODUCTION", actualStage: "NONE" },
+        { version: "2", expectedStage: "NONE", actualStage: "PRODUCTION" },
+      ],
+    });
     expect(await auditActions(gw, "OUT_OF_BAND_CHANGE")).toHaveLength(1);
   });
 });

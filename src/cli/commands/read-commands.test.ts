@@ -122,6 +122,8 @@ describe("modelgate resolve", () => {
     expect(stdout).toMatch(/^model id\s+gpt-5-mini-2026-06-10$/m);
     expect(stdout).toMatch(/^prompt\s+triage-prompt@v9$/m);
     expect(stdout).toMatch(/^etag\s+"[^"]+"$/m);
+    // The example registry's production version was never approved through the gateway: flagged.
+    expect(stdout).toMatch(/^drift\s+UNAPPROVED_IN_STAGE: example\/support-triage@14 is PRODUCTION in the backend, but the promotion trail never approved it into PRODUCTION/m);
   });
 
   it("prints the entry as JSON with --json", async () => {

@@ -17,6 +17,13 @@ interface RegisterCommandOptions extends ClientCommandOptions {
   promptRef?: string;
   toolsRef?: string;
   param?: Record<string, unknown>;
+  trainParam?: Record<string, unknown>;
+  runId?: string;
+  runLink?: string;
+  codeCommit?: string;
+  datasetHash?: string;
+  parentModel?: string;
+  teacherModel?: string;
   reason?: string;
 }
 
@@ -33,6 +40,13 @@ export function registerCommand(io: CliIo): Command {
     .option("--prompt-ref <name@version>", "generation config: the prompt")
     .option("--tools-ref <name@version>", "generation config: the tool schemas")
     .option("--param <key=value>", "generation config parameter, JSON or text (repeatable)", collectJson)
+    .option("--train-param <key=value>", "a training parameter, JSON or text (repeatable; seeds too: --train-param seed=42)", collectJson)
+    .option("--run-id <id>", "lineage: the training run")
+    .option("--run-link <url>", "lineage: a link to the training run")
+    .option("--code-commit <sha>", "lineage: the code commit it was built from")
+    .option("--dataset-hash <hash>", "lineage: the dataset it was trained on, e.g. sha256:...")
+    .option("--parent-model <ref>", "lineage: the parent or base model (backend/name@version, models:/name/3, or an outside id)")
+    .option("--teacher-model <ref>", "lineage: the teacher it was distilled from")
     .option("--reason <text>", "why: recorded in the audit trail");
   withClientOptions(cmd, io).action(async (model: string, opts: RegisterCommandOptions) => {
     await guarded(io, opts.json, async () => {
@@ -59,6 +73,8 @@ export function registerInput(model: string, opts: RegisterCommandOptions): Regi
     ...(opts.tag === undefined ? {} : { tags: opts.tag }),
     ...(opts.metric === undefined ? {} : { metrics: opts.metric }),
     ...(opts.reason === undefined ? {} : { reason: opts.reason }),
+    ...(opts.trainParam === undefined ? {} : { params: opts.trainParam }),
+    ...(lineage(opts) === undefined ? {} : { lineage: lineage(opts)! }),
     ...(opts.modelId === undefined
       ? {}
       : {
@@ -70,4 +86,11 @@ export function registerInput(model: string, opts: RegisterCommandOptions): Regi
           },
         }),
   };
+}
+
+const LINEAGE_OPTIONS = ["runId", "runLink", "codeCommit", "datasetHash", "parentModel", "teacherModel"] as const;
+
+function lineage(opts: RegisterCommandOptions): NonNullable<RegisterVersionInput["lineage"]> | undefined {
+  const set = LINEAGE_OPTIONS.filter((k) => opts[k] !== undefined);
+  return set.length === 0 ? undefined : Object.fromEntries(set.map((k) => [k, opts[k]!]));
 }

@@ -37,7 +37,15 @@ function describeEntry(entry: ResolvedEntry): string {
   return formatFields([
     ["registry version", entry.registryVersion],
     ["environment", entry.environment],
-    ["selected by", entry.selectedBy === "ALIAS" ? `alias "${entry.environment}"` : `newest version in stage ${entry.stage}`],
+    [
+      "selected by",
+      entry.selectedBy === "ALIAS"
+        ? `alias "${entry.environment}"`
+        : entry.selectedBy === "TRAIL"
+          ? `promotion trail (resolveFrom: trail; the backend has ${entry.backendVersion ?? "none"})`
+          : `newest version in stage ${entry.stage}`,
+    ],
+    ["drift", entry.drift ? `${entry.drift.kind}: ${entry.drift.message}` : undefined],
     ["stage", entry.stage],
     ["model id", gen?.model],
     ["params", params],

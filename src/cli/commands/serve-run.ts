@@ -1,8 +1,15 @@
-/** What `modelgate serve` does once its options are parsed: start, announce, shut down on a signal. */
+/**
+ * What `modelgate serve` does once its options are parsed: start, announce, shut down on a signal.
+ *
+ * With `tracing.enabled` the OpenTelemetry SDK starts right after the config is read and before the
+ * gateway's modules are imported (dynamically, below): instrumentations patch the HTTP, gRPC and AWS
+ * clients as those load. Only the config and the logger are imported statically here.
+ */
 import { ConfigError, loadConfig } from "../../config/index.js";
-import { createGateway, type Gateway } from "../../app/gateway.js";
-import { startServer } from "../../http/server.js";
+import type { Gateway } from "../../app/gateway.js";
 import { createLogger } from "../../logging.js";
+import type { TracingHandle } from "../../observability/tracing-sdk.js";
+import { packageVersion } from "../version.js";
 import { CliExit, EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 
@@ -24,10 +31,20 @@ export async function serve(io: CliIo, opts: ServeOptions): Promise<void> {
   const { config } = loaded;
   const logger = createLogger(config.logLevel);
 
+  let tracing: TracingHandle | undefined;
+  if (config.tracing.enabled) {
+    const { startTracing } = await import("../../observability/tracing-sdk.js");
+    tracing = await startTracing(config.tracing, { serviceVersion: packageVersion() });
+    logger.info({ endpoint: config.tracing.endpoint ?? "(OTEL_EXPORTER_OTLP_* or http://localhost:4318/v1/traces)", sampleRatio: config.tracing.sampleRatio }, "tracing on");
+  }
+  const { createGateway } = await import("../../app/gateway.js");
+  const { startServer } = await import("../../http/server.js");
+
   let gateway: Gateway;
   try {
     gateway = await createGateway(loaded, { logger });
   } catch (err) {
+    await tracing?.shutdown();
     throw fail(io, err);
   }
   let running;
@@ -38,6 +55,7 @@ export async function serve(io: CliIo, opts: ServeOptions): Promise<void> {
     });
   } catch (err) {
     await gateway.close();
+    await tracing?.shutdown();
     throw fail(io, err);
   }
 
@@ -51,13 +69,17 @@ export async function serve(io: CliIo, opts: ServeOptions): Promise<void> {
     }
     stopping = true;
     logger.info({ signal }, "shutting down");
-    running.close().then(
-      () => io.exit(EXIT.OK),
-      (err: unknown) => {
-        io.stderr(`error: shutdown failed: ${oneLine(err)}\n`);
-        io.exit(EXIT.FAULT);
-      },
-    );
+    running
+      .close()
+      // The spans still buffered go out before the process ends.
+      .then(() => tracing?.shutdown())
+      .then(
+        () => io.exit(EXIT.OK),
+        (err: unknown) => {
+          io.stderr(`error: shutdown failed: ${oneLine(err)}\n`);
+          io.exit(EXIT.FAULT);
+        },
+      );
   };
   for (const signal of SIGNALS) process.on(signal, onSignal);
 

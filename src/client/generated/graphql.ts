@@ -46,7 +46,7 @@ export type DeploymentComponentInput = {
   weight: number;
 };
 
-/** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage or drifted (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
+/** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage, drifted, or in a stage the promotion trail never approved it into (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
 export type DeploymentHealthStatus =
   | 'DEGRADED'
   | 'HEALTHY'
@@ -54,9 +54,15 @@ export type DeploymentHealthStatus =
   | 'UNKNOWN';
 
 export type DeploymentProblemCode =
+  /** The version is not in the stage the promotion trail put it in (changed outside modelgate). */
   | 'DRIFTED'
+  /** The version no longer exists in its backend. */
   | 'GONE'
+  /** The version is in a stage the environment does not take. */
   | 'STAGE_NOT_ACCEPTED'
+  /** The version is in a governed stage that neither its promotions nor this deployment's activation approved it into (put there outside modelgate). */
+  | 'UNAPPROVED_IN_STAGE'
+  /** Its backend could not be read. */
   | 'UNREACHABLE';
 
 export type DeploymentPromoteInput = {
@@ -102,7 +108,9 @@ export type EvalResultInput = {
 export type GateName =
   | 'APPROVAL'
   | 'CANARY'
-  | 'EVAL';
+  | 'EVAL'
+  | 'LINEAGE'
+  | 'SIGNATURE';
 
 export type GenerationConfigInput = {
   eval?: EvalResultInput;
@@ -124,6 +132,8 @@ export type LineageInput = {
   parentModel?: string;
   runId?: string;
   runLink?: string;
+  /** The teacher model this one was distilled from. */
+  teacherModel?: string;
 };
 
 export type MetricInput = {
@@ -251,7 +261,7 @@ export type ModelgateDeploymentsQuery = { deployments: { nodes: Array<Deployment
 
 export type ModelFieldsFragment = { id: string, name: string, backendId: string, description: string | null, latestVersion: string | null, createdAt: string | null, updatedAt: string | null, tags: Array<{ key: string, value: string }>, aliases: Array<{ name: string, version: string }> };
 
-export type VersionFieldsFragment = { id: string, backendId: string, modelName: string, version: string, stage: Stage, nativeStage: string | null, registryVersion: string, serving: boolean, artifactUri: string | null, description: string | null, aliases: Array<string>, params: Record<string, unknown>, createdAt: string | null, updatedAt: string | null, createdBy: string | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, value: number }>, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null }, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null };
+export type VersionFieldsFragment = { id: string, backendId: string, modelName: string, version: string, stage: Stage, nativeStage: string | null, registryVersion: string, serving: boolean, artifactUri: string | null, description: string | null, aliases: Array<string>, params: Record<string, unknown>, createdAt: string | null, updatedAt: string | null, createdBy: string | null, tags: Array<{ key: string, value: string }>, metrics: Array<{ key: string, value: number }>, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null, teacherModel: string | null }, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null };
 
 export type PromotionRequestFieldsFragment = { id: string, kind: PromotionKind, status: PromotionStatus, backendId: string, modelName: string, version: string, environment: string, fromStage: Stage, toStage: Stage, requestedBy: string, reason: string, failure: string | null, createdAt: string, updatedAt: string, policy: { source: string, approvals: number, canary: boolean, minEvalScore: number | null }, gates: Array<{ gate: GateName, passed: boolean, detail: string }>, decisions: Array<{ actor: string, decision: ApprovalState, comment: string | null, at: string }>, deploymentRevision: { number: number, status: DeploymentRevisionStatus, contentHash: string } | null };
 
@@ -362,6 +372,7 @@ export const VersionFieldsFragmentDoc = gql`
     codeCommit
     datasetHash
     parentModel
+    teacherModel
   }
   generationConfig {
     model

@@ -9,8 +9,8 @@ import { ModelVersionConnection } from "../types/connections.js";
 import { ModelVersionFilter } from "../types/inputs.js";
 import { ModelAlias, RegisteredModelType } from "../types/model.js";
 import { ModelVersionType } from "../types/model-version.js";
-import { connection, pageSize, withAsOf, type AsOfRoot } from "./paging.js";
-import { toVersionFilter } from "./filters.js";
+import { connection, withAsOf, type AsOfRoot } from "./paging.js";
+import { readVersionsPage } from "./versions-prefetch.js";
 
 @Resolver(() => RegisteredModelType)
 export class RegisteredModelResolver {
@@ -44,17 +44,7 @@ export class RegisteredModelResolver {
     @Arg("after", () => String, { nullable: true }) after: string | undefined,
     @Arg("filter", () => ModelVersionFilter, { nullable: true }) filter: ModelVersionFilter | undefined,
   ): Promise<ModelVersionConnection> {
-    const page = await ctx.services.catalog.listVersions(
-      root.backendId,
-      root.name,
-      {
-        first: pageSize(first, ctx.services.config.server.maxPageSize),
-        ...(after == null ? {} : { after }),
-        ...(filter == null ? {} : { filter: toVersionFilter(filter) }),
-        ...(root.asOf === undefined ? {} : { asOf: root.asOf }),
-      },
-      ctx.call,
-    );
+    const page = await readVersionsPage(root, { first, after, filter }, ctx);
     const edges = page.edges.map((e) => ({ item: withAsOf(e.item, root.asOf), cursor: e.cursor }));
     return connection(edges, page.hasNextPage, page.endCursor);
   }

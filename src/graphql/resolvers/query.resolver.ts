@@ -17,6 +17,7 @@ import { DateTime } from "../types/scalars.js";
 import { toModelFilter } from "./filters.js";
 import { nullIfNotFound } from "./model.resolver.js";
 import { connection, pageSize, withAsOf, type AsOfRoot } from "./paging.js";
+import { modelByItsVersions } from "./versions-prefetch.js";
 
 @Resolver()
 export class QueryResolver {
@@ -70,7 +71,7 @@ export class QueryResolver {
 
   @Query(() => [Environment], { description: "Environments from modelgate.yaml and the stage each runs." })
   environments(@Ctx() ctx: GatewayContext): Environment[] {
-    return Object.entries(ctx.services.config.environments).map(([name, spec]) => ({ name, stage: spec.stage }));
+    return Object.entries(ctx.services.config.environments).map(([name, spec]) => ({ name, stage: spec.stage, resolveFrom: spec.resolveFrom === "trail" ? "TRAIL" : "BACKEND" }));
   }
 
   @Query(() => ModelConnection, {
@@ -110,10 +111,14 @@ export class QueryResolver {
   @Query(() => RegisteredModelType, { nullable: true })
   async model(
     @Ctx() ctx: GatewayContext,
+    @Info() info: GraphQLResolveInfo,
     @Arg("backend", () => String) backend: string,
     @Arg("name", () => String) name: string,
     @Arg("asOf", () => DateTime, { nullable: true }) asOf: Date | undefined,
   ): Promise<AsOfRoot<RegisteredModel> | null> {
+    // Only its versions asked for: the versions page is read first and proves the model exists.
+    const byVersions = await modelByItsVersions(ctx, info, backend, name, asOf ?? undefined);
+    if (byVersions !== undefined) return byVersions;
     const read = asOf == null ? {} : { asOf };
     return ctx.services.catalog
       .backend(backend)
@@ -150,6 +155,13 @@ export class QueryResolver {
     @Arg("asOf", () => DateTime, { nullable: true }) asOf: Date | undefined,
   ): Promise<Resolution> {
     const at = asOf ?? undefined;
+    if (at === undefined) {
+      // Now: the answer kept until something it depends on changes (src/workflow/resolve-answers.ts).
+      const { answer } = await ctx.services.resolveAnswers.get(name, environment, ctx.call);
+      if (answer.kind === "model") return { kind: "MODEL", ...answer.entry } as Resolution;
+      const d = answer.deployment;
+      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash } as Resolution;
+    }
     const deployment = await ctx.services.deploymentResolver.find(name, environment, at);
     if (deployment !== undefined) {
       const d = await ctx.services.deploymentResolver.resolve(deployment, ctx.call, at);

@@ -4,6 +4,7 @@ import { InvalidInputError, UnsupportedError } from "../../core/index.js";
 import { EventFeedStoppedError, SubscriberTooSlowError, type EventFeed, type EventStream } from "../../events/event-feed.js";
 import type { RegistryEvent, RegistryEventFilter as CoreFilter } from "../../events/registry-event.js";
 import { requireRole } from "../authz.js";
+import { SUBSCRIPTIONS_OVER_HTTP } from "../subscription-rules.js";
 import type { GatewayContext } from "../context.js";
 import { toGlobalId } from "../global-id.js";
 import { RegistryEventFilter, RegistryEventObject } from "../types/registry-event.js";
@@ -31,7 +32,7 @@ export const NO_TOPICS_PUB_SUB: PubSub = {
   },
 };
 
-const OVER_HTTP = "subscriptions are served over WebSocket (the graphql-transport-ws protocol) at /graphql, not over HTTP";
+const OVER_HTTP = SUBSCRIPTIONS_OVER_HTTP;
 
 interface RegistryEventsArgs {
   filter?: RegistryEventFilter | null;

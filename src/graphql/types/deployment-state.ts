@@ -2,6 +2,7 @@
 import { Field, InputType, Int, ObjectType, registerEnumType } from "type-graphql";
 import { BackendFailure, UserError } from "./common.js";
 import { DeploymentComponentType, DeploymentRevisionType, DeploymentType } from "./deployment.js";
+import { DriftFlagType } from "./drift.js";
 import { ModelVersionType } from "./model-version.js";
 import { PromotionRequestType } from "./promotion.js";
 import { DateTime } from "./scalars.js";
@@ -10,11 +11,28 @@ export const DeploymentHealthStatusEnum = { HEALTHY: "HEALTHY", DEGRADED: "DEGRA
 registerEnumType(DeploymentHealthStatusEnum, {
   name: "DeploymentHealthStatus",
   description:
-    "HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage or drifted (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs.",
+    "HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage, drifted, or in a stage the promotion trail never approved it into (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs.",
 });
 
-export const DeploymentProblemCodeEnum = { GONE: "GONE", STAGE_NOT_ACCEPTED: "STAGE_NOT_ACCEPTED", DRIFTED: "DRIFTED", UNREACHABLE: "UNREACHABLE" } as const;
-registerEnumType(DeploymentProblemCodeEnum, { name: "DeploymentProblemCode" });
+export const DeploymentProblemCodeEnum = {
+  GONE: "GONE",
+  STAGE_NOT_ACCEPTED: "STAGE_NOT_ACCEPTED",
+  DRIFTED: "DRIFTED",
+  UNAPPROVED_IN_STAGE: "UNAPPROVED_IN_STAGE",
+  UNREACHABLE: "UNREACHABLE",
+} as const;
+registerEnumType(DeploymentProblemCodeEnum, {
+  name: "DeploymentProblemCode",
+  valuesConfig: {
+    GONE: { description: "The version no longer exists in its backend." },
+    STAGE_NOT_ACCEPTED: { description: "The version is in a stage the environment does not take." },
+    DRIFTED: { description: "The version is not in the stage the promotion trail put it in (changed outside modelgate)." },
+    UNAPPROVED_IN_STAGE: {
+      description: "The version is in a governed stage that neither its promotions nor this deployment's activation approved it into (put there outside modelgate).",
+    },
+    UNREACHABLE: { description: "Its backend could not be read." },
+  },
+});
 
 @ObjectType("DeploymentProblem", { description: "Why a component makes its deployment degraded." })
 export class DeploymentProblemType {
@@ -125,6 +143,13 @@ export class RunningVersionType {
 
   @Field(() => Boolean, { description: "In no running deployment." })
   standalone!: boolean;
+
+  @Field(() => DriftFlagType, {
+    nullable: true,
+    description:
+      "Set when the promotion trail never approved the version into the environment's stage (UNAPPROVED_IN_STAGE: put there outside modelgate) or says another stage (OUT_OF_BAND_CHANGE), judged now; null when in line, and for asOf answers (read from the trail).",
+  })
+  drift?: unknown;
 }
 
 @ObjectType("ProductionState", { description: "What runs in an environment, across every backend." })

@@ -22,10 +22,27 @@ export const UserErrorCodeEnum = {
 } as const;
 registerEnumType(UserErrorCodeEnum, { name: "UserErrorCode" });
 
-export const SelectedByEnum = { ALIAS: "ALIAS", STAGE: "STAGE" } as const;
+export const SelectedByEnum = { ALIAS: "ALIAS", STAGE: "STAGE", TRAIL: "TRAIL" } as const;
 registerEnumType(SelectedByEnum, {
   name: "SelectedBy",
-  description: "How resolve chose the version: an alias named after the environment, or the newest version in the environment's stage.",
+  description:
+    "How resolve chose the version: an alias named after the environment, the newest version in the environment's stage, or the promotion trail (the environment's resolveFrom is trail: the version it last approved into the stage).",
+});
+
+export const ResolveSourceEnum = { BACKEND: "BACKEND", TRAIL: "TRAIL" } as const;
+registerEnumType(ResolveSourceEnum, {
+  name: "ResolveSource",
+  description: "Where resolve takes the version from when the backend and the promotion trail disagree: the environment's resolveFrom in modelgate.yaml.",
+});
+
+export const DriftKindEnum = { OUT_OF_BAND_CHANGE: "OUT_OF_BAND_CHANGE", UNAPPROVED_IN_STAGE: "UNAPPROVED_IN_STAGE" } as const;
+registerEnumType(DriftKindEnum, {
+  name: "DriftKind",
+  description: "Which way a backend disagrees with the promotion trail.",
+  valuesConfig: {
+    OUT_OF_BAND_CHANGE: { description: "A version the trail tracks is not in the stage the trail put it in (moved, or gone)." },
+    UNAPPROVED_IN_STAGE: { description: "A version is in a governed stage (an environment's stage) the trail never approved it into." },
+  },
 });
 
 export const AuditOutcomeEnum = { SUCCESS: "SUCCESS", FAILURE: "FAILURE" } as const;

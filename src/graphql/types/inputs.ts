@@ -69,6 +69,9 @@ export class LineageInput {
 
   @Field(() => String, { nullable: true })
   parentModel?: string;
+
+  @Field(() => String, { nullable: true, description: "The teacher model this one was distilled from." })
+  teacherModel?: string;
 }
 
 @InputType()

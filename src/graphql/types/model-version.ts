@@ -19,6 +19,9 @@ export class Lineage {
 
   @Field(() => String, { nullable: true, description: "Base or parent model (fine-tunes, LoRA adapters)." })
   parentModel?: string;
+
+  @Field(() => String, { nullable: true, description: "The teacher model this one was distilled from (a reference, see docs/provenance.md)." })
+  teacherModel?: string;
 }
 
 @ObjectType()
@@ -130,4 +133,11 @@ export class ModelVersionType extends Node {
 
   @Field(() => String, { nullable: true })
   createdBy?: string;
+
+  @Field(() => JSON, {
+    nullable: true,
+    description:
+      "The backend's own fields with no place in this schema, read-only, under the backend's names: SageMaker's ModelLifeCycle and ApprovalDescription, Vertex AI labels and version aliases, MLflow's run link and logged model id, git-YAML x- keys.",
+  })
+  native?: Record<string, unknown>;
 }

@@ -1,6 +1,6 @@
 import { Field, ObjectType } from "type-graphql";
 import { Node } from "./node.js";
-import { DateTime } from "./scalars.js";
+import { DateTime, JSON } from "./scalars.js";
 
 @ObjectType("RegisteredModel", { implements: Node })
 export class RegisteredModelType extends Node {
@@ -21,6 +21,13 @@ export class RegisteredModelType extends Node {
 
   @Field(() => String, { nullable: true })
   latestVersion?: string;
+
+  @Field(() => JSON, {
+    nullable: true,
+    description:
+      "The backend's own fields with no place in this schema, read-only, under the backend's names (SageMaker's group ARN, Vertex AI labels, git-YAML x- keys).",
+  })
+  native?: Record<string, unknown>;
 }
 
 @ObjectType({ description: "A named pointer to one version of a model." })

@@ -14,7 +14,7 @@ registerEnumType(PromotionStatusEnum, {
 export const PromotionKindEnum = { PROMOTION: "PROMOTION", ROLLBACK: "ROLLBACK" } as const;
 registerEnumType(PromotionKindEnum, { name: "PromotionKind" });
 
-export const GateNameEnum = { EVAL: "EVAL", CANARY: "CANARY", APPROVAL: "APPROVAL", SHADOW: "SHADOW" } as const;
+export const GateNameEnum = { EVAL: "EVAL", CANARY: "CANARY", APPROVAL: "APPROVAL", SHADOW: "SHADOW", SIGNATURE: "SIGNATURE", LINEAGE: "LINEAGE" } as const;
 registerEnumType(GateNameEnum, { name: "GateName" });
 
 export const ApprovalStateEnum = { PENDING: "PENDING", APPROVED: "APPROVED", REJECTED: "REJECTED" } as const;

@@ -16,7 +16,10 @@ registerEnumType(RegistryEventTypeEnum, {
     APPROVAL: { description: "A promotion request was approved or rejected (promotion.approve, promotion.reject)." },
     EVIDENCE_RECORDED: { description: "An eval or canary result was recorded (eval.record, canary.record)." },
     DEPLOYMENT_CHANGED: { description: "A deployment changed (deployment.*)." },
-    DRIFT: { description: "A version was found changed outside modelgate, or back in line (OUT_OF_BAND_CHANGE, DRIFT_RESOLVED)." },
+    DRIFT: {
+      description:
+        "A backend was found out of line with the promotion trail, or back in line (OUT_OF_BAND_CHANGE, UNAPPROVED_IN_STAGE, DRIFT_RESOLVED); environment names the environment concerned.",
+    },
     OTHER: { description: "Any other audited change." },
   },
 });

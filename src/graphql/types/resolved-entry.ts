@@ -1,5 +1,6 @@
 import { Field, Int, InterfaceType, ObjectType, registerEnumType } from "type-graphql";
-import { SelectedByEnum, StageEnum } from "./enums.js";
+import { DriftFlagType } from "./drift.js";
+import { ResolveSourceEnum, SelectedByEnum, StageEnum } from "./enums.js";
 import { ModelVersionType, Prompt, ToolSet } from "./model-version.js";
 
 export const ResolutionKindEnum = { MODEL: "MODEL", DEPLOYMENT: "DEPLOYMENT" } as const;
@@ -24,8 +25,15 @@ export abstract class Resolution {
   })
   registryVersion!: string;
 
-  @Field(() => String, { description: "Changes exactly when what the application consumes changes; also the HTTP ETag of GET /v1/resolve." })
+  @Field(() => String, { description: "Changes exactly when what the application consumes changes (a drift flag included); also the HTTP ETag of GET /v1/resolve." })
   etag!: string;
+
+  @Field(() => DriftFlagType, {
+    nullable: true,
+    description:
+      "Set when the backend and the promotion trail disagree about what runs here (also the X-Modelgate-Drift header of GET /v1/resolve): a model's version judged now; a deployment's components as drift checks recorded them. null when they agree.",
+  })
+  drift?: unknown;
 }
 
 @ObjectType({ implements: Resolution, description: "A model version an application in an environment should run, ready to use." })
@@ -44,6 +52,17 @@ export class ResolvedEntry extends Resolution {
 
   @Field(() => SelectedByEnum)
   selectedBy!: keyof typeof SelectedByEnum;
+
+  @Field(() => ResolveSourceEnum, {
+    description: "Where the version comes from: the backend, or (resolveFrom: trail) the version the promotion trail last approved into the environment. Also the X-Modelgate-Served-From header.",
+  })
+  servedFrom!: keyof typeof ResolveSourceEnum;
+
+  @Field(() => String, { nullable: true, description: "The version the backend has for the environment (alias, else newest in the stage); null when none." })
+  backendVersion?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The version the promotion trail last approved into the environment's stage; null when none." })
+  trailVersion?: string | null;
 }
 
 @ObjectType({ description: "One component of a resolved deployment, ready to use." })
@@ -74,6 +93,9 @@ export class ResolvedComponent {
 
   @Field(() => ToolSet, { nullable: true })
   tools?: ToolSet;
+
+  @Field(() => DriftFlagType, { nullable: true, description: "The drift a drift check recorded for this version and has not seen resolved." })
+  drift?: unknown;
 }
 
 @ObjectType({ implements: Resolution, description: "The bundle a deployment runs in an environment: its current revision, every component ready to use." })
@@ -95,4 +117,7 @@ export class Environment {
 
   @Field(() => StageEnum, { description: "The stage whose version this environment runs." })
   stage!: keyof typeof StageEnum;
+
+  @Field(() => ResolveSourceEnum, { description: "What resolve serves when the backend and the promotion trail disagree (resolveFrom in modelgate.yaml)." })
+  resolveFrom!: keyof typeof ResolveSourceEnum;
 }

@@ -27,7 +27,7 @@ export type AuditOutcome =
   | 'FAILURE'
   | 'SUCCESS';
 
-/** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage or drifted (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
+/** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage, drifted, or in a stage the promotion trail never approved it into (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
 export type DeploymentHealthStatus =
   | 'DEGRADED'
   | 'HEALTHY'
@@ -35,9 +35,15 @@ export type DeploymentHealthStatus =
   | 'UNKNOWN';
 
 export type DeploymentProblemCode =
+  /** The version is not in the stage the promotion trail put it in (changed outside modelgate). */
   | 'DRIFTED'
+  /** The version no longer exists in its backend. */
   | 'GONE'
+  /** The version is in a stage the environment does not take. */
   | 'STAGE_NOT_ACCEPTED'
+  /** The version is in a governed stage that neither its promotions nor this deployment's activation approved it into (put there outside modelgate). */
+  | 'UNAPPROVED_IN_STAGE'
+  /** Its backend could not be read. */
   | 'UNREACHABLE';
 
 export type DeploymentPromoteInput = {
@@ -68,7 +74,9 @@ export type DeploymentRollbackInput = {
 export type GateName =
   | 'APPROVAL'
   | 'CANARY'
-  | 'EVAL';
+  | 'EVAL'
+  | 'LINEAGE'
+  | 'SIGNATURE';
 
 export type ModelFilter = {
   /** Case-insensitive substring of the name. */
@@ -135,7 +143,7 @@ export type RegistryEventType =
   | 'APPROVAL'
   /** A deployment changed (deployment.*). */
   | 'DEPLOYMENT_CHANGED'
-  /** A version was found changed outside modelgate, or back in line (OUT_OF_BAND_CHANGE, DRIFT_RESOLVED). */
+  /** A backend was found out of line with the promotion trail, or back in line (OUT_OF_BAND_CHANGE, UNAPPROVED_IN_STAGE, DRIFT_RESOLVED); environment names the environment concerned. */
   | 'DRIFT'
   /** An eval or canary result was recorded (eval.record, canary.record). */
   | 'EVIDENCE_RECORDED'
@@ -287,7 +295,7 @@ export type VersionDetailQueryVariables = Exact<{
 }>;
 
 
-export type VersionDetailQuery = { modelVersion: { version: string, stage: Stage, aliases: Array<string>, registryVersion: string, description: string | null, artifactUri: string | null, createdAt: string | null, createdBy: string | null, params: Record<string, unknown>, drift: { expectedStage: Stage, actualStage: Stage | null, detectedAt: string } | null, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null, prompt: { name: string, version: string, template: string } | null, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null }, metrics: Array<{ key: string, value: number }>, tags: Array<{ key: string, value: string }>, evalRecords: Array<{ suite: string, score: number, run: string | null, artifactUri: string | null, recordedBy: string, at: string }> } | null };
+export type VersionDetailQuery = { modelVersion: { version: string, stage: Stage, aliases: Array<string>, native: unknown, registryVersion: string, description: string | null, artifactUri: string | null, createdAt: string | null, createdBy: string | null, params: Record<string, unknown>, drift: { expectedStage: Stage, actualStage: Stage | null, detectedAt: string } | null, generationConfig: { model: string, promptRef: string | null, toolsRef: string | null, params: Record<string, unknown>, approvedBy: string | null, eval: { suite: string, score: number, run: string | null, artifactUri: string | null } | null } | null, prompt: { name: string, version: string, template: string } | null, lineage: { runId: string | null, runLink: string | null, codeCommit: string | null, datasetHash: string | null, parentModel: string | null }, metrics: Array<{ key: string, value: number }>, tags: Array<{ key: string, value: string }>, evalRecords: Array<{ suite: string, score: number, run: string | null, artifactUri: string | null, recordedBy: string, at: string }> } | null };
 
 export type PromotionRequestCreateMutationVariables = Exact<{
   input: PromotionRequestInput;
@@ -787,6 +795,7 @@ export const VersionDetailDocument = new TypedDocumentString(`
     version
     stage
     aliases
+    native
     drift {
       expectedStage
       actualStage

@@ -30,7 +30,7 @@ export function OverviewCellView({ cell, environment }: { cell: OverviewCell | u
   if (cell.kind === "deployment") {
     const { entry } = cell;
     const health = entry.deployment.health;
-    const drifted = health?.problems.filter((p) => p.code === "DRIFTED") ?? [];
+    const drifted = health?.problems.filter((p) => p.code === "DRIFTED" || p.code === "UNAPPROVED_IN_STAGE") ?? [];
     const backends = [...new Set(entry.revision.components.map((c) => c.backendId))];
     return (
       <div className="cell">

@@ -1,6 +1,7 @@
 /**
  * One version: its generation config with the prompt text (and a word-level diff to the previous
- * version's prompt), lineage, metrics and eval records.
+ * version's prompt), lineage, metrics, eval records, and the backend's own fields that have no
+ * place in the gateway's model (native: SageMaker's ModelLifeCycle, Vertex AI labels, git-YAML x- keys).
  */
 import { useState } from "react";
 import { VersionDetailDocument, type VersionDetailQuery } from "../graphql/generated";
@@ -79,6 +80,25 @@ function GenerationConfigView({ version, previous }: { version: Version; previou
   );
 }
 
+/** The backend's native fields: strings as they are, other values as JSON. */
+function NativeFields({ native }: { native: unknown }) {
+  if (native === null || typeof native !== "object") return null;
+  const entries = Object.entries(native as Record<string, unknown>);
+  if (entries.length === 0) return null;
+  return (
+    <>
+      <h3>Backend fields</h3>
+      <dl className="fields">
+        {entries.map(([key, value]) => (
+          <Field key={key} label={key}>
+            {typeof value === "string" ? value : <code>{JSON.stringify(value)}</code>}
+          </Field>
+        ))}
+      </dl>
+    </>
+  );
+}
+
 export function VersionDetails({ backend, model, version, previousVersion }: { backend: string; model: string; version: string; previousVersion: string | undefined }) {
   const current = useQuery(VersionDetailDocument, { backend, model, version });
   const previous = useQuery(VersionDetailDocument, { backend, model, version: previousVersion ?? "" }, { skip: previousVersion === undefined });
@@ -114,6 +134,7 @@ export function VersionDetails({ backend, model, version, previousVersion }: { b
           <Ref value={v.artifactUri} label="artifact" />
         </Field>
       </dl>
+      <NativeFields native={v.native} />
       {v.metrics.length > 0 && (
         <>
           <h3>Metrics</h3>

@@ -1,5 +1,5 @@
 /**
- * 0009: lifecycle automation (docs/lifecycle.md).
+ * 0010: lifecycle automation (docs/lifecycle.md).
  *
  * - `usage_buckets`: resolves and served requests per version, environment, caller and source
  *   (`RESOLVE`: the gateway answered resolve; `SERVED`: a serving system reported requests with
@@ -25,7 +25,7 @@
  * - `canary_results`: optional `error_rate`, `requests` and `metrics_json` (name -> number), the
  *   evidence a guarded rollout's thresholds are checked against.
  * - `promotion_gate_results.gate` also takes SHADOW (and the provenance gates SIGNATURE and
- *   LINEAGE, so that whichever of the two migrations runs last leaves every gate allowed).
+ *   LINEAGE, which 0009_provenance added).
  *   PostgreSQL swaps the CHECK constraint; SQLite cannot alter a CHECK, so the table is rebuilt
  *   (nothing references it).
  *
@@ -35,7 +35,8 @@ import { sql, type Kysely } from "kysely";
 import { dialectOf } from "../dialect.js";
 
 const GATES_ALL = sql`gate in ('EVAL', 'CANARY', 'APPROVAL', 'SIGNATURE', 'LINEAGE', 'SHADOW')`;
-const GATES_V1 = sql`gate in ('EVAL', 'CANARY', 'APPROVAL')`;
+/** What 0009_provenance allowed, restored by `down`. */
+const GATES_0009 = sql`gate in ('EVAL', 'CANARY', 'APPROVAL', 'SIGNATURE', 'LINEAGE')`;
 
 async function setGateCheck(db: Kysely<unknown>, check: typeof GATES_ALL): Promise<void> {
   if (dialectOf(db) === "postgres") {
@@ -183,8 +184,8 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 }
 
 export async function down(db: Kysely<unknown>): Promise<void> {
-  await sql`delete from promotion_gate_results where gate not in ('EVAL', 'CANARY', 'APPROVAL')`.execute(db);
-  await setGateCheck(db, GATES_V1);
+  await sql`delete from promotion_gate_results where gate = 'SHADOW'`.execute(db);
+  await setGateCheck(db, GATES_0009);
   for (const column of ["metrics_json", "requests", "error_rate"]) await db.schema.alterTable("canary_results").dropColumn(column).execute();
   for (const column of ["tags_json", "copy_target", "rollout_step", "alias"]) await db.schema.alterTable("promotion_requests").dropColumn(column).execute();
   for (const table of ["version_links", "idle_alerts", "deployment_rollouts", "deployment_rollout_plans", "shadow_reports", "usage_last_seen", "usage_buckets"]) {
