@@ -26,6 +26,10 @@ import { ProvenanceService } from "../workflow/provenance/service.js";
 import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
 import { ResolveAnswers } from "../workflow/resolve-answers.js";
+import { IdleAlerts } from "../workflow/lifecycle/idle-alerts.js";
+import { ModelOwners } from "../workflow/lifecycle/owners.js";
+import { UsageRecorder } from "../workflow/lifecycle/usage-recorder.js";
+import { UsageReports } from "../workflow/lifecycle/usage-reports.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
@@ -67,6 +71,10 @@ export interface CreateGatewayOptions {
   leadership?: Leadership;
   /** The webhook dispatcher: options (tests: short backoff, clock ...), or false to not start it. */
   webhooks?: WebhookDispatcherOptions | false;
+  /** The clock of usage counting, usage reports and idle checks (tests move it forward). */
+  lifecycleClock?: () => Date;
+  /** false: the leader does not check for idle versions in the background (tests call services.idleAlerts.check()). */
+  idleChecks?: false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -113,6 +121,10 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     buildTimeoutMs: config.server.requestTimeoutMs,
     onRefreshError: (err, name, environment) => logger.debug({ err, name, environment }, "background rebuild of a resolve answer failed"),
   });
+  const lifecycleClock = opts.lifecycleClock ?? (() => new Date());
+  const usage = new UsageRecorder(store.lifecycle, opts.lifecycleClock === undefined ? {} : { now: () => lifecycleClock().getTime() });
+  usage.start(config.lifecycle.usage.flushIntervalSeconds * 1_000, (err) => logger.warn({ err, component: "usage" }, "could not flush resolve counts; they are kept for the next flush"));
+  const owners = new ModelOwners(config.lifecycle.owners);
   const services: GatewayServices = {
     config,
     catalog,
@@ -127,6 +139,10 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deploymentResolver,
     resolveAnswers,
     provenance: new ProvenanceService(config, catalog, store, signatures),
+    usage,
+    usageReports: new UsageReports(config, catalog, store, lifecycleClock),
+    owners,
+    idleAlerts: new IdleAlerts(config, catalog, store, deploymentState, owners, { clock: lifecycleClock, timeoutMs: config.server.requestTimeoutMs }),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.
@@ -167,12 +183,15 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     worker?.start();
     poller?.start();
     webhooks?.start();
+    if (opts.idleChecks !== false && config.lifecycle.idle.enabled) {
+      services.idleAlerts.start(config.lifecycle.idle.checkIntervalSeconds * 1_000, (err) => logger.warn({ err, component: "idle" }, "idle check failed"));
+    }
   };
   let stopping: Promise<unknown> = Promise.resolve();
   const stopBackground = () => {
     const { worker, poller, webhooks } = background;
     background = {};
-    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
+    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), services.idleAlerts.stop()]);
     return stopping;
   };
   // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any
@@ -203,6 +222,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       unwatch();
       resolveAnswers.close();
       await stopBackground();
+      // The resolves counted since the last flush, before the store closes.
+      await usage.close().catch((err: unknown) => logger.warn({ err, component: "usage" }, `could not flush ${usage.unflushed} resolve counts at shutdown; they are lost`));
       await leadership.stop();
       const results = await Promise.allSettled([...adapters.map((a) => a.close()), store.close()]);
       for (const r of results) if (r.status === "rejected") logger.warn({ err: r.reason }, "error while closing");

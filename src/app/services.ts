@@ -12,6 +12,10 @@ import type { PromotionService } from "../workflow/promotion-service.js";
 import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { ResolveAnswers } from "../workflow/resolve-answers.js";
+import type { IdleAlerts } from "../workflow/lifecycle/idle-alerts.js";
+import type { ModelOwners } from "../workflow/lifecycle/owners.js";
+import type { UsageRecorder } from "../workflow/lifecycle/usage-recorder.js";
+import type { UsageReports } from "../workflow/lifecycle/usage-reports.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -36,5 +40,13 @@ export interface GatewayServices {
   provenance: ProvenanceService;
   /** resolve(name, environment) answers kept until something they depend on changes (the hot path). */
   resolveAnswers: ResolveAnswers;
+  /** Resolve counts per version, environment and caller, flushed to the store in batches (docs/lifecycle.md). */
+  usage: UsageRecorder;
+  /** usageReport: requests served, reported by serving systems. */
+  usageReports: UsageReports;
+  /** Model.owner: from the model's tags or lifecycle.owners. */
+  owners: ModelOwners;
+  /** IDLE_IN_PRODUCTION alerts (checked by the leader). */
+  idleAlerts: IdleAlerts;
 }
 

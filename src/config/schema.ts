@@ -6,6 +6,7 @@ import { z } from "zod";
 import { REGISTRY_EVENT_TYPES } from "../core/registry-event-types.js";
 import { ROLES } from "../core/roles.js";
 import { TargetAddressPolicy, allowEntryProblem, nonPublicKind, urlHost } from "../core/target-address.js";
+import { lifecycleUsageKeys } from "./lifecycle-usage-schema.js";
 
 export const STAGE_NAMES = ["NONE", "STAGING", "SHADOW", "PRODUCTION", "ARCHIVED"] as const;
 export const SERVER_MODES = ["development", "production"] as const;
@@ -497,6 +498,9 @@ export const tracingSchema = z
   })
   .strict();
 
+/** Lifecycle automation (docs/lifecycle.md): usage counting, idle alerts, model owners. */
+export const lifecycleSchema = z.object({ ...lifecycleUsageKeys }).strict();
+
 export const configSchema = z
   .object({
     /**
@@ -533,6 +537,8 @@ export const configSchema = z
     /** The MLflow-compatible REST facade and MLflow webhooks. See docs/mlflow-facade.md. */
     mlflowFacade: mlflowFacadeSchema.default(mlflowFacadeSchema.parse({})),
     /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
+    /** Lifecycle automation: usage counting, idle alerts, model owners. See docs/lifecycle.md. */
+    lifecycle: lifecycleSchema.default(lifecycleSchema.parse({})),
     /** Where webhooks may be sent: public addresses, plus the exceptions listed here. See docs/security.md. */
     webhookEgress: webhookEgressSchema.default({ allowPrivateTargets: [] }),
     webhooks: z
@@ -668,6 +674,17 @@ export const configSchema = z
         });
       }
     });
+    // Idle checks and owner rules may only name environments and backends that exist.
+    config.lifecycle.idle.environments?.forEach((env, i) => {
+      if (!(env in config.environments)) {
+        ctx.addIssue({ code: "custom", path: ["lifecycle", "idle", "environments", i], message: `unknown environment "${env}"; configured: ${Object.keys(config.environments).join(", ")}` });
+      }
+    });
+    config.lifecycle.owners.forEach((rule, i) => {
+      if (rule.backend !== "*" && !backendIds.has(rule.backend)) {
+        ctx.addIssue({ code: "custom", path: ["lifecycle", "owners", i, "backend"], message: `unknown backend "${rule.backend}"; configured: ${known()} (or "*")` });
+      }
+    });
     // The deprecated server.maxDepth / server.maxAliases may not contradict their limits.* successors.
     for (const key of DEPRECATED_SERVER_LIMITS) {
       const old = config.server[key];
@@ -703,6 +720,8 @@ export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type TracingConfig = z.infer<typeof tracingSchema>;
 export type SigningConfig = z.infer<typeof signingSchema>;
+export type LifecycleConfig = z.infer<typeof lifecycleSchema>;
+export type { IdleConfig, OwnerRuleConfig, UsageConfig } from "./lifecycle-usage-schema.js";
 export type ModelgateConfig = z.infer<typeof configSchema>;
 
 /** A loaded config plus where it came from (paths in it are relative to `configDir`). */

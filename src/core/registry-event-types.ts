@@ -9,6 +9,7 @@ export const REGISTRY_EVENT_TYPES = [
   "DEPLOYMENT_CHANGED",
   "DRIFT",
   "OTHER",
+  "IDLE_IN_PRODUCTION",
 ] as const;
 
 export type RegistryEventType = (typeof REGISTRY_EVENT_TYPES)[number];

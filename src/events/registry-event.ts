@@ -56,6 +56,8 @@ const BY_ACTION: Readonly<Record<string, RegistryEventType>> = {
   OUT_OF_BAND_CHANGE: "DRIFT",
   UNAPPROVED_IN_STAGE: "DRIFT",
   DRIFT_RESOLVED: "DRIFT",
+  "idle.raise": "IDLE_IN_PRODUCTION",
+  "idle.clear": "IDLE_IN_PRODUCTION",
 };
 
 /** The closed type of an audit event. */

@@ -16,6 +16,7 @@ import { GRAPHQL_CODES } from "../graphql/errors.js";
 import type { DriftFlag, EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
 import { deploymentEtag, deploymentRegistryVersion, type DeploymentResolver, type ResolvedDeployment } from "../workflow/deployment-resolve.js";
 import type { CachedAnswer, ResolveAnswers } from "../workflow/resolve-answers.js";
+import type { UsageRecorder } from "../workflow/lifecycle/usage-recorder.js";
 import { JSON_TYPE, sendJson } from "./respond.js";
 
 export const DRIFT_HEADER = "X-Modelgate-Drift";
@@ -156,7 +157,7 @@ export function sendAnswer(res: ServerResponse, cached: CachedAnswer, ifNoneMatc
 
 export async function handleResolve(
   res: ServerResponse,
-  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver; resolveAnswers: ResolveAnswers },
+  resolvers: { resolver: EntryResolver; deploymentResolver: DeploymentResolver; resolveAnswers: ResolveAnswers; usage: Pick<UsageRecorder, "record"> },
   name: string,
   query: URLSearchParams,
   ifNoneMatch: string | undefined,
@@ -177,7 +178,9 @@ export async function handleResolve(
   try {
     if (asOf === undefined) {
       // Now: the kept answer (built once per change, ./resolve-answers.ts).
-      sendAnswer(res, await resolvers.resolveAnswers.get(name, environment, call), ifNoneMatch);
+      const cached = await resolvers.resolveAnswers.get(name, environment, call);
+      resolvers.usage.record(cached.answer, environment, call.actor.id);
+      sendAnswer(res, cached, ifNoneMatch);
       return;
     }
     const found = await resolvers.deploymentResolver.find(name, environment, asOf);

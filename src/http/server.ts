@@ -252,6 +252,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     if (actor === undefined || !hasRole(actor, "viewer")) return false;
     const kept = gateway.services.resolveAnswers.peek(name, environment);
     if (kept === undefined) return false;
+    gateway.services.usage.record(kept.answer, environment, actor.id);
     res.setHeader("X-Request-Id", requestId);
     sendAnswer(res, kept, req.headers["if-none-match"]);
     return true;

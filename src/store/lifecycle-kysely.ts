@@ -24,6 +24,7 @@ import type {
   UsageQuery,
   UsageSource,
   UsageSummary,
+  UsageVersionRef,
   VersionLinkRecord,
 } from "./lifecycle-store.js";
 import { isUniqueViolation } from "./workflow-kysely.js";
@@ -172,6 +173,39 @@ export class KyselyLifecycleTx implements LifecycleTx {
     };
     const countOf = (s: UsageSource) => Number(countRows.find((r) => r.source === s)?.total ?? 0);
     return { lastResolvedAt: lastOf("RESOLVE"), resolves: countOf("RESOLVE"), lastServedAt: lastOf("SERVED"), served: countOf("SERVED") };
+  }
+
+  async usageSummaries(versions: readonly UsageVersionRef[], since: Date, environment?: string): Promise<UsageSummary[]> {
+    const key = (b: string, m: string, v: string) => JSON.stringify([b, m, v]);
+    const out = new Map<string, UsageSummary>(versions.map((v) => [key(v.backendId, v.modelName, v.version), { lastResolvedAt: null, resolves: 0, lastServedAt: null, served: 0 }]));
+    const names = [...new Set(versions.map((v) => v.modelName))];
+    for (let i = 0; i < names.length; i += 500) {
+      const chunk = names.slice(i, i + 500);
+      let last = this.db
+        .selectFrom("usage_last_seen")
+        .select(["backend_id", "model_name", "version", "source", (eb) => eb.fn.max("last_at").as("last_at")])
+        .where("model_name", "in", chunk);
+      if (environment !== undefined) last = last.where("environment", "=", environment);
+      for (const r of await last.groupBy(["backend_id", "model_name", "version", "source"]).execute()) {
+        const s = out.get(key(r.backend_id, r.model_name, r.version));
+        if (s === undefined || r.last_at === null || r.last_at === undefined) continue;
+        if (r.source === "RESOLVE") s.lastResolvedAt = date(r.last_at);
+        else s.lastServedAt = date(r.last_at);
+      }
+      let counts = this.db
+        .selectFrom("usage_buckets")
+        .select(["backend_id", "model_name", "version", "source", (eb) => eb.fn.sum<string | number>("count").as("total")])
+        .where("model_name", "in", chunk)
+        .where("bucket_start", ">=", hourBucket(since));
+      if (environment !== undefined) counts = counts.where("environment", "=", environment);
+      for (const r of await counts.groupBy(["backend_id", "model_name", "version", "source"]).execute()) {
+        const s = out.get(key(r.backend_id, r.model_name, r.version));
+        if (s === undefined) continue;
+        if (r.source === "RESOLVE") s.resolves = Number(r.total);
+        else s.served = Number(r.total);
+      }
+    }
+    return versions.map((v) => ({ ...out.get(key(v.backendId, v.modelName, v.version))! }));
   }
 
   async usageByCaller(q: UsageQuery, limit: number): Promise<UsageByCaller[]> {

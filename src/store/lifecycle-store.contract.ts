@@ -92,6 +92,31 @@ export function describeLifecycleStoreContract(name: string, makeStore: MakeLife
       expect(await lc.usageSummary({ ...ref, version: "nope", since: at(0) })).toEqual({ lastResolvedAt: null, resolves: 0, lastServedAt: null, served: 0 });
     });
 
+    it("sums many versions at once as usageSummary does, in the order asked", async () => {
+      const base = { backendId: "git", modelName: "triage", environment: "production" };
+      await lc.addUsage([
+        { ...base, version: "14", caller: "app-a", source: "RESOLVE", count: 3, at: at(10) },
+        { ...base, version: "14", caller: "app-a", source: "SERVED", count: 40, at: at(20) },
+        { ...base, version: "13", caller: "app-b", source: "RESOLVE", count: 2, at: at(30) },
+        { ...base, version: "13", environment: "staging", caller: "ci", source: "RESOLVE", count: 5, at: at(40) },
+        { ...base, backendId: "mlflow", version: "14", caller: "app-c", source: "RESOLVE", count: 9, at: at(50) },
+      ]);
+      const refs = [
+        { backendId: "git", modelName: "triage", version: "13" },
+        { backendId: "git", modelName: "other", version: "1" },
+        { backendId: "git", modelName: "triage", version: "14" },
+      ];
+      const many = await lc.usageSummaries(refs, at(-3600));
+      expect(many).toEqual([
+        { lastResolvedAt: at(40), resolves: 7, lastServedAt: null, served: 0 },
+        { lastResolvedAt: null, resolves: 0, lastServedAt: null, served: 0 },
+        { lastResolvedAt: at(10), resolves: 3, lastServedAt: at(20), served: 40 },
+      ]);
+      for (const [i, ref] of refs.entries()) expect(await lc.usageSummary({ ...ref, since: at(-3600) })).toEqual(many[i]);
+      expect((await lc.usageSummaries(refs, at(-3600), "production"))[0]).toEqual({ lastResolvedAt: at(30), resolves: 2, lastServedAt: null, served: 0 });
+      expect(await lc.usageSummaries([], at(0))).toEqual([]);
+    });
+
     it("prunes old buckets but keeps the last use", async () => {
       const base = { backendId: "git", modelName: "triage", version: "14", environment: "production", caller: "app", source: "RESOLVE" as const };
       await lc.addUsage([

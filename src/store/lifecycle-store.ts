@@ -37,6 +37,12 @@ export interface UsageQuery {
   since: Date;
 }
 
+export interface UsageVersionRef {
+  backendId: string;
+  modelName: string;
+  version: string;
+}
+
 export interface UsageByCaller {
   caller: string;
   environment: string;
@@ -153,6 +159,11 @@ export interface LifecycleTx {
   /** Adds each increment to its hour bucket and moves the last-seen time forward. */
   addUsage(increments: readonly UsageIncrement[]): Promise<void>;
   usageSummary(query: UsageQuery): Promise<UsageSummary>;
+  /**
+   * usageSummary of many versions at once (one query per table and 500 model names), in the order
+   * given; of one environment when given, else of all.
+   */
+  usageSummaries(versions: readonly UsageVersionRef[], since: Date, environment?: string): Promise<UsageSummary[]>;
   /** Counts since `since` per caller, environment and source, largest first (at most `limit`). */
   usageByCaller(query: UsageQuery, limit: number): Promise<UsageByCaller[]>;
   /** The newest use (either source) of a version in an environment, or null. */

@@ -48,6 +48,8 @@ export interface RunningDeployment {
 }
 
 export interface RunningVersion {
+  /** The environment it runs in (the one asked about). */
+  environment: string;
   backendId: string;
   modelName: string;
   version: string;
@@ -155,7 +157,7 @@ export class DeploymentState {
           .filter((c) => c.backendId === v.backendId && c.modelName === v.modelName && c.version === v.version)
           .map((c) => ({ deployment: d.deployment.name, role: c.role, weight: c.weight, shadow: c.shadow })),
       );
-      versions.push({ ...v, since: t?.since, approval: await this.approval(t?.requestId ?? null), usedBy });
+      versions.push({ ...v, environment, since: t?.since, approval: await this.approval(t?.requestId ?? null), usedBy });
     }
     return { environment, asOf, deployments, versions: await this.#flagged(versions, stage, asOf), failedBackends };
   }

@@ -158,6 +158,7 @@ export class QueryResolver {
     if (at === undefined) {
       // Now: the answer kept until something it depends on changes (src/workflow/resolve-answers.ts).
       const { answer } = await ctx.services.resolveAnswers.get(name, environment, ctx.call);
+      ctx.services.usage.record(answer, environment, ctx.actor.id);
       if (answer.kind === "model") return { kind: "MODEL", ...answer.entry } as Resolution;
       const d = answer.deployment;
       return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash } as Resolution;

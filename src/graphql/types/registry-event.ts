@@ -21,6 +21,10 @@ registerEnumType(RegistryEventTypeEnum, {
         "A backend was found out of line with the promotion trail, or back in line (OUT_OF_BAND_CHANGE, UNAPPROVED_IN_STAGE, DRIFT_RESOLVED); environment names the environment concerned.",
     },
     OTHER: { description: "Any other audited change." },
+    IDLE_IN_PRODUCTION: {
+      description:
+        "A production version nobody resolved or served for lifecycle.idle.afterDays raised an idle alert (idle.raise; after.owner names who owns the model), or its alert closed (idle.clear: used again, or out of production).",
+    },
   },
 });
 
