@@ -23,6 +23,7 @@ import { ModelVersionProvenanceResolver, ProvenanceMutations, ProvenanceQueries 
 import { QueryResolver } from "./resolvers/query.resolver.js";
 import { NO_TOPICS_PUB_SUB, RegistryEventResolver } from "./resolvers/registry-event.resolver.js";
 import { RegistryMutations } from "./resolvers/registry.mutations.js";
+import { IdleAlertResolver, ModelOwnerResolver, ModelVersionUsageResolver, RunningVersionIdleResolver, UsageMutations, UsageQueries, VersionUsageResolver } from "./resolvers/usage.resolver.js";
 import { WebhookDeliveryResolver, WebhookMutations, WebhookQueries, WebhookTargetResolver } from "./resolvers/webhook.resolver.js";
 import { AuditEventType } from "./types/audit-event.js";
 import { BackendType } from "./types/backend.js";
@@ -49,7 +50,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations, ModelVersionUsageResolver, VersionUsageResolver, ModelOwnerResolver, IdleAlertResolver, RunningVersionIdleResolver, UsageQueries, UsageMutations],
     orphanedTypes: [ResolvedEntry, ResolvedDeployment, BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,

@@ -90,6 +90,11 @@ export class UsageRecorder {
     this.#hourEnd = nextHour(this.#now());
   }
 
+  /** The recorder's clock (epoch ms): the "now" of usage windows. */
+  now(): number {
+    return this.#now();
+  }
+
   /** Counts one resolve of `answer` in `environment` by `caller` (an actor id, "anonymous" without auth). */
   record(answer: ResolveAnswer, environment: string, caller: string): void {
     const now = this.#now();
