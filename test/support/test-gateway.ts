@@ -42,6 +42,8 @@ export interface TestGatewayOptions {
   host?: string;
   /** Webhook dispatcher options (tests: short backoff), or false to not start it. */
   webhooks?: CreateGatewayOptions["webhooks"];
+  /** More createGateway options (clocks, background switches). */
+  gatewayOptions?: Partial<Omit<CreateGatewayOptions, "logger" | "store" | "factories" | "webhooks">>;
 }
 
 export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<TestGateway> {
@@ -60,6 +62,7 @@ export async function startTestGateway(opts: TestGatewayOptions = {}): Promise<T
     store,
     ...(opts.factories ? { factories: opts.factories } : {}),
     ...(opts.webhooks === undefined ? {} : { webhooks: opts.webhooks }),
+    ...opts.gatewayOptions,
   });
   let server: RunningServer;
   try {
