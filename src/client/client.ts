@@ -29,6 +29,9 @@ import {
   ModelgateSetAliasDocument,
   ModelgateVersionsDocument,
   ModelgateWhatRunsInProductionDocument,
+  ModelgateIdleAlertsDocument,
+  ModelgateUsageReportDocument,
+  ModelgateVersionUsageDocument,
   type ComponentFieldsFragment,
   type DeploymentFieldsFragment,
   type ModelFieldsFragment,
@@ -64,6 +67,10 @@ import type {
   SetAliasResult,
   Stage,
   VersionPage,
+  IdleAlertPage,
+  UsageReport,
+  UsageReportInput,
+  VersionUsage,
 } from "./types.js";
 
 export interface ModelgateClientOptions {
@@ -408,6 +415,33 @@ export class ModelgateClient {
       versions: raw.versions.map((v) => ({ ...v, registryVersion: `${v.backendId}/${v.modelName}@${v.version}` })),
       failedBackends: raw.failedBackends,
     };
+  }
+
+  /**
+   * A version's usage over the last 24 hours (resolves counted by the gateway, requests reported
+   * served), of one environment or all, with who uses it most and its model's owner; null when the
+   * version does not exist.
+   */
+  async versionUsage(ref: { backend: string; model: string; version: string; environment?: string; callers?: number }): Promise<VersionUsage | null> {
+    const { data } = await this.graphql(
+      ModelgateVersionUsageDocument,
+      defined({ backend: ref.backend, model: ref.model, version: ref.version, environment: ref.environment, callers: ref.callers }),
+    );
+    const v = data.modelVersion;
+    if (v === null || v === undefined || v.usage === null || v.usage === undefined) return null;
+    return { backendId: v.backendId, modelName: v.modelName, version: v.version, stage: v.stage, owner: data.model?.owner ?? null, usage: v.usage };
+  }
+
+  /** Open IDLE_IN_PRODUCTION alerts, oldest first. */
+  async idleAlerts(opts: { environment?: string; first?: number; after?: string } = {}): Promise<IdleAlertPage> {
+    const { data } = await this.graphql(ModelgateIdleAlertsDocument, defined({ environment: opts.environment, first: opts.first, after: opts.after }));
+    return { alerts: data.idleAlerts.nodes, pageInfo: data.idleAlerts.pageInfo };
+  }
+
+  /** Reports requests served with a version over a window (usageReport; needs publisher). */
+  async reportUsage(input: UsageReportInput): Promise<UsageReport> {
+    const payload = await this.mutate(ModelgateUsageReportDocument, "usageReport", { input });
+    return required(payload.usageReport, "usageReport.usageReport");
   }
 
   /** Forgets every cached resolve entry. */

@@ -302,3 +302,29 @@ export interface ProductionState {
   /** Backends that could not be listed: their versions are missing. */
   failedBackends: Production["failedBackends"];
 }
+
+/** Who owns a model (its modelgate.owner tags, else a lifecycle.owners rule). */
+export type ModelOwner = G.OwnerFieldsFragment;
+
+/** An open IDLE_IN_PRODUCTION alert. */
+export type IdleAlert = G.IdleAlertFieldsFragment;
+
+export interface IdleAlertPage {
+  alerts: IdleAlert[];
+  pageInfo: PageInfo;
+}
+
+type UsageVersion = NonNullable<G.ModelgateVersionUsageQuery["modelVersion"]>;
+
+/** A version's usage over the last 24 hours, with its model's owner. */
+export interface VersionUsage {
+  backendId: string;
+  modelName: string;
+  version: string;
+  stage: UsageVersion["stage"];
+  owner: ModelOwner | null;
+  usage: NonNullable<UsageVersion["usage"]>;
+}
+
+export type UsageReportInput = G.UsageReportInput;
+export type UsageReport = NonNullable<G.ModelgateUsageReportMutation["usageReport"]["usageReport"]>;

@@ -10,6 +10,8 @@
 import { createClient, type Client } from "graphql-ws";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
+import { captureIo } from "../../src/cli/capture-io.js";
+import { runCli } from "../../src/cli/program.js";
 import { sha256Hex } from "../../src/http/auth.js";
 import { startTestGateway, type TestGateway } from "../support/test-gateway.js";
 import { eventually, startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
@@ -20,6 +22,12 @@ const SECRET = "idle-secret-0123456789";
 const DAY = 86_400_000;
 
 const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
+
+async function cli(token: string, ...argv: string[]) {
+  const io = captureIo({ MODELGATE_URL: gw.url, MODELGATE_TOKEN: token });
+  const code = await runCli(argv, io);
+  return { code, stdout: io.out(), stderr: io.err() };
+}
 
 let gw: TestGateway;
 let receiver: WebhookReceiver;
@@ -107,6 +115,15 @@ describe("usage", () => {
     expect(after.usage.byCaller).toEqual([expect.objectContaining({ caller: "checkout-service", environment: "production", source: "RESOLVE", count: 10 })]);
     expect((await usage("14", "staging")).usage.resolves24h).toBe(0);
     expect((await usage("15")).usage.resolves24h).toBe(0);
+
+    // The CLI says the same, with the owner from lifecycle.owners.
+    const shown = await cli(APP, "usage", "example/support-triage@14");
+    expect(shown.stderr).toBe("");
+    expect(shown.code).toBe(0);
+    expect(shown.stdout).toMatch(/^resolves \(24h\)\s+10$/m);
+    expect(shown.stdout).toMatch(/^owner\s+support-platform #support-ml \(lifecycle\.owners\)$/m);
+    expect(shown.stdout).toMatch(/^checkout-service\s+production\s+RESOLVE\s+10\s/m);
+    expect((await cli(APP, "usage", "support-triage@99", "--backend", "example")).code).toBe(3);
   });
 
   it("records usageReport as served requests, audited, for the publisher role only", async () => {
@@ -144,6 +161,13 @@ describe("usage", () => {
     const both = await gw.gql<Payload>(REPORT, { input: { versionId: id, backend: "example", environment: "production", windowStart: start, windowEnd: end, requests: 1 } }, bearer(FLEET));
     expect(both.data?.usageReport.userErrors[0]).toMatchObject({ field: ["input", "versionId"] });
     expect((await usage("14")).usage.served24h).toBe(1500);
+
+    // From a serving system's cron job, through the CLI; a viewer's token is refused.
+    const reported = await cli(FLEET, "usage-report", "example/support-triage@14", "--env", "production", "--requests", "500", "--from", start, "--to", end);
+    expect(reported.stderr).toBe("");
+    expect(reported.stdout).toContain("recorded 500 requests served by example/support-triage@14 in production");
+    expect((await cli(APP, "usage-report", "example/support-triage@14", "--env", "production", "--requests", "5", "--from", start, "--to", end)).code).not.toBe(0);
+    expect((await usage("14")).usage.served24h).toBe(2000);
   });
 });
 
@@ -187,6 +211,15 @@ describe("idle alerts", () => {
     expect(list.data?.idleAlerts.nodes).toHaveLength(2);
     expect(list.data?.idleAlerts.pageInfo.hasNextPage).toBe(true);
 
+    // The CLI: `idle --check` lists them with their owner and exits 4; whats-running marks them.
+    const idle = await cli(APP, "idle", "--check");
+    expect(idle.code).toBe(4);
+    expect(idle.stdout).toMatch(/^example\/support-triage@14\s+production\s+31\s+\S+\s+\S+\s+support-platform #support-ml \(lifecycle\.owners\)$/m);
+    expect(idle.stdout).toMatch(/^example\/ticket-embedder@2\s+production\s+31\s+never\s/m);
+    const runs = await cli(APP, "whats-running");
+    expect(runs.stdout).toMatch(/^example\/support-triage@14\s.*\s31d\s/m);
+    expect(runs.stdout).toContain("3 idle (IDLE_IN_PRODUCTION;");
+
     // Delivered to the owner's webhook, signed, with the owner in the payload.
     const delivered = await eventually("3 idle webhooks", () => receiver.accepted().length >= 3 && receiver.accepted());
     const triage = delivered.find((r) => r.body.event.target === "example/support-triage@14");
@@ -202,6 +235,9 @@ describe("idle alerts", () => {
     const after = await whatRuns();
     expect(after.get("support-triage@14")).toBeNull();
     expect(after.get("reply-drafter@3")).not.toBeNull();
+    const left = await cli(APP, "idle", "--env", "production", "--json");
+    expect(left.code).toBe(0);
+    expect((JSON.parse(left.stdout) as { alerts: { modelName: string }[] }).alerts.map((a) => a.modelName).sort()).toEqual(["reply-drafter", "ticket-embedder"]);
 
     // The subscription saw the three raises and the clear, in order.
     const got: { type: string; action: string; target: string; environment: string | null }[] = [];

@@ -1,7 +1,8 @@
 /**
  * `modelgate whats-running --env ENV [--as-of ISO]`: everything that runs in an environment, in one
  * answer: each deployment's running revision, then every version in the environment's stage with
- * who approved it and the deployments using it ("standalone" when none does). A backend that could
+ * who approved it, the days it has been idle (an open IDLE_IN_PRODUCTION alert, addressed to its
+ * owner) and the deployments using it ("standalone" when none does). A backend that could
  * not be read is a warning on stderr and exit 1 (the list is incomplete), as for `models`.
  */
 import { Command } from "commander";
@@ -11,6 +12,7 @@ import { CliExit, EXIT } from "../exit-codes.js";
 import type { CliIo } from "../io.js";
 import { formatTable, printJson, shortTime } from "../output.js";
 import { isoDateTime } from "../parse.js";
+import { ownerText } from "./usage.js";
 
 interface WhatsRunningOptions extends ClientCommandOptions {
   env: string;
@@ -55,15 +57,18 @@ function describeState(s: ProductionState): string {
     s.versions.length === 0
       ? "no versions running\n"
       : formatTable(
-          ["VERSION", "APPROVED BY", "SINCE", "USED BY"],
+          ["VERSION", "APPROVED BY", "SINCE", "IDLE", "USED BY"],
           s.versions.map((v) => [
             v.registryVersion,
             approvers(v.approval),
             shortTime(v.since),
+            v.idleAlert ? `${v.idleAlert.idleDays}d` : "-",
             v.standalone
               ? "standalone"
               : v.usedBy.map((u) => `${u.deployment} (${u.role}${u.shadow ? ", shadow" : ` ${u.weight}%`})`).join(", "),
           ]),
         );
-  return `${head}${deployments}\n${versions}`;
+  const idle = s.versions.filter((v) => v.idleAlert);
+  const owners = idle.length === 0 ? "" : `\n${idle.length} idle (IDLE_IN_PRODUCTION; \`modelgate idle\` lists them): ${idle.map((v) => `${v.registryVersion} -> ${ownerText(v.idleAlert?.owner)}`).join("; ")}\n`;
+  return `${head}${deployments}\n${versions}${owners}`;
 }

@@ -149,6 +149,12 @@ export type ModelFilter = {
   tags?: Array<TagInput>;
 };
 
+export type ModelOwnerSource =
+  /** The first lifecycle.owners rule of modelgate.yaml matching the model. */
+  | 'CONFIG'
+  /** The model's modelgate.owner / modelgate.owner-contact tags in its backend. */
+  | 'TAG';
+
 export type ModelVersionFilter = {
   stage?: Stage;
   tags?: Array<TagInput>;
@@ -195,6 +201,27 @@ export type TagInput = {
   key: string;
   value: string;
 };
+
+/** Requests a serving system served with a version in an environment over a window. Name the version by versionId or by backend, model and version. */
+export type UsageReportInput = {
+  backend?: string;
+  environment: string;
+  model?: string;
+  /** Requests served in the window (0: none). */
+  requests: number;
+  version?: string;
+  /** The ModelVersion's id (instead of backend, model and version). */
+  versionId?: string | number;
+  /** The window's end: the count lands in the usage bucket of this hour. At most 31 days after windowStart, not in the future. */
+  windowEnd: string;
+  windowStart: string;
+};
+
+export type UsageSource =
+  /** A resolve answered by the gateway (GET /v1/resolve or GraphQL resolve, not asOf). */
+  | 'RESOLVE'
+  /** Requests a serving system reported it served (usageReport). */
+  | 'SERVED';
 
 export type UserErrorCode =
   | 'ALREADY_EXISTS'
@@ -324,7 +351,38 @@ export type ModelgateWhatRunsInProductionQueryVariables = Exact<{
 }>;
 
 
-export type ModelgateWhatRunsInProductionQuery = { whatRunsInProduction: { environment: string, asOf: string | null, deployments: Array<{ activatedAt: string, deployment: { name: string }, revision: { number: number, contentHash: string, components: Array<ComponentFieldsFragment> }, approval: ApprovalFieldsFragment | null }>, versions: Array<{ backendId: string, modelName: string, version: string, standalone: boolean, since: string | null, usedBy: Array<{ deployment: string, role: string, weight: number, shadow: boolean }>, approval: ApprovalFieldsFragment | null }>, failedBackends: Array<{ backendId: string, code: string, message: string }> } };
+export type ModelgateWhatRunsInProductionQuery = { whatRunsInProduction: { environment: string, asOf: string | null, deployments: Array<{ activatedAt: string, deployment: { name: string }, revision: { number: number, contentHash: string, components: Array<ComponentFieldsFragment> }, approval: ApprovalFieldsFragment | null }>, versions: Array<{ backendId: string, modelName: string, version: string, standalone: boolean, since: string | null, usedBy: Array<{ deployment: string, role: string, weight: number, shadow: boolean }>, approval: ApprovalFieldsFragment | null, idleAlert: IdleAlertFieldsFragment | null }>, failedBackends: Array<{ backendId: string, code: string, message: string }> } };
+
+export type ModelgateVersionUsageQueryVariables = Exact<{
+  backend: string;
+  model: string;
+  version: string;
+  environment?: string;
+  callers?: number;
+}>;
+
+
+export type ModelgateVersionUsageQuery = { model: { owner: OwnerFieldsFragment | null } | null, modelVersion: { backendId: string, modelName: string, version: string, stage: Stage, usage: { environment: string | null, lastResolvedAt: string | null, resolves24h: number, lastServedAt: string | null, served24h: number, byCaller: Array<{ caller: string, environment: string, source: UsageSource, count: number, lastAt: string }> } | null } | null };
+
+export type ModelgateIdleAlertsQueryVariables = Exact<{
+  environment?: string;
+  first?: number;
+  after?: string;
+}>;
+
+
+export type ModelgateIdleAlertsQuery = { idleAlerts: { nodes: Array<IdleAlertFieldsFragment>, pageInfo: { hasNextPage: boolean, endCursor: string | null } } };
+
+export type ModelgateUsageReportMutationVariables = Exact<{
+  input: UsageReportInput;
+}>;
+
+
+export type ModelgateUsageReportMutation = { usageReport: { usageReport: { backendId: string, modelName: string, version: string, environment: string, windowStart: string, windowEnd: string, requests: number, reportedBy: string, auditEventId: string } | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
+
+export type OwnerFieldsFragment = { team: string | null, contact: string | null, source: ModelOwnerSource };
+
+export type IdleAlertFieldsFragment = { id: string, backendId: string, modelName: string, version: string, environment: string, lastUsedAt: string | null, raisedAt: string, idleDays: number, owner: OwnerFieldsFragment | null };
 
 export const ModelFieldsFragmentDoc = gql`
     fragment ModelFields on RegisteredModel {
@@ -507,6 +565,28 @@ export const ApprovalFieldsFragmentDoc = gql`
   }
 }
     ` as unknown as DocumentNode<ApprovalFieldsFragment, unknown>;
+export const OwnerFieldsFragmentDoc = gql`
+    fragment OwnerFields on ModelOwner {
+  team
+  contact
+  source
+}
+    ` as unknown as DocumentNode<OwnerFieldsFragment, unknown>;
+export const IdleAlertFieldsFragmentDoc = gql`
+    fragment IdleAlertFields on IdleAlert {
+  id
+  backendId
+  modelName
+  version
+  environment
+  lastUsedAt
+  raisedAt
+  idleDays
+  owner {
+    ...OwnerFields
+  }
+}
+    ` as unknown as DocumentNode<IdleAlertFieldsFragment, unknown>;
 export const ModelgateBackendsDocument = gql`
     query ModelgateBackends {
   backends {
@@ -758,6 +838,9 @@ export const ModelgateWhatRunsInProductionDocument = gql`
       approval {
         ...ApprovalFields
       }
+      idleAlert {
+        ...IdleAlertFields
+      }
     }
     failedBackends {
       backendId
@@ -767,4 +850,71 @@ export const ModelgateWhatRunsInProductionDocument = gql`
   }
 }
     ${ComponentFieldsFragmentDoc}
-${ApprovalFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateWhatRunsInProductionQuery, ModelgateWhatRunsInProductionQueryVariables>;
+${ApprovalFieldsFragmentDoc}
+${IdleAlertFieldsFragmentDoc}
+${OwnerFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateWhatRunsInProductionQuery, ModelgateWhatRunsInProductionQueryVariables>;
+export const ModelgateVersionUsageDocument = gql`
+    query ModelgateVersionUsage($backend: String!, $model: String!, $version: String!, $environment: String, $callers: Int) {
+  model(backend: $backend, name: $model) {
+    owner {
+      ...OwnerFields
+    }
+  }
+  modelVersion(backend: $backend, model: $model, version: $version) {
+    backendId
+    modelName
+    version
+    stage
+    usage(environment: $environment) {
+      environment
+      lastResolvedAt
+      resolves24h
+      lastServedAt
+      served24h
+      byCaller(first: $callers) {
+        caller
+        environment
+        source
+        count
+        lastAt
+      }
+    }
+  }
+}
+    ${OwnerFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateVersionUsageQuery, ModelgateVersionUsageQueryVariables>;
+export const ModelgateIdleAlertsDocument = gql`
+    query ModelgateIdleAlerts($environment: String, $first: Int, $after: String) {
+  idleAlerts(environment: $environment, first: $first, after: $after) {
+    nodes {
+      ...IdleAlertFields
+    }
+    pageInfo {
+      hasNextPage
+      endCursor
+    }
+  }
+}
+    ${IdleAlertFieldsFragmentDoc}
+${OwnerFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateIdleAlertsQuery, ModelgateIdleAlertsQueryVariables>;
+export const ModelgateUsageReportDocument = gql`
+    mutation ModelgateUsageReport($input: UsageReportInput!) {
+  usageReport(input: $input) {
+    usageReport {
+      backendId
+      modelName
+      version
+      environment
+      windowStart
+      windowEnd
+      requests
+      reportedBy
+      auditEventId
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ` as unknown as DocumentNode<ModelgateUsageReportMutation, ModelgateUsageReportMutationVariables>;

@@ -148,6 +148,8 @@ export type RegistryEventType =
   | 'DRIFT'
   /** An eval or canary result was recorded (eval.record, canary.record). */
   | 'EVIDENCE_RECORDED'
+  /** A production version nobody resolved or served for lifecycle.idle.afterDays raised an idle alert (idle.raise; after.owner names who owns the model), or its alert closed (idle.clear: used again, or out of production). */
+  | 'IDLE_IN_PRODUCTION'
   /** Any other audited change. */
   | 'OTHER'
   /** A promotion request was opened, gated, queued, rolled back or failed to apply (promotion.request, promotion.gate, promotion.queue, promotion.rollback, promotion.apply that failed). */
