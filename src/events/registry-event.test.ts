@@ -45,6 +45,9 @@ describe("registryEventType", () => {
     ["webhook.create", "SUCCESS", "OTHER"],
     ["promotion.unknown", "SUCCESS", "OTHER"],
     ["deployment", "SUCCESS", "OTHER"],
+    ["idle.raise", "SUCCESS", "IDLE_IN_PRODUCTION"],
+    ["idle.clear", "SUCCESS", "IDLE_IN_PRODUCTION"],
+    ["usage.report", "SUCCESS", "OTHER"],
   ] as const)("%s (%s) is %s", (action, outcome, type) => {
     expect(registryEventType({ action, outcome })).toBe(type);
   });

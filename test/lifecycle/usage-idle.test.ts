@@ -215,7 +215,8 @@ describe("idle alerts", () => {
     const idle = await cli(APP, "idle", "--check");
     expect(idle.code).toBe(4);
     expect(idle.stdout).toMatch(/^example\/support-triage@14\s+production\s+31\s+\S+\s+\S+\s+support-platform #support-ml \(lifecycle\.owners\)$/m);
-    expect(idle.stdout).toMatch(/^example\/ticket-embedder@2\s+production\s+31\s+never\s/m);
+    // Never used: idle days count from the day it became idle (afterDays before it was raised).
+    expect(idle.stdout).toMatch(/^example\/ticket-embedder@2\s+production\s+30\s+never\s/m);
     const runs = await cli(APP, "whats-running");
     expect(runs.stdout).toMatch(/^example\/support-triage@14\s.*\s31d\s/m);
     expect(runs.stdout).toContain("3 idle (IDLE_IN_PRODUCTION;");

@@ -149,7 +149,7 @@ export class IdleAlertResolver {
     }
   }
 
-  @FieldResolver(() => Int, { description: "Whole days since the last use (or, never used, since it was raised minus lifecycle.idle.afterDays)." })
+  @FieldResolver(() => Int, { description: "Whole days since the last use; for a version never used, since it became idle (raisedAt minus lifecycle.idle.afterDays), so at least afterDays." })
   idleDays(@Root() root: IdleAlertRecord, @Ctx() ctx: GatewayContext): number {
     const afterMs = ctx.services.config.lifecycle.idle.afterDays * DAY_MS;
     const since = root.lastUsedAt?.getTime() ?? root.raisedAt.getTime() - afterMs;
