@@ -154,7 +154,9 @@ export class UsageRecorder {
   /** Flushes every `intervalMs` (errors go to `onError`; their rows wait for the next flush). */
   start(intervalMs: number, onError: (err: unknown) => void): void {
     if (this.#timer !== undefined) return;
-    this.#timer = setInterval(() => this.flush().catch(onError), intervalMs);
+    this.#timer = setInterval(() => {
+      this.flush().catch(onError);
+    }, intervalMs);
     this.#timer.unref();
   }
 
