@@ -99,7 +99,7 @@ describe("modelgate deploy, deployments, whats-running", () => {
     expect(running.stderr).toBe("");
     expect(running.code).toBe(0);
     expect(running.stdout).toMatch(/^DEPLOYMENT\s+REVISION\s+APPROVED BY\s+REQUESTED BY\s+SINCE\nsupport-bot\s+#1\s+bob\s+alice\s+\d{4}-\d\d-\d\dT/m);
-    expect(running.stdout).toMatch(/^example\/support-triage@14\s+-\s+-\s+support-bot \(classifier 100%\)$/m);
+    expect(running.stdout).toMatch(/^example\/support-triage@14\s+-\s+-\s+-\s+support-bot \(classifier 100%\)$/m);
     expect(running.stdout).toMatch(/^example\/reply-drafter@3\s+.*support-bot \(generation 100%\)$/m);
     // The shadow candidate is not in production: not listed as running.
     expect(running.stdout).not.toContain("reply-drafter@4");
