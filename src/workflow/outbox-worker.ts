@@ -334,14 +334,15 @@ export class OutboxWorker {
             : [];
         await save();
       }
+      // Tags first: a reader that sees the new stage sees its tags too (an archive by policy is never untagged).
+      if (req.tags != null && Object.keys(req.tags).length > 0 && steps.tagged == null) {
+        steps.tagged = await this.#writeTags(held, adapter, req, req.tags, steps, save, reason);
+        await save();
+      }
       if (!steps.targetSet) {
         const approval = await this.#approval(req);
         await this.#setStage(held, adapter, req, req.version, req.toStage, { reason, ...(approval === undefined ? {} : { approval }) });
         steps.targetSet = true;
-        await save();
-      }
-      if (req.tags != null && Object.keys(req.tags).length > 0 && steps.tagged == null) {
-        steps.tagged = await this.#writeTags(held, adapter, req, req.tags, steps, save, reason);
         await save();
       }
       for (const holder of steps.holders) {
@@ -447,8 +448,8 @@ export class OutboxWorker {
   }
 
   /**
-   * Writes the request's version tags with its stage (archive by policy), where the backend has a
-   * version tag write: saves the values they had first (for an undo), writes, reads them back.
+   * Writes the request's version tags just before its stage (archive by policy), where the backend
+   * has a version tag write: saves the values they had first (for an undo), writes, reads them back.
    * UNSUPPORTED otherwise (Vertex AI): the request and its audit events keep the tags.
    */
   async #writeTags(
