@@ -62,7 +62,7 @@ describe("deprecation policy on MLflow", () => {
       ["3", "QUEUED"],
       ["2", "QUEUED"],
     ]);
-    for (const r of payload.results) expect((await waitForStatus(gw, r.promotionRequest.id)).status).toBe("APPLIED");
+    for (const r of payload.results) expect(await waitForStatus(gw, r.promotionRequest.id)).toMatchObject({ status: "APPLIED", failure: null });
 
     // MLflow itself, read directly: archived, tagged, still there.
     for (const version of ["2", "3"]) {
