@@ -1,0 +1,15 @@
+/** A unified line diff (`@@` hunks, `+` added and `-` removed lines) with the changes marked. */
+export function LineDiffView({ unified, label }: { unified: string; label: string }) {
+  const lines = unified.replace(/\n$/, "").split("\n");
+  return (
+    <pre className="prompt diff line-diff" aria-label={label}>
+      {lines.map((line, i) => {
+        const text = `${line}\n`;
+        if (line.startsWith("@@")) return <span key={i} className="hunk">{text}</span>;
+        if (line.startsWith("+")) return <ins key={i}>{text}</ins>;
+        if (line.startsWith("-")) return <del key={i}>{text}</del>;
+        return <span key={i}>{text}</span>;
+      })}
+    </pre>
+  );
+}
