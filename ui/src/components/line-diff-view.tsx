@@ -2,7 +2,8 @@
 export function LineDiffView({ unified, label }: { unified: string; label: string }) {
   const lines = unified.replace(/\n$/, "").split("\n");
   return (
-    <pre className="prompt diff line-diff" aria-label={label}>
+    // Focusable: a long diff scrolls, and a scrolling region must be reachable by keyboard.
+    <pre className="prompt diff line-diff" aria-label={label} tabIndex={0}>
       {lines.map((line, i) => {
         const text = `${line}\n`;
         if (line.startsWith("@@")) return <span key={i} className="hunk">{text}</span>;

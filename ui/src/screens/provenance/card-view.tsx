@@ -49,9 +49,11 @@ export function CardView({ backend, model, version }: { backend: string; model: 
         <button type="button" className="button" onClick={() => download(`${model}-${version}-README.md`, card.markdown, "text/markdown")}>
           Download README.md
         </button>
-        <pre className="prompt">{card.markdown}</pre>
+        <pre className="prompt" tabIndex={0} aria-label="README.md of the card">
+          {card.markdown}
+        </pre>
       </details>
-      <CardEditor key={JSON.stringify(shown)} backend={backend} model={model} version={version} shown={shown} onSaved={result.refetch} />
+      <CardEditor backend={backend} model={model} version={version} shown={shown} onSaved={result.refetch} />
     </>
   );
 }

@@ -41,47 +41,51 @@ export function ImpactView({ target }: { target: ImpactTarget }) {
           : `${impact.versions.length} version${impact.versions.length === 1 ? "" : "s"} derived from ${start}; ${impact.deployments.length} deployment${impact.deployments.length === 1 ? "" : "s"} bundle one.`}
       </p>
       <h3>Per environment</h3>
-      <table className="grid impact-environments">
-        <caption>What runs an impacted version, per environment</caption>
-        <thead>
-          <tr>
-            <th scope="col">Environment</th>
-            <th scope="col">Stage</th>
-            <th scope="col">Impacted versions in that stage</th>
-            <th scope="col">Running deployments bundling one</th>
-          </tr>
-        </thead>
-        <tbody>
-          {impact.environments.map((e) => (
-            <tr key={e.environment} className={e.versions.length + e.deployments.length > 0 ? "impacted" : undefined}>
-              <th scope="row">{e.environment}</th>
-              <td>
-                <StageBadge stage={e.stage} />
-              </td>
-              <td>
-                {e.versions.length === 0
-                  ? "none"
-                  : e.versions.map((v, i) => (
-                      <span key={versionKey(v.modelVersion)}>
-                        {i > 0 && ", "}
-                        <VersionLink v={v.modelVersion} />
-                      </span>
-                    ))}
-              </td>
-              <td>
-                {e.deployments.length === 0
-                  ? "none"
-                  : e.deployments.map((d, i) => (
-                      <span key={d.name}>
-                        {i > 0 && ", "}
-                        <DeploymentLink d={d} />
-                      </span>
-                    ))}
-              </td>
+      {impact.environments.length === 0 ? (
+        <p className="muted">No environment runs an impacted version.</p>
+      ) : (
+        <table className="grid impact-environments">
+          <caption>What runs an impacted version, per environment (environments with nothing impacted are left out)</caption>
+          <thead>
+            <tr>
+              <th scope="col">Environment</th>
+              <th scope="col">Stage</th>
+              <th scope="col">Impacted versions in that stage</th>
+              <th scope="col">Running deployments bundling one</th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {impact.environments.map((e) => (
+              <tr key={e.environment} className={e.versions.length + e.deployments.length > 0 ? "impacted" : undefined}>
+                <th scope="row">{e.environment}</th>
+                <td>
+                  <StageBadge stage={e.stage} />
+                </td>
+                <td>
+                  {e.versions.length === 0
+                    ? "none"
+                    : e.versions.map((v, i) => (
+                        <span key={versionKey(v.modelVersion)}>
+                          {i > 0 && ", "}
+                          <VersionLink v={v.modelVersion} />
+                        </span>
+                      ))}
+                </td>
+                <td>
+                  {e.deployments.length === 0
+                    ? "none"
+                    : e.deployments.map((d, i) => (
+                        <span key={d.name}>
+                          {i > 0 && ", "}
+                          <DeploymentLink d={d} />
+                        </span>
+                      ))}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
       <h3>Derived versions</h3>
       {impact.versions.length === 0 ? (
         <p className="muted">None.</p>

@@ -27,14 +27,6 @@ export function LineageNodeLabel({ node }: { node: LineageNode }) {
           <StageBadge stage={node.modelVersion.stage} />
         </>
       )}
-      {node.deployment != null && (
-        <span className="muted small">
-          {" "}
-          {node.deployment.environment}
-          {node.deployment.revision !== null && `, revision ${node.deployment.revision}`}
-          {node.deployment.running ? ", running" : ", not running"}
-        </span>
-      )}
       {node.dangling && (
         <span className="dangling">
           {" "}
