@@ -88,6 +88,7 @@ export type GateName =
   | 'CANARY'
   | 'EVAL'
   | 'LINEAGE'
+  | 'SHADOW'
   | 'SIGNATURE';
 
 /** An input of a version's identity. */
