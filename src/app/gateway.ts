@@ -30,6 +30,8 @@ import { IdleAlerts } from "../workflow/lifecycle/idle-alerts.js";
 import { ModelOwners } from "../workflow/lifecycle/owners.js";
 import { UsageRecorder } from "../workflow/lifecycle/usage-recorder.js";
 import { UsageReports } from "../workflow/lifecycle/usage-reports.js";
+import { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
+import { DeprecationScheduler } from "../workflow/lifecycle/deprecation-scheduler.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
@@ -75,6 +77,8 @@ export interface CreateGatewayOptions {
   lifecycleClock?: () => Date;
   /** false: the leader does not check for idle versions in the background (tests call services.idleAlerts.check()). */
   idleChecks?: false;
+  /** The scheduled deprecation policy: false to not run it whatever the config says; intervalMs overrides the schedule (tests). */
+  lifecycle?: { intervalMs?: number } | false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -143,6 +147,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     usageReports: new UsageReports(config, catalog, store, lifecycleClock),
     owners,
     idleAlerts: new IdleAlerts(config, catalog, store, deploymentState, owners, { clock: lifecycleClock, timeoutMs: config.server.requestTimeoutMs }),
+    deprecation: new DeprecationService(config, catalog, store, promotions),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.
@@ -151,7 +156,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     (config.database.url === undefined
       ? new SoleLeadership()
       : new PostgresLeadership({ url: config.database.url, logger: logger.child({ component: "leader" }), retryMs: config.background.leaderRetrySeconds * 1_000 }));
-  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher } = {};
+  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher; deprecation?: DeprecationScheduler } = {};
   const startBackground = () => {
     const worker =
       opts.outbox === false
@@ -179,19 +184,27 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
             ...opts.webhooks,
           });
-    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
+    const schedule = config.policies?.lifecycle?.schedule;
+    const deprecation =
+      opts.lifecycle === false || schedule === undefined
+        ? undefined
+        : new DeprecationScheduler(services.deprecation, logger.child({ component: "lifecycle" }), {
+            intervalMs: opts.lifecycle?.intervalMs ?? schedule.everyMinutes * 60_000,
+          });
+    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}), ...(deprecation ? { deprecation } : {}) };
     worker?.start();
     poller?.start();
     webhooks?.start();
     if (opts.idleChecks !== false && config.lifecycle.idle.enabled) {
       services.idleAlerts.start(config.lifecycle.idle.checkIntervalSeconds * 1_000, (err) => logger.warn({ err, component: "idle" }, "idle check failed"));
     }
+    deprecation?.start();
   };
   let stopping: Promise<unknown> = Promise.resolve();
   const stopBackground = () => {
-    const { worker, poller, webhooks } = background;
+    const { worker, poller, webhooks, deprecation } = background;
     background = {};
-    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), services.idleAlerts.stop()]);
+    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), deprecation?.stop(), services.idleAlerts.stop()]);
     return stopping;
   };
   // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any

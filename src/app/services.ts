@@ -16,6 +16,7 @@ import type { IdleAlerts } from "../workflow/lifecycle/idle-alerts.js";
 import type { ModelOwners } from "../workflow/lifecycle/owners.js";
 import type { UsageRecorder } from "../workflow/lifecycle/usage-recorder.js";
 import type { UsageReports } from "../workflow/lifecycle/usage-reports.js";
+import type { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -48,5 +49,7 @@ export interface GatewayServices {
   owners: ModelOwners;
   /** IDLE_IN_PRODUCTION alerts (checked by the leader). */
   idleAlerts: IdleAlerts;
+  /** The deprecation policy: plan and apply (docs/lifecycle.md#deprecation-policy). */
+  deprecation: DeprecationService;
 }
 

@@ -18,6 +18,7 @@ import { tokenCommand } from "./commands/token.js";
 import { versionsCommand } from "./commands/versions.js";
 import { whatsRunningCommand } from "./commands/whats-running.js";
 import { idleCommand, usageCommand, usageReportCommand } from "./commands/usage.js";
+import { lifecycleCommand } from "./commands/lifecycle.js";
 import { CliExit, EXIT, exitCodeOf } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { packageVersion } from "./version.js";
@@ -68,7 +69,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(whatsRunningCommand(io))
     .addCommand(usageCommand(io))
     .addCommand(idleCommand(io))
-    .addCommand(usageReportCommand(io));
+    .addCommand(usageReportCommand(io))
+    .addCommand(lifecycleCommand(io));
   configureAll(program, io);
   return program;
 }
