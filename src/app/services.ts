@@ -12,6 +12,8 @@ import type { PromotionService } from "../workflow/promotion-service.js";
 import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { ResolveAnswers } from "../workflow/resolve-answers.js";
+import type { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
+import type { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -36,5 +38,9 @@ export interface GatewayServices {
   provenance: ProvenanceService;
   /** resolve(name, environment) answers kept until something they depend on changes (the hot path). */
   resolveAnswers: ResolveAnswers;
+  /** Shadow evidence: what a shadow version did against the primary (docs/lifecycle.md#shadow-evidence). */
+  shadowReports: ShadowReports;
+  /** Requests moving protected aliases (docs/lifecycle.md#protected-aliases). */
+  aliasMoves: AliasMoves;
 }
 
