@@ -79,10 +79,12 @@ describe("protected aliases on git-YAML", () => {
     });
     expect(facade.status).toBe(403);
     expect(await facade.json()).toEqual({ error_code: "PERMISSION_DENIED", message: expect.stringContaining("aliasMoveRequest") });
-    const facadeDelete = await fetch(`${gw.url}/mlflow/example/api/2.0/mlflow/registered-models/alias?name=support-triage&alias=champion`, {
+    const facadeDelete = await fetch(`${gw.url}/mlflow/example/api/2.0/mlflow/registered-models/alias`, {
       method: "DELETE",
-      headers: { authorization: `Bearer ${TOKENS.alice}` },
+      headers: { authorization: `Bearer ${TOKENS.alice}`, "content-type": "application/json" },
+      body: JSON.stringify({ name: "support-triage", alias: "champion" }),
     });
+    expect(await facadeDelete.json()).toEqual({ error_code: "PERMISSION_DENIED", message: expect.stringContaining("cannot be removed directly") });
     expect(facadeDelete.status).toBe(403);
 
     // The CLI: the userError, exit code 2.
@@ -105,7 +107,7 @@ describe("protected aliases on git-YAML", () => {
     expect(res.data?.aliasSet).toMatchObject({ previousVersion: "15", userErrors: [] });
     expect(await aliasesNow(gw)).toMatchObject({ champion: "14", challenger: "16" });
     const notProtected = await gw.as("alice", MOVE, { input: { backend: "example", model: "support-triage", alias: "challenger", version: "15", reason: "r" } });
-    expect(notProtected.data?.aliasMoveRequest.userErrors).toEqual([{ field: ["input", "alias"], code: "BAD_USER_INPUT", message: expect.stringContaining("not protected") }]);
+    expect(notProtected.data?.aliasMoveRequest.userErrors).toEqual([{ field: ["input", "alias"], code: "INVALID_INPUT", message: expect.stringContaining("not protected") }]);
   });
 
   it("moves a protected alias through a request: production gates, four eyes, applied once, in the trail", async () => {
@@ -124,10 +126,13 @@ describe("protected aliases on git-YAML", () => {
       previousVersions: ["14"],
       policy: { source: "rules[0]", approvals: 1, canary: true },
     });
-    expect(req.gates).toEqual([
-      { gate: "CANARY", passed: false, detail: "no canary result recorded for this version in this environment" },
-      { gate: "APPROVAL", passed: false, detail: "0 of 1 approval(s)" },
-    ]);
+    expect(req.gates).toHaveLength(2);
+    expect(req.gates).toEqual(
+      expect.arrayContaining([
+        { gate: "CANARY", passed: false, detail: "no canary result recorded for this version in this environment" },
+        { gate: "APPROVAL", passed: false, detail: "0 of 1 approval(s)" },
+      ]),
+    );
     // A replay returns the same request; a second open move of the alias is refused.
     const replay = await gw.as("alice", MOVE, move("15", { idempotencyKey: "move-champion-15" }));
     expect(replay.data?.aliasMoveRequest).toMatchObject({ replayed: true, promotionRequest: { id: req.id } });
@@ -154,12 +159,15 @@ describe("protected aliases on git-YAML", () => {
     const yaml = await readFile(join(gw.repo, "models/support-triage.yaml"), "utf8");
     expect(yaml).toMatch(/champion: "?15"?/);
     expect(commitCount(gw.repo)).toBeGreaterThan(before);
+    const rawId = (JSON.parse(Buffer.from(req.id as string, "base64url").toString("utf8").replace(/^mg1:/, "")) as string[])[1]!;
     const log = execFileSync("git", ["-C", gw.repo, "log", "-1", "--format=%B"], { encoding: "utf8" });
-    expect(log).toContain(req.id as string);
+    expect(log).toContain("move alias champion 14 -> 15");
+    expect(log).toContain(`Modelgate-Promotion: ${rawId}`);
+    expect(log).toContain("Approved-by: pat");
 
     // The trail: request, gates, approval, queue, apply (previous target recorded), alias.set; each once.
     const events = await auditActions(gw);
-    const ours = events.filter((e) => String(e.target).includes(String(req.id)) || e.target === "example/support-triage#champion");
+    const ours = events.filter((e) => String(e.target).includes(rawId) || e.target === "example/support-triage#champion");
     expect(ours.map((e) => e.action)).toEqual([
       "promotion.request",
       "promotion.gate",
@@ -172,10 +180,10 @@ describe("protected aliases on git-YAML", () => {
       "alias.set",
     ]);
     const request = ours[0]!;
-    expect(request.target).toBe(`alias champion of example/support-triage@15 (production) [${String(req.id)}]`);
+    expect(request.target).toBe(`alias champion of example/support-triage@15 (production) [${rawId}]`);
     expect(request.after).toMatchObject({ alias: "champion", version: "15", protectedBy: "policies.protectedAliases[0]", gatesOf: "PRODUCTION" });
     expect(ours.at(-2)).toMatchObject({ actor: "modelgate:outbox", before: { alias: "champion", version: "14" }, after: { alias: "champion", version: "15" }, outcome: "SUCCESS" });
-    expect(ours.at(-1)).toMatchObject({ actor: "modelgate:outbox", before: { alias: "champion", version: "14" }, after: { alias: "champion", version: "15", requestId: req.id } });
+    expect(ours.at(-1)).toMatchObject({ actor: "modelgate:outbox", before: { alias: "champion", version: "14" }, after: { alias: "champion", version: "15", requestId: rawId } });
     // The same approval is not applied twice: a further approval is refused, the alias stays.
     const again = await gw.as("bob", APPROVE, { id: req.id });
     expect(again.data?.promotionApprove.userErrors[0]).toMatchObject({ code: "CONFLICT" });
