@@ -9,6 +9,8 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
 import { runCli } from "../../src/cli/program.js";
+import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/app/adapter-registry.js";
+import { ConflictError, UnavailableError, type AdapterFactory, type RegistryAdapter } from "../../src/core/index.js";
 import {
   APPROVE,
   TOKENS,
@@ -47,6 +49,38 @@ const MOVE = `mutation($input: AliasMoveRequestInput!) {
 }`;
 const CANARY = `mutation($input: CanaryResultRecordInput!) { canaryResultRecord(input: $input) { userErrors { message } } }`;
 const ALIASES = `query { model(backend: "example", name: "support-triage") { aliases { name version } } }`;
+
+/**
+ * git-YAML whose setAlias fails on cue, the way no real backend does: "outage" fails before writing
+ * (transient), "half" writes the alias and then answers with a permanent error.
+ */
+function faultyAliases(plan: ("outage" | "half" | "ok")[], calls: string[]): FactoryMap {
+  const real = BUILT_IN_ADAPTERS.get("git-yaml")!;
+  const factory: AdapterFactory<unknown> = {
+    kind: "alias-faulty-git-yaml",
+    description: "git-yaml with injected setAlias failures (tests)",
+    configSchema: real.configSchema,
+    async create(id, config, ctx): Promise<RegistryAdapter> {
+      const inner = await real.create(id, config, ctx);
+      const setAlias: RegistryAdapter["setAlias"] = async (model, alias, version, callCtx, opts) => {
+        calls.push(`${alias}:${version}`);
+        const fault = plan.shift() ?? "ok";
+        if (fault === "outage") throw new UnavailableError(`${id} is down (injected)`, { backend: id });
+        const moved = await inner.setAlias(model, alias, version, callCtx, opts);
+        if (fault === "half") throw new ConflictError(`${id} wrote the alias but refused the call (injected)`, { backend: id });
+        return moved;
+      };
+      return new Proxy(inner, {
+        get(target, prop) {
+          if (prop === "setAlias") return setAlias;
+          const value: unknown = Reflect.get(target, prop);
+          return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+    },
+  };
+  return new Map([...BUILT_IN_ADAPTERS, [factory.kind, factory]]);
+}
 
 const aliasesNow = async (g: WorkflowGateway): Promise<Record<string, string>> => {
   const res = await g.as("vic", ALIASES);
@@ -188,5 +222,38 @@ describe("protected aliases on git-YAML", () => {
     const again = await gw.as("bob", APPROVE, { id: req.id });
     expect(again.data?.promotionApprove.userErrors[0]).toMatchObject({ code: "CONFLICT" });
     expect(await aliasesNow(gw)).toMatchObject({ champion: "15" });
+  });
+
+  it("retries an outage and applies once; a move that fails halfway puts the alias back on its previous target", async () => {
+    const calls: string[] = [];
+    const plan: ("outage" | "half" | "ok")[] = ["outage", "ok", "half"];
+    gw = await startWorkflowGateway({
+      config: { policies: { rules: [{ gates: {} }], protectedAliases: [{ aliases: ["champion"], environment: "production" }] } },
+      backendKind: "alias-faulty-git-yaml",
+      factories: faultyAliases(plan, calls),
+    });
+    // No gates: queued at once; the first setAlias meets an outage, the retry applies it.
+    const ok = await gw.as("alice", MOVE, move("15"));
+    expect(ok.data?.aliasMoveRequest.userErrors).toEqual([]);
+    expect((await waitForStatus(gw, ok.data!.aliasMoveRequest.promotionRequest.id as string)).status).toBe("APPLIED");
+    expect(calls).toEqual(["champion:15", "champion:15"]);
+    expect(await aliasesNow(gw)).toMatchObject({ champion: "15" });
+
+    // The backend writes the alias, then fails the call for good: the apply undoes its write.
+    const bad = await gw.as("alice", MOVE, move("16", { reason: "try 16" }));
+    const failed = await waitForStatus(gw, bad.data!.aliasMoveRequest.promotionRequest.id as string);
+    expect(failed.status).toBe("FAILED");
+    expect(failed.failure).toContain("refused the call (injected)");
+    expect(failed.failure).toContain("put alias champion back on 15");
+    expect(calls).toEqual(["champion:15", "champion:15", "champion:16", "champion:15"]);
+    expect(await aliasesNow(gw)).toMatchObject({ champion: "15" });
+
+    const applies = (await auditActions(gw, "promotion.apply")).map((e) => [e.outcome, e.after.alias ?? null, e.after.version ?? null]);
+    expect(applies).toEqual([
+      ["SUCCESS", "champion", "15"],
+      ["FAILURE", null, null],
+    ]);
+    // Exactly one outbox alias.set: the applied move; none for the failed one.
+    expect((await auditActions(gw, "alias.set")).filter((e) => e.actor === "modelgate:outbox").map((e) => e.after.version)).toEqual(["15"]);
   });
 });
