@@ -17,6 +17,8 @@ import type { ModelOwners } from "../workflow/lifecycle/owners.js";
 import type { UsageRecorder } from "../workflow/lifecycle/usage-recorder.js";
 import type { UsageReports } from "../workflow/lifecycle/usage-reports.js";
 import type { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
+import type { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
+import type { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -51,5 +53,9 @@ export interface GatewayServices {
   idleAlerts: IdleAlerts;
   /** The deprecation policy: plan and apply (docs/lifecycle.md#deprecation-policy). */
   deprecation: DeprecationService;
+  /** Shadow evidence: what a shadow version did against the primary (docs/lifecycle.md#shadow-evidence). */
+  shadowReports: ShadowReports;
+  /** Requests moving protected aliases (docs/lifecycle.md#protected-aliases). */
+  aliasMoves: AliasMoves;
 }
 
