@@ -12,7 +12,8 @@ import { loadTarget, type HotLoad, type HotResult, type HotTarget } from "./auto
 import { peakRssBytes, startChild, type Child } from "./processes.js";
 
 export const ENVIRONMENT = "production";
-const TOKEN = "bench-token-0123456789abcdef";
+/** The bearer token of the bench's gateway (config holds its SHA-256). */
+export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 
 export const RESOLVE_QUERY = `query BenchResolve($name: String!, $env: String!) {
   resolve(name: $name, environment: $env) {
@@ -57,7 +58,8 @@ export interface HotPathReport {
   gatewayPeakRssBytes: number;
 }
 
-function gatewayConfig(dir: string, seed: string): string {
+/** The bench gateway's modelgate.yaml: production mode, one viewer token, the seeded example registry. */
+export function gatewayConfig(dir: string, seed: string): string {
   return [
     "logLevel: warn",
     "server:",
@@ -68,7 +70,7 @@ function gatewayConfig(dir: string, seed: string): string {
     "  tokens:",
     "    - subject: bench",
     "      roles: [viewer]",
-    `      sha256: ${createHash("sha256").update(TOKEN).digest("hex")}`,
+    `      sha256: ${createHash("sha256").update(BENCH_TOKEN).digest("hex")}`,
     "dataDir: ./data",
     "backends:",
     "  - id: example",
@@ -106,7 +108,7 @@ export interface HotPathOptions {
 
 export async function runHotPathBench(opts: HotPathOptions): Promise<HotPathReport> {
   const children: Child[] = [];
-  const auth = { authorization: `Bearer ${TOKEN}` };
+  const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
   try {
     const configPath = join(opts.dir, "modelgate.yaml");
     await writeFile(configPath, gatewayConfig(opts.dir, opts.seed));
