@@ -52,15 +52,18 @@ export interface ProfileSummary {
   functions: { name: string; where: string; ms: number; share: number }[];
 }
 
-/** Self time per part and per function, of the samples taken `window` ms (from, to) after the profile started. */
+/**
+ * Self time per part and per function, of the samples taken within `window` (from, to: µs of the
+ * monotonic clock, process.hrtime, which V8's profile timestamps also count).
+ */
 export function summarise(profile: CpuProfile, window: [number, number] = [0, Number.POSITIVE_INFINITY], top = 25): ProfileSummary {
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
-  let at = 0;
+  let at = profile.startTime;
   for (let i = 0; i < profile.samples.length; i++) {
     const delta = profile.timeDeltas[i] ?? 0;
     at += delta;
-    if (at < window[0] * 1000 || at > window[1] * 1000) continue;
+    if (at < window[0] || at > window[1]) continue;
     const id = profile.samples[i] as number;
     self.set(id, (self.get(id) ?? 0) + delta);
   }
@@ -108,7 +111,6 @@ async function main(): Promise<void> {
     await writeFile(configPath, gatewayConfig(dir, join(ROOT, "examples/registry")));
     const env = { ...process.env };
     for (const key of Object.keys(env)) if (key.startsWith("MODELGATE_")) delete env[key];
-    const spawned = performance.now();
     const { child, match } = await startChild("the gateway", ["--cpu-prof", `--cpu-prof-dir=${profDir}`, "bin/modelgate.js", "serve", "--config", configPath], {
       cwd: ROOT,
       env: { ...env, NODE_ENV: "production" },
@@ -135,14 +137,15 @@ async function main(): Promise<void> {
       },
     };
     await loadTarget(targets[which], { connections, seconds: 2, warmupSeconds: 0 });
-    const from = performance.now() - spawned;
+    const micros = () => Number(process.hrtime.bigint() / 1000n);
+    const from = micros();
     const load = await loadTarget(targets[which], { connections, seconds, warmupSeconds: 0 });
-    const to = performance.now() - spawned;
+    const to = micros();
     await child.stop();
     const [file] = (await readdir(profDir)).filter((f) => f.endsWith(".cpuprofile"));
     if (file === undefined) throw new Error(`the gateway wrote no profile; its output:\n${child.output()}`);
     const profile = JSON.parse(await readFile(join(profDir, file), "utf8")) as CpuProfile;
-    // Only the measured load (the profile starts with the process, a little before `spawned`).
+    // Only the measured load, not start-up or shutdown.
     const summary = summarise(profile, [from, to]);
     await mkdir(outDir, { recursive: true });
     const stamp = new Date().toISOString().replace(/[:.]/g, "-");

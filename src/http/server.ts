@@ -242,7 +242,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     const rawName = raw.slice("/v1/resolve/".length, q);
     // Names the URL parser would not rewrite (no "//", "." or ".." segments, no "%2e"); others take the full path.
     if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName) || rawName.includes("//") || DOT_SEGMENT.test(rawName)) return false;
-    const name = decodePath(rawName);
+    const name = rawName.includes("%") ? decodePath(rawName) : rawName;
     if (name === undefined) return false;
     const query = new URLSearchParams(raw.slice(q + 1));
     const environment = query.get("env") ?? query.get("environment");
@@ -252,8 +252,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     if (actor === undefined || !hasRole(actor, "viewer")) return false;
     const kept = gateway.services.resolveAnswers.peek(name, environment);
     if (kept === undefined) return false;
-    res.setHeader("X-Request-Id", requestId);
-    sendAnswer(res, kept, req.headers["if-none-match"]);
+    sendAnswer(res, kept, req.headers["if-none-match"], requestId);
     return true;
   };
 
