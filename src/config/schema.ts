@@ -262,6 +262,15 @@ export const gatesSchema = z
     canary: z.boolean().default(false),
     /** Approvals by users with the approver role other than the requester. */
     approvals: z.number().int().min(0).max(10).default(0),
+    /** The newest shadow report of the version in the environment must meet these (docs/lifecycle.md#shadow-evidence). */
+    requireShadowEvidence: z
+      .object({
+        minRequests: z.number().int().min(0).default(0),
+        minAgreement: z.number().min(0).max(1).default(0),
+        maxErrorRate: z.number().min(0).max(1).default(1),
+      })
+      .strict()
+      .optional(),
     /**
      * A verified model signature over the version's artifact (docs/provenance.md#signing): `true`
      * for any signer in `signing`, or the signing keys and/or identities (their ids) that may sign.

@@ -52,6 +52,7 @@ const BY_ACTION: Readonly<Record<string, RegistryEventType>> = {
   "promotion.reject": "APPROVAL",
   "eval.record": "EVIDENCE_RECORDED",
   "canary.record": "EVIDENCE_RECORDED",
+  "shadow.record": "EVIDENCE_RECORDED",
   OUT_OF_BAND_CHANGE: "DRIFT",
   UNAPPROVED_IN_STAGE: "DRIFT",
   DRIFT_RESOLVED: "DRIFT",

@@ -35,7 +35,7 @@ describe("migration 0009 on SQLite", () => {
       sqlite.prepare(`insert into promotion_gate_results (request_id, gate, passed, detail, evidence_json, evaluated_at) values (?, 'EVAL', 1, 'ok', null, ?)`).run(id, now);
       expect(() => sqlite.prepare(`insert into promotion_gate_results (request_id, gate, passed, detail, evaluated_at) values (?, 'SIGNATURE', 1, 'ok', ?)`).run(id, now)).toThrow(/CHECK/);
 
-      expect((await migrator.migrateToLatest()).error).toBeUndefined();
+      expect((await migrator.migrateTo("0009_provenance")).error).toBeUndefined();
       expect(sqlite.prepare("select gate, detail from promotion_gate_results").all()).toEqual([{ gate: "EVAL", detail: "ok" }]);
       sqlite.prepare(`insert into promotion_gate_results (request_id, gate, passed, detail, evaluated_at) values (?, 'SIGNATURE', 1, 'ok', ?)`).run(id, now);
       expect(() => sqlite.prepare(`insert into promotion_gate_results (request_id, gate, passed, detail, evaluated_at) values (?, 'SHADOW', 1, 'x', ?)`).run(id, now)).toThrow(/CHECK/);

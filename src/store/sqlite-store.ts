@@ -18,7 +18,7 @@ import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "./mutex.js";
-import { AuditListeners, CARD_METHODS, DEPLOYMENT_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
+import { AuditListeners, CARD_METHODS, DEPLOYMENT_METHODS, LIFECYCLE_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { DeploymentDatabase } from "./deployment-db-schema.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
@@ -29,6 +29,9 @@ import { KyselyCardTx } from "./card-kysely.js";
 import type { CardTx } from "./card-store.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
 import { KyselyWebhookTx } from "./webhook-kysely.js";
+import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
+import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
+import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
 import { TxContext } from "./tx-context.js";
 
@@ -101,6 +104,8 @@ export class SqliteStore implements Store {
   readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
   /** Webhook calls outside a transaction: each runs in a transaction of its own. */
   readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
+  /** Lifecycle calls outside a transaction: each runs in a transaction of its own. */
+  readonly lifecycle: LifecycleTx = ownTransactions(LIFECYCLE_METHODS, (fn) => this.transaction((tx) => fn(tx.lifecycle)));
   /** Model card calls outside a transaction: each runs in a transaction of its own. */
   readonly cards: CardTx = ownTransactions(CARD_METHODS, (fn) => this.transaction((tx) => fn(tx.cards)));
 
@@ -180,11 +185,13 @@ export class SqliteStore implements Store {
       const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
       const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
       const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
+      const lifecycle = new KyselyLifecycleTx(conn as unknown as Kysely<LifecycleDatabase>);
       const cards = new KyselyCardTx(conn as unknown as Kysely<CardDatabase>);
       const tx: StoreTx = {
         workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
         deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
         webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
+        lifecycle: guarded(LIFECYCLE_METHODS, lifecycle, state, "lifecycle"),
         cards: guarded(CARD_METHODS, cards, state, "cards"),
         appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
           if (!state.active) {

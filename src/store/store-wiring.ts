@@ -8,6 +8,8 @@ import type { CardTx } from "./card-store.js";
 import { KyselyDeploymentTx } from "./deployment-kysely.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
+import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
+import type { LifecycleTx } from "./lifecycle-store.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
 import { KyselyWebhookTx } from "./webhook-kysely.js";
@@ -20,6 +22,7 @@ export function methodsOf<T>(cls: { prototype: T }): (keyof T)[] {
 export const WORKFLOW_METHODS = methodsOf<WorkflowTx>(KyselyWorkflowTx);
 export const DEPLOYMENT_METHODS = methodsOf<DeploymentTx>(KyselyDeploymentTx);
 export const WEBHOOK_METHODS = methodsOf<WebhookTx>(KyselyWebhookTx);
+export const LIFECYCLE_METHODS = methodsOf<LifecycleTx>(KyselyLifecycleTx);
 export const CARD_METHODS = methodsOf<CardTx>(KyselyCardTx);
 
 type AsyncMethods = Record<string, (...args: unknown[]) => Promise<unknown>>;

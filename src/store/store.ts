@@ -6,6 +6,7 @@
 
 import type { CardTx } from "./card-store.js";
 import type { DeploymentTx } from "./deployment-store.js";
+import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
 import type { WorkflowTx } from "./workflow-store.js";
 
@@ -79,6 +80,8 @@ export interface StoreTx {
   readonly deployments: DeploymentTx;
   /** Webhook targets, cursors, leases and the delivery log (./webhook-store.ts), with the same transaction rules. */
   readonly webhooks: WebhookTx;
+  /** Usage counts, shadow reports, rollouts, idle alerts, version links (./lifecycle-store.ts), with the same transaction rules. */
+  readonly lifecycle: LifecycleTx;
   /** The human-written sections of model cards (./card-store.ts), with the same transaction rules. */
   readonly cards: CardTx;
 }

@@ -23,6 +23,11 @@ export interface PromotionRequestsTable {
   created_at: string;
   updated_at: string;
   deployment_revision_id: string | null;
+  /** DDL and reasons in ./migrations/0009_lifecycle.ts. */
+  alias: string | null;
+  rollout_step: number | null;
+  copy_target: string | null;
+  tags_json: string | null;
 }
 
 export interface PromotionGateResultsTable {
@@ -67,6 +72,10 @@ export interface CanaryResultsTable {
   notes: string | null;
   recorded_by: string;
   at: string;
+  /** Columns of ./migrations/0009_lifecycle.ts. */
+  error_rate: number | null;
+  requests: number | null;
+  metrics_json: string | null;
 }
 
 export interface PromotionOutboxTable {

@@ -96,6 +96,11 @@ function requestFrom(row: Selectable<PromotionRequestsTable>): PromotionRequestR
     createdAt: date(row.created_at),
     updatedAt: date(row.updated_at),
     deploymentRevisionId: row.deployment_revision_id,
+    // Set only on the requests of docs/lifecycle.md (alias moves, rollout steps, copies, archives).
+    ...(row.alias === null ? {} : { alias: row.alias }),
+    ...(row.rollout_step === null ? {} : { rolloutStep: row.rollout_step }),
+    ...(row.copy_target === null ? {} : { copyTarget: row.copy_target }),
+    ...(row.tags_json === null ? {} : { tags: JSON.parse(row.tags_json) as Record<string, string> }),
   };
 }
 
@@ -148,6 +153,9 @@ function canaryFrom(row: Selectable<CanaryResultsTable>): CanaryResultRecord {
     notes: row.notes,
     recordedBy: row.recorded_by,
     at: date(row.at),
+    ...(row.error_rate === null ? {} : { errorRate: Number(row.error_rate) }),
+    ...(row.requests === null ? {} : { requests: Number(row.requests) }),
+    ...(row.metrics_json === null ? {} : { metrics: JSON.parse(row.metrics_json) as Record<string, number> }),
   };
 }
 
@@ -273,6 +281,10 @@ export class KyselyWorkflowTx implements WorkflowTx {
           created_at: iso(r.at),
           updated_at: iso(r.at),
           deployment_revision_id: r.deploymentRevisionId ?? null,
+          alias: r.alias ?? null,
+          rollout_step: r.rolloutStep ?? null,
+          copy_target: r.copyTarget ?? null,
+          tags_json: r.tags === undefined || r.tags === null ? null : json(r.tags),
         })
         .execute();
     } catch (err) {
@@ -453,6 +465,9 @@ export class KyselyWorkflowTx implements WorkflowTx {
         notes: r.notes,
         recorded_by: r.recordedBy,
         at: iso(r.at),
+        error_rate: r.errorRate ?? null,
+        requests: r.requests ?? null,
+        metrics_json: r.metrics === undefined || r.metrics === null ? null : json(r.metrics),
       })
       .execute();
   }
@@ -655,6 +670,9 @@ export class KyselyWorkflowTx implements WorkflowTx {
       .where("backend_id", "=", backendId)
       .where("model_name", "=", modelName)
       .where("deployment_revision_id", "is", null)
+      // Alias moves and copies change no stage: the drift replay must not see them.
+      .where("alias", "is", null)
+      .where("copy_target", "is", null)
       .orderBy("updated_at")
       .orderBy("created_at")
       .orderBy("id")
@@ -668,6 +686,8 @@ export class KyselyWorkflowTx implements WorkflowTx {
       .select(["backend_id", "model_name"])
       .where("status", "=", "APPLIED")
       .where("deployment_revision_id", "is", null)
+      .where("alias", "is", null)
+      .where("copy_target", "is", null)
       .groupBy(["backend_id", "model_name"])
       .orderBy("backend_id")
       .orderBy("model_name")

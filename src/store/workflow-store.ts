@@ -8,7 +8,7 @@ import type { Stage } from "../core/stage.js";
 
 export type PromotionKind = "PROMOTION" | "ROLLBACK";
 export type PromotionStatus = "PENDING" | "APPLYING" | "APPLIED" | "FAILED" | "REJECTED";
-export type GateName = "EVAL" | "CANARY" | "APPROVAL" | "SIGNATURE" | "LINEAGE";
+export type GateName = "EVAL" | "CANARY" | "APPROVAL" | "SHADOW" | "SIGNATURE" | "LINEAGE";
 export type ApprovalDecision = "APPROVED" | "REJECTED";
 
 export const OPEN_STATUSES: readonly PromotionStatus[] = ["PENDING", "APPLYING"];
@@ -20,6 +20,12 @@ export interface RequestPolicy {
   eval: { minScore: number; suite?: string } | null;
   canary: boolean;
   approvals: number;
+  /**
+   * Shadow evidence (docs/lifecycle.md#shadow-evidence): the newest shadow report of the version in
+   * the environment must have at least `minRequests` requests, an agreement rate of at least
+   * `minAgreement` and an error rate of at most `maxErrorRate`. Absent or null: no shadow gate.
+   */
+  shadow?: { minRequests: number; minAgreement: number; maxErrorRate: number } | null;
   /**
    * A verified model signature (docs/provenance.md): the signing key and identity ids that may
    * sign, both empty for any configured signer. Absent or null: no signature gate.
@@ -57,6 +63,17 @@ export interface PromotionRequestRecord {
    * `backendId` is "" and `toStage` the environment's stage. null for model-version requests.
    */
   deploymentRevisionId: string | null;
+  /**
+   * A protected alias move (docs/lifecycle.md#protected-aliases): the apply points this alias at
+   * `version` (the stage does not change; `previousVersions` holds the version it pointed at).
+   */
+  alias?: string | null;
+  /** A guarded rollout's step (0-based) the apply moves the deployment's open rollout to. */
+  rolloutStep?: number | null;
+  /** A cross-registry copy of `version` into this "backend/model" (docs/lifecycle.md#cross-registry-copies). */
+  copyTarget?: string | null;
+  /** Version tags the apply writes with the target's stage (e.g. `modelgate.archived-by: policy`). */
+  tags?: Record<string, string> | null;
 }
 
 export type NewPromotionRequest = Omit<PromotionRequestRecord, "status" | "failure" | "createdAt" | "updatedAt" | "deploymentRevisionId"> & {
@@ -109,6 +126,12 @@ export interface CanaryResultRecord {
   notes: string | null;
   recordedBy: string;
   at: Date;
+  /** Share of failed requests in the canary, 0..1 (guarded rollouts check it; null: not reported). */
+  errorRate?: number | null;
+  /** Requests the canary served. */
+  requests?: number | null;
+  /** Named measurements (name -> value), e.g. { "accuracy": 0.93 }; a rollout's metric floor reads them. */
+  metrics?: Record<string, number> | null;
 }
 
 /** Progress of one apply, saved after every step so a restart resumes where it stopped. */
@@ -119,6 +142,8 @@ export interface OutboxSteps {
   targetSet: boolean;
   /** Previous versions already demoted (read back). */
   demoted: string[];
+  /** A copy request: the version registered in the target (saved right after registering, so an undo can remove it). */
+  copiedVersion?: string | null;
   /**
    * The trace context (W3C `traceparent`, `tracestate`) of the mutation that queued the row, so its
    * apply continues that trace; absent when tracing was off.
@@ -326,7 +351,7 @@ export interface WorkflowTx {
   closeProduction(id: string, until: Date): Promise<void>;
   listProduction(query: ProductionQuery): Promise<ProductionRecord[]>;
 
-  /** Every request of one model (any environment, any status), oldest change first. */
+  /** Every stage request of one model (any environment, any status; not alias moves or copies), oldest change first. */
   listRequestsForModel(backendId: string, modelName: string): Promise<PromotionRequestRecord[]>;
   /** The backend/model pairs with at least one APPLIED request, ordered by backend then model. */
   listTrackedModels(): Promise<TrackedModel[]>;

@@ -2,7 +2,9 @@
  * Gate evaluation: a pure function of the request's policy and the evidence at hand. Each result
  * carries its evidence (the eval record, the canary result, the approvers) so the trail shows why.
  */
+import type { ShadowReportRecord } from "../store/lifecycle-store.js";
 import type { ApprovalRecord, CanaryResultRecord, GateName, RequestPolicy } from "../store/workflow-store.js";
+import { evaluateShadowGate } from "./shadow-gate.js";
 import { evaluateProvenanceGates, type ProvenanceEvidence } from "./provenance-gates.js";
 
 /** An eval result for one version, recorded through the gateway or read from the backend. */
@@ -29,6 +31,8 @@ export interface GateEvidence {
   /** Newest first, for this version and environment. */
   canaries: CanaryResultRecord[];
   approvals: ApprovalRecord[];
+  /** Newest first, for this version and environment, when its policy has a shadow gate (./shadow-gate.ts). */
+  shadows?: readonly ShadowReportRecord[];
   /** The version's signature and lineage, when its policy has provenance gates (./provenance-gates.ts). */
   provenance?: ProvenanceEvidence;
 }
@@ -63,6 +67,7 @@ export function evaluateGates(policy: RequestPolicy, evidence: GateEvidence): Ga
           },
     );
   }
+  out.push(...evaluateShadowGate(policy, evidence.shadows));
   if (policy.approvals > 0) {
     const rejection = evidence.approvals.find((a) => a.decision === "REJECTED");
     const approvers = evidence.approvals.filter((a) => a.decision === "APPROVED").map((a) => a.actor);

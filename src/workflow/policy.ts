@@ -5,6 +5,7 @@
 import { InvalidInputError, type Stage } from "../core/index.js";
 import type { PoliciesConfig, PolicyRuleConfig } from "../config/schema.js";
 import type { RequestPolicy } from "../store/workflow-store.js";
+import { shadowPolicy } from "./shadow-gate.js";
 import { provenancePolicy } from "./provenance-gates.js";
 
 /**
@@ -87,6 +88,7 @@ export class PromotionPolicies {
       eval: rule.gates.eval === undefined ? null : { minScore: rule.gates.eval.minScore, ...(rule.gates.eval.suite === undefined ? {} : { suite: rule.gates.eval.suite }) },
       canary: rule.gates.canary,
       approvals: rule.gates.approvals,
+      ...shadowPolicy(rule.gates),
       ...provenancePolicy(rule.gates),
       demoteTo: rule.demoteTo,
     };

@@ -312,7 +312,8 @@ export class PromotionService {
     ctx: CallContext,
   ): Promise<boolean> {
     const now = this.clock();
-    const outcomes = evaluateGates(r.policy, evidence);
+    const shadows = r.policy.shadow ? await tx.lifecycle.listShadowReports(r.backendId, r.modelName, r.version, r.environment) : undefined;
+    const outcomes = evaluateGates(r.policy, shadows === undefined ? evidence : { ...evidence, shadows });
     const previous = new Map((await tx.workflow.listGateResults(r.id)).map((g) => [g.gate, g]));
     for (const o of outcomes) {
       const before = previous.get(o.gate);
@@ -472,12 +473,21 @@ export class PromotionService {
     return record;
   }
 
-  /** New evidence: re-evaluates the pending requests of that version (in that environment, when given). */
+  /**
+   * New evidence (an eval, canary or shadow record): re-evaluates the pending requests of that
+   * version (in that environment, when given), stage requests and protected alias moves alike.
+   */
+  async reevaluate(backendId: string, modelName: string, version: string, environment: string | undefined, ctx: CallContext): Promise<void> {
+    await this.#reevaluateOpen(backendId, modelName, version, environment, ctx);
+  }
+
   async #reevaluateOpen(backendId: string, modelName: string, version: string, environment: string | undefined, ctx: CallContext): Promise<void> {
     const envs = environment === undefined ? Object.keys(this.config.environments) : [environment];
+    const pending = [];
     for (const env of envs) {
-      const open = await this.store.workflow.findOpen(slotKey(backendId, modelName, env));
-      if (open === undefined || open.status !== "PENDING" || open.version !== version) continue;
+      for (const r of await this.store.workflow.listOpenFor(backendId, modelName, env)) if (r.status === "PENDING" && r.version === version) pending.push(r);
+    }
+    for (const open of pending) {
       const evals = open.policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, open, ctx);
       const provenance = await this.#provenanceEvidence(open.policy, open, ctx);
       await this.store.transaction(async (tx) => {

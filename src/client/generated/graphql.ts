@@ -110,6 +110,7 @@ export type GateName =
   | 'CANARY'
   | 'EVAL'
   | 'LINEAGE'
+  | 'SHADOW'
   | 'SIGNATURE';
 
 export type GenerationConfigInput = {

@@ -19,6 +19,7 @@ export class PromotionRequestResolver {
       evalSuite: root.policy.eval?.suite ?? null,
       canary: root.policy.canary,
       approvals: root.policy.approvals,
+      shadowEvidence: root.policy.shadow ?? null,
     };
   }
 

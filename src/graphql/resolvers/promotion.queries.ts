@@ -100,6 +100,7 @@ export class PromotionQueries {
         evalSuite: r.gates.eval?.suite ?? null,
         canary: r.gates.canary,
         approvals: r.gates.approvals,
+        shadowEvidence: r.gates.requireShadowEvidence ?? null,
         demoteTo: r.demoteTo,
       })),
       transitions: STAGES.map((from: Stage) => ({ from, to: [...p.transitions[from]] })),

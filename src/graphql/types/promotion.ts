@@ -14,7 +14,7 @@ registerEnumType(PromotionStatusEnum, {
 export const PromotionKindEnum = { PROMOTION: "PROMOTION", ROLLBACK: "ROLLBACK" } as const;
 registerEnumType(PromotionKindEnum, { name: "PromotionKind" });
 
-export const GateNameEnum = { EVAL: "EVAL", CANARY: "CANARY", APPROVAL: "APPROVAL", SIGNATURE: "SIGNATURE", LINEAGE: "LINEAGE" } as const;
+export const GateNameEnum = { EVAL: "EVAL", CANARY: "CANARY", APPROVAL: "APPROVAL", SHADOW: "SHADOW", SIGNATURE: "SIGNATURE", LINEAGE: "LINEAGE" } as const;
 registerEnumType(GateNameEnum, { name: "GateName" });
 
 export const ApprovalStateEnum = { PENDING: "PENDING", APPROVED: "APPROVED", REJECTED: "REJECTED" } as const;
@@ -22,6 +22,18 @@ registerEnumType(ApprovalStateEnum, {
   name: "ApprovalState",
   description: "PENDING: a request waiting for approvals. APPROVED/REJECTED: a decision an approver made.",
 });
+
+@ObjectType("ShadowEvidencePolicy", { description: "What the newest shadow report of the version must show (docs/lifecycle.md#shadow-evidence)." })
+export class ShadowEvidencePolicyType {
+  @Field(() => Int)
+  minRequests!: number;
+
+  @Field(() => Float, { description: "Minimum agreement rate with the primary, 0..1." })
+  minAgreement!: number;
+
+  @Field(() => Float, { description: "Maximum error rate, 0..1." })
+  maxErrorRate!: number;
+}
 
 @ObjectType("RequestPolicy", { description: "The gates a request must pass, fixed when it was made." })
 export class RequestPolicyType {
@@ -39,6 +51,9 @@ export class RequestPolicyType {
 
   @Field(() => Int)
   approvals!: number;
+
+  @Field(() => ShadowEvidencePolicyType, { nullable: true, description: "The SHADOW gate; null when the policy has none." })
+  shadowEvidence?: ShadowEvidencePolicyType | null;
 }
 
 @ObjectType("GateResult", { description: "The latest result of one gate, with the evidence it was decided on." })
@@ -270,6 +285,9 @@ export class PolicyRuleType {
 
   @Field(() => Int)
   approvals!: number;
+
+  @Field(() => ShadowEvidencePolicyType, { nullable: true, description: "The SHADOW gate (requireShadowEvidence); null when the rule has none." })
+  shadowEvidence?: ShadowEvidencePolicyType | null;
 
   @Field(() => StageEnum)
   demoteTo!: string;

@@ -15,6 +15,7 @@ import * as m0006 from "./0006_webhooks.js";
 import * as m0007 from "./0007_outbox_fencing.js";
 import * as m0008 from "./0008_drift_kind.js";
 import * as m0009 from "./0009_provenance.js";
+import * as m0010 from "./0010_lifecycle.js";
 
 export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0001_audit": m0001,
@@ -26,6 +27,7 @@ export const MIGRATIONS: Readonly<Record<string, Migration>> = Object.freeze({
   "0007_outbox_fencing": m0007,
   "0008_drift_kind": m0008,
   "0009_provenance": m0009,
+  "0010_lifecycle": m0010,
 });
 
 /** The schema version this build of modelgate creates and expects. */

@@ -76,6 +76,7 @@ export type GateName =
   | 'CANARY'
   | 'EVAL'
   | 'LINEAGE'
+  | 'SHADOW'
   | 'SIGNATURE';
 
 export type ModelFilter = {
