@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { isInterfaceType, lexicographicSortSchema, printSchema, type GraphQLSchema, type GraphQLTypeResolver } from "graphql";
+import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema, type GraphQLTypeResolver } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver.js";
@@ -60,7 +60,7 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
   return built;
 }
 
-/** The interfaces' own type resolvers, by name: each answers synchronously with a type name. */
+/** The interfaces' and unions' own type resolvers, by name: each answers synchronously with a type name. */
 const TYPE_RESOLVERS: Readonly<Record<string, GraphQLTypeResolver<unknown, unknown>>> = {
   Resolution: (value) => resolutionTypeOf(value as { kind?: string }),
   Node: (value) => nodeTypeOf(value),
@@ -73,9 +73,9 @@ const TYPE_RESOLVERS: Readonly<Record<string, GraphQLTypeResolver<unknown, unkno
  */
 function synchronousTypeResolvers(schema: GraphQLSchema): GraphQLSchema {
   for (const type of Object.values(schema.getTypeMap())) {
-    if (!isInterfaceType(type) || type.name.startsWith("__")) continue;
+    if (!isAbstractType(type) || type.name.startsWith("__")) continue;
     const own = TYPE_RESOLVERS[type.name];
-    if (own === undefined) throw new Error(`interface ${type.name} has no synchronous type resolver in src/graphql/schema.ts`);
+    if (own === undefined) throw new Error(`${type.name} (an interface or union) has no synchronous type resolver in src/graphql/schema.ts TYPE_RESOLVERS`);
     type.resolveType = own;
   }
   return schema;
