@@ -4,8 +4,8 @@
  * earlier attempt took effect after all (a create whose answer was lost). Writes that are idempotent
  * by nature (alias set, tag set) confirm nothing and are simply repeated.
  */
-import { UnavailableError, isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
-import { callEnded, deadlineError, isRetryableWriteFailure } from "./errors.js";
+import { UnavailableError, callEnded, deadlineError, isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
+import { isRetryableWriteFailure } from "./errors.js";
 
 export interface WriteRetryPolicy {
   /** Attempts of the write, the first included. */

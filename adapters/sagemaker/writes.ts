@@ -16,6 +16,9 @@ import {
 import {
   ConflictError,
   UnavailableError,
+  callEnded,
+  deadlineError,
+  ensureCallActive,
   isRegistryError,
   type CallContext,
   type ModelVersion,
@@ -26,7 +29,7 @@ import {
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
 import { KEYS, MAX_ENTRIES, encodeMetadata, encodeValue } from "./customer-metadata.js";
-import { callEnded, deadlineError, ensureCallActive, isRetryableWrite } from "./errors.js";
+import { isRetryableWrite } from "./errors.js";
 import { aliasesOf } from "./group-tags.js";
 import { describeGroup, groupTags, missingModel } from "./model-reads.js";
 import { validateRegisterInput } from "./register-input.js";

@@ -10,9 +10,9 @@
  */
 import querystring from "node:querystring";
 import type { protos } from "@google-cloud/aiplatform";
-import { isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
+import { callEnded, deadlineError, isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
 import type { ModelServiceClient } from "./client.js";
-import { callEnded, deadlineError, toRegistryError } from "./errors.js";
+import { toRegistryError } from "./errors.js";
 
 export type IModel = protos.google.cloud.aiplatform.v1.IModel;
 export type IModelEvaluation = protos.google.cloud.aiplatform.v1.IModelEvaluation;

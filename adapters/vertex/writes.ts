@@ -14,6 +14,8 @@ import {
   InvalidInputError,
   NotFoundError,
   UnavailableError,
+  callEnded,
+  deadlineError,
   isFloatingModelId,
   isRegistryError,
   isStage,
@@ -26,7 +28,6 @@ import {
   type WriteOptions,
 } from "../../src/core/index.js";
 import type { VertexBackend } from "./backend-context.js";
-import { callEnded, deadlineError } from "./errors.js";
 import { OWN_LABELS, approvalLabels, labelFilter, stageLabelValue } from "./labels.js";
 import { existingModelId, modelNotFound } from "./model-reads.js";
 import { ALIAS_RULE, DEFAULT_ALIAS, creatableModelId, isAlias, isVersionId, modelIdOf } from "./names.js";

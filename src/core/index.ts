@@ -1,5 +1,6 @@
 export * from "./adapter.js";
 export * from "./call-context.js";
+export * from "./call-errors.js";
 export * from "./canonical-json.js";
 export * from "./concurrency.js";
 export * from "./errors.js";
