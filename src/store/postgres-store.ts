@@ -22,7 +22,7 @@ import { KyselyDeploymentTx } from "./deployment-kysely.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
-import { Mutex } from "./mutex.js";
+import { Mutex } from "../core/concurrency.js";
 import { AUDIT_CHANNEL, PostgresAuditWakeups } from "./postgres-audit-wakeups.js";
 import { lockAuditChain } from "./postgres-locks.js";
 import { checkPostgresUrl, maskDatabaseUrl, maskPasswordIn } from "./postgres-url.js";

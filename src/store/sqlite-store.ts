@@ -18,7 +18,7 @@ import { KyselyDeploymentTx } from "./deployment-kysely.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
-import { Mutex } from "./mutex.js";
+import { Mutex } from "../core/concurrency.js";
 import { AuditListeners, CARD_METHODS, DEPLOYMENT_METHODS, LIFECYCLE_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { DeploymentDatabase } from "./deployment-db-schema.js";
