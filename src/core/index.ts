@@ -6,6 +6,7 @@ export * from "./concurrency.js";
 export * from "./errors.js";
 export * from "./generation-config.js";
 export * from "./line-diff.js";
+export * from "./logger.js";
 export * from "./lru.js";
 export * from "./model.js";
 export * from "./schemas.js";

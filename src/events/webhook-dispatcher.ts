@@ -27,6 +27,7 @@ import type { WebhookAttemptResult, WebhookDeliveryRecord, WebhookTargetRecord }
 import { matchesFilter, toRegistryEvent, type RegistryEventFilter, type RegistryEventType } from "./registry-event.js";
 import { signatureHeader } from "../client/webhook-signature.js";
 import { TargetGuard, WebhookTransport, type WebhookEgressOptions } from "./webhook-transport.js";
+import type { Logger } from "../core/index.js";
 
 export interface WebhookDispatcherOptions {
   /** Safety-net poll for new events and due retries, ms (default 5 000). */
@@ -49,12 +50,6 @@ export interface WebhookDispatcherOptions {
   clock?: () => Date;
   /** Which non-public addresses targets may use (default: none) and, for tests, the resolver. */
   egress?: WebhookEgressOptions;
-}
-
-export interface WebhookLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** The JSON body of every delivery. */
@@ -127,7 +122,7 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly logger: WebhookLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
     opts: WebhookDispatcherOptions = {},
   ) {
     this.#pollMs = opts.pollMs ?? 5_000;
@@ -325,7 +320,7 @@ class TargetRunner {
   constructor(
     readonly targetId: string,
     private readonly work: (targetId: string) => Promise<number | undefined>,
-    private readonly logger: WebhookLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
   ) {}
 
   kick(): void {

@@ -39,6 +39,7 @@ import {
   type Stage,
   type WriteApproval,
   type WriteOptions,
+  type Logger,
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ResilientAdapter } from "../catalog/resilient-adapter.js";
@@ -80,12 +81,6 @@ export interface OutboxWorkerOptions {
   metrics?: GatewayMetrics;
   /** Tracing on: a span per pass over a row, continuing the trace that queued it. */
   tracer?: Tracer;
-}
-
-export interface OutboxLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 class StepError extends Error {
@@ -133,7 +128,7 @@ export class OutboxWorker {
   constructor(
     private readonly store: Store,
     private readonly catalog: Catalog,
-    private readonly logger: OutboxLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
     opts: OutboxWorkerOptions = {},
   ) {
     this.#pollMs = opts.pollMs ?? 1_000;

@@ -15,19 +15,16 @@ import {
   type ModelVersion,
   type RegisterVersionInput,
   type RegisteredModel,
+  type Logger,
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
-
-export interface WriteLogger {
-  error(obj: object, msg?: string): void;
-}
 
 export class RegistryWrites {
   constructor(
     private readonly catalog: Catalog,
     private readonly store: Store,
-    private readonly logger: WriteLogger,
+    private readonly logger: Pick<Logger, "error">,
   ) {}
 
   async registerVersion(backendId: string, input: RegisterVersionInput, ctx: CallContext, reason?: string): Promise<ModelVersion> {
