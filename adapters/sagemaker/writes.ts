@@ -19,6 +19,7 @@ import {
   callEnded,
   deadlineError,
   ensureCallActive,
+  exponentialDelay,
   isRegistryError,
   type CallContext,
   type ModelVersion,
@@ -93,7 +94,7 @@ async function createPackage(b: BackendContext, request: CreateModelPackageComma
     } catch (err) {
       if (attempt >= CREATE_ATTEMPTS || !isRetryableWrite(err) || callEnded(ctx)) throw err;
       b.logger.warn({ backend: b.backend, model: name, attempt, error: (err as Error).message }, "CreateModelPackage failed; retrying with the same client token");
-      await new Promise((r) => setTimeout(r, 100 * attempt));
+      await new Promise((r) => setTimeout(r, exponentialDelay(attempt, { initialDelay: 100 })));
     }
   }
 }

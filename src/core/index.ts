@@ -1,4 +1,5 @@
 export * from "./adapter.js";
+export * from "./backoff.js";
 export * from "./call-context.js";
 export * from "./call-errors.js";
 export * from "./canonical-json.js";

@@ -27,7 +27,7 @@ import type { WebhookAttemptResult, WebhookDeliveryRecord, WebhookTargetRecord }
 import { matchesFilter, toRegistryEvent, type RegistryEventFilter, type RegistryEventType } from "./registry-event.js";
 import { signatureHeader } from "../client/webhook-signature.js";
 import { TargetGuard, WebhookTransport, type WebhookEgressOptions } from "./webhook-transport.js";
-import type { Logger } from "../core/index.js";
+import { exponentialDelay, proportionalJitter, type Logger } from "../core/index.js";
 
 export interface WebhookDispatcherOptions {
   /** Safety-net poll for new events and due retries, ms (default 5 000). */
@@ -87,8 +87,7 @@ export function deliveryBody(delivery: Pick<WebhookDeliveryRecord, "id" | "targe
 
 /** Backoff before the attempt after `attempts` failed ones: exponential, capped, with ±20 % jitter. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.min(maxMs, Math.round(exp * (0.8 + 0.4 * random())));
+  return Math.min(maxMs, proportionalJitter(exponentialDelay(attempts, { initialDelay: baseMs, maxDelay: maxMs }), 0.2, random));
 }
 
 function describe(err: unknown): string {

@@ -33,6 +33,7 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import {
   createCallContext,
+  exponentialDelay,
   isRegistryError,
   isTransient,
   type CallContext,
@@ -358,7 +359,7 @@ export class OutboxWorker {
 
   /** A transient failure: saves the progress and releases the row until its backoff (attempt n waits base * 2^(n-1)). */
   async #retryLater(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, log: string): Promise<void> {
-    const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
+    const delay = exponentialDelay(attempt, { initialDelay: this.#baseBackoffMs });
     await this.store.workflow.updateOutbox(
       lease,
       { steps, attempts: attempt, lastError: message, release: true, nextAttemptAt: new Date(this.#clock().getTime() + delay) },
