@@ -4,6 +4,7 @@ export * from "./call-context.js";
 export * from "./call-errors.js";
 export * from "./canonical-json.js";
 export * from "./concurrency.js";
+export * from "./cursor.js";
 export * from "./errors.js";
 export * from "./generation-config.js";
 export * from "./line-diff.js";
