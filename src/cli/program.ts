@@ -17,6 +17,7 @@ import { serveCommand } from "./commands/serve.js";
 import { tokenCommand } from "./commands/token.js";
 import { versionsCommand } from "./commands/versions.js";
 import { whatsRunningCommand } from "./commands/whats-running.js";
+import { lifecycleCommand } from "./commands/lifecycle.js";
 import { CliExit, EXIT, exitCodeOf } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { packageVersion } from "./version.js";
@@ -64,7 +65,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(lineageCommand(io))
     .addCommand(impactCommand(io))
     .addCommand(signatureCommand(io))
-    .addCommand(whatsRunningCommand(io));
+    .addCommand(whatsRunningCommand(io))
+    .addCommand(lifecycleCommand(io));
   configureAll(program, io);
   return program;
 }

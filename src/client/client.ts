@@ -22,6 +22,8 @@ import {
   ModelgateDeploymentRevisionCreateDocument,
   ModelgateDeploymentRollbackDocument,
   ModelgateDeploymentsDocument,
+  ModelgateLifecyclePlanApplyDocument,
+  ModelgateLifecyclePlanDocument,
   ModelgateModelsDocument,
   ModelgatePromotionRequestDocument,
   ModelgateRegisterVersionDocument,
@@ -50,6 +52,10 @@ import type {
   DeploymentRevisionCreateInput,
   DeploymentRevisionCreateResult,
   DeploymentRollbackInput,
+  LifecyclePlan,
+  LifecyclePlanApplyInput,
+  LifecyclePlanApplyResult,
+  LifecyclePlanFilter,
   Model,
   ModelPage,
   ModelVersion,
@@ -408,6 +414,21 @@ export class ModelgateClient {
       versions: raw.versions.map((v) => ({ ...v, registryVersion: `${v.backendId}/${v.modelName}@${v.version}` })),
       failedBackends: raw.failedBackends,
     };
+  }
+
+  /** What the deprecation policy would archive now, and why; changes nothing. */
+  async lifecyclePlan(filter: LifecyclePlanFilter = {}): Promise<LifecyclePlan> {
+    const { data } = await this.graphql(ModelgateLifecyclePlanDocument, { filter });
+    return data.lifecyclePlan;
+  }
+
+  /**
+   * Plans afresh and archives each candidate through the workflow (one audited request each). A plan
+   * past a maxArchiveShare throws ModelgateUserError (CONFLICT) unless `confirmShare`. Needs publisher.
+   */
+  async lifecyclePlanApply(input: LifecyclePlanApplyInput = {}): Promise<LifecyclePlanApplyResult> {
+    const payload = await this.mutate(ModelgateLifecyclePlanApplyDocument, "lifecyclePlanApply", { input });
+    return { plan: required(payload.plan, "lifecyclePlanApply.plan"), results: payload.results };
   }
 
   /** Forgets every cached resolve entry. */

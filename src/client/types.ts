@@ -302,3 +302,15 @@ export interface ProductionState {
   /** Backends that could not be listed: their versions are missing. */
   failedBackends: Production["failedBackends"];
 }
+
+/** What the deprecation policy would archive now, and why (docs/lifecycle.md#deprecation-policy). */
+export type LifecyclePlan = G.LifecyclePlanFieldsFragment;
+export type LifecyclePlanFilter = G.LifecyclePlanFilter;
+export type LifecyclePlanApplyInput = G.LifecyclePlanApplyInput;
+export type LifecycleApplyOutcome = G.LifecycleApplyOutcome;
+export type LifecycleKeepReason = G.LifecycleKeepReason;
+/** The plan that was applied and, per candidate, the archive request made (or why none was). */
+export type LifecyclePlanApplyResult = {
+  plan: LifecyclePlan;
+  results: NonNullable<G.ModelgateLifecyclePlanApplyMutation["lifecyclePlanApply"]>["results"];
+};

@@ -41,6 +41,7 @@ import {
   WhatRunsQuery,
 } from "./resolvers/deployment-state.resolver.js";
 import { RegisteredModelType } from "./types/model.js";
+import { LifecyclePlanResolver } from "./resolvers/lifecycle-plan.resolver.js";
 import { ModelVersionType } from "./types/model-version.js";
 import { PromotionRequestType } from "./types/promotion.js";
 
@@ -49,7 +50,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations, LifecyclePlanResolver],
     orphanedTypes: [ResolvedEntry, ResolvedDeployment, BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,

@@ -330,6 +330,11 @@ export class OutboxWorker {
             : [];
         await save();
       }
+      // Tags first: a reader that sees the new stage sees its tags too (an archive by policy is never untagged).
+      if (req.tags != null && Object.keys(req.tags).length > 0 && steps.tagged == null) {
+        steps.tagged = await this.#writeTags(held, adapter, req, req.tags, steps, save, reason);
+        await save();
+      }
       if (!steps.targetSet) {
         const approval = await this.#approval(req);
         await this.#setStage(held, adapter, req, req.version, req.toStage, { reason, ...(approval === undefined ? {} : { approval }) });
@@ -439,6 +444,36 @@ export class OutboxWorker {
   }
 
   /**
+   * Writes the request's version tags just before its stage (archive by policy), where the backend
+   * has a version tag write: saves the values they had first (for an undo), writes, reads them back.
+   * UNSUPPORTED otherwise (Vertex AI): the request and its audit events keep the tags.
+   */
+  async #writeTags(
+    held: HeldLease,
+    adapter: ResilientAdapter,
+    req: PromotionRequestRecord,
+    tags: Record<string, string>,
+    steps: OutboxSteps,
+    save: () => Promise<void>,
+    reason: string,
+  ): Promise<"WRITTEN" | "UNSUPPORTED"> {
+    const update = adapter.updateVersion?.bind(adapter);
+    if (update === undefined) return "UNSUPPORTED";
+    if (steps.tagsBefore == null) {
+      const before = await this.#call(held, req, (ctx) => adapter.getVersion(req.modelName, req.version, ctx));
+      steps.tagsBefore = Object.fromEntries(Object.keys(tags).map((k) => [k, before.tags[k] ?? null]));
+      await save();
+    }
+    await this.#call(held, req, (ctx) => update(req.modelName, req.version, { setTags: tags }, ctx, { reason }));
+    const back = await this.#call(held, req, (ctx) => adapter.getVersion(req.modelName, req.version, ctx));
+    const missing = Object.entries(tags).filter(([k, value]) => back.tags[k] !== value);
+    if (missing.length > 0) {
+      throw new StepError(`${req.backendId}/${req.modelName}@${req.version} reads back without the tags ${missing.map(([k, value]) => `${k}=${value}`).join(", ")}`, true);
+    }
+    return "WRITTEN";
+  }
+
+  /**
    * Undoes what the apply did, newest step first. Returns what was undone (or could not be). A lost
    * lease or a stop ends the undo too: the row's next holder decides again from the saved steps.
    */
@@ -456,6 +491,22 @@ export class OutboxWorker {
       }
     };
     for (const holder of [...steps.demoted].reverse()) await undo(holder, req.toStage);
+    const tagsBefore = steps.tagsBefore;
+    const update = adapter.updateVersion?.bind(adapter);
+    if (tagsBefore != null && update !== undefined) {
+      // The tag write may have happened (or partly): put every tag back as it was.
+      const setTags = Object.fromEntries(Object.entries(tagsBefore).filter((e): e is [string, string] => e[1] !== null));
+      const removeTags = Object.entries(tagsBefore).filter(([, value]) => value === null).map(([k]) => k);
+      try {
+        await this.#call(held, req, (ctx) => update(req.modelName, req.version, { setTags, removeTags }, ctx, { reason: `${reason} (undo after failure)` }));
+        notes.push(`put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back`);
+      } catch (err) {
+        if (this.#ends(err)) throw err;
+        const message = `COULD NOT put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back: ${describe(err)}; fix it by hand`;
+        notes.push(message);
+        this.logger.error({ requestId: req.id, version: req.version, err }, message);
+      }
+    }
     if (steps.targetSet) await undo(req.version, req.fromStage);
     return notes;
   }
@@ -469,7 +520,12 @@ export class OutboxWorker {
       await tx.appendAudit(
         this.#event(req, "promotion.apply", {
           before: { stage: req.fromStage },
-          after: { stage: req.toStage, kind: req.kind, attempts: attempt },
+          after: {
+            stage: req.toStage,
+            kind: req.kind,
+            attempts: attempt,
+            ...(req.tags == null ? {} : { tags: req.tags, tagsWritten: steps.tagged === "WRITTEN" }),
+          },
           outcome: "SUCCESS",
         }),
       );

@@ -19,6 +19,7 @@ import {
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
+import { refuseFrozen } from "./lifecycle/archived-by-policy.js";
 
 export class RegistryWrites {
   constructor(
@@ -52,6 +53,7 @@ export class RegistryWrites {
       ctx,
       { action: "alias.set", targetType: "alias", target: `${backendId}/${modelName}#${alias}`, backendId, modelName, reason },
       async () => {
+        refuseFrozen(await adapter.getVersion(modelName, version, ctx), `get the alias ${alias}`, "version");
         const model = await adapter.getModel(modelName, ctx);
         const previous = model.aliases[alias];
         const moved = await adapter.setAlias(modelName, alias, version, ctx, reason === undefined ? {} : { reason });
@@ -127,6 +129,7 @@ export class RegistryWrites {
       async () => {
         if (!update) throw unsupported(backendId, adapter.info.kind, "change a version's description or tags");
         const before = await adapter.getVersion(modelName, version, ctx);
+        refuseFrozen(before, "change its description or tags", "version");
         const after = await update(modelName, version, patch, ctx, reason === undefined ? {} : { reason });
         return { result: after, before: versionMetadata(before), after: versionMetadata(after) };
       },

@@ -127,6 +127,36 @@ export type HealthState =
   | 'DOWN'
   | 'UP';
 
+/** REQUESTED: an archive request waits for its gates (approvals). QUEUED: its gates passed and the outbox applies it. SKIPPED: another open request holds the version. FAILED: refused (message says why). */
+export type LifecycleApplyOutcome =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'REQUESTED'
+  | 'SKIPPED';
+
+/** Why the deprecation policy keeps a version past a model's newest N: an environment uses it (its stage, an alias named after it, or the trail), an active or pending deployment revision bundles it, it was created or used within archiveAfterDays, a request for it is open, or its creation time is unknown. */
+export type LifecycleKeepReason =
+  | 'AGE_UNKNOWN'
+  | 'DEPLOYMENT'
+  | 'ENVIRONMENT'
+  | 'NEWEST'
+  | 'OPEN_REQUEST'
+  | 'RECENT';
+
+export type LifecyclePlanApplyInput = {
+  /** Apply a plan that passes a maxArchiveShare (it stops and asks otherwise). */
+  confirmShare?: boolean;
+  filter?: LifecyclePlanFilter;
+  /** Recorded on every request (default: the rule and the version's reason). */
+  reason?: string;
+};
+
+export type LifecyclePlanFilter = {
+  backend?: string;
+  /** Needs backend. */
+  model?: string;
+};
+
 export type LineageInput = {
   codeCommit?: string;
   datasetHash?: string;
@@ -273,6 +303,22 @@ export type RevisionFieldsFragment = { id: string, number: number, status: Deplo
 export type DeploymentFieldsFragment = { id: string, name: string, environment: string, createdBy: string, createdAt: string, currentRevision: RevisionFieldsFragment | null, latestRevision: RevisionFieldsFragment | null, health: { status: DeploymentHealthStatus, problems: Array<{ code: DeploymentProblemCode, message: string, component: { role: string, backendId: string, modelName: string, version: string, shadow: boolean } }> } };
 
 export type ApprovalFieldsFragment = { requestedBy: string, approvedBy: Array<string>, approvedAt: string | null, request: { id: string, kind: PromotionKind } };
+
+export type LifecyclePlanFieldsFragment = { generatedAt: string, environment: string, liveVersions: number, toArchive: number, share: number, maxArchiveShare: number, stops: Array<string>, candidates: Array<{ backendId: string, modelName: string, version: string, stage: Stage, rule: string, createdAt: string, ageDays: number, rank: number, reason: string, lastDeploymentUse: { deployment: string, environment: string, revision: number, at: string } | null }>, kept: Array<{ backendId: string, modelName: string, version: string, stage: Stage, why: LifecycleKeepReason, reason: string }>, models: Array<{ backendId: string, modelName: string, rule: string, liveVersions: number, toArchive: number, share: number, maxArchiveShare: number, exceedsShare: boolean }> };
+
+export type ModelgateLifecyclePlanQueryVariables = Exact<{
+  filter?: LifecyclePlanFilter;
+}>;
+
+
+export type ModelgateLifecyclePlanQuery = { lifecyclePlan: LifecyclePlanFieldsFragment };
+
+export type ModelgateLifecyclePlanApplyMutationVariables = Exact<{
+  input?: LifecyclePlanApplyInput;
+}>;
+
+
+export type ModelgateLifecyclePlanApplyMutation = { lifecyclePlanApply: { plan: LifecyclePlanFieldsFragment | null, results: Array<{ outcome: LifecycleApplyOutcome, message: string | null, candidate: { backendId: string, modelName: string, version: string, stage: Stage, reason: string }, promotionRequest: { id: string, status: PromotionStatus, toStage: Stage } | null }>, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
 
 export type ModelgateModelsQueryVariables = Exact<{
   backend?: string;
@@ -507,6 +553,52 @@ export const ApprovalFieldsFragmentDoc = gql`
   }
 }
     ` as unknown as DocumentNode<ApprovalFieldsFragment, unknown>;
+export const LifecyclePlanFieldsFragmentDoc = gql`
+    fragment LifecyclePlanFields on LifecyclePlan {
+  generatedAt
+  environment
+  liveVersions
+  toArchive
+  share
+  maxArchiveShare
+  stops
+  candidates {
+    backendId
+    modelName
+    version
+    stage
+    rule
+    createdAt
+    ageDays
+    rank
+    reason
+    lastDeploymentUse {
+      deployment
+      environment
+      revision
+      at
+    }
+  }
+  kept {
+    backendId
+    modelName
+    version
+    stage
+    why
+    reason
+  }
+  models {
+    backendId
+    modelName
+    rule
+    liveVersions
+    toArchive
+    share
+    maxArchiveShare
+    exceedsShare
+  }
+}
+    ` as unknown as DocumentNode<LifecyclePlanFieldsFragment, unknown>;
 export const ModelgateBackendsDocument = gql`
     query ModelgateBackends {
   backends {
@@ -639,6 +731,43 @@ export const ModelgateDeploymentsDocument = gql`
     ${DeploymentFieldsFragmentDoc}
 ${RevisionFieldsFragmentDoc}
 ${ComponentFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateDeploymentsQuery, ModelgateDeploymentsQueryVariables>;
+export const ModelgateLifecyclePlanDocument = gql`
+    query ModelgateLifecyclePlan($filter: LifecyclePlanFilter) {
+  lifecyclePlan(filter: $filter) {
+    ...LifecyclePlanFields
+  }
+}
+    ${LifecyclePlanFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateLifecyclePlanQuery, ModelgateLifecyclePlanQueryVariables>;
+export const ModelgateLifecyclePlanApplyDocument = gql`
+    mutation ModelgateLifecyclePlanApply($input: LifecyclePlanApplyInput) {
+  lifecyclePlanApply(input: $input) {
+    plan {
+      ...LifecyclePlanFields
+    }
+    results {
+      candidate {
+        backendId
+        modelName
+        version
+        stage
+        reason
+      }
+      outcome
+      message
+      promotionRequest {
+        id
+        status
+        toStage
+      }
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${LifecyclePlanFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateLifecyclePlanApplyMutation, ModelgateLifecyclePlanApplyMutationVariables>;
 export const ModelgateModelsDocument = gql`
     query ModelgateModels($backend: String, $filter: ModelFilter, $first: Int, $after: String, $asOf: DateTime) {
   models(
