@@ -25,6 +25,8 @@ import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
 import { ProvenanceService } from "../workflow/provenance/service.js";
 import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
+import { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
+import { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 import { ResolveAnswers } from "../workflow/resolve-answers.js";
 import { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
 import { DeprecationScheduler } from "../workflow/lifecycle/deprecation-scheduler.js";
@@ -122,7 +124,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     catalog,
     store,
     resolver,
-    writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
+    writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" }), config.policies),
     promotions,
     drift: new DriftChecker(store, catalog, { environments: config.environments }),
     deployments: new DeploymentService(config, catalog, store),
@@ -132,6 +134,8 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     resolveAnswers,
     provenance: new ProvenanceService(config, catalog, store, signatures),
     deprecation: new DeprecationService(config, catalog, store, promotions),
+    shadowReports: new ShadowReports(config, catalog, store, promotions),
+    aliasMoves: new AliasMoves(config, catalog, promotions, policies),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.

@@ -13,6 +13,8 @@ import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { ResolveAnswers } from "../workflow/resolve-answers.js";
 import type { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
+import type { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
+import type { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -39,5 +41,9 @@ export interface GatewayServices {
   resolveAnswers: ResolveAnswers;
   /** The deprecation policy: plan and apply (docs/lifecycle.md#deprecation-policy). */
   deprecation: DeprecationService;
+  /** Shadow evidence: what a shadow version did against the primary (docs/lifecycle.md#shadow-evidence). */
+  shadowReports: ShadowReports;
+  /** Requests moving protected aliases (docs/lifecycle.md#protected-aliases). */
+  aliasMoves: AliasMoves;
 }
 

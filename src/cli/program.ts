@@ -14,6 +14,7 @@ import { cardCommand, diffCommand, impactCommand, lineageCommand, signatureComma
 import { registerCommand } from "./commands/register.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { serveCommand } from "./commands/serve.js";
+import { shadowCommand } from "./commands/shadow.js";
 import { tokenCommand } from "./commands/token.js";
 import { versionsCommand } from "./commands/versions.js";
 import { whatsRunningCommand } from "./commands/whats-running.js";
@@ -66,7 +67,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(impactCommand(io))
     .addCommand(signatureCommand(io))
     .addCommand(whatsRunningCommand(io))
-    .addCommand(lifecycleCommand(io));
+    .addCommand(lifecycleCommand(io))
+    .addCommand(shadowCommand(io));
   configureAll(program, io);
   return program;
 }

@@ -31,6 +31,8 @@ import {
   ModelgateSetAliasDocument,
   ModelgateVersionsDocument,
   ModelgateWhatRunsInProductionDocument,
+  ModelgateShadowReportDocument,
+  ModelgateAliasMoveRequestDocument,
   type ComponentFieldsFragment,
   type DeploymentFieldsFragment,
   type ModelFieldsFragment,
@@ -70,6 +72,10 @@ import type {
   SetAliasResult,
   Stage,
   VersionPage,
+  ShadowReport,
+  ShadowReportInput,
+  AliasMoveRequestInput,
+  AliasMoveRequestResult,
 } from "./types.js";
 
 export interface ModelgateClientOptions {
@@ -434,6 +440,18 @@ export class ModelgateClient {
   /** Forgets every cached resolve entry. */
   clearResolveCache(): void {
     this.cache?.clear();
+  }
+
+  /** Records what a shadow version did against the primary over a window. Throws ModelgateUserError naming the field at fault. */
+  async shadowReport(input: ShadowReportInput): Promise<ShadowReport> {
+    const payload = await this.mutate(ModelgateShadowReportDocument, "shadowReport", { input });
+    return required(payload.shadowReport, "shadowReport.shadowReport");
+  }
+
+  /** Requests moving a protected alias (gates and approvals, then the outbox moves it). Throws ModelgateUserError when refused. */
+  async aliasMoveRequest(input: AliasMoveRequestInput): Promise<AliasMoveRequestResult> {
+    const payload = await this.mutate(ModelgateAliasMoveRequestDocument, "aliasMoveRequest", { input });
+    return { promotionRequest: required(payload.promotionRequest, "aliasMoveRequest.promotionRequest"), replayed: payload.replayed };
   }
 
   /** Runs a mutation and returns its payload; throws ModelgateUserError when the payload carries userErrors. */

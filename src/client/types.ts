@@ -314,3 +314,15 @@ export type LifecyclePlanApplyResult = {
   plan: LifecyclePlan;
   results: NonNullable<G.ModelgateLifecyclePlanApplyMutation["lifecyclePlanApply"]>["results"];
 };
+/** A shadow report to record (docs/lifecycle.md#shadow-evidence); times as ISO-8601 strings. */
+export type ShadowReportInput = G.ShadowReportInput;
+/** A recorded shadow report: the SHADOW gate's evidence. */
+export type ShadowReport = NonNullable<G.ModelgateShadowReportMutation["shadowReport"]["shadowReport"]>;
+/** A request to move a protected alias (docs/lifecycle.md#protected-aliases). */
+export type AliasMoveRequestInput = G.AliasMoveRequestInput;
+export interface AliasMoveRequestResult {
+  /** The promotion request (its `alias` is set). */
+  promotionRequest: PromotionRequest & { alias: string | null };
+  /** True when the idempotency key was replayed: nothing was done again. */
+  replayed: boolean;
+}

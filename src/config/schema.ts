@@ -75,6 +75,11 @@ export const serverSchema = z
     bodyLimitBytes: z.number().int().positive().default(1_000_000),
     /** How long one round of /readyz checks (store and every backend) is reused; 0 checks on every call. */
     readinessCacheMs: z.number().int().min(0).max(300_000).default(5_000),
+    /**
+     * What executes GraphQL operations over HTTP: `jit` compiles a document on its second use
+     * (graphql-jit) and runs it compiled from then on; `graphql-js` runs every request on graphql-js.
+     */
+    graphqlExecutor: z.enum(["jit", "graphql-js"]).default("jit"),
   })
   .strict();
 
@@ -286,9 +291,32 @@ export const policyRuleSchema = z
     environment: z.string().min(1).default("*"),
     /** Target stages this rule covers (default: all). */
     toStages: z.array(stageEnum).min(1).optional(),
+    /**
+     * Stages the version must be in for this rule to cover it (default: any), e.g. [SHADOW] with
+     * toStages [PRODUCTION] for the SHADOW -> PRODUCTION step's own gates and approvals.
+     */
+    fromStages: z.array(stageEnum).min(1).optional(),
     gates: gatesSchema.default(gatesSchema.parse({})),
     /** Where the replaced production version goes. */
     demoteTo: stageEnum.default("ARCHIVED"),
+  })
+  .strict();
+
+/**
+ * Aliases of matching models that move only through a promotion request, for every principal
+ * (docs/lifecycle.md#protected-aliases). The request passes the gates and approvals of the policy
+ * rule that a promotion into `environment`'s stage would (from the version's stage).
+ */
+export const protectedAliasSchema = z
+  .object({
+    /** Model names covered: a glob where `*` matches any run of characters, or "*". */
+    models: z.string().min(1).default("*"),
+    /** Backend id covered, or "*". */
+    backend: z.string().min(1).default("*"),
+    /** The protected alias names, e.g. [champion]. */
+    aliases: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'")).min(1),
+    /** The environment whose policy rules, evidence and approvals a move needs (and whose slot its request is recorded in). */
+    environment: z.string().min(1),
   })
   .strict();
 
@@ -348,6 +376,8 @@ export const policiesSchema = z
     rules: z.array(policyRuleSchema).default([]),
     /** Deprecation policy: keep the newest N versions, archive the rest nothing uses. See docs/lifecycle.md#deprecation-policy. */
     lifecycle: lifecycleSchema.optional(),
+    /** Aliases only a promotion request may move (docs/lifecycle.md#protected-aliases). */
+    protectedAliases: z.array(protectedAliasSchema).default([]),
   })
   .strict();
 
@@ -734,6 +764,23 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["policies", "lifecycle", "schedule"], message: "a schedule needs at least one rule in policies.lifecycle.rules" });
       }
     }
+    // Protected aliases name an environment whose rules decide a move, and a backend that exists.
+    config.policies?.protectedAliases.forEach((entry, i) => {
+      if (!(entry.environment in config.environments)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "protectedAliases", i, "environment"],
+          message: `unknown environment "${entry.environment}"; configured: ${Object.keys(config.environments).join(", ")}`,
+        });
+      }
+      if (entry.backend !== "*" && !config.backends.some((b) => b.id === entry.backend)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "protectedAliases", i, "backend"],
+          message: `unknown backend "${entry.backend}"; configured: ${config.backends.map((b) => b.id).join(", ") || "(none)"} (or "*")`,
+        });
+      }
+    });
     // The deprecated server.maxDepth / server.maxAliases may not contradict their limits.* successors.
     for (const key of DEPRECATED_SERVER_LIMITS) {
       const old = config.server[key];
@@ -768,6 +815,7 @@ export type MlflowWebhookConfig = z.infer<typeof mlflowWebhookSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
 export type LifecycleConfig = z.infer<typeof lifecycleSchema>;
 export type LifecycleRuleConfig = z.infer<typeof lifecycleRuleSchema>;
+export type ProtectedAliasConfig = z.infer<typeof protectedAliasSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type TracingConfig = z.infer<typeof tracingSchema>;
 export type SigningConfig = z.infer<typeof signingSchema>;

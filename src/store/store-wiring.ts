@@ -5,7 +5,6 @@
  * transaction, and the in-process audit listeners. The stores add only what differs: how a
  * transaction starts and ends on their database, and how an append takes the chain's lock.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import type { Kysely } from "kysely";
 import { Mutex } from "../core/concurrency.js";
 import { appendAuditEvent } from "./audit-writer.js";
@@ -21,6 +20,7 @@ import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
 import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
 import type { AuditEvent, AuditEventInput, StoreTx } from "./store.js";
+import { TxContext } from "./tx-context.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
@@ -81,12 +81,12 @@ interface TxState {
 }
 
 /** The transaction the current async call chain runs in, to catch re-entrant use of a store. */
-const currentTx = new AsyncLocalStorage<TxState>();
+const currentTx = new TxContext<TxState>();
 
 /** Throws instead of deadlocking when `store` is called from inside one of its own transactions, or after close(). */
 export function assertStoreUsable(store: object, closed: boolean, method: string): void {
   if (closed) throw new StoreError(`store.${method}() was called after store.close()`);
-  const tx = currentTx.getStore();
+  const tx = currentTx.current();
   if (tx?.store === store && tx.active) {
     throw new StoreError(
       `store.${method}() was called inside store.transaction(); it would wait for that transaction forever. ` +

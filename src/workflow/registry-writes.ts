@@ -20,13 +20,23 @@ import {
 import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
 import { refuseFrozen } from "./lifecycle/archived-by-policy.js";
+import type { PoliciesConfig } from "../config/schema.js";
+import { aliasProtection, protectedAliasError } from "./lifecycle/protected-aliases.js";
 
 export class RegistryWrites {
   constructor(
     private readonly catalog: Catalog,
     private readonly store: Store,
     private readonly logger: Pick<Logger, "error">,
+    /** Its protectedAliases move only through requests (./lifecycle/alias-moves.ts): direct moves are refused, for every caller. */
+    private readonly policies?: PoliciesConfig,
   ) {}
+
+  /** Throws the refusal (FORBIDDEN, naming the request path) when `alias` is protected. */
+  checkAliasWritable(backendId: string, modelName: string, alias: string, version?: string): void {
+    const protection = aliasProtection(this.policies, backendId, modelName, alias);
+    if (protection !== undefined) throw protectedAliasError(protection, backendId, modelName, alias, version);
+  }
 
   async registerVersion(backendId: string, input: RegisterVersionInput, ctx: CallContext, reason?: string): Promise<ModelVersion> {
     const adapter = this.catalog.backend(backendId);
@@ -53,6 +63,7 @@ export class RegistryWrites {
       ctx,
       { action: "alias.set", targetType: "alias", target: `${backendId}/${modelName}#${alias}`, backendId, modelName, reason },
       async () => {
+        this.checkAliasWritable(backendId, modelName, alias, version);
         refuseFrozen(await adapter.getVersion(modelName, version, ctx), `get the alias ${alias}`, "version");
         const model = await adapter.getModel(modelName, ctx);
         const previous = model.aliases[alias];
@@ -73,6 +84,7 @@ export class RegistryWrites {
       ctx,
       { action: "alias.remove", targetType: "alias", target: `${backendId}/${modelName}#${alias}`, backendId, modelName, reason },
       async () => {
+        this.checkAliasWritable(backendId, modelName, alias);
         const model = await adapter.getModel(modelName, ctx);
         const previous = model.aliases[alias];
         await adapter.removeAlias(modelName, alias, ctx, reason === undefined ? {} : { reason });

@@ -6,6 +6,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocument as DocumentNode } from '../typed-document.js';
 import { gql } from '../typed-document.js';
+export type AliasMoveRequestInput = {
+  /** A protected alias (policies.protectedAliases). */
+  alias: string;
+  backend: string;
+  /** Compare-and-set: the version the alias points at now ("" for none); refused with CONFLICT otherwise. */
+  expectedCurrentVersion?: string;
+  /** Replaying a key returns the first request and does nothing again. */
+  idempotencyKey?: string;
+  model: string;
+  reason: string;
+  /** The version the alias should point at. */
+  version: string;
+};
+
 export type AliasRemoveInput = {
   alias: string;
   backend: string;
@@ -213,6 +227,28 @@ export type PromotionStatus =
   | 'PENDING'
   | 'REJECTED';
 
+export type ShadowReportInput = {
+  /** 0..1 */
+  agreementRate: number;
+  backend: string;
+  environment: string;
+  /** 0..1 */
+  errorRate: number;
+  /** Where the raw evidence is (a dashboard or report URL). */
+  evidence?: string;
+  latencyP50Ms?: number;
+  latencyP95Ms?: number;
+  model: string;
+  notes?: string;
+  /** The primary version it was compared against. */
+  primaryVersion?: string;
+  requests: number;
+  /** The shadow version. */
+  version: string;
+  windowEnd: string;
+  windowStart: string;
+};
+
 /** Lifecycle stage. SHADOW receives mirrored traffic only and is never reported as serving. */
 export type Stage =
   | 'ARCHIVED'
@@ -371,6 +407,23 @@ export type ModelgateWhatRunsInProductionQueryVariables = Exact<{
 
 
 export type ModelgateWhatRunsInProductionQuery = { whatRunsInProduction: { environment: string, asOf: string | null, deployments: Array<{ activatedAt: string, deployment: { name: string }, revision: { number: number, contentHash: string, components: Array<ComponentFieldsFragment> }, approval: ApprovalFieldsFragment | null }>, versions: Array<{ backendId: string, modelName: string, version: string, standalone: boolean, since: string | null, usedBy: Array<{ deployment: string, role: string, weight: number, shadow: boolean }>, approval: ApprovalFieldsFragment | null }>, failedBackends: Array<{ backendId: string, code: string, message: string }> } };
+
+export type ModelgateShadowReportMutationVariables = Exact<{
+  input: ShadowReportInput;
+}>;
+
+
+export type ModelgateShadowReportMutation = { shadowReport: { shadowReport: { id: string, backendId: string, modelName: string, version: string, environment: string, primaryVersion: string | null, windowStart: string, windowEnd: string, requests: number, agreementRate: number, latencyP50Ms: number | null, latencyP95Ms: number | null, errorRate: number, evidence: string | null, notes: string | null, recordedBy: string, at: string } | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
+
+export type ModelgateAliasMoveRequestMutationVariables = Exact<{
+  input: AliasMoveRequestInput;
+}>;
+
+
+export type ModelgateAliasMoveRequestMutation = { aliasMoveRequest: { replayed: boolean, promotionRequest: (
+      { alias: string | null }
+      & PromotionRequestFieldsFragment
+    ) | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
 
 export const ModelFieldsFragmentDoc = gql`
     fragment ModelFields on RegisteredModel {
@@ -897,3 +950,49 @@ export const ModelgateWhatRunsInProductionDocument = gql`
 }
     ${ComponentFieldsFragmentDoc}
 ${ApprovalFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateWhatRunsInProductionQuery, ModelgateWhatRunsInProductionQueryVariables>;
+export const ModelgateShadowReportDocument = gql`
+    mutation ModelgateShadowReport($input: ShadowReportInput!) {
+  shadowReport(input: $input) {
+    shadowReport {
+      id
+      backendId
+      modelName
+      version
+      environment
+      primaryVersion
+      windowStart
+      windowEnd
+      requests
+      agreementRate
+      latencyP50Ms
+      latencyP95Ms
+      errorRate
+      evidence
+      notes
+      recordedBy
+      at
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ` as unknown as DocumentNode<ModelgateShadowReportMutation, ModelgateShadowReportMutationVariables>;
+export const ModelgateAliasMoveRequestDocument = gql`
+    mutation ModelgateAliasMoveRequest($input: AliasMoveRequestInput!) {
+  aliasMoveRequest(input: $input) {
+    promotionRequest {
+      ...PromotionRequestFields
+      alias
+    }
+    replayed
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${PromotionRequestFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateAliasMoveRequestMutation, ModelgateAliasMoveRequestMutationVariables>;
