@@ -7,6 +7,7 @@ import { performance } from "node:perf_hooks";
 import {
   AlreadyExistsError,
   InvalidInputError,
+  LruCache,
   createCallContext,
   systemActor,
   NotFoundError,
@@ -49,7 +50,6 @@ import { toVersionEntry, validateRegisterInput } from "./register-input.js";
 import { RegistryWriter, afterCommitContext, type PlanOutcome } from "./registry-writer.js";
 import type { RepositoryLayout } from "./repository.js";
 import type { Snapshot } from "./snapshot.js";
-import { LruCache } from "./lru.js";
 import { RefReader, type TextFileReader } from "./ref-reader.js";
 import { RefWatch } from "./ref-watch.js";
 import { SnapshotStore } from "./snapshot-store.js";

@@ -11,6 +11,7 @@ import {
   ConflictError,
   UnavailableError,
   ensureActive,
+  exponentialDelay,
   remainingMs,
   type CallContext,
 } from "../../src/core/index.js";
@@ -55,7 +56,7 @@ export class IndexLock {
           { backend },
         );
       }
-      const delay = Math.min(left, Math.min(100, 5 * 2 ** Math.min(attempt, 4)) + randomInt(0, 10));
+      const delay = Math.min(left, exponentialDelay(attempt + 1, { initialDelay: 5, maxDelay: 80 }) + randomInt(0, 10));
       try {
         await sleep(delay, undefined, { signal: ctx.signal });
       } catch {

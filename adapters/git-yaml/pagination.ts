@@ -2,7 +2,7 @@
  * Stable order and opaque cursors. A cursor is the base64url of the last key served, so a page
  * continues after that key even when entries were added or removed in between.
  */
-import { InvalidInputError, type Page, type PageQuery } from "../../src/core/index.js";
+import { InvalidInputError, decodeJsonCursor, encodeJsonCursor, type Page, type PageQuery } from "../../src/core/index.js";
 import { NUMERIC_VERSION_RE } from "./entry-schema.js";
 
 export function compareNames(a: string, b: string): number {
@@ -19,17 +19,13 @@ export function compareVersions(a: string, b: string): number {
 }
 
 export function encodeCursor(key: string): string {
-  return Buffer.from(JSON.stringify({ k: key }), "utf8").toString("base64url");
+  return encodeJsonCursor({ k: key });
 }
 
 export function decodeCursor(cursor: string, backend: string): string {
-  try {
-    const decoded: unknown = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-    if (decoded !== null && typeof decoded === "object" && typeof (decoded as { k?: unknown }).k === "string") {
-      return (decoded as { k: string }).k;
-    }
-  } catch {
-    // fall through to the error below
+  const decoded = decodeJsonCursor(cursor);
+  if (decoded.ok && decoded.value !== null && typeof decoded.value === "object" && typeof (decoded.value as { k?: unknown }).k === "string") {
+    return (decoded.value as { k: string }).k;
   }
   throw new InvalidInputError(`"after" is not a cursor this backend issued: ${JSON.stringify(cursor)}`, {
     backend,

@@ -7,6 +7,7 @@
 import {
   DeadlineExceededError,
   InvalidInputError,
+  LruCache,
   NotFoundError,
   ensureActive,
   isRegistryError,
@@ -15,7 +16,6 @@ import {
   type ReadOptions,
 } from "../../src/core/index.js";
 import type { GitRunner } from "./git.js";
-import { LruCache } from "./lru.js";
 import type { RefReader } from "./ref-reader.js";
 import { createParseCaches, emptySnapshot, loadSnapshot, type ParseCaches, type Snapshot } from "./snapshot.js";
 

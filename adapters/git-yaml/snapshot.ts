@@ -2,10 +2,10 @@
  * Everything the registry holds at one commit, read from git objects. Parsing is cached by blob id,
  * so a new commit that changes one file re-parses only that file.
  */
+import { LruCache } from "../../src/core/index.js";
 import type { CallContext } from "../../src/core/index.js";
 import { listFiles, readBlobs, type TreeFile } from "./git-objects.js";
 import type { GitRunner } from "./git.js";
-import { LruCache } from "./lru.js";
 import { buildModelEntry, type ModelEntry, type RefFiles, type ToolFile } from "./model-entry.js";
 import { compareNames } from "./pagination.js";
 import { MODEL_FILE_RE, parseModelFile, type ModelFileParse } from "./parse-model-file.js";

@@ -8,8 +8,9 @@
  *   stays exact whatever is created or deleted in between. It may also name the listing's snapshot
  *   of the model (its aliases as of the first page: ./request-cache.ts).
  */
-import { createHash } from "node:crypto";
-import { InvalidInputError } from "../../src/core/index.js";
+import { InvalidInputError, decodeJsonCursor, encodeJsonCursor } from "../../src/core/index.js";
+
+export { queryFingerprint } from "../../src/core/index.js";
 
 const PREFIX = "mlf1.";
 
@@ -31,17 +32,12 @@ export interface VersionCursor {
 
 type Cursor = ModelCursor | VersionCursor;
 
-/** Binds a cursor to its query: a cursor of one filter or model is refused by another. */
-export function queryFingerprint(...parts: readonly (string | undefined)[]): string {
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 12);
-}
-
 export function encodeCursor(cursor: Cursor, fingerprint: string): string {
   const payload =
     cursor.kind === "models"
       ? { m: 1, s: cursor.skip, f: fingerprint, ...(cursor.token === undefined ? {} : { t: cursor.token }) }
       : { v: cursor.after, f: fingerprint, ...(cursor.snapshot === undefined ? {} : { s: cursor.snapshot }) };
-  return PREFIX + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+  return encodeJsonCursor(payload, PREFIX);
 }
 
 function refuse(backend: string, why: string): InvalidInputError {
@@ -52,13 +48,9 @@ function refuse(backend: string, why: string): InvalidInputError {
 }
 
 function decodePayload(cursor: string, fingerprint: string, backend: string): Record<string, unknown> {
-  if (!cursor.startsWith(PREFIX)) throw refuse(backend, "unknown format");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), "base64url").toString("utf8"));
-  } catch {
-    throw refuse(backend, "unreadable");
-  }
+  const decoded = decodeJsonCursor(cursor, PREFIX);
+  if (!decoded.ok) throw refuse(backend, decoded.why);
+  const parsed = decoded.value;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw refuse(backend, "unreadable");
   const payload = parsed as Record<string, unknown>;
   if (payload["f"] !== fingerprint) throw refuse(backend, "it belongs to another query or filter");

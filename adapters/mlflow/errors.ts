@@ -7,13 +7,16 @@ import axios from "axios";
 import {
   CONNECTION_ERROR_CODES,
   AlreadyExistsError,
-  DeadlineExceededError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
   RegistryError,
   UnauthorizedError,
   UnavailableError,
+  callEnded,
+  clipMessage,
+  deadlineError,
+  describeCall,
   isRegistryError,
   type CallContext,
   type RegistryErrorDetails,
@@ -32,37 +35,18 @@ export interface RequestLabel {
   subject?: string;
 }
 
-const MAX_MESSAGE = 500;
 /** A missing alias is INVALID_PARAMETER_VALUE in MLflow, not RESOURCE_DOES_NOT_EXIST. */
 const MISSING_ALIAS_RE = /alias \S+ not found/i;
 
 export function describeRequest(label: RequestLabel): string {
-  return `${label.method} ${label.path}${label.subject ? ` (${label.subject})` : ""}`;
-}
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE)}…` : flat;
-}
-
-/** True when the call may not go on: cancelled, or past its deadline. */
-export function callEnded(ctx: CallContext): boolean {
-  return ctx.signal.aborted || Date.now() >= ctx.deadline;
-}
-
-export function deadlineError(ctx: CallContext, backend: string, doing: string): DeadlineExceededError {
-  const cancelled = ctx.signal.aborted && !(ctx.signal.reason instanceof DOMException && ctx.signal.reason.name === "TimeoutError");
-  return new DeadlineExceededError(
-    cancelled ? `${doing} was cancelled` : `${doing} ran past the call's deadline`,
-    { backend },
-  );
+  return describeCall(`${label.method} ${label.path}`, label.subject);
 }
 
 /** Maps an MLflow answer with an error status to a typed error. */
 export function errorFromResponse(status: number, body: unknown, backend: string, label: RequestLabel): RegistryError {
   const parsed: MlflowErrorBody = typeof body === "object" && body !== null ? (body as MlflowErrorBody) : {};
   const code = typeof parsed.error_code === "string" ? parsed.error_code : undefined;
-  const said = typeof parsed.message === "string" ? clip(parsed.message) : typeof body === "string" ? clip(body) : "";
+  const said = typeof parsed.message === "string" ? clipMessage(parsed.message) : typeof body === "string" ? clipMessage(body) : "";
   const what = describeRequest(label);
   const text = `MLflow answered ${code ?? `HTTP ${status}`} to ${what}${said ? `: ${said}` : ""}`;
   const details: RegistryErrorDetails = { backend };
@@ -95,12 +79,12 @@ export function toRegistryError(err: unknown, ctx: CallContext, backend: string,
     if (err.response) return errorFromResponse(err.response.status, err.response.data, backend, label);
     if (callEnded(ctx) || axios.isCancel(err) || err.code === "ERR_CANCELED") return deadlineError(ctx, backend, `MLflow request ${what}`);
     const code = err.code ?? "";
-    const reason = CONNECTION_ERROR_CODES.has(code) ? code : clip(err.message || code || "no answer");
+    const reason = CONNECTION_ERROR_CODES.has(code) ? code : clipMessage(err.message || code || "no answer");
     return new UnavailableError(`MLflow at ${origin} did not answer ${what}: ${reason}`, { backend });
   }
   if (callEnded(ctx)) return deadlineError(ctx, backend, `MLflow request ${what}`);
   const message = err instanceof Error ? err.message : String(err);
-  return new UnavailableError(`MLflow request ${what} failed: ${clip(message)}`, { backend });
+  return new UnavailableError(`MLflow request ${what} failed: ${clipMessage(message)}`, { backend });
 }
 
 /** Worth retrying a write after: MLflow may not have seen it, or failed transiently. */

@@ -6,9 +6,9 @@
 import http from "node:http";
 import https from "node:https";
 import axios, { type AxiosInstance } from "axios";
-import { type CallContext, ensureActive, remainingMs } from "../../src/core/index.js";
+import { deadlineError, ensureActive, remainingMs, type CallContext } from "../../src/core/index.js";
 import type { MlflowAuth } from "./config.js";
-import { deadlineError, errorFromResponse, toRegistryError, type RequestLabel } from "./errors.js";
+import { errorFromResponse, toRegistryError, type RequestLabel } from "./errors.js";
 import { Semaphore } from "../../src/core/index.js";
 
 export type QueryValue = string | number | readonly string[] | undefined;

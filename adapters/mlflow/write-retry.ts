@@ -4,8 +4,8 @@
  * earlier attempt took effect after all (a create whose answer was lost). Writes that are idempotent
  * by nature (alias set, tag set) confirm nothing and are simply repeated.
  */
-import { UnavailableError, isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
-import { callEnded, deadlineError, isRetryableWriteFailure } from "./errors.js";
+import { UnavailableError, callEnded, deadlineError, exponentialDelay, halfJitter, isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
+import { isRetryableWriteFailure } from "./errors.js";
 
 export interface WriteRetryPolicy {
   /** Attempts of the write, the first included. */
@@ -59,8 +59,7 @@ export async function retryWrite<T>(
 }
 
 function backoff(retry: number, policy: WriteRetryPolicy): number {
-  const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** (retry - 1));
-  return ceiling / 2 + Math.random() * (ceiling / 2);
+  return halfJitter(exponentialDelay(retry, { initialDelay: policy.baseDelayMs, maxDelay: policy.maxDelayMs }));
 }
 
 async function pause(ms: number, ctx: CallContext, backend: string, what: string, last: unknown): Promise<void> {

@@ -9,9 +9,10 @@
  */
 import { randomUUID } from "node:crypto";
 import {
-  canonicalJson,
   InvalidInputError,
   NotFoundError,
+  canonicalJson,
+  deadlineError,
   isFloatingModelId,
   isRegistryError,
   isStage,
@@ -24,7 +25,6 @@ import {
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
 import { MLFLOW_ALIAS_RE, isReservedMlflowAlias } from "./config.js";
-import { deadlineError } from "./errors.js";
 import { hasTags, versionFilterString } from "./filter-string.js";
 import { decodeGenerationConfig } from "./json-tags.js";
 import { fetchRegisteredModel, modelNotFound } from "./model-reads.js";

@@ -4,9 +4,8 @@
  * was written means another writer moved the alias meanwhile (CONFLICT).
  */
 import { AddTagsCommand, DeleteTagsCommand } from "@aws-sdk/client-sagemaker";
-import { ConflictError, NotFoundError, type CallContext, type ModelVersion } from "../../src/core/index.js";
+import { ConflictError, NotFoundError, deadlineError, ensureCallActive, type CallContext, type ModelVersion } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
-import { deadlineError, ensureCallActive } from "./errors.js";
 import { aliasTagKey, aliasesOf, validateAlias } from "./group-tags.js";
 import { describeGroup, groupTags } from "./model-reads.js";
 import { toModelVersion } from "./to-domain.js";

@@ -7,8 +7,8 @@ import { SageMakerClient, type SageMakerClientConfig } from "@aws-sdk/client-sag
 import type { CallContext } from "../../src/core/index.js";
 import type { SageMakerConfig } from "./config.js";
 import type { BackendIdentity } from "./identity.js";
-import { deadlineError, ensureCallActive, toRegistryError, type CallLabel, type ErrorScope } from "./errors.js";
-import { Semaphore } from "../../src/core/index.js";
+import { toRegistryError, type CallLabel, type ErrorScope } from "./errors.js";
+import { Semaphore, deadlineError, ensureCallActive } from "../../src/core/index.js";
 
 /** SDK attempts per request (first included): one quick retry of throttling and 5xx. */
 export const SDK_MAX_ATTEMPTS = 2;

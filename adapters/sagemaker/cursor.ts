@@ -5,8 +5,10 @@
  * token alone cannot say where to go on. Bound to the query: a cursor of one model or filter is
  * refused by another.
  */
-import { createHash } from "node:crypto";
-import { InvalidInputError } from "../../src/core/index.js";
+import { InvalidInputError, decodeJsonCursor, encodeJsonCursor } from "../../src/core/index.js";
+
+/** Binds a cursor to its query (listing, model, filter, page size asked of SageMaker). */
+export { queryFingerprint } from "../../src/core/index.js";
 
 const PREFIX = "sm1.";
 
@@ -19,14 +21,9 @@ export interface Position {
 
 export const START: Position = { skip: 0 };
 
-/** Binds a cursor to its query (listing, model, filter, page size asked of SageMaker). */
-export function queryFingerprint(...parts: readonly unknown[]): string {
-  return createHash("sha256").update(JSON.stringify(parts)).digest("base64url").slice(0, 12);
-}
-
 export function encodeCursor(position: Position, fingerprint: string): string {
   const payload = { s: position.skip, f: fingerprint, ...(position.token === undefined ? {} : { t: position.token }) };
-  return PREFIX + Buffer.from(JSON.stringify(payload), "utf8").toString("base64url");
+  return encodeJsonCursor(payload, PREFIX);
 }
 
 function refuse(backend: string, why: string): InvalidInputError {
@@ -38,13 +35,9 @@ function refuse(backend: string, why: string): InvalidInputError {
 
 export function decodeCursor(cursor: string | undefined, fingerprint: string, backend: string): Position {
   if (cursor === undefined) return START;
-  if (!cursor.startsWith(PREFIX)) throw refuse(backend, "unknown format");
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), "base64url").toString("utf8"));
-  } catch {
-    throw refuse(backend, "unreadable");
-  }
+  const decoded = decodeJsonCursor(cursor, PREFIX);
+  if (!decoded.ok) throw refuse(backend, decoded.why);
+  const parsed = decoded.value;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw refuse(backend, "unreadable");
   const p = parsed as Record<string, unknown>;
   if (p["f"] !== fingerprint) throw refuse(backend, "it belongs to another query or filter");

@@ -7,18 +7,19 @@ import {
   CONNECTION_ERROR_CODES,
   AlreadyExistsError,
   ConflictError,
-  DeadlineExceededError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
   RegistryError,
   UnauthorizedError,
   UnavailableError,
+  callEnded,
+  clipMessage,
+  deadlineError,
+  describeCall as describeOperation,
   isRegistryError,
   type CallContext,
 } from "../../src/core/index.js";
-
-const MAX_MESSAGE = 500;
 
 const THROTTLING = new Set([
   "ThrottlingException",
@@ -87,32 +88,13 @@ export interface CallLabel {
 }
 
 export function describeCall(label: CallLabel): string {
-  return `${label.operation}${label.subject ? ` (${label.subject})` : ""}`;
+  return describeOperation(label.operation, label.subject);
 }
 
 export function redact(text: string, secrets: readonly string[]): string {
   let out = text;
   for (const secret of secrets) if (secret.length > 0) out = out.split(secret).join("[redacted]");
   return out;
-}
-
-function clip(text: string): string {
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE)}…` : flat;
-}
-
-export function callEnded(ctx: CallContext): boolean {
-  return ctx.signal.aborted || Date.now() >= ctx.deadline;
-}
-
-export function deadlineError(ctx: CallContext, backend: string, doing: string): DeadlineExceededError {
-  const cancelled = ctx.signal.aborted && !(ctx.signal.reason instanceof DOMException && ctx.signal.reason.name === "TimeoutError");
-  return new DeadlineExceededError(cancelled ? `${doing} was cancelled` : `${doing} ran past the call's deadline`, { backend });
-}
-
-/** Throws DEADLINE_EXCEEDED before any I/O when the call may not go on. */
-export function ensureCallActive(ctx: CallContext, backend: string, doing: string): void {
-  if (callEnded(ctx)) throw deadlineError(ctx, backend, doing);
 }
 
 /** Any failure of one SDK call as a typed error. */
@@ -122,7 +104,7 @@ export function toRegistryError(err: unknown, ctx: CallContext, scope: ErrorScop
   const e = (typeof err === "object" && err !== null ? err : { message: String(err) }) as SdkErrorLike;
   const name = typeof e.name === "string" ? e.name : "Error";
   const status = e.$metadata?.httpStatusCode;
-  const said = clip(redact(typeof e.message === "string" ? e.message : "", scope.secrets));
+  const said = clipMessage(redact(typeof e.message === "string" ? e.message : "", scope.secrets));
   const details = { backend: scope.backend };
 
   if (name === "AbortError" || callEnded(ctx)) return deadlineError(ctx, scope.backend, `${scope.service} call ${what}`);

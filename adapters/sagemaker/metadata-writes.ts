@@ -13,6 +13,8 @@ import {
   ConflictError,
   InvalidInputError,
   UnsupportedError,
+  deadlineError,
+  ensureCallActive,
   isRegistryError,
   type CallContext,
   type CreateModelInput,
@@ -22,7 +24,6 @@ import {
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
 import { MAX_ENTRIES, METADATA_CHARS_RE, MAX_KEY, MAX_VALUE, OWN_PREFIX, encodeValue, isReservedKey, isStorableKey } from "./customer-metadata.js";
-import { deadlineError, ensureCallActive } from "./errors.js";
 import { ALIAS_PREFIX, aliasesOf } from "./group-tags.js";
 import { describeGroup, getModel, groupTags } from "./model-reads.js";
 import { isGroupName } from "./names.js";

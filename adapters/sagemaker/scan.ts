@@ -4,9 +4,8 @@
  * served), until the page is full or SageMaker has no more. Filters SageMaker cannot apply are
  * applied by `convert`, which returns undefined for an entry that does not match.
  */
-import { UnavailableError, type CallContext } from "../../src/core/index.js";
+import { UnavailableError, ensureCallActive, type CallContext } from "../../src/core/index.js";
 import type { Position } from "./cursor.js";
-import { ensureCallActive } from "./errors.js";
 
 export interface ServerPage<S> {
   items: S[];

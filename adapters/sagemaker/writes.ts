@@ -16,6 +16,10 @@ import {
 import {
   ConflictError,
   UnavailableError,
+  callEnded,
+  deadlineError,
+  ensureCallActive,
+  exponentialDelay,
   isRegistryError,
   type CallContext,
   type ModelVersion,
@@ -26,7 +30,7 @@ import {
 } from "../../src/core/index.js";
 import type { BackendContext } from "./backend-context.js";
 import { KEYS, MAX_ENTRIES, encodeMetadata, encodeValue } from "./customer-metadata.js";
-import { callEnded, deadlineError, ensureCallActive, isRetryableWrite } from "./errors.js";
+import { isRetryableWrite } from "./errors.js";
 import { aliasesOf } from "./group-tags.js";
 import { describeGroup, groupTags, missingModel } from "./model-reads.js";
 import { validateRegisterInput } from "./register-input.js";
@@ -90,7 +94,7 @@ async function createPackage(b: BackendContext, request: CreateModelPackageComma
     } catch (err) {
       if (attempt >= CREATE_ATTEMPTS || !isRetryableWrite(err) || callEnded(ctx)) throw err;
       b.logger.warn({ backend: b.backend, model: name, attempt, error: (err as Error).message }, "CreateModelPackage failed; retrying with the same client token");
-      await new Promise((r) => setTimeout(r, 100 * attempt));
+      await new Promise((r) => setTimeout(r, exponentialDelay(attempt, { initialDelay: 100 })));
     }
   }
 }

@@ -11,7 +11,6 @@ import { status } from "@grpc/grpc-js";
 import {
   AlreadyExistsError,
   ConflictError,
-  DeadlineExceededError,
   ForbiddenError,
   InvalidInputError,
   NotFoundError,
@@ -19,21 +18,12 @@ import {
   UnauthorizedError,
   UnavailableError,
   UnsupportedError,
+  callEnded,
+  clipMessage,
+  deadlineError,
   isRegistryError,
   type CallContext,
 } from "../../src/core/index.js";
-
-const MAX_MESSAGE = 500;
-
-/** True when the call may not go on: cancelled, or past its deadline. */
-export function callEnded(ctx: CallContext): boolean {
-  return ctx.signal.aborted || Date.now() >= ctx.deadline;
-}
-
-export function deadlineError(ctx: CallContext, backend: string, doing: string): DeadlineExceededError {
-  const cancelled = ctx.signal.aborted && !(ctx.signal.reason instanceof DOMException && ctx.signal.reason.name === "TimeoutError");
-  return new DeadlineExceededError(cancelled ? `${doing} was cancelled` : `${doing} ran past the call's deadline`, { backend });
-}
 
 /** The gRPC status code of a google-gax / grpc-js error, when it has one. */
 export function grpcCode(err: unknown): number | undefined {
@@ -44,8 +34,7 @@ export function grpcCode(err: unknown): number | undefined {
 function said(err: unknown): string {
   const details = (err as { details?: unknown } | null)?.details;
   const text = typeof details === "string" && details !== "" ? details : err instanceof Error ? err.message : String(err);
-  const flat = text.replace(/\s+/g, " ").trim();
-  return flat.length > MAX_MESSAGE ? `${flat.slice(0, MAX_MESSAGE)}…` : flat;
+  return clipMessage(text);
 }
 
 /** Any failure of one Vertex AI call (`what`: "GetModel projects/…/models/x") as a typed error. */

@@ -10,9 +10,9 @@
  */
 import querystring from "node:querystring";
 import type { protos } from "@google-cloud/aiplatform";
-import { isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
+import { callEnded, deadlineError, exponentialDelay, isRegistryError, remainingMs, type CallContext } from "../../src/core/index.js";
 import type { ModelServiceClient } from "./client.js";
-import { callEnded, deadlineError, toRegistryError } from "./errors.js";
+import { toRegistryError } from "./errors.js";
 
 export type IModel = protos.google.cloud.aiplatform.v1.IModel;
 export type IModelEvaluation = protos.google.cloud.aiplatform.v1.IModelEvaluation;
@@ -131,14 +131,12 @@ export class VertexRpc {
 
   private async awaitOperation(op: GaxOperation, ctx: CallContext, what: string): Promise<unknown> {
     const label = `${what} (operation ${op.name ?? "unnamed"})`;
-    let delay = FIRST_POLL_MS;
-    for (;;) {
+    for (let poll = 1; ; poll++) {
       if (op.done) {
         if (op.error) throw toRegistryError(op.error, ctx, this.backend, label);
         return op.result;
       }
-      await this.pause(delay, ctx, label);
-      delay = Math.min(MAX_POLL_MS, delay * 2);
+      await this.pause(exponentialDelay(poll, { initialDelay: FIRST_POLL_MS, maxDelay: MAX_POLL_MS }), ctx, label);
       const cancel = () => op.currentCallPromise_?.cancel();
       ctx.signal.addEventListener("abort", cancel, { once: true });
       try {

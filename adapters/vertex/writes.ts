@@ -14,6 +14,9 @@ import {
   InvalidInputError,
   NotFoundError,
   UnavailableError,
+  callEnded,
+  deadlineError,
+  exponentialDelay,
   isFloatingModelId,
   isRegistryError,
   isStage,
@@ -26,7 +29,6 @@ import {
   type WriteOptions,
 } from "../../src/core/index.js";
 import type { VertexBackend } from "./backend-context.js";
-import { callEnded, deadlineError } from "./errors.js";
 import { OWN_LABELS, approvalLabels, labelFilter, stageLabelValue } from "./labels.js";
 import { existingModelId, modelNotFound } from "./model-reads.js";
 import { ALIAS_RULE, DEFAULT_ALIAS, creatableModelId, isAlias, isVersionId, modelIdOf } from "./names.js";
@@ -102,7 +104,7 @@ async function uploadOnce(b: VertexBackend, id: string, requestId: string, uploa
   let last: unknown;
   for (let attempt = 1; attempt <= UPLOAD_ATTEMPTS; attempt++) {
     if (attempt > 1) {
-      await pause(100 * 2 ** (attempt - 2), ctx, b, `registering a version of model "${name}"`, last);
+      await pause(exponentialDelay(attempt - 1, { initialDelay: 100 }), ctx, b, `registering a version of model "${name}"`, last);
       const found = await byRequestId(b, id, requestId, ctx).catch((err: unknown) => {
         if (isRegistryError(err) && (err.code === "UNAVAILABLE" || err.code === "NOT_FOUND")) return undefined;
         throw err;
@@ -227,7 +229,7 @@ export async function setStage(
   return serialised(b, id, name, ctx, `setting the stage of version ${version}`, async () => {
     let last: unknown;
     for (let attempt = 1; attempt <= STAGE_ATTEMPTS; attempt++) {
-      if (attempt > 1) await pause(25 * 2 ** (attempt - 2), ctx, b, `setting the stage of version ${version} of model "${name}"`, last);
+      if (attempt > 1) await pause(exponentialDelay(attempt - 1, { initialDelay: 25 }), ctx, b, `setting the stage of version ${version} of model "${name}"`, last);
       const current = await fetchVersion(b, name, version, ctx);
       if (stage === "PRODUCTION") checkPinned(b, current, name, "stage");
       try {

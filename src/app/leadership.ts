@@ -15,6 +15,7 @@
  */
 import pg from "pg";
 import { maskPasswordIn } from "../store/postgres-url.js";
+import type { Logger } from "../core/index.js";
 
 export interface Leadership {
   /** Starts campaigning; `onChange` is called with true when this process starts leading, false when it stops. */
@@ -22,11 +23,6 @@ export interface Leadership {
   readonly leading: boolean;
   /** Steps down (releasing the lock) and stops campaigning. */
   stop(): Promise<void>;
-}
-
-export interface LeadershipLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
 }
 
 /** The only process on its database: always leads. */
@@ -57,7 +53,7 @@ export const STEP_DOWN_COOLDOWN = 5;
 
 export interface PostgresLeadershipOptions {
   url: string;
-  logger: LeadershipLogger;
+  logger: Pick<Logger, "info" | "warn">;
   /** How often a follower tries to take the lock and the leader checks its connection (default 2000 ms). */
   retryMs?: number;
   /** Identifies this process in logs and in pg_stat_activity (application_name). */
@@ -67,7 +63,7 @@ export interface PostgresLeadershipOptions {
 export class PostgresLeadership implements Leadership {
   leading = false;
   readonly #url: string;
-  readonly #logger: LeadershipLogger;
+  readonly #logger: Pick<Logger, "info" | "warn">;
   readonly #retryMs: number;
   readonly #name: string;
   #client: pg.Client | undefined;

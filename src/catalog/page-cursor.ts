@@ -3,7 +3,7 @@
  * plus how many of its items were already returned. This gives every edge its own cursor even though
  * adapters only hand out page cursors. Opaque to clients (base64url JSON).
  */
-import { InvalidInputError } from "../core/index.js";
+import { InvalidInputError, decodeJsonCursor, encodeJsonCursor } from "../core/index.js";
 
 export interface SourcePosition {
   /** Adapter cursor where the current page starts (absent: the first page). */
@@ -19,18 +19,14 @@ export type PageCursorState = Record<string, SourcePosition>;
 const PREFIX = "c1.";
 
 export function encodePageCursor(state: PageCursorState): string {
-  return PREFIX + Buffer.from(JSON.stringify(state), "utf8").toString("base64url");
+  return encodeJsonCursor(state, PREFIX);
 }
 
 export function decodePageCursor(cursor: string, sourceIds: readonly string[]): PageCursorState {
   const bad = () => new InvalidInputError("after: not a cursor of this listing (pass a cursor from pageInfo or an edge unchanged)", { field: "after" });
-  if (!cursor.startsWith(PREFIX)) throw bad();
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(cursor.slice(PREFIX.length), "base64url").toString("utf8"));
-  } catch {
-    throw bad();
-  }
+  const decoded = decodeJsonCursor(cursor, PREFIX);
+  if (!decoded.ok) throw bad();
+  const parsed = decoded.value;
   if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw bad();
   const keys = Object.keys(parsed);
   if (keys.some((k) => !sourceIds.includes(k))) throw bad();

@@ -4,6 +4,7 @@
  * API, and throw the typed errors of ./errors.ts.
  */
 import type { CallContext } from "./call-context.js";
+import type { Logger } from "./logger.js";
 import type { EvalResult, GenerationConfig } from "./generation-config.js";
 import type { BackendInfo, Lineage, ModelVersion, RegisteredModel, Tags } from "./model.js";
 import type { Stage } from "./stage.js";
@@ -230,13 +231,8 @@ export interface RegistryAdapter {
   close(): Promise<void>;
 }
 
-/** The minimal logger adapters receive (pino's shape). */
-export interface AdapterLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+/** The logger adapters receive: the core Logger (pino's shape), under the name adapter packages import. */
+export type AdapterLogger = Logger;
 
 export interface AdapterContext {
   logger: AdapterLogger;

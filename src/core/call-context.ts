@@ -91,14 +91,19 @@ export function remainingMs(ctx: CallContext): number {
   return Math.max(0, ctx.deadline - Date.now());
 }
 
+/** True when the call may not go on: cancelled, or past its deadline. */
+export function callEnded(ctx: CallContext): boolean {
+  return ctx.signal.aborted || Date.now() >= ctx.deadline;
+}
+
+/** True when the caller cancelled the call (its signal aborted for another reason than its timeout). */
+export function callCancelled(ctx: CallContext): boolean {
+  return ctx.signal.aborted && !(ctx.signal.reason instanceof DOMException && ctx.signal.reason.name === "TimeoutError");
+}
+
 /** Throws DeadlineExceededError (or the abort reason's equivalent) when the call may not go on. */
 export function ensureActive(ctx: CallContext, backend?: string): void {
-  if (ctx.signal.aborted || Date.now() >= ctx.deadline) {
-    throw new DeadlineExceededError(
-      ctx.signal.aborted && !(ctx.signal.reason instanceof DOMException && ctx.signal.reason.name === "TimeoutError")
-        ? "the call was cancelled"
-        : "the call ran past its deadline",
-      backend === undefined ? {} : { backend },
-    );
+  if (callEnded(ctx)) {
+    throw new DeadlineExceededError(callCancelled(ctx) ? "the call was cancelled" : "the call ran past its deadline", backend === undefined ? {} : { backend });
   }
 }

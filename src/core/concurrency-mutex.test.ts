@@ -39,4 +39,17 @@ describe("Mutex", () => {
     expect(await mutex.run(async () => "next")).toBe("next");
     expect(ran).toBe(false);
   });
+
+  it("idle() waits for every queued task", async () => {
+    const mutex = new Mutex();
+    let done = 0;
+    for (let i = 0; i < 3; i++) {
+      void mutex.run(async () => {
+        await tick();
+        done++;
+      });
+    }
+    await mutex.idle();
+    expect(done).toBe(3);
+  });
 });

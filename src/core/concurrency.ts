@@ -1,6 +1,7 @@
 /**
- * Concurrency primitives adapters share: a mutex, a mutex per key, and a semaphore. Every wait
- * gives up as soon as the caller's signal aborts, so a cancelled call never queues behind others.
+ * Concurrency primitives of the gateway and its adapters: a mutex, a mutex per key, and a semaphore.
+ * Every wait gives up as soon as the caller's signal aborts, so a cancelled call never queues behind
+ * others.
  */
 
 /**
@@ -46,6 +47,11 @@ export class Mutex {
         }
       });
     });
+  }
+
+  /** Resolves once every task queued so far has settled (or was dropped). */
+  idle(): Promise<void> {
+    return this.tail;
   }
 }
 

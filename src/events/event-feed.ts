@@ -18,14 +18,10 @@
 import { encodeAuditCursor } from "../store/audit-cursor.js";
 import type { AuditEvent, Store } from "../store/store.js";
 import { matchesFilter, toRegistryEvent, type RegistryEvent, type RegistryEventFilter } from "./registry-event.js";
+import type { Logger } from "../core/index.js";
 
 /** What the feed needs of the store. */
 export type EventFeedStore = Pick<Store, "listAudit" | "onAuditAppended">;
-
-export interface EventFeedLogger {
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface EventFeedOptions {
   /** The safety-net poll, in ms (wake-ups can be lost across replicas). Default 5 000. */
@@ -34,7 +30,7 @@ export interface EventFeedOptions {
   bufferLimit?: number;
   /** Events read per page (the store caps it at 100). Default 100. */
   pageSize?: number;
-  logger?: EventFeedLogger;
+  logger?: Pick<Logger, "warn" | "error">;
 }
 
 /** A subscriber fell more than the buffer limit behind; it may resubscribe after `lastSeq`. */
@@ -219,7 +215,7 @@ export class EventFeed {
   readonly #pollIntervalMs: number;
   readonly #bufferLimit: number;
   readonly #pageSize: number;
-  readonly #logger: EventFeedLogger | undefined;
+  readonly #logger: Pick<Logger, "warn" | "error"> | undefined;
   readonly #subscribers = new Set<Subscriber>();
   /** The last seq dispatched to the subscribers (or, with none, the head last seen). */
   #position = 0;

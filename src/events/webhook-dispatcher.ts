@@ -27,6 +27,7 @@ import type { WebhookAttemptResult, WebhookDeliveryRecord, WebhookTargetRecord }
 import { matchesFilter, toRegistryEvent, type RegistryEventFilter, type RegistryEventType } from "./registry-event.js";
 import { signatureHeader } from "../client/webhook-signature.js";
 import { TargetGuard, WebhookTransport, type WebhookEgressOptions } from "./webhook-transport.js";
+import { exponentialDelay, proportionalJitter, type Logger } from "../core/index.js";
 
 export interface WebhookDispatcherOptions {
   /** Safety-net poll for new events and due retries, ms (default 5 000). */
@@ -49,12 +50,6 @@ export interface WebhookDispatcherOptions {
   clock?: () => Date;
   /** Which non-public addresses targets may use (default: none) and, for tests, the resolver. */
   egress?: WebhookEgressOptions;
-}
-
-export interface WebhookLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 /** The JSON body of every delivery. */
@@ -92,8 +87,7 @@ export function deliveryBody(delivery: Pick<WebhookDeliveryRecord, "id" | "targe
 
 /** Backoff before the attempt after `attempts` failed ones: exponential, capped, with ±20 % jitter. */
 export function backoffMs(attempts: number, baseMs: number, maxMs: number, random: () => number = Math.random): number {
-  const exp = Math.min(maxMs, baseMs * 2 ** Math.max(0, attempts - 1));
-  return Math.min(maxMs, Math.round(exp * (0.8 + 0.4 * random())));
+  return Math.min(maxMs, proportionalJitter(exponentialDelay(attempts, { initialDelay: baseMs, maxDelay: maxMs }), 0.2, random));
 }
 
 function describe(err: unknown): string {
@@ -127,7 +121,7 @@ export class WebhookDispatcher {
 
   constructor(
     private readonly store: Store,
-    private readonly logger: WebhookLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
     opts: WebhookDispatcherOptions = {},
   ) {
     this.#pollMs = opts.pollMs ?? 5_000;
@@ -325,7 +319,7 @@ class TargetRunner {
   constructor(
     readonly targetId: string,
     private readonly work: (targetId: string) => Promise<number | undefined>,
-    private readonly logger: WebhookLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
   ) {}
 
   kick(): void {

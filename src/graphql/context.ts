@@ -1,21 +1,14 @@
 import type { GraphQLError } from "graphql";
-import type { Actor, CallContext } from "../core/index.js";
+import type { Actor, CallContext, Logger } from "../core/index.js";
 import type { GatewayServices } from "../app/services.js";
 import type { RequestTelemetry } from "../observability/request-telemetry.js";
 import type { Loaders } from "./loaders.js";
-
-export interface GraphQLLogger {
-  debug(obj: object, msg?: string): void;
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 /** Per-request context. */
 export interface GatewayContext {
   requestId: string;
   actor: Actor;
-  logger: GraphQLLogger;
+  logger: Logger;
   /** Deadline and cancellation of this request, handed to every adapter call. */
   call: CallContext;
   services: GatewayServices;

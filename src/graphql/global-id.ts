@@ -2,7 +2,7 @@
  * Opaque Relay global ids: base64url of a versioned JSON tuple [type, ...key]. Clients must treat
  * them as opaque; the gateway decodes them to refetch any node with `node(id:)`.
  */
-import { InvalidInputError } from "../core/index.js";
+import { InvalidInputError, decodeOpaqueCursor, encodeOpaqueCursor } from "../core/index.js";
 
 export const NODE_TYPES = ["Backend", "RegisteredModel", "ModelVersion", "AuditEvent", "PromotionRequest", "Deployment", "DeploymentRevision"] as const;
 export type NodeTypeName = (typeof NODE_TYPES)[number];
@@ -10,7 +10,7 @@ export type NodeTypeName = (typeof NODE_TYPES)[number];
 const PREFIX = "mg1:";
 
 export function toGlobalId(type: NodeTypeName, ...key: string[]): string {
-  return Buffer.from(PREFIX + JSON.stringify([type, ...key]), "utf8").toString("base64url");
+  return encodeOpaqueCursor(PREFIX + JSON.stringify([type, ...key]));
 }
 
 export interface DecodedId {
@@ -20,12 +20,7 @@ export interface DecodedId {
 
 export function fromGlobalId(id: string, field = "id"): DecodedId {
   const bad = () => new InvalidInputError(`${field}: "${id}" is not a modelgate id`, { field });
-  let text: string;
-  try {
-    text = Buffer.from(id, "base64url").toString("utf8");
-  } catch {
-    throw bad();
-  }
+  const text = decodeOpaqueCursor(id) ?? "";
   if (!text.startsWith(PREFIX)) throw bad();
   let parts: unknown;
   try {

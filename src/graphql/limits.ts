@@ -24,6 +24,7 @@ import { maxDepthRule } from "@escape.tech/graphql-armor-max-depth";
 import { maxDirectivesRule } from "@escape.tech/graphql-armor-max-directives";
 import { GraphQLError, parse, validate, type DocumentNode, type GraphQLSchema, type ParseOptions, type ValidationContext, type ValidationRule } from "graphql";
 import type { LimitsConfig } from "../config/schema.js";
+import { LruCache } from "../core/index.js";
 import { characterRule, fieldRepeatsRule, introspectionDepthRule, limitError, QUERY_TOO_COMPLEX, type LimitName } from "./limit-rules.js";
 
 export { limitError, QUERY_TOO_COMPLEX, type LimitName };
@@ -108,7 +109,7 @@ export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions
   ];
   const checkSource = (source: string) => (source.length > maxCharacters ? limitError("maxCharacters", maxCharacters, `query length ${source.length}`) : undefined);
   const fromParseError = (error: GraphQLError) => (TOKEN_LIMIT_MESSAGE.test(error.message) ? limitError("maxTokens", maxTokens, "token count") : error);
-  const accepted = new Map<string, true>();
+  const accepted = new LruCache<string, true>(ACCEPTED_CACHE_SIZE);
   return {
     limits: Object.freeze({ ...limits }),
     parseOptions: { maxTokens },
@@ -116,11 +117,7 @@ export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions
     hideSuggestions: opts.hideSuggestions,
     fromParseError,
     precheck(source) {
-      if (accepted.has(source)) {
-        accepted.delete(source);
-        accepted.set(source, true);
-        return [];
-      }
+      if (accepted.get(source)) return [];
       const tooLong = checkSource(source);
       if (tooLong !== undefined) return [tooLong];
       let document: DocumentNode;
@@ -138,7 +135,6 @@ export function createQueryLimits(limits: LimitsConfig, opts: QueryLimitsOptions
       }
       if (refusals.length === 0) {
         accepted.set(source, true);
-        if (accepted.size > ACCEPTED_CACHE_SIZE) accepted.delete(accepted.keys().next().value as string);
       }
       return refusals;
     },

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
+import { decodeJsonCursor, encodeJsonCursor } from "../core/cursor.js";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
 import {
   componentsHash,
@@ -64,17 +65,14 @@ function activationFrom(row: Selectable<DeploymentActivationsTable>): Deployment
 
 /** Deployment page cursors: base64url of JSON ["dep", environment, name] of the page's last row. */
 export function encodeDeploymentCursor(d: DeploymentRecord): string {
-  return Buffer.from(JSON.stringify(["dep", d.environment, d.name]), "utf8").toString("base64url");
+  return encodeJsonCursor(["dep", d.environment, d.name]);
 }
 
 function decodeDeploymentCursor(cursor: string): { environment: string; name: string } {
   const bad = () => new InvalidInputError("invalid deployment cursor: pass the endCursor of a previous page unchanged", { field: "after" });
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw bad();
-  }
+  const decoded = decodeJsonCursor(cursor);
+  if (!decoded.ok) throw bad();
+  const parts = decoded.value;
   if (!Array.isArray(parts) || parts.length !== 3 || parts[0] !== "dep" || typeof parts[1] !== "string" || typeof parts[2] !== "string") throw bad();
   return { environment: parts[1], name: parts[2] };
 }

@@ -10,6 +10,7 @@
  * last seq they saw, so one wake-up at the newest head covers every lost one.
  */
 import pg from "pg";
+import { exponentialDelay } from "../core/backoff.js";
 import { maskPasswordIn } from "./postgres-url.js";
 
 /** The NOTIFY channel; the payload is the committing transaction's newest seq, in decimal. */
@@ -63,7 +64,7 @@ export class PostgresAuditWakeups {
   }
 
   async #run(): Promise<void> {
-    let backoff = FIRST_BACKOFF_MS;
+    let failures = 0;
     let reconnect = false;
     while (!this.#closed) {
       const client = new pg.Client({ connectionString: this.#opts.url, connectionTimeoutMillis: CONNECT_TIMEOUT_MS, keepAlive: true });
@@ -89,7 +90,7 @@ export class PostgresAuditWakeups {
           const seq = head.rows[0]?.seq;
           if (typeof seq === "number" && seq > 0) this.#opts.onWake(seq);
         }
-        backoff = FIRST_BACKOFF_MS;
+        failures = 0;
         this.#markReady();
         await ended;
       } catch (err) {
@@ -102,6 +103,8 @@ export class PostgresAuditWakeups {
       // Later callers of listening() wait for the next connection.
       this.#ready = this.#newReady();
       reconnect = true;
+      failures++;
+      const backoff = exponentialDelay(failures, { initialDelay: FIRST_BACKOFF_MS, maxDelay: MAX_BACKOFF_MS });
       await new Promise<void>((resolve) => {
         const timer = setTimeout(resolve, backoff);
         timer.unref();
@@ -111,7 +114,6 @@ export class PostgresAuditWakeups {
         };
       });
       this.#cancelSleep = undefined;
-      backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
     }
   }
 

@@ -14,33 +14,20 @@
 import { Kysely, sql } from "kysely";
 import pg from "pg";
 import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
-import { appendAuditEvent } from "./audit-writer.js";
 import type { StoreDatabase } from "./db-schema.js";
-import type { DeploymentDatabase } from "./deployment-db-schema.js";
-import { KyselyDeploymentTx } from "./deployment-kysely.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
-import { Mutex } from "./mutex.js";
 import { AUDIT_CHANNEL, PostgresAuditWakeups } from "./postgres-audit-wakeups.js";
 import { lockAuditChain } from "./postgres-locks.js";
 import { checkPostgresUrl, maskDatabaseUrl, maskPasswordIn } from "./postgres-url.js";
 import { WriteLockingPostgresDialect } from "./postgres-write-lock.js";
-import { AuditListeners, CARD_METHODS, DEPLOYMENT_METHODS, LIFECYCLE_METHODS, WEBHOOK_METHODS, WORKFLOW_METHODS, guarded, ownTransactions } from "./store-wiring.js";
+import { AuditListeners, assertStoreUsable, ownTransactionParts, runStoreTx } from "./store-wiring.js";
 import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
-import type { CardDatabase } from "./card-db-schema.js";
-import { KyselyCardTx } from "./card-kysely.js";
 import type { CardTx } from "./card-store.js";
-import type { WebhookDatabase } from "./webhook-db-schema.js";
-import { KyselyWebhookTx } from "./webhook-kysely.js";
-import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
-import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
-import type { WorkflowDatabase } from "./workflow-db-schema.js";
-import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
-import { TxContext } from "./tx-context.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database` (libpq URL parameters such as sslmode work too). */
@@ -62,14 +49,6 @@ const DEFAULT_MAX_CONNECTIONS = 10;
 const DEFAULT_CONNECT_TIMEOUT_MS = 10_000;
 const IDLE_IN_TRANSACTION_TIMEOUT_MS = 60_000;
 
-interface TxState {
-  store: PostgresStore;
-  active: boolean;
-}
-
-/** The transaction the current async call chain runs in, to catch re-entrant use of the store. */
-const currentTx = new TxContext<TxState>();
-
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
@@ -88,16 +67,17 @@ export class PostgresStore implements Store {
   /** The highest seq listeners were woken with, so a NOTIFY of our own commit does not wake them twice. */
   #lastWokenSeq = 0;
   #closed = false;
+  readonly #own = ownTransactionParts((fn) => this.transaction(fn));
   /** Workflow calls outside a transaction: each runs in a transaction of its own. */
-  readonly workflow: WorkflowTx = ownTransactions(WORKFLOW_METHODS, (fn) => this.transaction((tx) => fn(tx.workflow)));
+  readonly workflow: WorkflowTx = this.#own.workflow;
   /** Deployment calls outside a transaction: each runs in a transaction of its own. */
-  readonly deployments: DeploymentTx = ownTransactions(DEPLOYMENT_METHODS, (fn) => this.transaction((tx) => fn(tx.deployments)));
+  readonly deployments: DeploymentTx = this.#own.deployments;
   /** Webhook calls outside a transaction: each runs in a transaction of its own. */
-  readonly webhooks: WebhookTx = ownTransactions(WEBHOOK_METHODS, (fn) => this.transaction((tx) => fn(tx.webhooks)));
+  readonly webhooks: WebhookTx = this.#own.webhooks;
   /** Lifecycle calls outside a transaction: each runs in a transaction of its own. */
-  readonly lifecycle: LifecycleTx = ownTransactions(LIFECYCLE_METHODS, (fn) => this.transaction((tx) => fn(tx.lifecycle)));
+  readonly lifecycle: LifecycleTx = this.#own.lifecycle;
   /** Model card calls outside a transaction: each runs in a transaction of its own. */
-  readonly cards: CardTx = ownTransactions(CARD_METHODS, (fn) => this.transaction((tx) => fn(tx.cards)));
+  readonly cards: CardTx = this.#own.cards;
 
   constructor(db: Kysely<StoreDatabase>, opts: { url: string; clock: () => Date; onBackgroundError: (message: string) => void }) {
     this.db = db;
@@ -107,14 +87,7 @@ export class PostgresStore implements Store {
 
   /** Throws instead of deadlocking when called from inside one of this store's transactions. */
   #assertUsable(method: string): void {
-    if (this.#closed) throw new StoreError(`store.${method}() was called after store.close()`);
-    const tx = currentTx.current();
-    if (tx?.store === this && tx.active) {
-      throw new StoreError(
-        `store.${method}() was called inside store.transaction(); it would wait for that transaction forever. ` +
-          `Use the transaction's own methods (tx.appendAudit) or call it after the transaction.`,
-      );
-    }
+    assertStoreUsable(this, this.#closed, method);
   }
 
   /** Runs `fn` unless the store is closed or in use by the caller's transaction; close() waits for it. */
@@ -143,53 +116,15 @@ export class PostgresStore implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    let headSeq = 0;
     return this.#run("transaction", () =>
       this.db.transaction().execute(async (conn) => {
-        const state: TxState = { store: this, active: true };
-        // Appends within one transaction are serialized too: each reads the head the previous wrote.
-        const appends = new Mutex();
-        let chainLocked = false;
-        const workflow = new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>);
-        const deployments = new KyselyDeploymentTx(conn as unknown as Kysely<DeploymentDatabase>);
-        const webhooks = new KyselyWebhookTx(conn as unknown as Kysely<WebhookDatabase>);
-        const lifecycle = new KyselyLifecycleTx(conn as unknown as Kysely<LifecycleDatabase>);
-        const cards = new KyselyCardTx(conn as unknown as Kysely<CardDatabase>);
-        const tx: StoreTx = {
-          workflow: guarded(WORKFLOW_METHODS, workflow, state, "workflow"),
-          deployments: guarded(DEPLOYMENT_METHODS, deployments, state, "deployments"),
-          webhooks: guarded(WEBHOOK_METHODS, webhooks, state, "webhooks"),
-          lifecycle: guarded(LIFECYCLE_METHODS, lifecycle, state, "lifecycle"),
-          cards: guarded(CARD_METHODS, cards, state, "cards"),
-          appendAudit: (input: AuditEventInput): Promise<AuditEvent> => {
-            if (!state.active) {
-              return Promise.reject(new StoreError("tx.appendAudit() was called after its transaction ended"));
-            }
-            return appends.run(async () => {
-              if (!chainLocked) {
-                await lockAuditChain(conn);
-                chainLocked = true;
-              }
-              const event = await appendAuditEvent(conn, input, this.#clock());
-              headSeq = event.seq;
-              return event;
-            });
-          },
-        };
-        let result: T;
-        try {
-          result = await currentTx.run(state, () => fn(tx));
-        } finally {
-          // Nothing may run on the connection after COMMIT/ROLLBACK: stop new appends and let started
-          // ones finish inside the transaction.
-          state.active = false;
-          await appends.idle();
-        }
+        // Audit appends take the chain's advisory lock first, held to commit (./postgres-locks.ts).
+        const done = await runStoreTx(this, conn, { clock: this.#clock, beforeFirstAppend: () => lockAuditChain(conn) }, fn);
         // Queued now, delivered to every LISTENing process when (and only if) the transaction commits.
-        if (headSeq > 0) await sql`select pg_notify(${AUDIT_CHANNEL}, ${String(headSeq)})`.execute(conn);
-        return result;
+        if (done.headSeq > 0) await sql`select pg_notify(${AUDIT_CHANNEL}, ${String(done.headSeq)})`.execute(conn);
+        return done;
       }),
-    ).then((result) => {
+    ).then(({ result, headSeq }) => {
       if (headSeq > 0) this.#wake(headSeq);
       return result;
     });

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { Kysely, Selectable } from "kysely";
+import { decodeJsonCursor, encodeJsonCursor } from "../core/cursor.js";
 import { AlreadyExistsError, ConflictError, InvalidInputError, NotFoundError } from "../core/errors.js";
 import type { WebhookAttemptsTable, WebhookDatabase, WebhookDeliveriesTable, WebhookTargetsTable } from "./webhook-db-schema.js";
 import type {
@@ -82,17 +83,14 @@ function attemptFrom(row: Selectable<WebhookAttemptsTable>): WebhookAttemptRecor
 
 /** Delivery page cursors: base64url of JSON ["whd", position] of the page's last row. */
 export function encodeWebhookDeliveryCursor(d: Pick<WebhookDeliveryRecord, "position">): string {
-  return Buffer.from(JSON.stringify(["whd", d.position]), "utf8").toString("base64url");
+  return encodeJsonCursor(["whd", d.position]);
 }
 
 function decodeWebhookDeliveryCursor(cursor: string): number {
   const bad = () => new InvalidInputError("invalid webhook delivery cursor: pass the endCursor of a previous page unchanged", { field: "after" });
-  let parts: unknown;
-  try {
-    parts = JSON.parse(Buffer.from(cursor, "base64url").toString("utf8"));
-  } catch {
-    throw bad();
-  }
+  const decoded = decodeJsonCursor(cursor);
+  if (!decoded.ok) throw bad();
+  const parts = decoded.value;
   if (!Array.isArray(parts) || parts.length !== 2 || parts[0] !== "whd" || !Number.isSafeInteger(parts[1]) || (parts[1] as number) < 1) throw bad();
   return parts[1] as number;
 }

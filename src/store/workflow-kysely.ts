@@ -3,6 +3,7 @@
  * The caller supplies the transaction: every method runs on the connection it is given.
  */
 import { sql, type ExpressionBuilder, type Kysely, type RawBuilder, type Selectable } from "kysely";
+import { decodeOpaqueCursor, encodeOpaqueCursor } from "../core/cursor.js";
 import { ConflictError, InvalidInputError } from "../core/errors.js";
 import { dialectOf } from "./dialect.js";
 import { lockAuditChain } from "./postgres-locks.js";
@@ -210,11 +211,11 @@ function driftOpenKey(actualStage: Stage | null): string {
 
 /** Drift page cursors: base64url of "drift:<detected_at>:<id>" of the page's last row (newest first). */
 export function encodeDriftCursor(r: DriftObservationRecord): string {
-  return Buffer.from(`drift:${iso(r.detectedAt)}:${r.id}`, "utf8").toString("base64url");
+  return encodeOpaqueCursor(`drift:${iso(r.detectedAt)}:${r.id}`);
 }
 
 function decodeDriftCursor(cursor: string): { detectedAt: string; id: string } {
-  const match = /^drift:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  const match = /^drift:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z):([0-9a-f-]{36})$/.exec(decodeOpaqueCursor(cursor) ?? "");
   if (match === null) {
     throw new InvalidInputError("invalid drift cursor: pass the endCursor of a previous page unchanged", { field: "after" });
   }
@@ -223,11 +224,11 @@ function decodeDriftCursor(cursor: string): { detectedAt: string; id: string } {
 
 /** Request page cursors: base64url of "req:<created_at>:<id>" of the page's last row (newest first). */
 export function encodeRequestCursor(r: PromotionRequestRecord): string {
-  return Buffer.from(`req:${iso(r.createdAt)}:${r.id}`, "utf8").toString("base64url");
+  return encodeOpaqueCursor(`req:${iso(r.createdAt)}:${r.id}`);
 }
 
 function decodeRequestCursor(cursor: string): { createdAt: string; id: string } {
-  const match = /^req:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z):([0-9a-f-]{36})$/.exec(Buffer.from(cursor, "base64url").toString("utf8"));
+  const match = /^req:(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z):([0-9a-f-]{36})$/.exec(decodeOpaqueCursor(cursor) ?? "");
   if (match === null) {
     throw new InvalidInputError("invalid promotion request cursor: pass the endCursor of a previous page unchanged", { field: "after" });
   }

@@ -1,11 +1,6 @@
 /** Runs drift passes (./drift-pass.ts) in the background, one at a time, the first one interval after start, and logs what they found. */
 import type { DriftPasses } from "./drift-pass.js";
-
-export interface DriftLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
+import type { Logger } from "../core/index.js";
 
 export interface DriftPollerOptions {
   /** Time between the end of one pass and the start of the next. */
@@ -26,7 +21,7 @@ export class DriftPoller {
 
   constructor(
     private readonly passes: DriftPasses,
-    private readonly logger: DriftLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
     private readonly opts: DriftPollerOptions,
   ) {}
 

@@ -33,12 +33,14 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import {
   createCallContext,
+  exponentialDelay,
   isRegistryError,
   isTransient,
   type CallContext,
   type Stage,
   type WriteApproval,
   type WriteOptions,
+  type Logger,
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { ResilientAdapter } from "../catalog/resilient-adapter.js";
@@ -80,12 +82,6 @@ export interface OutboxWorkerOptions {
   metrics?: GatewayMetrics;
   /** Tracing on: a span per pass over a row, continuing the trace that queued it. */
   tracer?: Tracer;
-}
-
-export interface OutboxLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
 }
 
 class StepError extends Error {
@@ -133,7 +129,7 @@ export class OutboxWorker {
   constructor(
     private readonly store: Store,
     private readonly catalog: Catalog,
-    private readonly logger: OutboxLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
     opts: OutboxWorkerOptions = {},
   ) {
     this.#pollMs = opts.pollMs ?? 1_000;
@@ -446,7 +442,7 @@ export class OutboxWorker {
 
   /** A transient failure: saves the progress and releases the row until its backoff (attempt n waits base * 2^(n-1)). */
   async #retryLater(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, message: string, log: string): Promise<void> {
-    const delay = this.#baseBackoffMs * 2 ** (attempt - 1);
+    const delay = exponentialDelay(attempt, { initialDelay: this.#baseBackoffMs });
     await this.store.workflow.updateOutbox(
       lease,
       { steps, attempts: attempt, lastError: message, release: true, nextAttemptAt: new Date(this.#clock().getTime() + delay) },

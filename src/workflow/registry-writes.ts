@@ -15,6 +15,7 @@ import {
   type ModelVersion,
   type RegisterVersionInput,
   type RegisteredModel,
+  type Logger,
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
@@ -22,15 +23,11 @@ import { refuseFrozen } from "./lifecycle/archived-by-policy.js";
 import type { PoliciesConfig } from "../config/schema.js";
 import { aliasProtection, protectedAliasError } from "./lifecycle/protected-aliases.js";
 
-export interface WriteLogger {
-  error(obj: object, msg?: string): void;
-}
-
 export class RegistryWrites {
   constructor(
     private readonly catalog: Catalog,
     private readonly store: Store,
-    private readonly logger: WriteLogger,
+    private readonly logger: Pick<Logger, "error">,
     /** Its protectedAliases move only through requests (./lifecycle/alias-moves.ts): direct moves are refused, for every caller. */
     private readonly policies?: PoliciesConfig,
   ) {}

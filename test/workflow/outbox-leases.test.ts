@@ -11,11 +11,12 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { sql } from "kysely";
 import { afterEach, describe, expect, inject, it } from "vitest";
+import type { Logger } from "../../src/core/index.js";
 import { expectGlobalId } from "../../src/graphql/global-id.js";
 import { openPostgresStore } from "../../src/store/postgres-store.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import { OutboxLeaseLostError } from "../../src/store/workflow-store.js";
-import { OutboxWorker, type OutboxLogger, type OutboxWorkerOptions } from "../../src/workflow/outbox-worker.js";
+import { OutboxWorker, type OutboxWorkerOptions } from "../../src/workflow/outbox-worker.js";
 import { createDatabase, uniqueDatabaseName } from "../peers/postgres.js";
 import { EXAMPLE_SEED } from "../support/test-gateway.js";
 import { Stall, heldBackend, heldGitYaml, type HeldBackend } from "./held-git-yaml.js";
@@ -29,7 +30,7 @@ interface LogRecord {
   msg: string | undefined;
 }
 
-function recordingLogger(records: LogRecord[]): OutboxLogger {
+function recordingLogger(records: LogRecord[]): Pick<Logger, "info" | "warn" | "error"> {
   const at = (level: LogRecord["level"]) => (obj: object, msg?: string) => void records.push({ level, obj: obj as Record<string, unknown>, msg });
   return { info: at("info"), warn: at("warn"), error: at("error") };
 }

@@ -6,7 +6,7 @@ import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-gra
 import { GraphQLError } from "graphql";
 import { z } from "zod";
 import { checkInput, nameInput } from "../../core/input-check.js";
-import type { ModelVersion } from "../../core/index.js";
+import { encodeOpaqueCursor, type ModelVersion } from "../../core/index.js";
 import type { PromotionRequestRecord } from "../../store/workflow-store.js";
 import type { ShadowReportRecord } from "../../store/lifecycle-store.js";
 import { requireRole } from "../authz.js";
@@ -29,7 +29,7 @@ const reason = z.string().trim().min(1, "must not be empty (say why)").max(2000,
 const text = z.string().max(2000, "must be at most 2000 characters").optional().nullable();
 const optional = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
-const cursorOf = (r: ShadowReportRecord): string => Buffer.from(`shadow:${r.id}`, "utf8").toString("base64url");
+const cursorOf = (r: ShadowReportRecord): string => encodeOpaqueCursor(`shadow:${r.id}`);
 
 @Resolver()
 export class ShadowAliasMutations {

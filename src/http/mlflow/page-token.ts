@@ -3,7 +3,7 @@
  * backend) so a token is not replayed against another one. Like MLflow's own, pages are not a
  * snapshot: what changes between pages may shift them.
  */
-import { canonicalSha256 } from "../../core/index.js";
+import { canonicalSha256, decodeJsonCursor, encodeJsonCursor } from "../../core/index.js";
 import { invalidParameter } from "./errors.js";
 
 function queryHash(query: unknown): string {
@@ -11,19 +11,15 @@ function queryHash(query: unknown): string {
 }
 
 export function encodePageToken(offset: number, query: unknown): string {
-  return Buffer.from(JSON.stringify({ o: offset, q: queryHash(query) }), "utf8").toString("base64url");
+  return encodeJsonCursor({ o: offset, q: queryHash(query) });
 }
 
 /** The offset a token resumes at (0 without one); INVALID_PARAMETER_VALUE for a token of another query. */
 export function decodePageToken(token: string | undefined, query: unknown): number {
   if (token === undefined || token === "") return 0;
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(Buffer.from(token, "base64url").toString("utf8"));
-  } catch {
-    throw invalidParameter(`Invalid page token '${token}': it was not given by this search`);
-  }
-  const { o, q } = (parsed ?? {}) as { o?: unknown; q?: unknown };
+  const decoded = decodeJsonCursor(token);
+  if (!decoded.ok) throw invalidParameter(`Invalid page token '${token}': it was not given by this search`);
+  const { o, q } = (decoded.value ?? {}) as { o?: unknown; q?: unknown };
   if (typeof o !== "number" || !Number.isSafeInteger(o) || o < 0 || typeof q !== "string") {
     throw invalidParameter(`Invalid page token '${token}': it was not given by this search`);
   }

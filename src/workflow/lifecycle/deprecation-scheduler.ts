@@ -5,16 +5,10 @@
  * a maxArchiveShare is never confirmed here: the apply records a `lifecycle.stop` audit event and
  * the pass ends, until someone applies it with confirmation or the registry changes.
  */
-import { createCallContext, isRegistryError, systemActor } from "../../core/index.js";
+import { createCallContext, isRegistryError, systemActor, type Logger } from "../../core/index.js";
 import type { DeprecationApplyReport, DeprecationService } from "./deprecation-service.js";
 
 export const LIFECYCLE_ACTOR = systemActor("lifecycle", "modelgate's deprecation policy (policies.lifecycle)");
-
-export interface DeprecationSchedulerLogger {
-  info(obj: object, msg?: string): void;
-  warn(obj: object, msg?: string): void;
-  error(obj: object, msg?: string): void;
-}
 
 export interface DeprecationSchedulerOptions {
   /** Time between the end of one pass and the start of the next. */
@@ -31,7 +25,7 @@ export class DeprecationScheduler {
 
   constructor(
     private readonly service: DeprecationService,
-    private readonly logger: DeprecationSchedulerLogger,
+    private readonly logger: Pick<Logger, "info" | "warn" | "error">,
     private readonly opts: DeprecationSchedulerOptions,
   ) {}
 

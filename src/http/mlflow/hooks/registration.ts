@@ -5,7 +5,7 @@
  * between attempts) until it answers or the gateway stops; the poller covers the time until then.
  */
 import { MlflowAdapter } from "../../../../adapters/mlflow/index.js";
-import { createCallContext } from "../../../core/index.js";
+import { createCallContext, exponentialDelay } from "../../../core/index.js";
 import type { MlflowWebhookConfig } from "../../../config/schema.js";
 import type { Catalog } from "../../../catalog/catalog.js";
 import type { Logger } from "../../../logging.js";
@@ -40,7 +40,8 @@ export class WebhookRegistrations {
       return;
     }
     const signal = this.#abort.signal;
-    for (let delay = FIRST_RETRY_MS; !signal.aborted; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
+    for (let retry = 1; !signal.aborted; retry++) {
+      const delay = exponentialDelay(retry, { initialDelay: FIRST_RETRY_MS, maxDelay: MAX_RETRY_MS });
       try {
         const ctx = createCallContext({ timeoutMs: 15_000, actor: { id: "modelgate", roles: [] }, signal });
         await inner.ensureWebhook({ name: webhookName(hook), url, secret: hook.secret, events: WEBHOOK_EVENTS, description: "modelgate: out-of-band changes, checked for drift at once" }, ctx);
