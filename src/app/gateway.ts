@@ -18,6 +18,8 @@ import { DriftPoller } from "../workflow/drift-poller.js";
 import { TrailResolve } from "../workflow/resolve-trail.js";
 import { TrailReader } from "../workflow/trail-reader.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
+import { RolloutRunner, type RolloutRunnerOptions } from "../workflow/lifecycle/rollout-runner.js";
+import { RolloutService } from "../workflow/lifecycle/rollouts.js";
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
@@ -67,6 +69,8 @@ export interface CreateGatewayOptions {
   leadership?: Leadership;
   /** The webhook dispatcher: options (tests: short backoff, clock ...), or false to not start it. */
   webhooks?: WebhookDispatcherOptions | false;
+  /** The leader's guarded-rollout pass: options (tests: a short poll), or false to not run it. */
+  rollouts?: RolloutRunnerOptions | false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -127,6 +131,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deploymentResolver,
     resolveAnswers,
     provenance: new ProvenanceService(config, catalog, store, signatures),
+    rollouts: new RolloutService(store, promotions, deploymentPromotions),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.
@@ -135,7 +140,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     (config.database.url === undefined
       ? new SoleLeadership()
       : new PostgresLeadership({ url: config.database.url, logger: logger.child({ component: "leader" }), retryMs: config.background.leaderRetrySeconds * 1_000 }));
-  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher } = {};
+  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher; rollouts?: RolloutRunner } = {};
   const startBackground = () => {
     const worker =
       opts.outbox === false
@@ -163,16 +168,21 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
             ...opts.webhooks,
           });
-    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
+    const rollouts =
+      opts.rollouts === false
+        ? undefined
+        : new RolloutRunner(services.rollouts, logger.child({ component: "rollouts" }), { pollMs: config.background.rolloutPollMs, ...opts.rollouts });
+    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}), ...(rollouts ? { rollouts } : {}) };
     worker?.start();
     poller?.start();
     webhooks?.start();
+    rollouts?.start();
   };
   let stopping: Promise<unknown> = Promise.resolve();
   const stopBackground = () => {
-    const { worker, poller, webhooks } = background;
+    const { worker, poller, webhooks, rollouts } = background;
     background = {};
-    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
+    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), rollouts?.stop()]);
     return stopping;
   };
   // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any

@@ -9,6 +9,9 @@ export const REGISTRY_EVENT_TYPES = [
   "DEPLOYMENT_CHANGED",
   "DRIFT",
   "OTHER",
+  "ROLLOUT_STEP",
+  "ROLLOUT_PAUSED",
+  "ROLLOUT_ROLLED_BACK",
 ] as const;
 
 export type RegistryEventType = (typeof REGISTRY_EVENT_TYPES)[number];

@@ -21,6 +21,7 @@ import { PromotionMutations } from "./resolvers/promotion.mutations.js";
 import { PromotionQueries } from "./resolvers/promotion.queries.js";
 import { ModelVersionProvenanceResolver, ProvenanceMutations, ProvenanceQueries } from "./resolvers/provenance.resolver.js";
 import { QueryResolver } from "./resolvers/query.resolver.js";
+import { CanaryResultMetricsField, DeploymentRolloutField, RolloutMutations } from "./resolvers/rollout.resolver.js";
 import { NO_TOPICS_PUB_SUB, RegistryEventResolver } from "./resolvers/registry-event.resolver.js";
 import { RegistryMutations } from "./resolvers/registry.mutations.js";
 import { WebhookDeliveryResolver, WebhookMutations, WebhookQueries, WebhookTargetResolver } from "./resolvers/webhook.resolver.js";
@@ -49,7 +50,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations, DeploymentRolloutField, CanaryResultMetricsField, RolloutMutations],
     orphanedTypes: [ResolvedEntry, ResolvedDeployment, BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,

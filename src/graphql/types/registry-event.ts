@@ -21,6 +21,11 @@ registerEnumType(RegistryEventTypeEnum, {
         "A backend was found out of line with the promotion trail, or back in line (OUT_OF_BAND_CHANGE, UNAPPROVED_IN_STAGE, DRIFT_RESOLVED); environment names the environment concerned.",
     },
     OTHER: { description: "Any other audited change." },
+    ROLLOUT_STEP: {
+      description: "A guarded rollout started, moved to its next weight step, completed or was resumed (deployment.rollout_start, _step, _complete, _resume).",
+    },
+    ROLLOUT_PAUSED: { description: "A guarded rollout paused: evidence missing, a threshold broken with onBreach PAUSE, or by hand (deployment.rollout_pause)." },
+    ROLLOUT_ROLLED_BACK: { description: "A guarded rollout ended with its previous revision put back, automatically or aborted (deployment.rollout_rolled_back)." },
   },
 });
 
