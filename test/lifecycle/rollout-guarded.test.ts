@@ -144,7 +144,7 @@ describe("guarded rollouts", () => {
       ["deployment.rollout_step", "ROLLOUT_STEP"],
       ["deployment.rollout_complete", "ROLLOUT_STEP"],
     ]);
-  });
+  }, 120_000);
 
   it("pauses when the evidence does not arrive in time; resume, a manual pause and abort work through the API", async () => {
     gw = await startWorkflowGateway({ config: FAST });
@@ -179,7 +179,7 @@ describe("guarded rollouts", () => {
     expect(trail.find((e) => e.action === "deployment.rollout_pause")?.after).toMatchObject({ automatic: true, status: "PAUSED" });
     expect(trail.filter((e) => e.action === "deployment.rollout_resume")).toHaveLength(1);
     expect(trail.at(-1)).toMatchObject({ action: "deployment.rollout_rolled_back", actor: "bob", after: { status: "ROLLED_BACK", automatic: false, revision: 1 } });
-  });
+  }, 120_000);
 
   it("rolls back to the previous revision by itself when a canary result breaks a threshold", async () => {
     gw = await startWorkflowGateway({ config: FAST });
@@ -199,7 +199,7 @@ describe("guarded rollouts", () => {
       expect.objectContaining({ actor: "modelgate:rollout", after: expect.objectContaining({ automatic: true, status: "ROLLED_BACK" }) }),
     ]);
     expect((await eventTypes()).filter(([, type]) => type === "ROLLOUT_ROLLED_BACK")).toEqual([["deployment.rollout_rolled_back", "ROLLOUT_ROLLED_BACK"]]);
-  });
+  }, 120_000);
 
   it("a gateway stopped between a queued step and its apply resumes without skipping or repeating a step", async () => {
     gw = await startWorkflowGateway({ config: FAST });
@@ -234,7 +234,7 @@ describe("guarded rollouts", () => {
     // One request per step, each applied once.
     const advances = await auditActions(gw, "deployment.rollout_advance");
     expect(advances.map((e) => e.after.step ?? "complete")).toEqual([2, "complete"]);
-  });
+  }, 120_000);
 
   it("refuses a bad plan naming the field, and a plan change is a new revision", async () => {
     gw = await startWorkflowGateway({ config: FAST });
@@ -249,5 +249,5 @@ describe("guarded rollouts", () => {
     expect(planned.number).toBe(one.number + 1);
     const same = await gw.as("alice", CREATE, { input: { name: "support-bot", environment: ENV, reason: "again", components: triage("14"), rollout: { steps: [{ weight: 50, holdSeconds: 1 }] } } });
     expect(same.data?.deploymentRevisionCreate).toMatchObject({ unchanged: true, revision: { number: planned.number } });
-  });
+  }, 120_000);
 });
