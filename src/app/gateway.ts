@@ -18,6 +18,8 @@ import { DriftPoller } from "../workflow/drift-poller.js";
 import { TrailResolve } from "../workflow/resolve-trail.js";
 import { TrailReader } from "../workflow/trail-reader.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worker.js";
+import { RolloutRunner, type RolloutRunnerOptions } from "../workflow/lifecycle/rollout-runner.js";
+import { RolloutService } from "../workflow/lifecycle/rollouts.js";
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
@@ -81,6 +83,8 @@ export interface CreateGatewayOptions {
   idleChecks?: false;
   /** The scheduled deprecation policy: false to not run it whatever the config says; intervalMs overrides the schedule (tests). */
   lifecycle?: { intervalMs?: number } | false;
+  /** The leader's guarded-rollout pass: options (tests: a short poll), or false to not run it. */
+  rollouts?: RolloutRunnerOptions | false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -152,6 +156,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deprecation: new DeprecationService(config, catalog, store, promotions),
     shadowReports: new ShadowReports(config, catalog, store, promotions),
     aliasMoves: new AliasMoves(config, catalog, promotions, policies),
+    rollouts: new RolloutService(store, promotions, deploymentPromotions),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.
@@ -160,7 +165,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     (config.database.url === undefined
       ? new SoleLeadership()
       : new PostgresLeadership({ url: config.database.url, logger: logger.child({ component: "leader" }), retryMs: config.background.leaderRetrySeconds * 1_000 }));
-  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher; deprecation?: DeprecationScheduler } = {};
+  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher; deprecation?: DeprecationScheduler; rollouts?: RolloutRunner } = {};
   const startBackground = () => {
     const worker =
       opts.outbox === false
@@ -195,7 +200,17 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
         : new DeprecationScheduler(services.deprecation, logger.child({ component: "lifecycle" }), {
             intervalMs: opts.lifecycle?.intervalMs ?? schedule.everyMinutes * 60_000,
           });
-    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}), ...(deprecation ? { deprecation } : {}) };
+    const rollouts =
+      opts.rollouts === false
+        ? undefined
+        : new RolloutRunner(services.rollouts, logger.child({ component: "rollouts" }), { pollMs: config.background.rolloutPollMs, ...opts.rollouts });
+    background = {
+      ...(worker ? { worker } : {}),
+      ...(poller ? { poller } : {}),
+      ...(webhooks ? { webhooks } : {}),
+      ...(deprecation ? { deprecation } : {}),
+      ...(rollouts ? { rollouts } : {}),
+    };
     worker?.start();
     poller?.start();
     webhooks?.start();
@@ -203,12 +218,13 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       services.idleAlerts.start(config.lifecycle.idle.checkIntervalSeconds * 1_000, (err) => logger.warn({ err, component: "idle" }, "idle check failed"));
     }
     deprecation?.start();
+    rollouts?.start();
   };
   let stopping: Promise<unknown> = Promise.resolve();
   const stopBackground = () => {
-    const { worker, poller, webhooks, deprecation } = background;
+    const { worker, poller, webhooks, deprecation, rollouts } = background;
     background = {};
-    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), deprecation?.stop(), services.idleAlerts.stop()]);
+    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), deprecation?.stop(), services.idleAlerts.stop(), rollouts?.stop()]);
     return stopping;
   };
   // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any

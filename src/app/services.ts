@@ -19,6 +19,7 @@ import type { UsageReports } from "../workflow/lifecycle/usage-reports.js";
 import type { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
 import type { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
 import type { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
+import type { RolloutService } from "../workflow/lifecycle/rollouts.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -57,5 +58,7 @@ export interface GatewayServices {
   shadowReports: ShadowReports;
   /** Requests moving protected aliases (docs/lifecycle.md#protected-aliases). */
   aliasMoves: AliasMoves;
+  /** Guarded rollouts of deployment revisions: status, pause, resume, abort, and the leader's pass (docs/lifecycle.md#guarded-rollouts). */
+  rollouts: RolloutService;
 }
 

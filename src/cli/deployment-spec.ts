@@ -7,13 +7,17 @@
  *   components:
  *     - { role: classifier, backend: example, model: support-triage, version: 14, weight: 100 }
  *     - { role: generation, backend: example, model: reply-drafter, version: 4, weight: 0, shadow: true }
+ *   rollout:                               # optional: a guarded rollout (docs/lifecycle.md#guarded-rollouts)
+ *     steps: [{ weight: 5, holdSeconds: 600 }, { weight: 50, holdSeconds: 1800 }, { weight: 100, holdSeconds: 3600 }]
+ *     maxErrorRate: 0.02
+ *     metricFloor: { name: accuracy, min: 0.9 }
  *
  * Checked here for shape only (each problem names the field and its line); the gateway checks the
  * rest (backends, versions, weights per role) and names the component in its user errors.
  */
 import { readFile } from "node:fs/promises";
 import { LineCounter, isMap, isSeq, parseDocument } from "yaml";
-import type { DeploymentComponentInput } from "../client/index.js";
+import type { DeploymentComponentInput, RolloutPlanInput } from "../client/index.js";
 import { UsageError } from "./exit-codes.js";
 import { editDistance } from "../core/edit-distance.js";
 
@@ -22,9 +26,11 @@ export interface DeploymentSpec {
   environment: string;
   reason?: string;
   components: DeploymentComponentInput[];
+  /** Passed to the gateway as given; it checks the plan and names the field at fault. */
+  rollout?: RolloutPlanInput;
 }
 
-const TOP_KEYS = ["name", "environment", "reason", "components"] as const;
+const TOP_KEYS = ["name", "environment", "reason", "components", "rollout"] as const;
 const COMPONENT_KEYS = ["role", "backend", "model", "version", "weight", "shadow"] as const;
 
 /** Reads and checks a spec file; every problem is a UsageError naming the file, the field and its line. */
@@ -98,7 +104,12 @@ export function parseDeploymentSpec(text: string, file: string): DeploymentSpec 
   if (problems.length > 0) {
     throw new UsageError(`invalid deployment spec ${file}:\n${problems.map((p) => `  ${p}`).join("\n")}`);
   }
-  return { name, environment, ...(reason === undefined ? {} : { reason }), components };
+  let rollout: RolloutPlanInput | undefined;
+  if (root.rollout !== undefined && root.rollout !== null) {
+    if (!isRecord(root.rollout)) problem(["rollout"], "must be a mapping with steps (and optional thresholds)");
+    else rollout = root.rollout as unknown as RolloutPlanInput;
+  }
+  return { name, environment, ...(reason === undefined ? {} : { reason }), components, ...(rollout === undefined ? {} : { rollout }) };
 }
 
 type Problem = (path: (string | number)[], message: string) => void;

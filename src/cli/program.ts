@@ -8,6 +8,7 @@ import { aliasCommand } from "./commands/alias.js";
 import { auditCommand } from "./commands/audit.js";
 import { deployCommand } from "./commands/deploy.js";
 import { deploymentsCommand } from "./commands/deployments.js";
+import { rolloutCommand } from "./commands/rollout.js";
 import { modelsCommand } from "./commands/models.js";
 import { approveCommand, promoteCommand, rejectCommand, rollbackCommand } from "./commands/promote.js";
 import { cardCommand, diffCommand, impactCommand, lineageCommand, signatureCommand } from "./commands/provenance.js";
@@ -72,7 +73,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(idleCommand(io))
     .addCommand(usageReportCommand(io))
     .addCommand(lifecycleCommand(io))
-    .addCommand(shadowCommand(io));
+    .addCommand(shadowCommand(io))
+    .addCommand(rolloutCommand(io));
   configureAll(program, io);
   return program;
 }

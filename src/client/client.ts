@@ -21,6 +21,10 @@ import {
   ModelgateDeploymentPromoteDocument,
   ModelgateDeploymentRevisionCreateDocument,
   ModelgateDeploymentRollbackDocument,
+  ModelgateDeploymentRolloutDocument,
+  ModelgateRolloutAbortDocument,
+  ModelgateRolloutPauseDocument,
+  ModelgateRolloutResumeDocument,
   ModelgateDeploymentsDocument,
   ModelgateLifecyclePlanApplyDocument,
   ModelgateLifecyclePlanDocument,
@@ -65,6 +69,8 @@ import type {
   ModelPage,
   ModelVersion,
   RegisterVersionInput,
+  Rollout,
+  RolloutControlInput,
   RemoveAliasInput,
   ProductionState,
   PromotionRequest,
@@ -358,6 +364,37 @@ export class ModelgateClient {
   async deploymentRollback(input: DeploymentRollbackInput): Promise<DeploymentPromotionResult> {
     const payload = await this.mutate(ModelgateDeploymentRollbackDocument, "deploymentRollback", { input });
     return deploymentRequestResult(payload, "deploymentRollback");
+  }
+
+  /** A deployment's guarded rollout under way, else its newest one (null when it never had one). Throws NOT_FOUND when there is no such deployment. */
+  async rollout(name: string, environment: string): Promise<Rollout | null> {
+    const { data, errors } = await this.graphql(ModelgateDeploymentRolloutDocument, { name, environment });
+    if (!data.deployment) {
+      if (errors.length > 0) throw errorFromGraphQL(errors, 200, this.graphqlUrl);
+      throw new ModelgateError("NOT_FOUND", `no deployment "${name}" in ${environment}`, { url: this.graphqlUrl });
+    }
+    return data.deployment.rollout;
+  }
+
+  /** Holds a running rollout at its current weights. Needs the publisher role. */
+  async rolloutPause(input: RolloutControlInput): Promise<Rollout> {
+    const payload = await this.mutate(ModelgateRolloutPauseDocument, "deploymentRolloutPause", { input });
+    return required(payload.rollout, "deploymentRolloutPause.rollout");
+  }
+
+  /** Lets a paused rollout run again (its step's hold and evidence window start anew). Needs the approver role. */
+  async rolloutResume(input: RolloutControlInput): Promise<Rollout> {
+    const payload = await this.mutate(ModelgateRolloutResumeDocument, "deploymentRolloutResume", { input });
+    return required(payload.rollout, "deploymentRolloutResume.rollout");
+  }
+
+  /** Rolls back to the revision the rollout started from; returns the rollback request. Needs the approver role. */
+  async rolloutAbort(input: RolloutControlInput): Promise<{ rollout: Rollout; promotionRequest: PromotionRequest }> {
+    const payload = await this.mutate(ModelgateRolloutAbortDocument, "deploymentRolloutAbort", { input });
+    return {
+      rollout: required(payload.rollout, "deploymentRolloutAbort.rollout"),
+      promotionRequest: required(payload.promotionRequest, "deploymentRolloutAbort.promotionRequest"),
+    };
   }
 
   /** A promotion or rollback request by id (to follow it to APPLIED). Throws NOT_FOUND when there is none. */

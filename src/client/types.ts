@@ -204,6 +204,10 @@ export type DeploymentComponentInput = G.DeploymentComponentInput;
 export type DeploymentRevisionCreateInput = G.DeploymentRevisionCreateInput;
 export type DeploymentPromoteInput = G.DeploymentPromoteInput;
 export type DeploymentRollbackInput = G.DeploymentRollbackInput;
+/** A guarded rollout (docs/lifecycle.md#guarded-rollouts): status, step, the weights served now, the plan. */
+export type Rollout = G.RolloutFieldsFragment;
+export type RolloutPlanInput = G.RolloutPlanInput;
+export type RolloutControlInput = G.DeploymentRolloutControlInput;
 
 export interface DeploymentComponent extends Omit<G.ComponentFieldsFragment, "modelVersion"> {
   /** Takes live traffic when the revision runs. */

@@ -511,6 +511,8 @@ export const backgroundSchema = z
      * lease). Shorter than outboxLeaseSeconds. See docs/operations.md, "Exactly once".
      */
     outboxLeaseMarginSeconds: z.number().min(0).max(600).optional(),
+    /** How often the leader judges running guarded rollouts on their evidence (docs/lifecycle.md#guarded-rollouts). */
+    rolloutPollMs: z.number().int().min(10).max(600_000).default(5_000),
   })
   .strict()
   .superRefine((b, ctx) => {

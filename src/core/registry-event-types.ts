@@ -10,6 +10,9 @@ export const REGISTRY_EVENT_TYPES = [
   "DRIFT",
   "OTHER",
   "IDLE_IN_PRODUCTION",
+  "ROLLOUT_STEP",
+  "ROLLOUT_PAUSED",
+  "ROLLOUT_ROLLED_BACK",
 ] as const;
 
 export type RegistryEventType = (typeof REGISTRY_EVENT_TYPES)[number];

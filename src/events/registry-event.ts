@@ -58,13 +58,22 @@ const BY_ACTION: Readonly<Record<string, RegistryEventType>> = {
   DRIFT_RESOLVED: "DRIFT",
   "idle.raise": "IDLE_IN_PRODUCTION",
   "idle.clear": "IDLE_IN_PRODUCTION",
+  // Guarded rollouts (docs/lifecycle.md#guarded-rollouts): before the deployment.* default below.
+  "deployment.rollout_start": "ROLLOUT_STEP",
+  "deployment.rollout_step": "ROLLOUT_STEP",
+  "deployment.rollout_complete": "ROLLOUT_STEP",
+  "deployment.rollout_resume": "ROLLOUT_STEP",
+  "deployment.rollout_pause": "ROLLOUT_PAUSED",
+  "deployment.rollout_rolled_back": "ROLLOUT_ROLLED_BACK",
 };
 
 /** The closed type of an audit event. */
 export function registryEventType(event: Pick<AuditEvent, "action" | "outcome">): RegistryEventType {
   if (event.action === "promotion.apply") return event.outcome === "SUCCESS" ? "STAGE_CHANGED" : "PROMOTION_UPDATED";
+  const mapped = BY_ACTION[event.action];
+  if (mapped !== undefined) return mapped;
   if (event.action.startsWith("deployment.")) return "DEPLOYMENT_CHANGED";
-  return BY_ACTION[event.action] ?? "OTHER";
+  return "OTHER";
 }
 
 function environmentField(value: unknown): string | undefined {

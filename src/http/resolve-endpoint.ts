@@ -87,6 +87,7 @@ export function resolvedDeploymentJson(d: ResolvedDeployment): Record<string, un
       drift: driftJson(c.drift),
     })),
     drift: driftJson(d.drift),
+    ...(d.rollout === undefined ? {} : { rollout: { step: d.rollout.step + 1, weight: d.rollout.weight, fromRevision: d.rollout.fromRevision.number } }),
     etag: d.etag,
   };
 }

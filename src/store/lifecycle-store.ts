@@ -89,6 +89,8 @@ export interface RolloutPlan {
   maxErrorRate: number | null;
   /** A canary result of a step whose metric `name` is below `min` breaks the step. */
   metricFloor: { name: string; min: number } | null;
+  /** A step's canary results must add up to at least this many requests before it may advance (null or absent: any result will do). */
+  minRequests?: number | null;
   /** A step without any canary result this long after it started has missing evidence (default: its hold time). */
   evidenceTimeoutSeconds: number | null;
   /** What a broken threshold does. */

@@ -35,13 +35,15 @@ export interface DeploymentRollbackInput {
   /** The revision to go back to (default: the one that ran before the current one). */
   revision?: number;
   reason: string;
+  /** Replays return the request made with this key (guarded rollouts key their automatic rollbacks). */
+  idempotencyKey?: string;
 }
 
 export function deploymentLockKey(name: string, environment: string): string {
   return `deployment:${name}/${environment}`;
 }
 
-const rollbackKey = (name: string, environment: string) => `${deploymentLockKey(name, environment)}#rollback`;
+export const rollbackKey = (name: string, environment: string): string => `${deploymentLockKey(name, environment)}#rollback`;
 
 export class DeploymentPromotions {
   constructor(
@@ -152,7 +154,8 @@ export class DeploymentPromotions {
         },
         lockKey: rollbackKey(deployment.name, deployment.environment),
         alsoFree: [deploymentLockKey(deployment.name, deployment.environment)],
-        inputHash: canonicalSha256({ ...input, actor: ctx.actor.id }),
+        ...(input.idempotencyKey === undefined ? {} : { idempotencyKey: input.idempotencyKey }),
+        inputHash: canonicalSha256({ ...input, reason: input.idempotencyKey === undefined ? input.reason : null, actor: ctx.actor.id }),
         action: "deployment.rollback",
         before: { revision: currentRevision.number, contentHash: currentRevision.contentHash },
         after: { revision: target.number, contentHash: target.contentHash, environment: deployment.environment },

@@ -13,10 +13,11 @@
 import type { CallContext, ModelVersion, Prompt, ToolSet } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { DriftFlag, EntryResolver } from "../catalog/resolve-entry.js";
-import type { DeploymentComponent, DeploymentRecord, DeploymentRevisionRecord } from "../store/deployment-store.js";
+import { componentsHash, type DeploymentComponent, type DeploymentRecord, type DeploymentRevisionRecord } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { DeploymentState } from "./deployment-state.js";
 import { flagOfObservation } from "./drift-flags.js";
+import { openSplit } from "./lifecycle/rollouts.js";
 
 export interface ResolvedComponent {
   role: string;
@@ -43,11 +44,31 @@ export interface ResolvedDeployment {
   /** Strong ETag: the revision's content hash, quoted. */
   etag: string;
   components: ResolvedComponent[];
+  /** A guarded rollout under way: components are the split it serves at its current step. */
+  rollout?: RolloutSplit;
   /** The first component's drift (serving components first); null when none has one. */
   drift: DriftFlag | null;
 }
 
-type Found = { deployment: DeploymentRecord; revision: DeploymentRevisionRecord };
+/** A guarded rollout under way: the split of the new revision and the one it replaces that resolve serves (docs/lifecycle.md#guarded-rollouts). */
+export interface RolloutSplit {
+  /** 0-based index of the running step. */
+  step: number;
+  /** The new revision's share of each role's traffic, in percent. */
+  weight: number;
+  fromRevision: DeploymentRevisionRecord;
+  /** What is served: the two revisions' components at the step's weights. */
+  components: DeploymentComponent[];
+  /** The content hash of `components`: the ETag, which changes with every step. */
+  contentHash: string;
+}
+
+type Found = { deployment: DeploymentRecord; revision: DeploymentRevisionRecord; rollout?: RolloutSplit };
+
+/** The components an answer serves: a rollout's split, else the revision's own. */
+export function servedOf(found: Found): readonly DeploymentComponent[] {
+  return found.rollout?.components ?? found.revision.components;
+}
 
 /** "name@environment#revision": the registry version an application logs for a deployment. */
 export function deploymentRegistryVersion({ deployment, revision }: Found): string {
@@ -55,8 +76,8 @@ export function deploymentRegistryVersion({ deployment, revision }: Found): stri
 }
 
 /** A deployment's strong ETag: its running revision's content hash, quoted (known from the store alone). */
-export function deploymentEtag({ revision }: Found): string {
-  return `"${revision.contentHash}"`;
+export function deploymentEtag({ revision, rollout }: Found): string {
+  return `"${rollout?.contentHash ?? revision.contentHash}"`;
 }
 
 /** How long a cached answer may be used without a wake-up having confirmed nothing changed (a lost NOTIFY's worst case). */
@@ -111,7 +132,18 @@ export class DeploymentResolver {
     const deployment = await this.store.deployments.getDeployment(name, environment);
     if (deployment === undefined) return undefined;
     const revision = await this.state.currentRevision(deployment, asOf);
-    return revision === undefined ? undefined : { deployment, revision };
+    if (revision === undefined) return undefined;
+    // asOf answers name the revision that ran then, at its own weights (the trail keeps every step).
+    const split = asOf === undefined ? await openSplit(this.store, deployment, revision) : undefined;
+    if (split === undefined) return { deployment, revision };
+    const rollout: RolloutSplit = {
+      step: split.rollout.step,
+      weight: split.weight,
+      fromRevision: split.fromRevision,
+      components: split.components,
+      contentHash: componentsHash(split.components),
+    };
+    return { deployment, revision, rollout };
   }
 
   /**
@@ -119,19 +151,21 @@ export class DeploymentResolver {
    * recorded (store only: a 304 reads no backend); none for asOf answers.
    */
   async componentDrifts(found: Found, asOf?: Date): Promise<(DriftFlag | null)[]> {
-    if (asOf !== undefined) return found.revision.components.map(() => null);
-    const hit = this.#drifts.get(found.revision.id);
+    const served = servedOf(found);
+    if (asOf !== undefined) return served.map(() => null);
+    const cacheKey = found.rollout?.contentHash ?? found.revision.id;
+    const hit = this.#drifts.get(cacheKey);
     if (hit !== undefined && this.now() - hit.at < FIND_CACHE_TTL_MS) return hit.drifts;
     const generation = this.#generation;
     const drifts = await Promise.all(
-      found.revision.components.map(async (c) => {
+      served.map(async (c) => {
         const [o] = await this.store.workflow.listOpenDrifts(c.backendId, c.modelName, c.version);
         return o === undefined ? null : flagOfObservation(o);
       }),
     );
     if (generation === this.#generation) {
       if (this.#drifts.size >= FIND_CACHE_MAX) this.#drifts.clear();
-      this.#drifts.set(found.revision.id, { drifts, at: this.now() });
+      this.#drifts.set(cacheKey, { drifts, at: this.now() });
     }
     return drifts;
   }
@@ -139,15 +173,16 @@ export class DeploymentResolver {
   /** The drift an answer for the running revision carries: the first serving component's, else the first shadow's. */
   async driftOf(found: Found, asOf?: Date): Promise<DriftFlag | null> {
     const drifts = await this.componentDrifts(found, asOf);
-    return firstDrift(found.revision.components, drifts);
+    return firstDrift(servedOf(found), drifts);
   }
 
-  async resolve(found: { deployment: DeploymentRecord; revision: DeploymentRevisionRecord }, ctx: CallContext, asOf?: Date): Promise<ResolvedDeployment> {
+  async resolve(found: Found, ctx: CallContext, asOf?: Date): Promise<ResolvedDeployment> {
     const { deployment, revision } = found;
+    const served = servedOf(found);
     const read = asOf === undefined ? {} : { asOf };
     const drifts = await this.componentDrifts(found, asOf);
     const components = await Promise.all(
-      revision.components.map(async (c, i): Promise<ResolvedComponent> => {
+      served.map(async (c, i): Promise<ResolvedComponent> => {
         const adapter = this.catalog.backend(c.backendId);
         const version = await adapter.getVersion(c.modelName, c.version, ctx, adapter.capabilities().asOf ? read : {});
         const inlined = await this.entries.inline(version, ctx, adapter.capabilities().asOf ? read : {});
@@ -173,7 +208,8 @@ export class DeploymentResolver {
       registryVersion: deploymentRegistryVersion(found),
       etag: deploymentEtag(found),
       components,
-      drift: firstDrift(revision.components, drifts),
+      ...(found.rollout === undefined ? {} : { rollout: found.rollout }),
+      drift: firstDrift(served, drifts),
     };
   }
 }

@@ -12,7 +12,7 @@
  */
 import { randomUUID } from "node:crypto";
 import type { ModelgateConfig } from "../config/schema.js";
-import { InvalidInputError, NotFoundError, isRegistryError, type CallContext } from "../core/index.js";
+import { InvalidInputError, NotFoundError, canonicalSha256, isRegistryError, type CallContext } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import {
   componentsHash,
@@ -22,6 +22,8 @@ import {
   type DeploymentRevisionRecord,
 } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
+import type { RolloutPlan } from "../store/lifecycle-store.js";
+import { checkRolloutPlan, type RolloutPlanInput } from "./lifecycle/rollout-plan.js";
 
 export const ROLE_PATTERN = /^[a-z][a-z0-9_-]{0,62}$/;
 /** Deployment names: lower-case ids (they will be resolved by name next to model names). */
@@ -43,6 +45,8 @@ export interface CreateRevisionInput {
   environment: string;
   components: readonly ComponentInput[];
   reason: string;
+  /** A guarded rollout plan: entering over a running revision, this one takes traffic step by step (docs/lifecycle.md#guarded-rollouts). */
+  rollout?: RolloutPlanInput | null;
 }
 
 export interface CreateRevisionResult {
@@ -65,6 +69,7 @@ export class DeploymentService {
   async createRevision(input: CreateRevisionInput, ctx: CallContext): Promise<CreateRevisionResult> {
     const { name, environment, reason } = this.#checkHeader(input);
     const components = this.#checkComponents(input.components);
+    const plan: RolloutPlan | null = input.rollout == null ? null : checkRolloutPlan(input.rollout);
     await this.#checkVersionsExist(components, ctx);
     const actor = ctx.actor.id;
     const contentHash = componentsHash(components);
@@ -72,7 +77,11 @@ export class DeploymentService {
       const now = this.clock();
       const deployment = await tx.deployments.ensureDeployment(name, environment, actor, now);
       const latest = await tx.deployments.latestRevision(deployment.id);
-      if (latest !== undefined && latest.contentHash === contentHash) return { deployment, revision: latest, unchanged: true };
+      // Equal components and an equal rollout plan (or none on both): nothing new to record.
+      if (latest !== undefined && latest.contentHash === contentHash) {
+        const latestPlan = (await tx.lifecycle.getRolloutPlan(latest.id)) ?? null;
+        if (canonicalSha256(latestPlan) === canonicalSha256(plan)) return { deployment, revision: latest, unchanged: true };
+      }
       const number = (latest?.number ?? 0) + 1;
       const id = randomUUID();
       const event = await tx.appendAudit({
@@ -81,7 +90,7 @@ export class DeploymentService {
         targetType: "deployment_revision",
         target: `${name}@${environment}#${number}`,
         before: latest === undefined ? null : { revision: latest.number, contentHash: latest.contentHash },
-        after: { id, revision: number, status: "DRAFT", contentHash, components: sortComponents(components) },
+        after: { id, revision: number, status: "DRAFT", contentHash, components: sortComponents(components), ...(plan === null ? {} : { rollout: plan }) },
         reason,
         outcome: "SUCCESS",
         ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
@@ -96,6 +105,7 @@ export class DeploymentService {
         createdAt: now,
         auditEventId: event.id,
       });
+      if (plan !== null) await tx.lifecycle.insertRolloutPlan(revision.id, plan, now);
       return { deployment, revision, unchanged: false };
     });
   }

@@ -45,10 +45,12 @@ import {
 import type { Catalog } from "../catalog/catalog.js";
 import type { ResilientAdapter } from "../catalog/resilient-adapter.js";
 import type { AuditEventInput, Store, StoreTx } from "../store/store.js";
+import type { DeploymentRevisionRecord } from "../store/deployment-store.js";
 import { OutboxLeaseLostError, type OutboxLease, type OutboxRecord, type OutboxSteps, type PromotionRequestRecord } from "../store/workflow-store.js";
 import { checkComponents } from "./deployment-stages.js";
 import { versionsInStage } from "./evidence.js";
 import { HeldLease } from "./outbox-lease.js";
+import { applyRolloutStep, rolloutOnActivation } from "./lifecycle/rollouts.js";
 import type { GatewayMetrics, OutboxOutcome } from "../observability/metrics.js";
 import { SpanStatusCode, continueTrace, outsideTraces, type Span, type Tracer } from "../observability/tracing.js";
 import { requestSubject, requestTarget } from "./promotion-service.js";
@@ -465,6 +467,10 @@ export class OutboxWorker {
       await this.#fail(lease, req, steps, attempt, `deployment revision ${revisionId} is missing from the store`, []);
       return;
     }
+    if (req.rolloutStep != null) {
+      await this.#applyRolloutStep(lease, req, revision, steps, attempt);
+      return;
+    }
     const problems = await this.#call(held, req, (ctx) => checkComponents(this.catalog, revision.components, req.toStage, ctx));
     const unreachable = problems.filter((p) => p.code === "UNREACHABLE");
     if (unreachable.length > 0 && attempt < this.#maxAttempts) {
@@ -484,6 +490,9 @@ export class OutboxWorker {
       const before = await tx.deployments.currentActivation(revision.deploymentId);
       const beforeRevision = before === undefined ? undefined : await tx.deployments.getRevision(before.revisionId);
       await tx.deployments.activate({ id: randomUUID(), deploymentId: revision.deploymentId, revisionId: revision.id, requestId: req.id, activatedAt: now });
+      // A guarded rollout: the open one closes (rolled back or superseded), a planned revision's starts.
+      const deployment = { id: revision.deploymentId, name: req.modelName, environment: req.environment };
+      await rolloutOnActivation(tx, { deployment, revision, previous: beforeRevision, req, now });
       await tx.appendAudit({
         actor: OUTBOX_ACTOR,
         action: "deployment.activate",
@@ -498,6 +507,39 @@ export class OutboxWorker {
     });
     this.#outcome("applied");
     this.logger.info({ requestId: req.id, deployment: req.modelName, revision: revision.number, environment: req.environment }, "deployment revision activated");
+  }
+
+  /**
+   * Moves a guarded rollout one step (docs/lifecycle.md#guarded-rollouts): a compare-and-set on the
+   * rollout in one transaction with the row's completion, so a step applies exactly once; a rollout
+   * that moved meanwhile (paused, rolled back) fails the request, naming why. No backend is read.
+   */
+  async #applyRolloutStep(lease: OutboxLease, req: PromotionRequestRecord, revision: DeploymentRevisionRecord, steps: OutboxSteps, attempt: number): Promise<void> {
+    const now = this.#clock();
+    const outcome = await this.store.transaction(async (tx) => {
+      // First: a worker that lost the row is refused here, and the transaction writes nothing.
+      await tx.workflow.updateOutbox(lease, { status: "DONE", steps, attempts: attempt, release: true, lastError: null }, now);
+      const current = await tx.workflow.getRequest(req.id);
+      if (current?.status !== "APPLYING") return undefined;
+      const applied = await applyRolloutStep(tx, req, revision, now);
+      if (applied.ok) {
+        await tx.workflow.setStatus(req.id, ["APPLYING"], "APPLIED", now);
+        return "applied" as const;
+      }
+      await tx.workflow.setStatus(req.id, ["APPLYING"], "FAILED", now, applied.failure);
+      await tx.appendAudit(
+        this.#event(req, "promotion.apply", { before: { stage: req.fromStage }, after: { stage: req.toStage, kind: req.kind, rolloutStep: req.rolloutStep }, outcome: "FAILURE", error: applied.failure }),
+      );
+      return applied.failure;
+    });
+    if (outcome === undefined) return;
+    if (outcome === "applied") {
+      this.#outcome("applied");
+      this.logger.info({ requestId: req.id, deployment: req.modelName, environment: req.environment, rolloutStep: req.rolloutStep }, "guarded rollout step applied");
+    } else {
+      this.#outcome("failed", outcome);
+      this.logger.warn({ requestId: req.id, error: outcome }, "guarded rollout step refused");
+    }
   }
 
   /**

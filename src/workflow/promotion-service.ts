@@ -72,6 +72,12 @@ export interface CanaryResultInput {
   clean: boolean;
   evidence?: string;
   notes?: string;
+  /** Share of failed requests, 0..1 (a guarded rollout's maxErrorRate checks it). */
+  errorRate?: number;
+  /** Requests the canary served (a guarded rollout's minRequests adds them up). */
+  requests?: number;
+  /** Named measurements, e.g. { accuracy: 0.93 } (a guarded rollout's metricFloor reads them). */
+  metrics?: Record<string, number>;
 }
 
 export interface RequestResult {
@@ -471,6 +477,7 @@ export class PromotionService {
       notes: input.notes ?? null,
       recordedBy: ctx.actor.id,
       at: this.clock(),
+      ...checkCanaryMeasures(input),
     };
     await this.store.transaction(async (tx) => {
       await tx.workflow.insertCanaryResult(record);
@@ -481,7 +488,15 @@ export class PromotionService {
         target: target(record),
         backendId: record.backendId,
         modelName: record.modelName,
-        after: { environment: record.environment, clean: record.clean, evidence: record.evidence, notes: record.notes },
+        after: {
+          environment: record.environment,
+          clean: record.clean,
+          evidence: record.evidence,
+          notes: record.notes,
+          ...(record.errorRate == null ? {} : { errorRate: record.errorRate }),
+          ...(record.requests == null ? {} : { requests: record.requests }),
+          ...(record.metrics == null ? {} : { metrics: record.metrics }),
+        },
         outcome: "SUCCESS",
       });
     });
@@ -646,4 +661,27 @@ export class PromotionService {
       outcome: "SUCCESS",
     };
   }
+}
+
+/** A canary result's measurements, checked (field names as in the input). */
+function checkCanaryMeasures(input: CanaryResultInput): Pick<CanaryResultRecord, "errorRate" | "requests" | "metrics"> {
+  const out: Pick<CanaryResultRecord, "errorRate" | "requests" | "metrics"> = {};
+  if (input.errorRate !== undefined) {
+    if (!(input.errorRate >= 0 && input.errorRate <= 1)) throw new InvalidInputError(`errorRate: must be a share from 0 to 1, got ${input.errorRate}`, { field: "errorRate" });
+    out.errorRate = input.errorRate;
+  }
+  if (input.requests !== undefined) {
+    if (!(Number.isInteger(input.requests) && input.requests >= 0)) throw new InvalidInputError(`requests: must be a whole number from 0, got ${input.requests}`, { field: "requests" });
+    out.requests = input.requests;
+  }
+  if (input.metrics !== undefined) {
+    const entries = Object.entries(input.metrics);
+    if (entries.length > 32) throw new InvalidInputError(`metrics: at most 32, got ${entries.length}`, { field: "metrics" });
+    for (const [i, [name, value]] of entries.entries()) {
+      if (name.trim() === "" || name.length > 128) throw new InvalidInputError(`metrics.${i}.name: must be 1 to 128 characters`, { field: `metrics.${i}.name` });
+      if (!Number.isFinite(value)) throw new InvalidInputError(`metrics.${i}.value: must be a finite number`, { field: `metrics.${i}.value` });
+    }
+    out.metrics = Object.fromEntries(entries.map(([n, v]) => [n.trim(), v]));
+  }
+  return out;
 }

@@ -51,7 +51,13 @@ export function deployCommand(io: CliIo): Command {
         throw new UsageError(`a reason is needed: pass --reason or set "reason" in ${file}`);
       }
       const client = clientFor(opts, io);
-      const created = await client.deploymentRevisionCreate({ name: spec.name, environment: spec.environment, reason, components: spec.components });
+      const created = await client.deploymentRevisionCreate({
+        name: spec.name,
+        environment: spec.environment,
+        reason,
+        components: spec.components,
+        ...(spec.rollout === undefined ? {} : { rollout: spec.rollout }),
+      });
       const recorded = describeRevision(created);
       if (!opts.json) io.stdout(recorded);
       if (!opts.promote) {

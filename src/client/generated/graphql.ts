@@ -95,6 +95,8 @@ export type DeploymentRevisionCreateInput = {
   /** Deployment name, a lower-case id: ^[a-z][a-z0-9_.-]{0,127}$. */
   name: string;
   reason: string;
+  /** A guarded rollout: entering over a running revision, this one takes traffic step by step on canary evidence (docs/lifecycle.md#guarded-rollouts). */
+  rollout?: RolloutPlanInput;
 };
 
 /** DRAFT: recorded only. PENDING: a request to run it is open. ACTIVE: the environment runs it. SUPERSEDED: it ran; another runs now. */
@@ -110,6 +112,12 @@ export type DeploymentRollbackInput = {
   reason: string;
   /** The revision to go back to; default: the one that ran before the current one. */
   revision?: number;
+};
+
+export type DeploymentRolloutControlInput = {
+  environment: string;
+  name: string;
+  reason: string;
 };
 
 export type EvalResultInput = {
@@ -232,6 +240,47 @@ export type PromotionStatus =
   | 'FAILED'
   | 'PENDING'
   | 'REJECTED';
+
+/** What a broken threshold or missing evidence does: roll back to the previous revision, or pause. */
+export type RolloutAction =
+  | 'PAUSE'
+  | 'ROLLBACK';
+
+export type RolloutMetricFloorInput = {
+  min: number;
+  /** A metric name canary results report, e.g. accuracy. */
+  name: string;
+};
+
+/** A guarded rollout: weight steps with holds and thresholds on canary evidence. */
+export type RolloutPlanInput = {
+  /** Default: each step's hold. */
+  evidenceTimeoutSeconds?: number;
+  maxErrorRate?: number;
+  metricFloor?: RolloutMetricFloorInput;
+  minRequests?: number;
+  /** Default ROLLBACK. */
+  onBreach?: RolloutAction;
+  /** Default PAUSE. */
+  onMissingEvidence?: RolloutAction;
+  /** 1 to 20 steps, e.g. 5, 25, 50, 100. After the last one the new revision takes all traffic. */
+  steps: Array<RolloutStepInput>;
+};
+
+/** RUNNING: the leader moves it on evidence. PAUSED: holds its weights until resumed or aborted. COMPLETED: the new revision takes all traffic. ROLLED_BACK: the previous revision was put back. SUPERSEDED: another revision was put in place. */
+export type RolloutStatus =
+  | 'COMPLETED'
+  | 'PAUSED'
+  | 'ROLLED_BACK'
+  | 'RUNNING'
+  | 'SUPERSEDED';
+
+export type RolloutStepInput = {
+  /** 0 to 604800 seconds. */
+  holdSeconds: number;
+  /** 1 to 100; each step above the one before. */
+  weight: number;
+};
 
 export type ShadowReportInput = {
   /** 0..1 */
@@ -434,6 +483,37 @@ export type ModelgateWhatRunsInProductionQueryVariables = Exact<{
 
 
 export type ModelgateWhatRunsInProductionQuery = { whatRunsInProduction: { environment: string, asOf: string | null, deployments: Array<{ activatedAt: string, deployment: { name: string }, revision: { number: number, contentHash: string, components: Array<ComponentFieldsFragment> }, approval: ApprovalFieldsFragment | null }>, versions: Array<{ backendId: string, modelName: string, version: string, standalone: boolean, since: string | null, usedBy: Array<{ deployment: string, role: string, weight: number, shadow: boolean }>, approval: ApprovalFieldsFragment | null, idleAlert: IdleAlertFieldsFragment | null }>, failedBackends: Array<{ backendId: string, code: string, message: string }> } };
+
+export type RolloutFieldsFragment = { id: string, status: RolloutStatus, step: number, weight: number, stepStartedAt: string, nextAt: string | null, pausedReason: string | null, createdAt: string, updatedAt: string, weights: Array<{ role: string, backendId: string, modelName: string, version: string, weight: number, shadow: boolean, serving: boolean }>, plan: { maxErrorRate: number | null, minRequests: number | null, evidenceTimeoutSeconds: number | null, onBreach: RolloutAction, onMissingEvidence: RolloutAction, steps: Array<{ weight: number, holdSeconds: number }>, metricFloor: { name: string, min: number } | null }, revision: { number: number }, fromRevision: { number: number } | null };
+
+export type ModelgateDeploymentRolloutQueryVariables = Exact<{
+  name: string;
+  environment: string;
+}>;
+
+
+export type ModelgateDeploymentRolloutQuery = { deployment: { id: string, name: string, environment: string, rollout: RolloutFieldsFragment | null } | null };
+
+export type ModelgateRolloutPauseMutationVariables = Exact<{
+  input: DeploymentRolloutControlInput;
+}>;
+
+
+export type ModelgateRolloutPauseMutation = { deploymentRolloutPause: { rollout: RolloutFieldsFragment | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
+
+export type ModelgateRolloutResumeMutationVariables = Exact<{
+  input: DeploymentRolloutControlInput;
+}>;
+
+
+export type ModelgateRolloutResumeMutation = { deploymentRolloutResume: { rollout: RolloutFieldsFragment | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
+
+export type ModelgateRolloutAbortMutationVariables = Exact<{
+  input: DeploymentRolloutControlInput;
+}>;
+
+
+export type ModelgateRolloutAbortMutation = { deploymentRolloutAbort: { rollout: RolloutFieldsFragment | null, promotionRequest: PromotionRequestFieldsFragment | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
 
 export type ModelgateShadowReportMutationVariables = Exact<{
   input: ShadowReportInput;
@@ -710,6 +790,49 @@ export const LifecyclePlanFieldsFragmentDoc = gql`
   }
 }
     ` as unknown as DocumentNode<LifecyclePlanFieldsFragment, unknown>;
+export const RolloutFieldsFragmentDoc = gql`
+    fragment RolloutFields on Rollout {
+  id
+  status
+  step
+  weight
+  weights {
+    role
+    backendId
+    modelName
+    version
+    weight
+    shadow
+    serving
+  }
+  plan {
+    steps {
+      weight
+      holdSeconds
+    }
+    maxErrorRate
+    metricFloor {
+      name
+      min
+    }
+    minRequests
+    evidenceTimeoutSeconds
+    onBreach
+    onMissingEvidence
+  }
+  revision {
+    number
+  }
+  fromRevision {
+    number
+  }
+  stepStartedAt
+  nextAt
+  pausedReason
+  createdAt
+  updatedAt
+}
+    ` as unknown as DocumentNode<RolloutFieldsFragment, unknown>;
 export const OwnerFieldsFragmentDoc = gql`
     fragment OwnerFields on ModelOwner {
   team
@@ -1035,6 +1158,64 @@ export const ModelgateWhatRunsInProductionDocument = gql`
 ${ApprovalFieldsFragmentDoc}
 ${IdleAlertFieldsFragmentDoc}
 ${OwnerFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateWhatRunsInProductionQuery, ModelgateWhatRunsInProductionQueryVariables>;
+export const ModelgateDeploymentRolloutDocument = gql`
+    query ModelgateDeploymentRollout($name: String!, $environment: String!) {
+  deployment(name: $name, environment: $environment) {
+    id
+    name
+    environment
+    rollout {
+      ...RolloutFields
+    }
+  }
+}
+    ${RolloutFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateDeploymentRolloutQuery, ModelgateDeploymentRolloutQueryVariables>;
+export const ModelgateRolloutPauseDocument = gql`
+    mutation ModelgateRolloutPause($input: DeploymentRolloutControlInput!) {
+  deploymentRolloutPause(input: $input) {
+    rollout {
+      ...RolloutFields
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${RolloutFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateRolloutPauseMutation, ModelgateRolloutPauseMutationVariables>;
+export const ModelgateRolloutResumeDocument = gql`
+    mutation ModelgateRolloutResume($input: DeploymentRolloutControlInput!) {
+  deploymentRolloutResume(input: $input) {
+    rollout {
+      ...RolloutFields
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${RolloutFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateRolloutResumeMutation, ModelgateRolloutResumeMutationVariables>;
+export const ModelgateRolloutAbortDocument = gql`
+    mutation ModelgateRolloutAbort($input: DeploymentRolloutControlInput!) {
+  deploymentRolloutAbort(input: $input) {
+    rollout {
+      ...RolloutFields
+    }
+    promotionRequest {
+      ...PromotionRequestFields
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${RolloutFieldsFragmentDoc}
+${PromotionRequestFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateRolloutAbortMutation, ModelgateRolloutAbortMutationVariables>;
 export const ModelgateShadowReportDocument = gql`
     mutation ModelgateShadowReport($input: ShadowReportInput!) {
   shadowReport(input: $input) {

@@ -90,6 +90,7 @@ export class DeploymentMutations {
             environment: input.environment,
             reason: input.reason,
             components: input.components,
+            ...(input.rollout == null ? {} : { rollout: input.rollout }),
           },
           ctx.call,
         );

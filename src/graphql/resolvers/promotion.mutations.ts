@@ -136,7 +136,19 @@ export class PromotionMutations {
   ): Promise<CanaryResultRecordPayload> {
     return withUserErrors<CanaryResultRecordPayload>(async () => {
       requireRole(ctx, "publisher", "record canary results");
-      checkInput(z.object({ backend: name, model: name, version: name, environment: name, clean: z.boolean(), evidence: text, notes: text }), input);
+      checkInput(
+        z.object({
+          backend: name,
+          model: name,
+          version: name,
+          environment: name,
+          clean: z.boolean(),
+          evidence: text,
+          notes: text,
+          metrics: z.array(z.object({ key: z.string().min(1).max(128), value: z.number().finite() })).max(32, "at most 32").nullish(),
+        }),
+        input,
+      );
       const evidence = optional(input.evidence);
       const notes = optional(input.notes);
       const canaryResult = await ctx.services.promotions.recordCanary(
@@ -148,6 +160,9 @@ export class PromotionMutations {
           clean: input.clean,
           ...(evidence === undefined ? {} : { evidence }),
           ...(notes === undefined ? {} : { notes }),
+          ...(input.errorRate == null ? {} : { errorRate: input.errorRate }),
+          ...(input.requests == null ? {} : { requests: input.requests }),
+          ...(input.metrics == null ? {} : { metrics: Object.fromEntries(input.metrics.map((m) => [m.key, m.value])) }),
         },
         ctx.call,
       );

@@ -161,12 +161,12 @@ export class QueryResolver {
       ctx.services.usage.record(answer, environment, ctx.actor.id);
       if (answer.kind === "model") return { kind: "MODEL", ...answer.entry } as Resolution;
       const d = answer.deployment;
-      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash } as Resolution;
+      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash, rollout: resolvedRollout(d) } as Resolution;
     }
     const deployment = await ctx.services.deploymentResolver.find(name, environment, at);
     if (deployment !== undefined) {
       const d = await ctx.services.deploymentResolver.resolve(deployment, ctx.call, at);
-      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash } as Resolution;
+      return { kind: "DEPLOYMENT", ...d, revision: d.revision.number, contentHash: d.revision.contentHash, rollout: resolvedRollout(d) } as Resolution;
     }
     const entry = await ctx.services.resolver.resolve({ name, environment, ...(at === undefined ? {} : { asOf: at }) }, ctx.call);
     return { kind: "MODEL", ...entry } as Resolution;
@@ -201,4 +201,9 @@ export class QueryResolver {
 
 function backendRoot(ctx: GatewayContext, backendId: string): BackendRoot {
   return { backendId, kind: ctx.services.catalog.backend(backendId).info.kind };
+}
+
+/** The rollout part of a resolved deployment (docs/lifecycle.md#guarded-rollouts). */
+function resolvedRollout(d: { rollout?: { step: number; weight: number; fromRevision: { number: number } } }): { step: number; weight: number; fromRevision: number } | null {
+  return d.rollout === undefined ? null : { step: d.rollout.step + 1, weight: d.rollout.weight, fromRevision: d.rollout.fromRevision.number };
 }

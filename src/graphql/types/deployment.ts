@@ -4,6 +4,7 @@ import { UserError } from "./common.js";
 import { ModelVersionType } from "./model-version.js";
 import { Node } from "./node.js";
 import { DateTime } from "./scalars.js";
+import { RolloutPlanInput } from "./rollout-inputs.js";
 
 export const DeploymentRevisionStatusEnum = { DRAFT: "DRAFT", PENDING: "PENDING", ACTIVE: "ACTIVE", SUPERSEDED: "SUPERSEDED" } as const;
 registerEnumType(DeploymentRevisionStatusEnum, {
@@ -125,6 +126,12 @@ export class DeploymentRevisionCreateInput {
 
   @Field(() => String)
   reason!: string;
+
+  @Field(() => RolloutPlanInput, {
+    nullable: true,
+    description: "A guarded rollout: entering over a running revision, this one takes traffic step by step on canary evidence (docs/lifecycle.md#guarded-rollouts).",
+  })
+  rollout?: RolloutPlanInput | null;
 }
 
 @ObjectType()

@@ -1,4 +1,5 @@
-import { Field, Float, ID, InputType } from "type-graphql";
+import { Field, Float, ID, InputType, Int } from "type-graphql";
+import { MetricInput } from "./inputs.js";
 import { StageEnum } from "./enums.js";
 
 @InputType()
@@ -86,6 +87,15 @@ export class CanaryResultRecordInput {
 
   @Field(() => String, { nullable: true })
   notes?: string | null;
+
+  @Field(() => Float, { nullable: true, description: "Share of failed requests, 0..1 (a guarded rollout's maxErrorRate checks it)." })
+  errorRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Requests the canary served (a guarded rollout's minRequests adds them up)." })
+  requests?: number | null;
+
+  @Field(() => [MetricInput], { nullable: true, description: "Named measurements, e.g. accuracy 0.93 (a guarded rollout's metricFloor reads them); at most 32." })
+  metrics?: MetricInput[] | null;
 }
 
 @InputType()

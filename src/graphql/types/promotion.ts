@@ -249,6 +249,12 @@ export class CanaryResultType {
 
   @Field(() => DateTime)
   at!: Date;
+
+  @Field(() => Float, { nullable: true, description: "Share of failed requests, 0..1 (null: not reported)." })
+  errorRate?: number | null;
+
+  @Field(() => Int, { nullable: true, description: "Requests the canary served (null: not reported)." })
+  requests?: number | null;
 }
 
 @ObjectType("StageTransition")

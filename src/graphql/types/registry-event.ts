@@ -25,6 +25,11 @@ registerEnumType(RegistryEventTypeEnum, {
       description:
         "A production version nobody resolved or served for lifecycle.idle.afterDays raised an idle alert (idle.raise; after.owner names who owns the model), or its alert closed (idle.clear: used again, or out of production).",
     },
+    ROLLOUT_STEP: {
+      description: "A guarded rollout started, moved to its next weight step, completed or was resumed (deployment.rollout_start, _step, _complete, _resume).",
+    },
+    ROLLOUT_PAUSED: { description: "A guarded rollout paused: evidence missing, a threshold broken with onBreach PAUSE, or by hand (deployment.rollout_pause)." },
+    ROLLOUT_ROLLED_BACK: { description: "A guarded rollout ended with its previous revision put back, automatically or aborted (deployment.rollout_rolled_back)." },
   },
 });
 

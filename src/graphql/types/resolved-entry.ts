@@ -103,6 +103,18 @@ export class ResolvedComponent {
   drift?: unknown;
 }
 
+@ObjectType({ description: "A guarded rollout under way: the served components split the new revision and the one it replaces." })
+export class ResolvedRollout {
+  @Field(() => Int, { description: "The running step, 1-based." })
+  step!: number;
+
+  @Field(() => Int, { description: "The new revision's percent of each role's traffic at this step." })
+  weight!: number;
+
+  @Field(() => Int, { description: "The revision serving the rest." })
+  fromRevision!: number;
+}
+
 @ObjectType({ implements: Resolution, description: "The bundle a deployment runs in an environment: its current revision, every component ready to use." })
 export class ResolvedDeployment extends Resolution {
   @Field(() => Int, { description: "The revision number that runs." })
@@ -113,6 +125,9 @@ export class ResolvedDeployment extends Resolution {
 
   @Field(() => [ResolvedComponent], { description: "Sorted by role, backend, model, version." })
   components!: ResolvedComponent[];
+
+  @Field(() => ResolvedRollout, { nullable: true, description: "Set while a guarded rollout runs: components are then both revisions at the step's weights, and the ETag is their content hash." })
+  rollout?: ResolvedRollout | null;
 }
 
 @ObjectType()

@@ -221,6 +221,12 @@ export type RegistryEventType =
   | 'OTHER'
   /** A promotion request was opened, gated, queued, rolled back or failed to apply (promotion.request, promotion.gate, promotion.queue, promotion.rollback, promotion.apply that failed). */
   | 'PROMOTION_UPDATED'
+  /** A guarded rollout paused: evidence missing, a threshold broken with onBreach PAUSE, or by hand (deployment.rollout_pause). */
+  | 'ROLLOUT_PAUSED'
+  /** A guarded rollout ended with its previous revision put back, automatically or aborted (deployment.rollout_rolled_back). */
+  | 'ROLLOUT_ROLLED_BACK'
+  /** A guarded rollout started, moved to its next weight step, completed or was resumed (deployment.rollout_start, _step, _complete, _resume). */
+  | 'ROLLOUT_STEP'
   /** A version's stage changed: a promotion was applied, or a version demoted (promotion.apply, promotion.demote). */
   | 'STAGE_CHANGED'
   /** A model version (or a model) was registered (model_version.register, model.create). */
