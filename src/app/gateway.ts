@@ -21,6 +21,7 @@ import { OutboxWorker, type OutboxWorkerOptions } from "../workflow/outbox-worke
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
+import { VersionCopies } from "../workflow/lifecycle/version-copy.js";
 import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
 import { ProvenanceService } from "../workflow/provenance/service.js";
 import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
@@ -127,6 +128,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deploymentResolver,
     resolveAnswers,
     provenance: new ProvenanceService(config, catalog, store, signatures),
+    copies: new VersionCopies(config, catalog, store, promotions, policies),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.

@@ -12,6 +12,7 @@ import type { PromotionService } from "../workflow/promotion-service.js";
 import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { ResolveAnswers } from "../workflow/resolve-answers.js";
+import type { VersionCopies } from "../workflow/lifecycle/version-copy.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -36,5 +37,7 @@ export interface GatewayServices {
   provenance: ProvenanceService;
   /** resolve(name, environment) answers kept until something they depend on changes (the hot path). */
   resolveAnswers: ResolveAnswers;
+  /** Cross-registry copies through the promotion workflow (docs/lifecycle.md#cross-registry-copies). */
+  copies: VersionCopies;
 }
 

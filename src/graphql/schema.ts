@@ -18,6 +18,7 @@ import { ModelVersionDetailsResolver } from "./resolvers/model-version-details.r
 import { ViewerQuery } from "./resolvers/viewer.resolver.js";
 import { ProductionEntryResolver, PromotionRequestResolver } from "./resolvers/promotion-request.resolver.js";
 import { PromotionMutations } from "./resolvers/promotion.mutations.js";
+import { PromotionRequestCopyField, VersionCopyMutations } from "./resolvers/version-copy.resolver.js";
 import { PromotionQueries } from "./resolvers/promotion.queries.js";
 import { ModelVersionProvenanceResolver, ProvenanceMutations, ProvenanceQueries } from "./resolvers/provenance.resolver.js";
 import { QueryResolver } from "./resolvers/query.resolver.js";
@@ -49,7 +50,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations, VersionCopyMutations, PromotionRequestCopyField],
     orphanedTypes: [ResolvedEntry, ResolvedDeployment, BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,

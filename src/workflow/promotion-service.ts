@@ -113,6 +113,11 @@ export interface OpenRequestSpec {
   after: Record<string, unknown>;
   /** false: skip the gates and queue at once (rollbacks; the caller checked the role). */
   gated: boolean;
+  /**
+   * Evaluate the gates on the evidence of the request's version (evals, canaries, provenance), as a
+   * stage request does, rather than on none (cross-registry copies: the source version's evidence).
+   */
+  withEvidence?: boolean;
 }
 
 export class PromotionService {
@@ -237,6 +242,9 @@ export class PromotionService {
       const replay = await this.#replay(spec.idempotencyKey, spec.inputHash);
       if (replay !== undefined) return { request: replay, replayed: true };
     }
+    const subject = spec.request;
+    const evals = spec.withEvidence === true && spec.request.policy.eval !== null ? await readEvalEvidence(this.store, this.catalog, subject, ctx) : [];
+    const provenance = spec.withEvidence === true ? await this.#provenanceEvidence(spec.request.policy, subject, ctx) : undefined;
     const now = this.clock();
     const { request, replay } = await this.store.transaction(async (tx) => {
       // The alsoFree check below must stay true until commit (see #queue).
@@ -266,7 +274,10 @@ export class PromotionService {
       });
       const created = (await tx.workflow.getRequest(id))!;
       await tx.appendAudit(this.#event(ctx, created, spec.action, { before: spec.before, after: { ...spec.after, requestId: id }, reason: created.reason }));
-      if (spec.gated) await this.#evaluate(tx, created, { evals: [], canaries: [], approvals: [] }, ctx);
+      if (spec.gated) {
+        const canaries = spec.withEvidence === true ? await this.#canaries(tx, created) : [];
+        await this.#evaluate(tx, created, { evals, canaries, approvals: [], ...withProvenance(provenance) }, ctx);
+      }
       else await this.#queue(tx, created, now, ctx);
       return { request: (await tx.workflow.getRequest(id))!, replay: false };
     });
@@ -482,7 +493,8 @@ export class PromotionService {
   }
 
   async #reevaluateOpen(backendId: string, modelName: string, version: string, environment: string | undefined, ctx: CallContext): Promise<void> {
-    const envs = environment === undefined ? Object.keys(this.config.environments) : [environment];
+    // "": requests of no environment (cross-registry copies that land in NONE).
+    const envs = environment === undefined ? [...Object.keys(this.config.environments), ""] : [environment];
     const pending = [];
     for (const env of envs) {
       for (const r of await this.store.workflow.listOpenFor(backendId, modelName, env)) if (r.status === "PENDING" && r.version === version) pending.push(r);
