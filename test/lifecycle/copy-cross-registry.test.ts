@@ -18,7 +18,9 @@ import { startVertexFake, type VertexFake } from "../peers/vertex/index.js";
 import { TEST_CREDENTIALS } from "../sagemaker/helpers.js";
 import { fakeBackendConfig } from "../vertex/harness.js";
 import { EXAMPLE_SEED } from "../support/test-gateway.js";
-import { APPROVE, auditActions, startWorkflowGateway, waitForStatus, type WorkflowGateway } from "../workflow/workflow-gateway.js";
+import { APPROVE, TOKENS, auditActions, startWorkflowGateway, waitForStatus, type WorkflowGateway } from "../workflow/workflow-gateway.js";
+import { captureIo } from "../../src/cli/capture-io.js";
+import { runCli } from "../../src/cli/program.js";
 
 const tag = randomBytes(3).toString("hex");
 let fake: VertexFake;
@@ -161,9 +163,9 @@ describe("MLflow → SageMaker (moto)", () => {
       metrics: { auc: 0.91 },
       lineage: { codeCommit: "4f2a9c1", datasetHash: `sha256:${tag}` },
     });
-    // MLflow keeps params as it read them back (strings): the copy carries exactly those.
-    expect(target.params).toEqual(source.params);
-    expect(Object.keys(target.params)).toEqual(["max_depth"]);
+    // SageMaker keeps params as text (customer metadata): the same param, in the target's form.
+    expect(source.params).toEqual({ max_depth: 6 });
+    expect(target.params).toEqual({ max_depth: "6" });
     expect(target.tags).toMatchObject({ team: "growth" });
 
     // The lineage graph shows the copy from either end.
@@ -255,6 +257,23 @@ describe("git-YAML → Vertex AI (fake)", () => {
     expect(await edges(`git/${model}@${version}`, "DOWNSTREAM")).toEqual([]);
     const applies = (await auditActions(gw, "promotion.apply")).filter((e) => String(e.target).startsWith(`git/${model}@${version}`));
     expect(applies).toEqual([expect.objectContaining({ outcome: "FAILURE", after: expect.objectContaining({ undone: [expect.stringMatching(/^removed vertex\//)] }) })]);
+  });
+});
+
+describe("modelgate copy", () => {
+  it("copies from the command line and follows the request with --wait", async () => {
+    const model = `cp-${tag}-cli`;
+    const version = await register({ backend: "git", model, artifactUri: `gs://models-${tag}/cli/`, generationConfig: { model: "gpt-5-mini-2026-06-10", params: {} } });
+    const io = captureIo({ MODELGATE_URL: gw.url, MODELGATE_TOKEN: TOKENS.alice });
+    const code = await runCli(["copy", `git/${model}@${version}`, "vertex", "--env", "staging", "--reason", "serve from Vertex AI", "--wait", "--interval", "0.1", "--timeout", "60"], io);
+    expect(io.err()).toBe("");
+    expect(code).toBe(0);
+    expect(io.out()).toMatch(new RegExp(`^copy \\S+: git/${model}@${version} -> vertex/${model} \\(STAGING in staging\\): APPLIED, registered as vertex/${model}@1\n`));
+    expect((await read("vertex", model, "1")).stage).toBe("STAGING");
+
+    const refused = captureIo({ MODELGATE_URL: gw.url, MODELGATE_TOKEN: TOKENS.alice });
+    expect(await runCli(["copy", `git/${model}`, "vertex", "--reason", "no version"], refused)).toBe(2);
+    expect(refused.err()).toContain("is not \"backend/model@version\"");
   });
 });
 
