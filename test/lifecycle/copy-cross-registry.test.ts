@@ -7,6 +7,7 @@
  * removed from the fake) and ends FAILED with the reason. The only mock is that fault: the fake
  * cannot be told to refuse one stage write.
  */
+import { execFileSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
@@ -119,6 +120,7 @@ beforeAll(async () => {
           { backend: "sagemaker", environment: "staging", toStages: ["STAGING"], gates: { approvals: 0 } },
           { backend: "vertex", toStages: ["NONE"], gates: { approvals: 1 } },
           { backend: "vertex", environment: "staging", toStages: ["STAGING"], gates: { approvals: 0 } },
+          { backend: "git", environment: "staging", toStages: ["STAGING"], gates: { approvals: 0 } },
         ],
       },
     },
@@ -257,6 +259,32 @@ describe("git-YAML → Vertex AI (fake)", () => {
     expect(await edges(`git/${model}@${version}`, "DOWNSTREAM")).toEqual([]);
     const applies = (await auditActions(gw, "promotion.apply")).filter((e) => String(e.target).startsWith(`git/${model}@${version}`));
     expect(applies).toEqual([expect.objectContaining({ outcome: "FAILURE", after: expect.objectContaining({ undone: [expect.stringMatching(/^removed vertex\//)] }) })]);
+  });
+});
+
+describe("MLflow → git-YAML", () => {
+  it("commits the copy as a new version entry of the model file, linked to its source", async () => {
+    const model = `cp-${tag}-summarise`;
+    const version = await register({
+      backend: "mlflow",
+      model,
+      description: "summariser pin",
+      tags: [{ key: "team", value: "docs" }],
+      generationConfig: { model: "gpt-5-mini-2026-06-10", params: { temperature: 0.3 } },
+    });
+    const out = await copy({ from: `mlflow/${model}@${version}`, to: "git", environment: "staging", reason: "keep the pin in git" });
+    expect(out.userErrors).toEqual([]);
+    const done = await finished(out.promotionRequest!.id);
+    expect(done.failure).toBeNull();
+    expect(done.status).toBe("APPLIED");
+    const target = await read("git", model, done.copy.version!);
+    expect(target).toMatchObject({ stage: "STAGING", description: "summariser pin", generationConfig: { model: "gpt-5-mini-2026-06-10", params: { temperature: 0.3 } } });
+    expect(target.tags).toMatchObject({ team: "docs" });
+    const file = execFileSync("git", ["-C", join(gw.dir, "registry"), "show", `HEAD:models/${model}.yaml`], { encoding: "utf8" });
+    expect(file).toContain("gpt-5-mini-2026-06-10");
+    expect(await edges(`git/${model}@${done.copy.version!}`, "UPSTREAM")).toEqual([
+      { from: `version:mlflow/${model}@${version}`, to: `version:git/${model}@${done.copy.version!}`, kind: "COPIED_FROM" },
+    ]);
   });
 });
 
