@@ -5,7 +5,7 @@
 # docker-compose.yml runs it with deploy/modelgate.compose.yaml; see docs/operations.md.
 
 # ---- build: every dependency, compile TypeScript and the console, then drop the dev dependencies ----
-FROM node:22-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 # Only used when a native module (better-sqlite3) has no prebuilt binary for the platform.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends python3 make g++ \
@@ -22,7 +22,7 @@ RUN npm run build \
  && npm prune --omit=dev --no-audit --no-fund
 
 # ---- runtime: production dependencies and the compiled code only, as a non-root user ----
-FROM node:22-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 # git: the git-yaml backend runs the git CLI.
 RUN apt-get update \
  && apt-get install -y --no-install-recommends git ca-certificates \

@@ -4,6 +4,7 @@
 #
 #   bash scripts/node-majors.sh 22 24                 # the unit project on Node 22, then 24
 #   bash scripts/node-majors.sh 22 -- src/store        # only these files (vitest filters)
+#   bash scripts/node-majors.sh --prepare 22 24       # only install each node and build its addon
 #
 # Each major's node and its build of better-sqlite3 (the one native module whose ABI follows
 # Node's) are cached under ~/.cache/modelgate/node/<major>/. Each run happens in a hard-linked
@@ -26,6 +27,8 @@ copy_tree() {
   cp -al "$from" "$to" 2>/dev/null || { rm -rf "$to"; cp -r "$from" "$to"; }
 }
 
+prepare_only=0
+if [ "${1:-}" = "--prepare" ]; then prepare_only=1; shift; fi
 majors=()
 while [ "$#" -gt 0 ] && [ "$1" != "--" ]; do majors+=("$1"); shift; done
 [ "${1:-}" = "--" ] && shift
@@ -57,6 +60,7 @@ for major in "${majors[@]}"; do
     mv "$built.tmp" "$built"
     rm -rf "$work"
   fi
+  if [ "$prepare_only" = "1" ]; then echo "== node $version: ready (ABI $abi)"; continue; fi
   run="$work_root/$major"
   mkdir -p "$run"
   for entry in * .[!.]*; do
@@ -71,7 +75,7 @@ for major in "${majors[@]}"; do
   report="$work_root/vitest-$major.json"
   run_status=0
   (cd "$run" && PATH="$nodedir/bin:$PATH" node node_modules/vitest/vitest.mjs run --project unit \
-    --reporter=dot --reporter=json --outputFile.json="$report" "$@") || run_status=$?
+    --reporter=default --reporter=json --outputFile.json="$report" "$@") || run_status=$?
   report_status=0
   node scripts/check-test-report.mjs "$report" || report_status=$?
   if [ "$run_status" -ne 0 ] || [ "$report_status" -ne 0 ]; then

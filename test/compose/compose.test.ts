@@ -452,9 +452,11 @@ describe("Dockerfile", () => {
     port = (await load()).config.server.port;
   });
 
-  it("builds in one stage and runs on node:22 in another", () => {
+  it("builds in one stage and runs on node:24, the newest LTS, in another; CI tests that major", () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
-    for (const stage of stages) expect(stage.from).toMatch(/^node:22(-|$)/);
+    for (const stage of stages) expect(stage.from).toMatch(/^node:24(-|$)/);
+    // .ci/run runs the unit project on the other majors (scripts/node-majors.sh): the image's must be one.
+    expect(readFileSync(new URL("../../.ci/run", import.meta.url), "utf8")).toMatch(/node-majors\.sh (\d+ )*24\b/);
     const build = stages.find((s) => s.name !== undefined && instructions(runtime, "COPY").some((c) => c.includes(`--from=${s.name}`)));
     expect(build, "a stage the runtime copies from").toBeDefined();
     const runs = instructions(build!, "RUN").join("\n");
