@@ -12,7 +12,7 @@ import { randomBytes } from "node:crypto";
 import { mkdtemp } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from "vitest";
 import { BUILT_IN_ADAPTERS, type FactoryMap } from "../../src/app/adapter-registry.js";
 import { ForbiddenError, createCallContext, type AdapterFactory, type ModelVersion, type RegistryAdapter } from "../../src/core/index.js";
 import { startVertexFake, type VertexFake } from "../peers/vertex/index.js";
@@ -22,6 +22,9 @@ import { EXAMPLE_SEED } from "../support/test-gateway.js";
 import { APPROVE, TOKENS, auditActions, startWorkflowGateway, waitForStatus, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { captureIo } from "../../src/cli/capture-io.js";
 import { runCli } from "../../src/cli/program.js";
+
+// Each test waits on several backends and the outbox under a loaded machine: generous deadlines.
+vi.setConfig({ testTimeout: 180_000 });
 
 const tag = randomBytes(3).toString("hex");
 let fake: VertexFake;
