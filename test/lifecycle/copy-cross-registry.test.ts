@@ -22,6 +22,8 @@ import { EXAMPLE_SEED } from "../support/test-gateway.js";
 import { APPROVE, TOKENS, auditActions, startWorkflowGateway, waitForStatus, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { captureIo } from "../../src/cli/capture-io.js";
 import { runCli } from "../../src/cli/program.js";
+import { readTrail } from "../../src/workflow/trail-reader.js";
+import { approvedInto } from "../../src/workflow/trail-stages.js";
 
 // Each test waits on several backends and the outbox under a loaded machine: generous deadlines.
 vi.setConfig({ testTimeout: 180_000 });
@@ -185,6 +187,10 @@ describe("MLflow → SageMaker (moto)", () => {
     const registered = (await auditActions(gw, "model_version.register")).filter((e) => e.target === `sagemaker/${model}@${copied}`);
     expect(registered).toHaveLength(1);
     expect(registered[0]).toMatchObject({ actor: "modelgate:outbox", outcome: "SUCCESS", after: { copiedFrom: `mlflow/${model}@${version}`, stage: "STAGING" } });
+
+    // The copy moved no stage of its source: the source's trail approves nothing from it.
+    const { replay } = await readTrail(gw.gateway.services.store, gw.gateway.services.config.environments, "mlflow", model);
+    expect(approvedInto(replay, version, "STAGING")).toBe(false);
 
     // The same version is not copied into the same model twice.
     const again = await copy({ from: `mlflow/${model}@${version}`, to: `sagemaker/${model}`, reason: "again" });
