@@ -44,8 +44,14 @@ export function isPrompt(tags: Readonly<Record<string, string>>): boolean {
   return tags[PROMPT_FLAG_TAG]?.toLowerCase() === "true";
 }
 
+/**
+ * Gateway tags under `modelgate.` that are ordinary, user-visible version tags rather than the
+ * adapter's own fields: the deprecation policy's `modelgate.archived-by` (docs/lifecycle.md).
+ */
+export const PUBLIC_GATEWAY_TAGS: ReadonlySet<string> = new Set(["modelgate.archived-by"]);
+
 export function isOwnTag(key: string): boolean {
-  return key.startsWith(OWN_TAG_PREFIX);
+  return key.startsWith(OWN_TAG_PREFIX) && !PUBLIC_GATEWAY_TAGS.has(key);
 }
 
 /** Tags as users see them: the adapter's own tags are shown as typed fields instead. */

@@ -26,7 +26,11 @@ import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
 import { ProvenanceService } from "../workflow/provenance/service.js";
 import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
 import { RegistryWrites } from "../workflow/registry-writes.js";
+import { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
+import { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 import { ResolveAnswers } from "../workflow/resolve-answers.js";
+import { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
+import { DeprecationScheduler } from "../workflow/lifecycle/deprecation-scheduler.js";
 import { BUILT_IN_ADAPTERS, createAdapters, type FactoryMap } from "./adapter-registry.js";
 import { Catalog } from "../catalog/catalog.js";
 import { EntryResolver } from "../catalog/resolve-entry.js";
@@ -68,6 +72,8 @@ export interface CreateGatewayOptions {
   leadership?: Leadership;
   /** The webhook dispatcher: options (tests: short backoff, clock ...), or false to not start it. */
   webhooks?: WebhookDispatcherOptions | false;
+  /** The scheduled deprecation policy: false to not run it whatever the config says; intervalMs overrides the schedule (tests). */
+  lifecycle?: { intervalMs?: number } | false;
 }
 
 export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOptions): Promise<Gateway> {
@@ -119,7 +125,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     catalog,
     store,
     resolver,
-    writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" })),
+    writes: new RegistryWrites(catalog, store, logger.child({ component: "writes" }), config.policies),
     promotions,
     drift: new DriftChecker(store, catalog, { environments: config.environments }),
     deployments: new DeploymentService(config, catalog, store),
@@ -128,6 +134,9 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deploymentResolver,
     resolveAnswers,
     provenance: new ProvenanceService(config, catalog, store, signatures),
+    deprecation: new DeprecationService(config, catalog, store, promotions),
+    shadowReports: new ShadowReports(config, catalog, store, promotions),
+    aliasMoves: new AliasMoves(config, catalog, promotions, policies),
     copies: new VersionCopies(config, catalog, store, promotions, policies),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
@@ -137,7 +146,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     (config.database.url === undefined
       ? new SoleLeadership()
       : new PostgresLeadership({ url: config.database.url, logger: logger.child({ component: "leader" }), retryMs: config.background.leaderRetrySeconds * 1_000 }));
-  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher } = {};
+  let background: { worker?: OutboxWorker; poller?: DriftPoller; webhooks?: WebhookDispatcher; deprecation?: DeprecationScheduler } = {};
   const startBackground = () => {
     const worker =
       opts.outbox === false
@@ -165,16 +174,24 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
             ...opts.webhooks,
           });
-    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}) };
+    const schedule = config.policies?.lifecycle?.schedule;
+    const deprecation =
+      opts.lifecycle === false || schedule === undefined
+        ? undefined
+        : new DeprecationScheduler(services.deprecation, logger.child({ component: "lifecycle" }), {
+            intervalMs: opts.lifecycle?.intervalMs ?? schedule.everyMinutes * 60_000,
+          });
+    background = { ...(worker ? { worker } : {}), ...(poller ? { poller } : {}), ...(webhooks ? { webhooks } : {}), ...(deprecation ? { deprecation } : {}) };
     worker?.start();
     poller?.start();
     webhooks?.start();
+    deprecation?.start();
   };
   let stopping: Promise<unknown> = Promise.resolve();
   const stopBackground = () => {
-    const { worker, poller, webhooks } = background;
+    const { worker, poller, webhooks, deprecation } = background;
     background = {};
-    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop()]);
+    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), deprecation?.stop()]);
     return stopping;
   };
   // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any

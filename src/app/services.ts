@@ -12,6 +12,9 @@ import type { PromotionService } from "../workflow/promotion-service.js";
 import type { ProvenanceService } from "../workflow/provenance/service.js";
 import type { RegistryWrites } from "../workflow/registry-writes.js";
 import type { ResolveAnswers } from "../workflow/resolve-answers.js";
+import type { DeprecationService } from "../workflow/lifecycle/deprecation-service.js";
+import type { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
+import type { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 import type { VersionCopies } from "../workflow/lifecycle/version-copy.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
@@ -37,6 +40,12 @@ export interface GatewayServices {
   provenance: ProvenanceService;
   /** resolve(name, environment) answers kept until something they depend on changes (the hot path). */
   resolveAnswers: ResolveAnswers;
+  /** The deprecation policy: plan and apply (docs/lifecycle.md#deprecation-policy). */
+  deprecation: DeprecationService;
+  /** Shadow evidence: what a shadow version did against the primary (docs/lifecycle.md#shadow-evidence). */
+  shadowReports: ShadowReports;
+  /** Requests moving protected aliases (docs/lifecycle.md#protected-aliases). */
+  aliasMoves: AliasMoves;
   /** Cross-registry copies through the promotion workflow (docs/lifecycle.md#cross-registry-copies). */
   copies: VersionCopies;
 }

@@ -15,9 +15,11 @@ import { cardCommand, diffCommand, impactCommand, lineageCommand, signatureComma
 import { registerCommand } from "./commands/register.js";
 import { resolveCommand } from "./commands/resolve.js";
 import { serveCommand } from "./commands/serve.js";
+import { shadowCommand } from "./commands/shadow.js";
 import { tokenCommand } from "./commands/token.js";
 import { versionsCommand } from "./commands/versions.js";
 import { whatsRunningCommand } from "./commands/whats-running.js";
+import { lifecycleCommand } from "./commands/lifecycle.js";
 import { CliExit, EXIT, exitCodeOf } from "./exit-codes.js";
 import type { CliIo } from "./io.js";
 import { packageVersion } from "./version.js";
@@ -66,6 +68,9 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(impactCommand(io))
     .addCommand(signatureCommand(io))
     .addCommand(whatsRunningCommand(io))
+    .addCommand(lifecycleCommand(io))
+    .addCommand(shadowCommand(io))
+
     .addCommand(copyCommand(io));
   configureAll(program, io);
   return program;

@@ -22,6 +22,8 @@ import {
   ModelgateDeploymentRevisionCreateDocument,
   ModelgateDeploymentRollbackDocument,
   ModelgateDeploymentsDocument,
+  ModelgateLifecyclePlanApplyDocument,
+  ModelgateLifecyclePlanDocument,
   ModelgateModelsDocument,
   ModelgatePromotionRequestDocument,
   ModelgateRegisterVersionDocument,
@@ -29,6 +31,8 @@ import {
   ModelgateSetAliasDocument,
   ModelgateVersionsDocument,
   ModelgateWhatRunsInProductionDocument,
+  ModelgateShadowReportDocument,
+  ModelgateAliasMoveRequestDocument,
   type ComponentFieldsFragment,
   type DeploymentFieldsFragment,
   type ModelFieldsFragment,
@@ -50,6 +54,10 @@ import type {
   DeploymentRevisionCreateInput,
   DeploymentRevisionCreateResult,
   DeploymentRollbackInput,
+  LifecyclePlan,
+  LifecyclePlanApplyInput,
+  LifecyclePlanApplyResult,
+  LifecyclePlanFilter,
   Model,
   ModelPage,
   ModelVersion,
@@ -64,6 +72,10 @@ import type {
   SetAliasResult,
   Stage,
   VersionPage,
+  ShadowReport,
+  ShadowReportInput,
+  AliasMoveRequestInput,
+  AliasMoveRequestResult,
 } from "./types.js";
 
 export interface ModelgateClientOptions {
@@ -410,9 +422,36 @@ export class ModelgateClient {
     };
   }
 
+  /** What the deprecation policy would archive now, and why; changes nothing. */
+  async lifecyclePlan(filter: LifecyclePlanFilter = {}): Promise<LifecyclePlan> {
+    const { data } = await this.graphql(ModelgateLifecyclePlanDocument, { filter });
+    return data.lifecyclePlan;
+  }
+
+  /**
+   * Plans afresh and archives each candidate through the workflow (one audited request each). A plan
+   * past a maxArchiveShare throws ModelgateUserError (CONFLICT) unless `confirmShare`. Needs publisher.
+   */
+  async lifecyclePlanApply(input: LifecyclePlanApplyInput = {}): Promise<LifecyclePlanApplyResult> {
+    const payload = await this.mutate(ModelgateLifecyclePlanApplyDocument, "lifecyclePlanApply", { input });
+    return { plan: required(payload.plan, "lifecyclePlanApply.plan"), results: payload.results };
+  }
+
   /** Forgets every cached resolve entry. */
   clearResolveCache(): void {
     this.cache?.clear();
+  }
+
+  /** Records what a shadow version did against the primary over a window. Throws ModelgateUserError naming the field at fault. */
+  async shadowReport(input: ShadowReportInput): Promise<ShadowReport> {
+    const payload = await this.mutate(ModelgateShadowReportDocument, "shadowReport", { input });
+    return required(payload.shadowReport, "shadowReport.shadowReport");
+  }
+
+  /** Requests moving a protected alias (gates and approvals, then the outbox moves it). Throws ModelgateUserError when refused. */
+  async aliasMoveRequest(input: AliasMoveRequestInput): Promise<AliasMoveRequestResult> {
+    const payload = await this.mutate(ModelgateAliasMoveRequestDocument, "aliasMoveRequest", { input });
+    return { promotionRequest: required(payload.promotionRequest, "aliasMoveRequest.promotionRequest"), replayed: payload.replayed };
   }
 
   /** Runs a mutation and returns its payload; throws ModelgateUserError when the payload carries userErrors. */

@@ -302,3 +302,27 @@ export interface ProductionState {
   /** Backends that could not be listed: their versions are missing. */
   failedBackends: Production["failedBackends"];
 }
+
+/** What the deprecation policy would archive now, and why (docs/lifecycle.md#deprecation-policy). */
+export type LifecyclePlan = G.LifecyclePlanFieldsFragment;
+export type LifecyclePlanFilter = G.LifecyclePlanFilter;
+export type LifecyclePlanApplyInput = G.LifecyclePlanApplyInput;
+export type LifecycleApplyOutcome = G.LifecycleApplyOutcome;
+export type LifecycleKeepReason = G.LifecycleKeepReason;
+/** The plan that was applied and, per candidate, the archive request made (or why none was). */
+export type LifecyclePlanApplyResult = {
+  plan: LifecyclePlan;
+  results: NonNullable<G.ModelgateLifecyclePlanApplyMutation["lifecyclePlanApply"]>["results"];
+};
+/** A shadow report to record (docs/lifecycle.md#shadow-evidence); times as ISO-8601 strings. */
+export type ShadowReportInput = G.ShadowReportInput;
+/** A recorded shadow report: the SHADOW gate's evidence. */
+export type ShadowReport = NonNullable<G.ModelgateShadowReportMutation["shadowReport"]["shadowReport"]>;
+/** A request to move a protected alias (docs/lifecycle.md#protected-aliases). */
+export type AliasMoveRequestInput = G.AliasMoveRequestInput;
+export interface AliasMoveRequestResult {
+  /** The promotion request (its `alias` is set). */
+  promotionRequest: PromotionRequest & { alias: string | null };
+  /** True when the idempotency key was replayed: nothing was done again. */
+  replayed: boolean;
+}

@@ -286,14 +286,82 @@ export const policyRuleSchema = z
     environment: z.string().min(1).default("*"),
     /** Target stages this rule covers (default: all). */
     toStages: z.array(stageEnum).min(1).optional(),
+    /**
+     * Stages the version must be in for this rule to cover it (default: any), e.g. [SHADOW] with
+     * toStages [PRODUCTION] for the SHADOW -> PRODUCTION step's own gates and approvals.
+     */
+    fromStages: z.array(stageEnum).min(1).optional(),
     gates: gatesSchema.default(gatesSchema.parse({})),
     /** Where the replaced production version goes. */
     demoteTo: stageEnum.default("ARCHIVED"),
   })
   .strict();
 
+/**
+ * Aliases of matching models that move only through a promotion request, for every principal
+ * (docs/lifecycle.md#protected-aliases). The request passes the gates and approvals of the policy
+ * rule that a promotion into `environment`'s stage would (from the version's stage).
+ */
+export const protectedAliasSchema = z
+  .object({
+    /** Model names covered: a glob where `*` matches any run of characters, or "*". */
+    models: z.string().min(1).default("*"),
+    /** Backend id covered, or "*". */
+    backend: z.string().min(1).default("*"),
+    /** The protected alias names, e.g. [champion]. */
+    aliases: z.array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'")).min(1),
+    /** The environment whose policy rules, evidence and approvals a move needs (and whose slot its request is recorded in). */
+    environment: z.string().min(1),
+  })
+  .strict();
+
 /** Allowed stage transitions: from stage -> stages it may go to. */
 export const transitionsSchema = z.partialRecord(stageEnum, z.array(stageEnum));
+
+/**
+ * One deprecation rule (docs/lifecycle.md#deprecation-policy): which models it covers, how many of
+ * their newest versions are always kept, and how long an older version must have been out of every
+ * deployment revision before it is archived.
+ */
+export const lifecycleRuleSchema = z
+  .object({
+    /** Model names this rule covers: a glob where `*` matches any run of characters ("support-*"), or "*". */
+    models: z.string().min(1).default("*"),
+    /** Backend id this rule covers, or "*". */
+    backend: z.string().min(1).default("*"),
+    /** The newest N versions of each model are never archived (newest by creation time, then version number). */
+    keepNewest: z.number().int().min(1, "must be at least 1: a model always keeps its newest version").max(10_000),
+    /**
+     * An older version is archived only when it was created more than this many days ago and no
+     * deployment revision used it in that time (created with it, or activated, or running).
+     */
+    archiveAfterDays: z.number().int().min(0).max(36_500).default(30),
+    /** Largest share (0-1) of one model's versions a single plan may archive; a plan past it stops and asks. Default: lifecycle.maxArchiveShare. */
+    maxArchiveShare: z.number().min(0).max(1).optional(),
+  })
+  .strict();
+
+/** Deprecation policy as code: archive what no environment or deployment needs. See docs/lifecycle.md#deprecation-policy. */
+export const lifecycleSchema = z
+  .object({
+    /** Checked in order; the first rule matching a model's backend and name applies (no rule: the model is left alone). */
+    rules: z.array(lifecycleRuleSchema).default([]),
+    /** Largest share (0-1) of all the versions the rules cover that one plan may archive, and the default per model. */
+    maxArchiveShare: z.number().min(0).max(1).default(0.5),
+    /**
+     * The environment the archive requests are made in: the promotion rules for ARCHIVED are matched
+     * against it (its gates and approvals apply). Default: the first configured environment.
+     */
+    environment: z.string().min(1).optional(),
+    /** When set, the leader plans and applies every `everyMinutes` minutes, as the system principal `modelgate:lifecycle`. */
+    schedule: z
+      .object({
+        everyMinutes: z.number().int().min(1).max(44_640),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
 
 export const policiesSchema = z
   .object({
@@ -301,6 +369,10 @@ export const policiesSchema = z
     transitions: transitionsSchema.optional(),
     /** Checked in order; the first rule matching backend, model, environment and target stage applies. */
     rules: z.array(policyRuleSchema).default([]),
+    /** Deprecation policy: keep the newest N versions, archive the rest nothing uses. See docs/lifecycle.md#deprecation-policy. */
+    lifecycle: lifecycleSchema.optional(),
+    /** Aliases only a promotion request may move (docs/lifecycle.md#protected-aliases). */
+    protectedAliases: z.array(protectedAliasSchema).default([]),
   })
   .strict();
 
@@ -668,6 +740,42 @@ export const configSchema = z
         });
       }
     });
+    // Lifecycle rules name backends and environments that exist, like promotion rules.
+    const lifecycle = config.policies?.lifecycle;
+    if (lifecycle !== undefined) {
+      if (lifecycle.environment !== undefined && !(lifecycle.environment in config.environments)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "lifecycle", "environment"],
+          message: `unknown environment "${lifecycle.environment}"; configured: ${Object.keys(config.environments).join(", ")}`,
+        });
+      }
+      lifecycle.rules.forEach((rule, i) => {
+        if (rule.backend !== "*" && !backendIds.has(rule.backend)) {
+          ctx.addIssue({ code: "custom", path: ["policies", "lifecycle", "rules", i, "backend"], message: `unknown backend "${rule.backend}"; configured: ${known()} (or "*")` });
+        }
+      });
+      if (lifecycle.schedule !== undefined && lifecycle.rules.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["policies", "lifecycle", "schedule"], message: "a schedule needs at least one rule in policies.lifecycle.rules" });
+      }
+    }
+    // Protected aliases name an environment whose rules decide a move, and a backend that exists.
+    config.policies?.protectedAliases.forEach((entry, i) => {
+      if (!(entry.environment in config.environments)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "protectedAliases", i, "environment"],
+          message: `unknown environment "${entry.environment}"; configured: ${Object.keys(config.environments).join(", ")}`,
+        });
+      }
+      if (entry.backend !== "*" && !config.backends.some((b) => b.id === entry.backend)) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["policies", "protectedAliases", i, "backend"],
+          message: `unknown backend "${entry.backend}"; configured: ${config.backends.map((b) => b.id).join(", ") || "(none)"} (or "*")`,
+        });
+      }
+    });
     // The deprecated server.maxDepth / server.maxAliases may not contradict their limits.* successors.
     for (const key of DEPRECATED_SERVER_LIMITS) {
       const old = config.server[key];
@@ -700,6 +808,9 @@ export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;
 export type MlflowFacadeConfig = z.infer<typeof mlflowFacadeSchema>;
 export type MlflowWebhookConfig = z.infer<typeof mlflowWebhookSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
+export type LifecycleConfig = z.infer<typeof lifecycleSchema>;
+export type LifecycleRuleConfig = z.infer<typeof lifecycleRuleSchema>;
+export type ProtectedAliasConfig = z.infer<typeof protectedAliasSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type TracingConfig = z.infer<typeof tracingSchema>;
 export type SigningConfig = z.infer<typeof signingSchema>;

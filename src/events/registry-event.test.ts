@@ -37,6 +37,7 @@ describe("registryEventType", () => {
     ["promotion.reject", "SUCCESS", "APPROVAL"],
     ["eval.record", "SUCCESS", "EVIDENCE_RECORDED"],
     ["canary.record", "SUCCESS", "EVIDENCE_RECORDED"],
+    ["shadow.record", "SUCCESS", "EVIDENCE_RECORDED"],
     ["deployment.revision_create", "SUCCESS", "DEPLOYMENT_CHANGED"],
     ["deployment.anything_new", "FAILURE", "DEPLOYMENT_CHANGED"],
     ["OUT_OF_BAND_CHANGE", "SUCCESS", "DRIFT"],

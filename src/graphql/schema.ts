@@ -22,6 +22,7 @@ import { PromotionRequestCopyField, VersionCopyMutations } from "./resolvers/ver
 import { PromotionQueries } from "./resolvers/promotion.queries.js";
 import { ModelVersionProvenanceResolver, ProvenanceMutations, ProvenanceQueries } from "./resolvers/provenance.resolver.js";
 import { QueryResolver } from "./resolvers/query.resolver.js";
+import { ModelVersionShadowResolver, PromotionRequestAliasField, ShadowAliasMutations } from "./resolvers/shadow-alias.resolver.js";
 import { NO_TOPICS_PUB_SUB, RegistryEventResolver } from "./resolvers/registry-event.resolver.js";
 import { RegistryMutations } from "./resolvers/registry.mutations.js";
 import { WebhookDeliveryResolver, WebhookMutations, WebhookQueries, WebhookTargetResolver } from "./resolvers/webhook.resolver.js";
@@ -42,6 +43,7 @@ import {
   WhatRunsQuery,
 } from "./resolvers/deployment-state.resolver.js";
 import { RegisteredModelType } from "./types/model.js";
+import { LifecyclePlanResolver } from "./resolvers/lifecycle-plan.resolver.js";
 import { ModelVersionType } from "./types/model-version.js";
 import { PromotionRequestType } from "./types/promotion.js";
 
@@ -50,7 +52,7 @@ let built: Promise<GraphQLSchema> | undefined;
 /** The gateway's schema (built once per process: type-graphql metadata is global). */
 export function buildGatewaySchema(): Promise<GraphQLSchema> {
   built ??= buildSchema({
-    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations, VersionCopyMutations, PromotionRequestCopyField],
+    resolvers: [QueryResolver, RegistryMutations, BackendResolver, RegisteredModelResolver, ModelVersionResolver, AuditEventResolver, AuditResolver, PromotionQueries, PromotionMutations, PromotionRequestResolver, ProductionEntryResolver, DriftQueries, DriftMutations, ModelVersionDriftResolver, DeploymentQueries, DeploymentMutations, DeploymentResolver, DeploymentRevisionResolver, DeploymentComponentResolver, DeploymentPromotionMutations, WhatRunsQuery, RunningDeploymentResolver, RunningVersionResolver, ApprovalSummaryResolver, DeploymentStateFields, DeploymentActivationResolver, DeploymentRevisionStateFields, PromotionRequestDeploymentField, RegistryEventResolver, WebhookQueries, WebhookMutations, WebhookTargetResolver, WebhookDeliveryResolver, ViewerQuery, ModelVersionDetailsResolver, ModelVersionProvenanceResolver, ProvenanceQueries, ProvenanceMutations, LifecyclePlanResolver, ShadowAliasMutations, ModelVersionShadowResolver, PromotionRequestAliasField, VersionCopyMutations, PromotionRequestCopyField],
     orphanedTypes: [ResolvedEntry, ResolvedDeployment, BackendType, RegisteredModelType, ModelVersionType, AuditEventType, PromotionRequestType, DeploymentType, DeploymentRevisionType],
     validate: false,
     emitSchemaFile: false,

@@ -145,6 +145,13 @@ export interface OutboxSteps {
   /** A copy request: the version registered in the target (saved right after registering, so an undo can remove it). */
   copiedVersion?: string | null;
   /**
+   * The request's `tags` (an archive by policy): the values they had before the apply wrote them
+   * (null: absent), saved before writing so an undo can put them back; then how it went: WRITTEN
+   * (read back), or UNSUPPORTED when the backend has no version tag write (the trail keeps them).
+   */
+  tagsBefore?: Record<string, string | null> | null;
+  tagged?: "WRITTEN" | "UNSUPPORTED" | null;
+  /**
    * The trace context (W3C `traceparent`, `tracestate`) of the mutation that queued the row, so its
    * apply continues that trace; absent when tracing was off.
    */

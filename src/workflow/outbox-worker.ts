@@ -49,7 +49,7 @@ import { versionsInStage } from "./evidence.js";
 import { HeldLease } from "./outbox-lease.js";
 import type { GatewayMetrics, OutboxOutcome } from "../observability/metrics.js";
 import { SpanStatusCode, continueTrace, outsideTraces, type Span, type Tracer } from "../observability/tracing.js";
-import { requestSubject } from "./promotion-service.js";
+import { requestSubject, requestTarget } from "./promotion-service.js";
 import { CopyApply, CopyStepError } from "./lifecycle/copy-apply.js";
 
 export const OUTBOX_ACTOR = "modelgate:outbox";
@@ -327,6 +327,10 @@ export class OutboxWorker {
       await this.#fail(lease, req, steps, attempt, `backend "${req.backendId}" is no longer configured: ${describe(err)}`, []);
       return;
     }
+    if (req.alias !== undefined && req.alias !== null) {
+      await this.#applyAlias(held, adapter, req, req.alias, steps, attempt);
+      return;
+    }
     const save = () => this.store.workflow.updateOutbox(lease, { steps, attempts: attempt }, this.#clock());
     const reason = `${req.kind === "ROLLBACK" ? "rollback" : "promotion"} ${req.id}: ${req.reason}`;
     try {
@@ -337,6 +341,11 @@ export class OutboxWorker {
                 (v) => v !== req.version,
               )
             : [];
+        await save();
+      }
+      // Tags first: a reader that sees the new stage sees its tags too (an archive by policy is never untagged).
+      if (req.tags != null && Object.keys(req.tags).length > 0 && steps.tagged == null) {
+        steps.tagged = await this.#writeTags(held, adapter, req, req.tags, steps, save, reason);
         await save();
       }
       if (!steps.targetSet) {
@@ -364,6 +373,80 @@ export class OutboxWorker {
       return;
     }
     await this.#succeed(lease, req, steps, attempt);
+  }
+
+  /**
+   * A protected alias move (docs/lifecycle.md#protected-aliases): reads and saves where the alias
+   * points now (its previous target), points it at the version with the request's approval, and
+   * reads it back. Setting an alias where it already points is a no-op in every adapter, so a step
+   * repeated after a crash changes nothing twice. A final failure puts the previous target back.
+   */
+  async #applyAlias(held: HeldLease, adapter: ResilientAdapter, req: PromotionRequestRecord, alias: string, steps: OutboxSteps, attempt: number): Promise<void> {
+    const lease = held.lease;
+    const save = () => this.store.workflow.updateOutbox(lease, { steps, attempts: attempt }, this.#clock());
+    const reason = `alias move ${req.id}: ${req.reason}`;
+    const pointsAt = async (): Promise<string | undefined> => (await this.#call(held, req, (ctx) => adapter.getModel(req.modelName, ctx))).aliases[alias];
+    try {
+      if (steps.holders === null) {
+        const before = await pointsAt();
+        steps.holders = before === undefined ? [] : [before];
+        await save();
+      }
+      if (!steps.targetSet) {
+        const approval = await this.#approval(req);
+        await this.#call(held, req, (ctx) => adapter.setAlias(req.modelName, alias, req.version, ctx, { reason, ...(approval === undefined ? {} : { approval }) }));
+        const back = await pointsAt();
+        if (back !== req.version) throw new StepError(`alias "${alias}" of ${req.backendId}/${req.modelName} reads back as ${back ?? "unset"} after being set to ${req.version}`, true);
+        steps.targetSet = true;
+        await save();
+      }
+    } catch (err) {
+      if (this.#ends(err)) throw err;
+      const message = err instanceof StepError ? err.message : describe(err);
+      const transient = err instanceof StepError ? err.transient : isTransient(err);
+      if (transient && attempt < this.#maxAttempts) {
+        await this.#retryLater(lease, req, steps, attempt, message, "alias move failed; retrying");
+        return;
+      }
+      const undone = await this.#undoAlias(held, adapter, req, alias, steps.holders?.[0], reason);
+      await this.#fail(lease, req, steps, attempt, message, undone);
+      return;
+    }
+    const previous = steps.holders[0] ?? null;
+    const now = this.#clock();
+    await this.store.transaction(async (tx) => {
+      // First: a worker that lost the row is refused here, and the transaction writes nothing.
+      await tx.workflow.updateOutbox(lease, { status: "DONE", steps, attempts: attempt, release: true, lastError: null }, now);
+      if (!(await tx.workflow.setStatus(req.id, ["APPLYING"], "APPLIED", now))) return;
+      await tx.appendAudit(
+        this.#event(req, "promotion.apply", { before: { alias, version: previous }, after: { alias, version: req.version, kind: req.kind, attempts: attempt }, outcome: "SUCCESS" }),
+      );
+      // The alias's own trail, as a direct move records it (ALIAS_CHANGED for webhooks and subscriptions).
+      await tx.appendAudit({
+        ...this.#event(req, "alias.set", { before: previous === null ? null : { alias, version: previous }, after: { alias, version: req.version, requestId: req.id }, outcome: "SUCCESS" }),
+        targetType: "alias",
+        target: `${req.backendId}/${req.modelName}#${alias}`,
+      });
+    });
+    this.#outcome("applied");
+    this.logger.info({ requestId: req.id, alias, version: req.version, previous }, "protected alias moved");
+  }
+
+  /** Puts a protected alias back where it pointed before a failed move (or removes it if it pointed nowhere). */
+  async #undoAlias(held: HeldLease, adapter: ResilientAdapter, req: PromotionRequestRecord, alias: string, previous: string | undefined, reason: string): Promise<string[]> {
+    try {
+      const now = (await this.#call(held, req, (ctx) => adapter.getModel(req.modelName, ctx))).aliases[alias];
+      if (now !== req.version || previous === req.version) return [];
+      const undo = { reason: `${reason} (undo after failure)` };
+      if (previous === undefined) await this.#call(held, req, (ctx) => adapter.removeAlias(req.modelName, alias, ctx, undo));
+      else await this.#call(held, req, (ctx) => adapter.setAlias(req.modelName, alias, previous, ctx, undo));
+      return [previous === undefined ? `removed alias ${alias} again` : `put alias ${alias} back on ${previous}`];
+    } catch (err) {
+      if (this.#ends(err)) throw err;
+      const message = `COULD NOT put alias ${alias} back on ${previous ?? "(none)"}: ${describe(err)}; fix it by hand`;
+      this.logger.error({ requestId: req.id, alias, previous, err }, message);
+      return [message];
+    }
   }
 
   /**
@@ -482,6 +565,36 @@ export class OutboxWorker {
   }
 
   /**
+   * Writes the request's version tags just before its stage (archive by policy), where the backend
+   * has a version tag write: saves the values they had first (for an undo), writes, reads them back.
+   * UNSUPPORTED otherwise (Vertex AI): the request and its audit events keep the tags.
+   */
+  async #writeTags(
+    held: HeldLease,
+    adapter: ResilientAdapter,
+    req: PromotionRequestRecord,
+    tags: Record<string, string>,
+    steps: OutboxSteps,
+    save: () => Promise<void>,
+    reason: string,
+  ): Promise<"WRITTEN" | "UNSUPPORTED"> {
+    const update = adapter.updateVersion?.bind(adapter);
+    if (update === undefined) return "UNSUPPORTED";
+    if (steps.tagsBefore == null) {
+      const before = await this.#call(held, req, (ctx) => adapter.getVersion(req.modelName, req.version, ctx));
+      steps.tagsBefore = Object.fromEntries(Object.keys(tags).map((k) => [k, before.tags[k] ?? null]));
+      await save();
+    }
+    await this.#call(held, req, (ctx) => update(req.modelName, req.version, { setTags: tags }, ctx, { reason }));
+    const back = await this.#call(held, req, (ctx) => adapter.getVersion(req.modelName, req.version, ctx));
+    const missing = Object.entries(tags).filter(([k, value]) => back.tags[k] !== value);
+    if (missing.length > 0) {
+      throw new StepError(`${req.backendId}/${req.modelName}@${req.version} reads back without the tags ${missing.map(([k, value]) => `${k}=${value}`).join(", ")}`, true);
+    }
+    return "WRITTEN";
+  }
+
+  /**
    * Undoes what the apply did, newest step first. Returns what was undone (or could not be). A lost
    * lease or a stop ends the undo too: the row's next holder decides again from the saved steps.
    */
@@ -499,6 +612,22 @@ export class OutboxWorker {
       }
     };
     for (const holder of [...steps.demoted].reverse()) await undo(holder, req.toStage);
+    const tagsBefore = steps.tagsBefore;
+    const update = adapter.updateVersion?.bind(adapter);
+    if (tagsBefore != null && update !== undefined) {
+      // The tag write may have happened (or partly): put every tag back as it was.
+      const setTags = Object.fromEntries(Object.entries(tagsBefore).filter((e): e is [string, string] => e[1] !== null));
+      const removeTags = Object.entries(tagsBefore).filter(([, value]) => value === null).map(([k]) => k);
+      try {
+        await this.#call(held, req, (ctx) => update(req.modelName, req.version, { setTags, removeTags }, ctx, { reason: `${reason} (undo after failure)` }));
+        notes.push(`put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back`);
+      } catch (err) {
+        if (this.#ends(err)) throw err;
+        const message = `COULD NOT put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back: ${describe(err)}; fix it by hand`;
+        notes.push(message);
+        this.logger.error({ requestId: req.id, version: req.version, err }, message);
+      }
+    }
     if (steps.targetSet) await undo(req.version, req.fromStage);
     return notes;
   }
@@ -512,7 +641,13 @@ export class OutboxWorker {
       await tx.appendAudit(
         this.#event(req, "promotion.apply", {
           before: { stage: req.fromStage },
-          after: { stage: req.toStage, kind: req.kind, attempts: attempt, ...(copy === undefined ? {} : { copyTarget: copy.target, copiedVersion: steps.copiedVersion }) },
+          after: {
+            stage: req.toStage,
+            kind: req.kind,
+            attempts: attempt,
+            ...(req.tags == null ? {} : { tags: req.tags, tagsWritten: steps.tagged === "WRITTEN" }),
+            ...(copy === undefined ? {} : { copyTarget: copy.target, copiedVersion: steps.copiedVersion }),
+          },
           outcome: "SUCCESS",
         }),
       );
@@ -578,7 +713,7 @@ export class OutboxWorker {
       actor: OUTBOX_ACTOR,
       action,
       targetType: "promotion_request",
-      target: `${requestSubject(req)} -> ${req.toStage} (${req.environment}) [${req.id}]`,
+      target: requestTarget(req),
       ...(req.backendId === "" ? {} : { backendId: req.backendId }),
       modelName: req.modelName,
       reason: req.reason,

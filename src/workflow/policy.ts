@@ -69,14 +69,19 @@ export class PromotionPolicies {
     }
   }
 
-  /** The gates for a promotion; a target no rule covers passes no gate but approval by one approver. */
-  match(backendId: string, modelName: string, environment: string, toStage: Stage): MatchedPolicy {
+  /**
+   * The gates for a promotion; a target no rule covers passes no gate but approval by one approver.
+   * `fromStage` (the version's stage now): rules with `fromStages` cover only those; without it
+   * (rollbacks, deployments) only rules without `fromStages` match.
+   */
+  match(backendId: string, modelName: string, environment: string, toStage: Stage, fromStage?: Stage): MatchedPolicy {
     const index = this.rules.findIndex(
       (r) =>
         (r.backend === "*" || r.backend === backendId) &&
         (r.environment === "*" || r.environment === environment) &&
         globMatches(r.models, modelName) &&
-        (r.toStages === undefined || r.toStages.includes(toStage)),
+        (r.toStages === undefined || r.toStages.includes(toStage)) &&
+        (r.fromStages === undefined || (fromStage !== undefined && r.fromStages.includes(fromStage))),
     );
     const rule = this.rules[index];
     if (rule === undefined) {

@@ -94,8 +94,15 @@ function target(r: Pick<PromotionRequestRecord, "backendId" | "modelName" | "ver
 }
 
 /** How audit events name a request's subject: "backend/model@version" or "deployment name#revision". */
-export function requestSubject(r: Pick<PromotionRequestRecord, "backendId" | "modelName" | "version" | "deploymentRevisionId">): string {
+export function requestSubject(r: Pick<PromotionRequestRecord, "backendId" | "modelName" | "version" | "deploymentRevisionId" | "alias">): string {
+  if (r.alias !== undefined && r.alias !== null) return `alias ${r.alias} of ${target(r)}`;
   return r.deploymentRevisionId === null ? target(r) : `deployment ${r.modelName}#${r.version}`;
+}
+
+/** How audit events name a request: its subject, target stage (none for an alias move), environment and id. */
+export function requestTarget(r: PromotionRequestRecord): string {
+  const to = r.alias !== undefined && r.alias !== null ? "" : ` -> ${r.toStage}`;
+  return `${requestSubject(r)}${to} (${r.environment}) [${r.id}]`;
 }
 
 /** A request prepared by another service (deployments), recorded and gated here. */
@@ -114,10 +121,10 @@ export interface OpenRequestSpec {
   /** false: skip the gates and queue at once (rollbacks; the caller checked the role). */
   gated: boolean;
   /**
-   * Evaluate the gates on the evidence of the request's version (evals, canaries, provenance), as a
-   * stage request does, rather than on none (cross-registry copies: the source version's evidence).
+   * A request about one model version (a protected alias move): its gates see the version's eval,
+   * canary, shadow and provenance evidence from the start, as a stage request's do.
    */
-  withEvidence?: boolean;
+  versionEvidence?: boolean;
 }
 
 export class PromotionService {
@@ -177,7 +184,7 @@ export class PromotionService {
         );
       }
     }
-    const matched = this.policies.match(input.backend, input.model, input.environment, toStage);
+    const matched = this.policies.match(input.backend, input.model, input.environment, toStage, version.stage);
     const { demoteTo, ...policy } = matched;
     const base = { backendId: input.backend, modelName: input.model, version: input.version };
     const evals = policy.eval === null ? [] : await readEvalEvidence(this.store, this.catalog, base, ctx, version);
@@ -242,9 +249,9 @@ export class PromotionService {
       const replay = await this.#replay(spec.idempotencyKey, spec.inputHash);
       if (replay !== undefined) return { request: replay, replayed: true };
     }
-    const subject = spec.request;
-    const evals = spec.withEvidence === true && spec.request.policy.eval !== null ? await readEvalEvidence(this.store, this.catalog, subject, ctx) : [];
-    const provenance = spec.withEvidence === true ? await this.#provenanceEvidence(spec.request.policy, subject, ctx) : undefined;
+    const ref = { backendId: spec.request.backendId, modelName: spec.request.modelName, version: spec.request.version };
+    const evals = spec.versionEvidence === true && spec.request.policy.eval !== null ? await readEvalEvidence(this.store, this.catalog, ref, ctx) : [];
+    const provenance = spec.versionEvidence === true ? await this.#provenanceEvidence(spec.request.policy, ref, ctx) : undefined;
     const now = this.clock();
     const { request, replay } = await this.store.transaction(async (tx) => {
       // The alsoFree check below must stay true until commit (see #queue).
@@ -274,10 +281,8 @@ export class PromotionService {
       });
       const created = (await tx.workflow.getRequest(id))!;
       await tx.appendAudit(this.#event(ctx, created, spec.action, { before: spec.before, after: { ...spec.after, requestId: id }, reason: created.reason }));
-      if (spec.gated) {
-        const canaries = spec.withEvidence === true ? await this.#canaries(tx, created) : [];
-        await this.#evaluate(tx, created, { evals, canaries, approvals: [], ...withProvenance(provenance) }, ctx);
-      }
+      const canaries = spec.versionEvidence === true ? await this.#canaries(tx, created) : [];
+      if (spec.gated) await this.#evaluate(tx, created, { evals, canaries, approvals: [], ...withProvenance(provenance) }, ctx);
       else await this.#queue(tx, created, now, ctx);
       return { request: (await tx.workflow.getRequest(id))!, replay: false };
     });
@@ -635,7 +640,7 @@ export class PromotionService {
       ...this.#base(ctx),
       action,
       targetType: "promotion_request",
-      target: `${requestSubject(r)} -> ${r.toStage} (${r.environment}) [${r.id}]`,
+      target: requestTarget(r),
       ...(r.backendId === "" ? {} : { backendId: r.backendId }),
       modelName: r.modelName,
       ...rest,

@@ -18,6 +18,9 @@ import {
 } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { AuditEventInput, Store } from "../store/store.js";
+import { refuseFrozen } from "./lifecycle/archived-by-policy.js";
+import type { PoliciesConfig } from "../config/schema.js";
+import { aliasProtection, protectedAliasError } from "./lifecycle/protected-aliases.js";
 
 export interface WriteLogger {
   error(obj: object, msg?: string): void;
@@ -28,7 +31,15 @@ export class RegistryWrites {
     private readonly catalog: Catalog,
     private readonly store: Store,
     private readonly logger: WriteLogger,
+    /** Its protectedAliases move only through requests (./lifecycle/alias-moves.ts): direct moves are refused, for every caller. */
+    private readonly policies?: PoliciesConfig,
   ) {}
+
+  /** Throws the refusal (FORBIDDEN, naming the request path) when `alias` is protected. */
+  checkAliasWritable(backendId: string, modelName: string, alias: string, version?: string): void {
+    const protection = aliasProtection(this.policies, backendId, modelName, alias);
+    if (protection !== undefined) throw protectedAliasError(protection, backendId, modelName, alias, version);
+  }
 
   async registerVersion(backendId: string, input: RegisterVersionInput, ctx: CallContext, reason?: string): Promise<ModelVersion> {
     const adapter = this.catalog.backend(backendId);
@@ -55,6 +66,8 @@ export class RegistryWrites {
       ctx,
       { action: "alias.set", targetType: "alias", target: `${backendId}/${modelName}#${alias}`, backendId, modelName, reason },
       async () => {
+        this.checkAliasWritable(backendId, modelName, alias, version);
+        refuseFrozen(await adapter.getVersion(modelName, version, ctx), `get the alias ${alias}`, "version");
         const model = await adapter.getModel(modelName, ctx);
         const previous = model.aliases[alias];
         const moved = await adapter.setAlias(modelName, alias, version, ctx, reason === undefined ? {} : { reason });
@@ -74,6 +87,7 @@ export class RegistryWrites {
       ctx,
       { action: "alias.remove", targetType: "alias", target: `${backendId}/${modelName}#${alias}`, backendId, modelName, reason },
       async () => {
+        this.checkAliasWritable(backendId, modelName, alias);
         const model = await adapter.getModel(modelName, ctx);
         const previous = model.aliases[alias];
         await adapter.removeAlias(modelName, alias, ctx, reason === undefined ? {} : { reason });
@@ -130,6 +144,7 @@ export class RegistryWrites {
       async () => {
         if (!update) throw unsupported(backendId, adapter.info.kind, "change a version's description or tags");
         const before = await adapter.getVersion(modelName, version, ctx);
+        refuseFrozen(before, "change its description or tags", "version");
         const after = await update(modelName, version, patch, ctx, reason === undefined ? {} : { reason });
         return { result: after, before: versionMetadata(before), after: versionMetadata(after) };
       },

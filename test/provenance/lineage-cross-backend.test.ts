@@ -1,7 +1,9 @@
 /**
  * Lineage across backends against the real peers: a distillation chain from an MLflow teacher
  * through a SageMaker student (whose base model is an MLflow version, named by its models:/ URI)
- * to a git-YAML re-distilled student; a dangling outside reference; impact of the dataset; the
+ * to a git-YAML re-distilled student; a SageMaker model package registered outside the gateway
+ * (its base model an MLflow alias URI) named back by its ARN from MLflow, whatever the case of its
+ * group, and not in another account or region; a dangling outside reference; impact of the dataset; the
  * depth and node limits; model cards mirrored to MLflow and SageMaker; and a model signature verified over
  * s3:// objects in moto's S3.
  */
@@ -11,7 +13,7 @@ import { mkdir, mkdtemp, readFile, readdir, rm, writeFile } from "node:fs/promis
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
-import { DescribeModelCardCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { CreateModelPackageCommand, CreateModelPackageGroupCommand, DescribeModelCardCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
 import { afterAll, beforeAll, describe, expect, inject, it } from "vitest";
 import { createCallContext, systemActor } from "../../src/core/index.js";
 import { FleetIndex } from "../../src/workflow/provenance/fleet-index.js";
@@ -127,6 +129,68 @@ describe("lineage across backends", () => {
     expect(capped.nodes).toHaveLength(3);
     expect(capped.partial).toBe(true);
     expect(capped.limits).toContain("node limit 3 reached: the graph is cut off (nodes with edges left out are marked hasMore)");
+  });
+});
+
+describe("a SageMaker model package registered outside the gateway", () => {
+  it("links to the MLflow version its base-model reference names (an alias URI), and an MLflow version names it back by its ARN", async () => {
+    // A champion alias on the MLflow base, set with MLflow's own API.
+    const mlflow = inject("mlflowUrl");
+    const alias = await fetch(`${mlflow}/api/2.0/mlflow/registered-models/alias`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ name: `${p}-base`, alias: "champion", version: base }),
+    });
+    expect(alias.ok, await alias.clone().text()).toBe(true);
+
+    // A SageMaker pipeline registers a model package itself (no gateway involved), in a group whose
+    // name has capitals (SageMaker writes it lower case in the package's ARN), with the base model
+    // in the customer metadata key the gateway reads lineage from.
+    const client = new SageMakerClient({ region: "ap-southeast-2", endpoint: inject("motoUrl"), credentials: { ...TEST_CREDENTIALS } });
+    const group = `${p}-Ranker`;
+    await client.send(new CreateModelPackageGroupCommand({ ModelPackageGroupName: group }));
+    const created = await client.send(
+      new CreateModelPackageCommand({
+        ModelPackageGroupName: group,
+        ModelApprovalStatus: "PendingManualApproval",
+        InferenceSpecification: {
+          Containers: [{ Image: "123456789012.dkr.ecr.ap-southeast-2.amazonaws.com/ranker:1", ModelDataUrl: "s3://bucket/ranker/model.tar.gz" }],
+          SupportedContentTypes: ["text/csv"],
+          SupportedResponseMIMETypes: ["text/csv"],
+        },
+        CustomerMetadataProperties: { "modelgate:lineage:parentModel": `models:/${p}-base@champion` },
+      }),
+    );
+    client.destroy();
+    const arn = created.ModelPackageArn!;
+    expect(arn).toBe(`arn:aws:sagemaker:ap-southeast-2:123456789012:model-package/${group.toLowerCase()}/1`);
+    const ranker = `version:sagemaker/${group}@1`;
+    const edges = (g: Graph["lineage"]) => g.edges.map((e) => `${e.from} ${e.kind} ${e.to}`);
+
+    const up = await gw.gql<Graph>(LINEAGE, { id: `sagemaker/${group}@1`, direction: "UPSTREAM", depth: 2 });
+    expect(up.errors).toBeUndefined();
+    expect(edges(up.data!.lineage)).toEqual(expect.arrayContaining([`version:mlflow/${p}-base@${base} FINE_TUNED_FROM ${ranker}`, `commit:aaa111 BUILT_FROM_COMMIT version:mlflow/${p}-base@${base}`]));
+
+    // The package's ARN, as SageMaker prints it, names the same version: as a lineage id and as a
+    // reference in another backend.
+    const byArn = await gw.gql<Graph>(LINEAGE, { id: arn, direction: "UPSTREAM", depth: 1 });
+    expect(byArn.errors).toBeUndefined();
+    expect(byArn.data!.lineage.nodes.find((n) => n.depth === 0)).toMatchObject({ id: ranker, dangling: false });
+    const calibrated = await register("mlflow", `${p}-calibrated`, { parentModel: arn });
+    const fromMlflow = await gw.gql<Graph>(LINEAGE, { id: `mlflow/${p}-calibrated@${calibrated}`, direction: "UPSTREAM", depth: 3 });
+    expect(edges(fromMlflow.data!.lineage)).toEqual(
+      expect.arrayContaining([`${ranker} FINE_TUNED_FROM version:mlflow/${p}-calibrated@${calibrated}`, `version:mlflow/${p}-base@${base} FINE_TUNED_FROM ${ranker}`]),
+    );
+    const down = await gw.gql<Graph>(LINEAGE, { id: `mlflow/${p}-base@${base}`, direction: "DOWNSTREAM", depth: 2 });
+    expect(edges(down.data!.lineage)).toEqual(expect.arrayContaining([`version:mlflow/${p}-base@${base} FINE_TUNED_FROM ${ranker}`, `${ranker} FINE_TUNED_FROM version:mlflow/${p}-calibrated@${calibrated}`]));
+
+    // The same package path in another account or region is another registry: not this package.
+    for (const other of [arn.replace(":123456789012:", ":999999999999:"), arn.replace(":ap-southeast-2:", ":eu-west-1:")]) {
+      const g = await gw.gql<Graph>(LINEAGE, { id: other, direction: "UPSTREAM", depth: 1 });
+      expect(g.errors).toBeUndefined();
+      const root = g.data!.lineage.nodes.find((n) => n.depth === 0)!;
+      expect(root, other).toMatchObject({ dangling: true, problem: expect.stringContaining("no SageMaker backend serves") });
+    }
   });
 });
 

@@ -21,10 +21,18 @@ export const RANKER_SUITE = "ranker-eval";
 
 const ROLES: Record<Who, string[]> = { alice: ["publisher"], bob: ["approver"], carol: ["approver"], vic: ["viewer"], pat: ["publisher", "approver"] };
 
-export async function startConsoleGateway(opts: { mlflowUrl?: string } = {}): Promise<WorkflowGateway> {
+export interface ConsoleGatewayOptions {
+  mlflowUrl?: string;
+  /** More config (e.g. `signing`), made in the gateway's directory before it starts (keys, model files). */
+  configure?: (dir: string) => Promise<Record<string, unknown>>;
+}
+
+export async function startConsoleGateway(opts: ConsoleGatewayOptions = {}): Promise<WorkflowGateway> {
   const dir = await mkdtemp(join(tmpdir(), "modelgate-console-"));
   const repo = join(dir, "registry");
+  const extra = opts.configure === undefined ? {} : await opts.configure(dir);
   const config = configSchema.parse({
+    ...extra,
     logLevel: "silent",
     auth: { tokens: (Object.keys(TOKENS) as Who[]).map((who) => ({ subject: who, sha256: sha256Hex(TOKENS[who]), roles: ROLES[who] })) },
     // Generous deadlines: on a loaded test machine a slow git read must not time out or open a breaker.

@@ -59,6 +59,57 @@ export const SCREENS: readonly Screen[] = [
       "(which role it needs and which roles the token holds).",
   },
   {
+    id: "provenance-changes",
+    title: "What changed since the previous version",
+    text:
+      "The **Changes** view of a version compares it with the version before (or any other): version fields, params, every " +
+      "metric with its delta, generation config fields, the prompt as a line diff, tools by name, lineage and tags. Here " +
+      "support-triage 15 against 14: a new prompt, the `escalate_to_human` tool, other parameters.",
+  },
+  {
+    id: "provenance-lineage",
+    title: "Lineage",
+    text:
+      "The **Lineage** view walks the graph around the version across every backend, upstream (datasets, commits, runs, parent " +
+      "and teacher versions) and downstream (distilled or fine-tuned versions, the deployments that run it), to a depth of 1 to " +
+      "10. Each step names its edge (*trained on*, *fine-tuned from*, *distilled from*, *runs it*). A reference that resolves " +
+      "nowhere (an outside model id) is named as **dangling** with the reason; a walk cut short by the depth or node limit, or " +
+      "a backend that could not be read, is named as a partial result. Every edge is also listed in a table.",
+  },
+  {
+    id: "provenance-impact",
+    title: "Impact of a dataset",
+    text:
+      "**Impact** (in the menu, or the Impact view of a version) answers the recall question: every version derived from a " +
+      "dataset hash or a version, with the path from it, and per environment the impacted versions in its stage and the running " +
+      "deployments that bundle one. Dataset nodes of the lineage link here.",
+  },
+  {
+    id: "provenance-card",
+    title: "Model card",
+    text:
+      "The **Model card** view shows the card generated from the registry (license, base model, datasets, tags, eval results), " +
+      "the human-written sections (intended use, factors, ethical considerations, caveats, ...), what the card still lacks, and " +
+      "the Hugging Face `README.md` to download. Publishers edit the sections for the version or the whole model; the write is " +
+      "audited and mirrored to the backend, and the page says whether the backend took it. Others see the form disabled with the reason.",
+  },
+  {
+    id: "provenance-signature",
+    title: "Signature",
+    text:
+      "The **Signature** view verifies the OpenSSF model signature over the version's artifact, hashing every file again: " +
+      "verified with the signer and the subject and bundle digests, or the failure with its code and the files at fault (here a " +
+      "weights file changed after signing).",
+  },
+  {
+    id: "provenance-identity",
+    title: "Identity and duplicates",
+    text:
+      "The **Identity** view shows the digest over what determines the model (code commit, dataset, params and seed; for LLM " +
+      "entries the pinned model, prompt and tools), whether it is complete or which inputs are missing, what was hashed, and " +
+      "the other versions of the model with the same identity, flagged as duplicates.",
+  },
+  {
     id: "deployments",
     title: "Deployments",
     text: "Every deployment per environment with the revision it runs, its latest revision and its health.",
@@ -96,8 +147,8 @@ export const SCREENS: readonly Screen[] = [
 const DOC_HEAD = `# Web console
 
 \`npm start\` serves the console at **http://127.0.0.1:4000/ui**: production at a glance, the approval
-queue, models and their versions, deployments with rollback, and the audit trail, without writing a
-query. It is built from \`ui/\` (React 18, Vite) by \`npm run build\` and served by the gateway itself
+queue, models and their versions with their provenance, deployments with rollback, impact, and the
+audit trail, without writing a query. It is built from \`ui/\` (React 18, Vite) by \`npm run build\` and served by the gateway itself
 at \`/ui\`: same origin as \`/graphql\`, no CDN, under a strict Content-Security-Policy
 (\`default-src 'self'\`, no inline script), so it works offline. It is a client of the public GraphQL
 API like any other (typed from \`schema/schema.graphql\` with graphql-codegen) and follows changes live

@@ -6,6 +6,20 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { TypedDocument as DocumentNode } from '../typed-document.js';
 import { gql } from '../typed-document.js';
+export type AliasMoveRequestInput = {
+  /** A protected alias (policies.protectedAliases). */
+  alias: string;
+  backend: string;
+  /** Compare-and-set: the version the alias points at now ("" for none); refused with CONFLICT otherwise. */
+  expectedCurrentVersion?: string;
+  /** Replaying a key returns the first request and does nothing again. */
+  idempotencyKey?: string;
+  model: string;
+  reason: string;
+  /** The version the alias should point at. */
+  version: string;
+};
+
 export type AliasRemoveInput = {
   alias: string;
   backend: string;
@@ -127,6 +141,36 @@ export type HealthState =
   | 'DOWN'
   | 'UP';
 
+/** REQUESTED: an archive request waits for its gates (approvals). QUEUED: its gates passed and the outbox applies it. SKIPPED: another open request holds the version. FAILED: refused (message says why). */
+export type LifecycleApplyOutcome =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'REQUESTED'
+  | 'SKIPPED';
+
+/** Why the deprecation policy keeps a version past a model's newest N: an environment uses it (its stage, an alias named after it, or the trail), an active or pending deployment revision bundles it, it was created or used within archiveAfterDays, a request for it is open, or its creation time is unknown. */
+export type LifecycleKeepReason =
+  | 'AGE_UNKNOWN'
+  | 'DEPLOYMENT'
+  | 'ENVIRONMENT'
+  | 'NEWEST'
+  | 'OPEN_REQUEST'
+  | 'RECENT';
+
+export type LifecyclePlanApplyInput = {
+  /** Apply a plan that passes a maxArchiveShare (it stops and asks otherwise). */
+  confirmShare?: boolean;
+  filter?: LifecyclePlanFilter;
+  /** Recorded on every request (default: the rule and the version's reason). */
+  reason?: string;
+};
+
+export type LifecyclePlanFilter = {
+  backend?: string;
+  /** Needs backend. */
+  model?: string;
+};
+
 export type LineageInput = {
   codeCommit?: string;
   datasetHash?: string;
@@ -182,6 +226,28 @@ export type PromotionStatus =
   | 'FAILED'
   | 'PENDING'
   | 'REJECTED';
+
+export type ShadowReportInput = {
+  /** 0..1 */
+  agreementRate: number;
+  backend: string;
+  environment: string;
+  /** 0..1 */
+  errorRate: number;
+  /** Where the raw evidence is (a dashboard or report URL). */
+  evidence?: string;
+  latencyP50Ms?: number;
+  latencyP95Ms?: number;
+  model: string;
+  notes?: string;
+  /** The primary version it was compared against. */
+  primaryVersion?: string;
+  requests: number;
+  /** The shadow version. */
+  version: string;
+  windowEnd: string;
+  windowStart: string;
+};
 
 /** Lifecycle stage. SHADOW receives mirrored traffic only and is never reported as serving. */
 export type Stage =
@@ -274,6 +340,22 @@ export type DeploymentFieldsFragment = { id: string, name: string, environment: 
 
 export type ApprovalFieldsFragment = { requestedBy: string, approvedBy: Array<string>, approvedAt: string | null, request: { id: string, kind: PromotionKind } };
 
+export type LifecyclePlanFieldsFragment = { generatedAt: string, environment: string, liveVersions: number, toArchive: number, share: number, maxArchiveShare: number, stops: Array<string>, candidates: Array<{ backendId: string, modelName: string, version: string, stage: Stage, rule: string, createdAt: string, ageDays: number, rank: number, reason: string, lastDeploymentUse: { deployment: string, environment: string, revision: number, at: string } | null }>, kept: Array<{ backendId: string, modelName: string, version: string, stage: Stage, why: LifecycleKeepReason, reason: string }>, models: Array<{ backendId: string, modelName: string, rule: string, liveVersions: number, toArchive: number, share: number, maxArchiveShare: number, exceedsShare: boolean }> };
+
+export type ModelgateLifecyclePlanQueryVariables = Exact<{
+  filter?: LifecyclePlanFilter;
+}>;
+
+
+export type ModelgateLifecyclePlanQuery = { lifecyclePlan: LifecyclePlanFieldsFragment };
+
+export type ModelgateLifecyclePlanApplyMutationVariables = Exact<{
+  input?: LifecyclePlanApplyInput;
+}>;
+
+
+export type ModelgateLifecyclePlanApplyMutation = { lifecyclePlanApply: { plan: LifecyclePlanFieldsFragment | null, results: Array<{ outcome: LifecycleApplyOutcome, message: string | null, candidate: { backendId: string, modelName: string, version: string, stage: Stage, reason: string }, promotionRequest: { id: string, status: PromotionStatus, toStage: Stage } | null }>, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
+
 export type ModelgateModelsQueryVariables = Exact<{
   backend?: string;
   filter?: ModelFilter;
@@ -325,6 +407,23 @@ export type ModelgateWhatRunsInProductionQueryVariables = Exact<{
 
 
 export type ModelgateWhatRunsInProductionQuery = { whatRunsInProduction: { environment: string, asOf: string | null, deployments: Array<{ activatedAt: string, deployment: { name: string }, revision: { number: number, contentHash: string, components: Array<ComponentFieldsFragment> }, approval: ApprovalFieldsFragment | null }>, versions: Array<{ backendId: string, modelName: string, version: string, standalone: boolean, since: string | null, usedBy: Array<{ deployment: string, role: string, weight: number, shadow: boolean }>, approval: ApprovalFieldsFragment | null }>, failedBackends: Array<{ backendId: string, code: string, message: string }> } };
+
+export type ModelgateShadowReportMutationVariables = Exact<{
+  input: ShadowReportInput;
+}>;
+
+
+export type ModelgateShadowReportMutation = { shadowReport: { shadowReport: { id: string, backendId: string, modelName: string, version: string, environment: string, primaryVersion: string | null, windowStart: string, windowEnd: string, requests: number, agreementRate: number, latencyP50Ms: number | null, latencyP95Ms: number | null, errorRate: number, evidence: string | null, notes: string | null, recordedBy: string, at: string } | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
+
+export type ModelgateAliasMoveRequestMutationVariables = Exact<{
+  input: AliasMoveRequestInput;
+}>;
+
+
+export type ModelgateAliasMoveRequestMutation = { aliasMoveRequest: { replayed: boolean, promotionRequest: (
+      { alias: string | null }
+      & PromotionRequestFieldsFragment
+    ) | null, userErrors: Array<{ field: Array<string> | null, code: UserErrorCode, message: string }> } };
 
 export const ModelFieldsFragmentDoc = gql`
     fragment ModelFields on RegisteredModel {
@@ -507,6 +606,52 @@ export const ApprovalFieldsFragmentDoc = gql`
   }
 }
     ` as unknown as DocumentNode<ApprovalFieldsFragment, unknown>;
+export const LifecyclePlanFieldsFragmentDoc = gql`
+    fragment LifecyclePlanFields on LifecyclePlan {
+  generatedAt
+  environment
+  liveVersions
+  toArchive
+  share
+  maxArchiveShare
+  stops
+  candidates {
+    backendId
+    modelName
+    version
+    stage
+    rule
+    createdAt
+    ageDays
+    rank
+    reason
+    lastDeploymentUse {
+      deployment
+      environment
+      revision
+      at
+    }
+  }
+  kept {
+    backendId
+    modelName
+    version
+    stage
+    why
+    reason
+  }
+  models {
+    backendId
+    modelName
+    rule
+    liveVersions
+    toArchive
+    share
+    maxArchiveShare
+    exceedsShare
+  }
+}
+    ` as unknown as DocumentNode<LifecyclePlanFieldsFragment, unknown>;
 export const ModelgateBackendsDocument = gql`
     query ModelgateBackends {
   backends {
@@ -639,6 +784,43 @@ export const ModelgateDeploymentsDocument = gql`
     ${DeploymentFieldsFragmentDoc}
 ${RevisionFieldsFragmentDoc}
 ${ComponentFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateDeploymentsQuery, ModelgateDeploymentsQueryVariables>;
+export const ModelgateLifecyclePlanDocument = gql`
+    query ModelgateLifecyclePlan($filter: LifecyclePlanFilter) {
+  lifecyclePlan(filter: $filter) {
+    ...LifecyclePlanFields
+  }
+}
+    ${LifecyclePlanFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateLifecyclePlanQuery, ModelgateLifecyclePlanQueryVariables>;
+export const ModelgateLifecyclePlanApplyDocument = gql`
+    mutation ModelgateLifecyclePlanApply($input: LifecyclePlanApplyInput) {
+  lifecyclePlanApply(input: $input) {
+    plan {
+      ...LifecyclePlanFields
+    }
+    results {
+      candidate {
+        backendId
+        modelName
+        version
+        stage
+        reason
+      }
+      outcome
+      message
+      promotionRequest {
+        id
+        status
+        toStage
+      }
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${LifecyclePlanFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateLifecyclePlanApplyMutation, ModelgateLifecyclePlanApplyMutationVariables>;
 export const ModelgateModelsDocument = gql`
     query ModelgateModels($backend: String, $filter: ModelFilter, $first: Int, $after: String, $asOf: DateTime) {
   models(
@@ -768,3 +950,49 @@ export const ModelgateWhatRunsInProductionDocument = gql`
 }
     ${ComponentFieldsFragmentDoc}
 ${ApprovalFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateWhatRunsInProductionQuery, ModelgateWhatRunsInProductionQueryVariables>;
+export const ModelgateShadowReportDocument = gql`
+    mutation ModelgateShadowReport($input: ShadowReportInput!) {
+  shadowReport(input: $input) {
+    shadowReport {
+      id
+      backendId
+      modelName
+      version
+      environment
+      primaryVersion
+      windowStart
+      windowEnd
+      requests
+      agreementRate
+      latencyP50Ms
+      latencyP95Ms
+      errorRate
+      evidence
+      notes
+      recordedBy
+      at
+    }
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ` as unknown as DocumentNode<ModelgateShadowReportMutation, ModelgateShadowReportMutationVariables>;
+export const ModelgateAliasMoveRequestDocument = gql`
+    mutation ModelgateAliasMoveRequest($input: AliasMoveRequestInput!) {
+  aliasMoveRequest(input: $input) {
+    promotionRequest {
+      ...PromotionRequestFields
+      alias
+    }
+    replayed
+    userErrors {
+      field
+      code
+      message
+    }
+  }
+}
+    ${PromotionRequestFieldsFragmentDoc}` as unknown as DocumentNode<ModelgateAliasMoveRequestMutation, ModelgateAliasMoveRequestMutationVariables>;

@@ -102,8 +102,10 @@ export class PromotionQueries {
         approvals: r.gates.approvals,
         shadowEvidence: r.gates.requireShadowEvidence ?? null,
         demoteTo: r.demoteTo,
+        fromStages: r.fromStages ?? null,
       })),
       transitions: STAGES.map((from: Stage) => ({ from, to: [...p.transitions[from]] })),
+      protectedAliases: ctx.services.config.policies?.protectedAliases ?? [],
     };
   }
 }

@@ -291,6 +291,24 @@ export class PolicyRuleType {
 
   @Field(() => StageEnum)
   demoteTo!: string;
+
+  @Field(() => [StageEnum], { nullable: true, description: "Stages the version must be in for the rule to apply; null: any." })
+  fromStages?: string[] | null;
+}
+
+@ObjectType("ProtectedAliasPolicy", { description: "Aliases that move only through a promotion request (docs/lifecycle.md#protected-aliases)." })
+export class ProtectedAliasPolicyType {
+  @Field(() => String)
+  models!: string;
+
+  @Field(() => String)
+  backend!: string;
+
+  @Field(() => [String])
+  aliases!: string[];
+
+  @Field(() => String, { description: "The environment whose policy rules, evidence and approvals a move needs." })
+  environment!: string;
 }
 
 @ObjectType("Policies")
@@ -303,4 +321,7 @@ export class PoliciesType {
 
   @Field(() => [StageTransitionType])
   transitions!: StageTransitionType[];
+
+  @Field(() => [ProtectedAliasPolicyType], { description: "Protected aliases: moved only through aliasMoveRequest." })
+  protectedAliases!: ProtectedAliasPolicyType[];
 }

@@ -128,7 +128,7 @@ export class VersionCopies {
         before: { source: `${from.backendId}/${from.modelName}@${from.version}`, stage: version.stage },
         after: { copyTarget, stage: toStage, environment: environment === "" ? null : environment, policy, artifactUri: version.artifactUri ?? null },
         gated: true,
-        withEvidence: true,
+        versionEvidence: true,
       },
       ctx,
     );

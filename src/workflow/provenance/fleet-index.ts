@@ -89,6 +89,15 @@ export class FleetIndex implements VersionLookup {
     return Promise.resolve(aliased === undefined ? undefined : this.versions.get(versionKey({ backendId, modelName: name, version: aliased })));
   }
 
+  modelNamedIgnoringCase(backendId: string, name: string): Promise<string | undefined> {
+    if (this.failedBackends.some((f) => f.backendId === backendId)) {
+      return Promise.reject(new Error(`backend ${backendId} could not be listed`));
+    }
+    const lower = name.toLowerCase();
+    for (const v of this.versions.values()) if (v.backendId === backendId && v.modelName.toLowerCase() === lower) return Promise.resolve(v.modelName);
+    return Promise.resolve(undefined);
+  }
+
   #add(v: ModelVersion): void {
     const key = versionKey(v);
     this.versions.set(key, v);

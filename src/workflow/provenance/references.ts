@@ -7,7 +7,9 @@
  *   (ambiguous when more than one other backend has it);
  * - `models:/name/version` and `models:/name@alias` — MLflow model URIs, looked up in MLflow backends;
  * - `arn:aws:sagemaker:<region>:<account>:model-package/<group>/<version>` — a SageMaker model
- *   package, looked up in SageMaker backends;
+ *   package, looked up in SageMaker backends: the group by name regardless of case (SageMaker writes
+ *   it lower case in ARNs), and the package only when its own ARN is this one (the same path in
+ *   another account or region is another registry's);
  * - anything else (`meta-llama/Llama-3.1-8B-Instruct`) is an outside model id: it resolves nowhere
  *   and stays a dangling node of the lineage graph.
  */
@@ -17,15 +19,16 @@ export type Reference =
   | { form: "qualified"; text: string; backendId: string; name: string; version: string }
   | { form: "name"; text: string; name: string; version: string }
   | { form: "mlflow-uri"; text: string; name: string; version: string }
-  | { form: "sagemaker-arn"; text: string; name: string; version: string }
+  /** `name` is the group as the ARN writes it: lower case, whatever the group's own spelling. */
+  | { form: "sagemaker-arn"; text: string; name: string; version: string; region: string; account: string }
   | { form: "external"; text: string; why: string };
 
-const ARN = /^arn:aws[a-z-]*:sagemaker:[a-z0-9-]+:\d{12}:model-package\/([^/]+)\/(\d+)$/;
+const ARN = /^arn:aws[a-z-]*:sagemaker:([a-z0-9-]+):(\d{12}):model-package\/([^/]+)\/(\d+)$/;
 
 export function parseReference(text: string, backends: readonly BackendInfo[]): Reference {
   const t = text.trim();
   const arn = ARN.exec(t);
-  if (arn !== null) return { form: "sagemaker-arn", text: t, name: arn[1]!, version: arn[2]! };
+  if (arn !== null) return { form: "sagemaker-arn", text: t, region: arn[1]!, account: arn[2]!, name: arn[3]!, version: arn[4]! };
   if (t.startsWith("models:/")) {
     const rest = t.slice("models:/".length);
     const at = rest.lastIndexOf("@");

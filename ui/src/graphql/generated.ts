@@ -27,6 +27,18 @@ export type AuditOutcome =
   | 'FAILURE'
   | 'SUCCESS';
 
+/** MIRRORED: the backend holds the text too; UNSUPPORTED: it has no place for it (the gateway's store keeps it); FAILED: the card is saved, the backend did not take it. */
+export type CardMirrorStatus =
+  | 'FAILED'
+  | 'MIRRORED'
+  | 'UNSUPPORTED';
+
+export type ChangeKind =
+  | 'ADDED'
+  | 'CHANGED'
+  | 'REMOVED'
+  | 'UNCHANGED';
+
 /** HEALTHY: every component of the current revision is where the environment needs it. DEGRADED: a component is gone, out of an accepted stage, drifted, or in a stage the promotion trail never approved it into (see problems). UNKNOWN: a backend could not be read. INACTIVE: no revision runs. */
 export type DeploymentHealthStatus =
   | 'DEGRADED'
@@ -78,6 +90,61 @@ export type GateName =
   | 'LINEAGE'
   | 'SHADOW'
   | 'SIGNATURE';
+
+/** An input of a version's identity. */
+export type IdentityInput =
+  | 'codeCommit'
+  | 'datasetHash'
+  | 'model'
+  | 'params'
+  | 'prompt'
+  | 'seed'
+  | 'tools';
+
+/** UPSTREAM: what went into the node (datasets, commits, runs, parent and teacher versions); DOWNSTREAM: what came out of it (derived versions, deployments). */
+export type LineageDirection =
+  | 'BOTH'
+  | 'DOWNSTREAM'
+  | 'UPSTREAM';
+
+/** TRAINED_ON (dataset → version), BUILT_FROM_COMMIT (commit → version), PRODUCED_BY (run → version), FINE_TUNED_FROM (parent or base → version), DISTILLED_FROM (teacher → student), BUNDLED_IN (version → deployment). */
+export type LineageEdgeKind =
+  | 'BUILT_FROM_COMMIT'
+  | 'BUNDLED_IN'
+  | 'DISTILLED_FROM'
+  | 'FINE_TUNED_FROM'
+  | 'PRODUCED_BY'
+  | 'TRAINED_ON';
+
+export type LineageNodeKind =
+  | 'COMMIT'
+  | 'DATASET'
+  | 'DEPLOYMENT'
+  | 'RUN'
+  | 'VERSION';
+
+/** Human-written card sections; "" clears one, a section left out keeps its text. */
+export type ModelCardSectionsInput = {
+  caveats?: string;
+  ethicalConsiderations?: string;
+  evaluationData?: string;
+  factors?: string;
+  intendedUse?: string;
+  /** An SPDX license id (e.g. apache-2.0) or "other". */
+  license?: string;
+  metrics?: string;
+  modelDetails?: string;
+  trainingData?: string;
+};
+
+export type ModelCardUpdateInput = {
+  backend: string;
+  model: string;
+  reason?: string;
+  sections: ModelCardSectionsInput;
+  /** Omitted: the model's sections (shown on every version that does not override them). */
+  version?: string;
+};
 
 export type ModelFilter = {
   /** Case-insensitive substring of the name. */
@@ -163,6 +230,24 @@ export type Role =
   | 'APPROVER'
   | 'PUBLISHER'
   | 'VIEWER';
+
+export type SignatureFailureCode =
+  | 'ARTIFACT_UNREADABLE'
+  | 'FILE_MISMATCH'
+  | 'FILE_MISSING'
+  | 'MALFORMED'
+  | 'MANIFEST_INCONSISTENT'
+  | 'NO_ARTIFACT'
+  | 'NO_SIGNATURE'
+  | 'SIGNATURE_INVALID'
+  | 'SIGNER_NOT_TRUSTED'
+  | 'UNSIGNED_FILE'
+  | 'UNSUPPORTED';
+
+/** KEY: a configured public key; CERTIFICATE: a certificate identity (signing.identities) chaining to the trusted root. */
+export type SignerKind =
+  | 'CERTIFICATE'
+  | 'KEY';
 
 export type SortOrder =
   | 'ASC'
@@ -337,6 +422,73 @@ export type ProductionOverviewQueryVariables = Exact<{
 
 export type ProductionOverviewQuery = { whatRunsInProduction: { environment: string, asOf: string | null, failedBackends: Array<{ backendId: string, code: string, message: string }>, deployments: Array<{ activatedAt: string, approval: ApprovalFieldsFragment | null, deployment: { id: string, name: string, environment: string, health?: { status: DeploymentHealthStatus, problems: Array<{ code: DeploymentProblemCode, message: string, component: ComponentFieldsFragment }> } }, revision: { number: number, components: Array<ComponentFieldsFragment> } }>, versions: Array<{ backendId: string, modelName: string, version: string, since: string | null, standalone: boolean, approval: ApprovalFieldsFragment | null, usedBy: Array<{ deployment: string, role: string, shadow: boolean, weight: number }>, modelVersion: { stage: Stage, drift: { expectedStage: Stage, actualStage: Stage | null, detectedAt: string } | null } | null }> } };
 
+export type VersionIdentityQueryVariables = Exact<{
+  backend: string;
+  model: string;
+  version: string;
+}>;
+
+
+export type VersionIdentityQuery = { modelVersion: { registryVersion: string, identity: { digest: string, complete: boolean, missing: Array<IdentityInput>, problems: Array<string>, inputs: Record<string, unknown> }, duplicates: Array<{ backendId: string, modelName: string, version: string, stage: Stage }> } | null };
+
+export type VersionSignatureQueryVariables = Exact<{
+  backend: string;
+  model: string;
+  version: string;
+}>;
+
+
+export type VersionSignatureQuery = { modelVersion: { registryVersion: string, artifactUri: string | null, signature: { verified: boolean, digest: string | null, bundleDigest: string | null, predicateType: string | null, fileCount: number | null, artifactUri: string | null, signatureUri: string | null, verifiedAt: string, signer: { kind: SignerKind, id: string, description: string } | null, failure: { code: SignatureFailureCode, message: string, files: Array<string> } | null } } | null };
+
+export type ValueChangeFieldsFragment = { key: string, change: ChangeKind, before: unknown, after: unknown };
+
+export type VersionChangesQueryVariables = Exact<{
+  backend: string;
+  model: string;
+  version: string;
+  from?: string;
+}>;
+
+
+export type VersionChangesQuery = { modelVersion: { registryVersion: string, changes: { problems: Array<string>, from: { version: string }, to: { version: string }, fields: Array<ValueChangeFieldsFragment>, params: Array<ValueChangeFieldsFragment>, metrics: Array<{ key: string, change: ChangeKind, before: number | null, after: number | null, delta: number | null }>, generationConfig: Array<ValueChangeFieldsFragment>, prompt: { beforeRef: string | null, afterRef: string | null, changed: boolean, unified: string } | null, tools: Array<ValueChangeFieldsFragment>, lineage: Array<ValueChangeFieldsFragment>, tags: Array<ValueChangeFieldsFragment> } | null } | null };
+
+export type VersionCardQueryVariables = Exact<{
+  backend: string;
+  model: string;
+  version: string;
+}>;
+
+
+export type VersionCardQuery = { modelVersion: { registryVersion: string, card: { data: Record<string, unknown>, markdown: string, sections: Record<string, unknown>, missing: Array<string> } } | null };
+
+export type ModelCardUpdateMutationVariables = Exact<{
+  input: ModelCardUpdateInput;
+}>;
+
+
+export type ModelCardUpdateMutation = { modelCardUpdate: { sections: Record<string, unknown> | null, changed: boolean | null, mirror: { backendId: string, status: CardMirrorStatus, message: string } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type LineageQueryVariables = Exact<{
+  id: string;
+  direction: LineageDirection;
+  depth: number;
+}>;
+
+
+export type LineageQuery = { lineage: { root: string, partial: boolean, limits: Array<string>, nodes: Array<{ id: string, kind: LineageNodeKind, label: string, dangling: boolean, problem: string | null, value: string | null, backendId: string | null, depth: number, hasMore: boolean, modelVersion: { backendId: string, modelName: string, version: string, stage: Stage } | null, deployment: { name: string, environment: string, revision: number | null, running: boolean } | null }>, edges: Array<{ from: string, to: string, kind: LineageEdgeKind, detail: string | null }>, failedBackends: Array<{ backendId: string, message: string }> } };
+
+export type ImpactedVersionFieldsFragment = { depth: number, path: Array<LineageEdgeKind>, modelVersion: { backendId: string, modelName: string, version: string, stage: Stage } };
+
+export type ImpactedDeploymentFieldsFragment = { name: string, environment: string, revision: number, running: boolean, versions: Array<string> };
+
+export type ImpactQueryVariables = Exact<{
+  dataset?: string;
+  version?: string;
+}>;
+
+
+export type ImpactQuery = { impact: { root: string, partial: boolean, limits: Array<string>, versions: Array<ImpactedVersionFieldsFragment>, deployments: Array<ImpactedDeploymentFieldsFragment>, environments: Array<{ environment: string, stage: Stage, deployments: Array<ImpactedDeploymentFieldsFragment>, versions: Array<ImpactedVersionFieldsFragment> }>, failedBackends: Array<{ backendId: string, message: string }> } };
+
 export type ViewerQueryVariables = Exact<{ [key: string]: never; }>;
 
 
@@ -441,6 +593,35 @@ export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
   requestedBy
 }
     `, {"fragmentName":"ApprovalFields"}) as unknown as TypedDocumentString<ApprovalFieldsFragment, unknown>;
+export const ValueChangeFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ValueChangeFields on ValueChangeType {
+  key
+  change
+  before
+  after
+}
+    `, {"fragmentName":"ValueChangeFields"}) as unknown as TypedDocumentString<ValueChangeFieldsFragment, unknown>;
+export const ImpactedVersionFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ImpactedVersionFields on ImpactedVersionType {
+  depth
+  path
+  modelVersion {
+    backendId
+    modelName
+    version
+    stage
+  }
+}
+    `, {"fragmentName":"ImpactedVersionFields"}) as unknown as TypedDocumentString<ImpactedVersionFieldsFragment, unknown>;
+export const ImpactedDeploymentFieldsFragmentDoc = new TypedDocumentString(`
+    fragment ImpactedDeploymentFields on ImpactedDeploymentType {
+  name
+  environment
+  revision
+  running
+  versions
+}
+    `, {"fragmentName":"ImpactedDeploymentFields"}) as unknown as TypedDocumentString<ImpactedDeploymentFieldsFragment, unknown>;
 export const PromotionQueueDocument = new TypedDocumentString(`
     query PromotionQueue {
   pending: promotionRequests(status: PENDING, first: 100) {
@@ -1002,6 +1183,224 @@ fragment ApprovalFields on ApprovalSummary {
   approvedBy
   requestedBy
 }`) as unknown as TypedDocumentString<ProductionOverviewQuery, ProductionOverviewQueryVariables>;
+export const VersionIdentityDocument = new TypedDocumentString(`
+    query VersionIdentity($backend: String!, $model: String!, $version: String!) {
+  modelVersion(backend: $backend, model: $model, version: $version) {
+    registryVersion
+    identity {
+      digest
+      complete
+      missing
+      problems
+      inputs
+    }
+    duplicates {
+      backendId
+      modelName
+      version
+      stage
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VersionIdentityQuery, VersionIdentityQueryVariables>;
+export const VersionSignatureDocument = new TypedDocumentString(`
+    query VersionSignature($backend: String!, $model: String!, $version: String!) {
+  modelVersion(backend: $backend, model: $model, version: $version) {
+    registryVersion
+    artifactUri
+    signature {
+      verified
+      signer {
+        kind
+        id
+        description
+      }
+      digest
+      bundleDigest
+      predicateType
+      fileCount
+      artifactUri
+      signatureUri
+      verifiedAt
+      failure {
+        code
+        message
+        files
+      }
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VersionSignatureQuery, VersionSignatureQueryVariables>;
+export const VersionChangesDocument = new TypedDocumentString(`
+    query VersionChanges($backend: String!, $model: String!, $version: String!, $from: String) {
+  modelVersion(backend: $backend, model: $model, version: $version) {
+    registryVersion
+    changes(from: $from) {
+      from {
+        version
+      }
+      to {
+        version
+      }
+      fields {
+        ...ValueChangeFields
+      }
+      params {
+        ...ValueChangeFields
+      }
+      metrics {
+        key
+        change
+        before
+        after
+        delta
+      }
+      generationConfig {
+        ...ValueChangeFields
+      }
+      prompt {
+        beforeRef
+        afterRef
+        changed
+        unified
+      }
+      tools {
+        ...ValueChangeFields
+      }
+      lineage {
+        ...ValueChangeFields
+      }
+      tags {
+        ...ValueChangeFields
+      }
+      problems
+    }
+  }
+}
+    fragment ValueChangeFields on ValueChangeType {
+  key
+  change
+  before
+  after
+}`) as unknown as TypedDocumentString<VersionChangesQuery, VersionChangesQueryVariables>;
+export const VersionCardDocument = new TypedDocumentString(`
+    query VersionCard($backend: String!, $model: String!, $version: String!) {
+  modelVersion(backend: $backend, model: $model, version: $version) {
+    registryVersion
+    card {
+      data
+      markdown
+      sections
+      missing
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<VersionCardQuery, VersionCardQueryVariables>;
+export const ModelCardUpdateDocument = new TypedDocumentString(`
+    mutation ModelCardUpdate($input: ModelCardUpdateInput!) {
+  modelCardUpdate(input: $input) {
+    sections
+    changed
+    mirror {
+      backendId
+      status
+      message
+    }
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<ModelCardUpdateMutation, ModelCardUpdateMutationVariables>;
+export const LineageDocument = new TypedDocumentString(`
+    query Lineage($id: String!, $direction: LineageDirection!, $depth: Int!) {
+  lineage(id: $id, direction: $direction, depth: $depth) {
+    root
+    nodes {
+      id
+      kind
+      label
+      dangling
+      problem
+      value
+      backendId
+      depth
+      hasMore
+      modelVersion {
+        backendId
+        modelName
+        version
+        stage
+      }
+      deployment {
+        name
+        environment
+        revision
+        running
+      }
+    }
+    edges {
+      from
+      to
+      kind
+      detail
+    }
+    partial
+    limits
+    failedBackends {
+      backendId
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LineageQuery, LineageQueryVariables>;
+export const ImpactDocument = new TypedDocumentString(`
+    query Impact($dataset: String, $version: String) {
+  impact(dataset: $dataset, version: $version) {
+    root
+    versions {
+      ...ImpactedVersionFields
+    }
+    deployments {
+      ...ImpactedDeploymentFields
+    }
+    environments {
+      environment
+      stage
+      deployments {
+        ...ImpactedDeploymentFields
+      }
+      versions {
+        ...ImpactedVersionFields
+      }
+    }
+    partial
+    limits
+    failedBackends {
+      backendId
+      message
+    }
+  }
+}
+    fragment ImpactedVersionFields on ImpactedVersionType {
+  depth
+  path
+  modelVersion {
+    backendId
+    modelName
+    version
+    stage
+  }
+}
+fragment ImpactedDeploymentFields on ImpactedDeploymentType {
+  name
+  environment
+  revision
+  running
+  versions
+}`) as unknown as TypedDocumentString<ImpactQuery, ImpactQueryVariables>;
 export const ViewerDocument = new TypedDocumentString(`
     query Viewer {
   viewer {

@@ -13,7 +13,7 @@ import { compareVersions } from "../lib/format";
 import { href, Link, useLocation } from "../router";
 import { AuditTable } from "./audit-table";
 import { VersionActions } from "./version-actions";
-import { VersionDetails } from "./version-details";
+import { parseView, VersionViews } from "./version-views";
 
 export function ModelScreen({ backend, name }: { backend: string; name: string }) {
   const { query } = useLocation();
@@ -69,7 +69,7 @@ export function ModelScreen({ backend, name }: { backend: string; name: string }
           {versions.map((v) => (
             <tr key={v.version} className={v.version === selected ? "selected" : undefined}>
               <th scope="row">
-                <Link to={href(["models", backend, name], { version: v.version })} aria-current={v.version === selected ? "true" : undefined}>
+                <Link to={href(["models", backend, name], { version: v.version, view: query.get("view") ?? undefined })} aria-current={v.version === selected ? "true" : undefined}>
                   {v.version}
                 </Link>
               </th>
@@ -104,7 +104,14 @@ export function ModelScreen({ backend, name }: { backend: string; name: string }
             transitions={detail.data.policies.transitions}
             onDone={refetch}
           />
-          <VersionDetails backend={backend} model={name} version={selected} previousVersion={previous} />
+          <VersionViews
+            backend={backend}
+            model={name}
+            version={selected}
+            previousVersion={previous}
+            versions={versions.map((v) => v.version)}
+            view={parseView(query.get("view"))}
+          />
         </>
       )}
       <h2>History</h2>

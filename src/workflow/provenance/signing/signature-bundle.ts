@@ -7,6 +7,15 @@
 import { createHash, verify as verifySignature, type KeyObject } from "node:crypto";
 import { BUNDLE_V02_MEDIA_TYPE, BUNDLE_V03_MEDIA_TYPE, bundleFromJSON, type Bundle } from "@sigstore/bundle";
 import { X509Certificate, crypto as sigstoreCrypto, dsse } from "@sigstore/core";
+// A deep import, kept on purpose. @sigstore/verify 3.1 has no "exports" map (so Node resolves the
+// path), and its public API (index.d.ts: Verifier, toSignedEntity, toTrustMaterial, the errors) offers
+// no chain check on its own: Verifier.verify checks the leaf against the trusted root only at the
+// bundle's timestamps (tlog integrated times, TSA tokens). model_signing's offline certificate
+// bundles carry none, and with timestampThreshold 0 the Verifier then builds no chain and reads
+// SCTs off an undefined leaf (key/index.js verifyCertificate: `path` stays empty). Its DSSE check
+// also hashes with SHA-256 whatever the curve and knows no pae_compat. So the chain is checked here
+// with the same CertificateChainVerifier the Verifier uses, at the time of verification. A minor
+// release that moves the file fails the import at start-up and test/provenance/signing-certificate.test.ts.
 import { verifyCertificateChain } from "@sigstore/verify/dist/key/certificate.js";
 import { IN_TOTO_PAYLOAD_TYPE } from "./statement.js";
 import type { TrustPolicy } from "./trust.js";
