@@ -3,6 +3,7 @@
  * node:http server, where a fetch loop caps near 10k). One target at a time, in this process.
  */
 import autocannon from "autocannon";
+import { cpuSeconds } from "./processes.js";
 
 export interface HotTarget {
   name: string;
@@ -12,6 +13,8 @@ export interface HotTarget {
   body?: string;
   /** The status every answer must have (200 unless told). */
   status?: number;
+  /** The server's process: its CPU time per answer is measured too. */
+  pid?: number;
 }
 
 export interface HotResult {
@@ -25,6 +28,8 @@ export interface HotResult {
   p50Ms: number;
   p99Ms: number;
   maxMs: number;
+  /** The server's CPU time (user + system) per answered request, in microseconds, when its pid is known. */
+  cpuMicrosPerRequest?: number;
 }
 
 export interface HotLoad {
@@ -52,7 +57,9 @@ function run(target: HotTarget, connections: number, seconds: number): Promise<a
 
 export async function loadTarget(target: HotTarget, load: HotLoad): Promise<HotResult> {
   if (load.warmupSeconds > 0) await run(target, load.connections, load.warmupSeconds);
+  const cpuBefore = target.pid === undefined ? undefined : await cpuSeconds(target.pid);
   const r = await run(target, load.connections, load.seconds);
+  const cpuUsed = target.pid === undefined || cpuBefore === undefined ? undefined : (await cpuSeconds(target.pid)) - cpuBefore;
   const statuses: Record<string, number> = {};
   for (const [code, stat] of Object.entries(r.statusCodeStats ?? {})) statuses[code] = (stat as { count: number }).count;
   const expected = String(target.status ?? 200);
@@ -68,5 +75,6 @@ export async function loadTarget(target: HotTarget, load: HotLoad): Promise<HotR
     p50Ms: r.latency.p50,
     p99Ms: r.latency.p99,
     maxMs: r.latency.max,
+    ...(cpuUsed === undefined || answered === 0 ? {} : { cpuMicrosPerRequest: (cpuUsed * 1e6) / answered }),
   };
 }

@@ -12,7 +12,8 @@ import { loadTarget, type HotLoad, type HotResult, type HotTarget } from "./auto
 import { peakRssBytes, startChild, type Child } from "./processes.js";
 
 export const ENVIRONMENT = "production";
-const TOKEN = "bench-token-0123456789abcdef";
+/** The bearer token of the bench's gateway (config holds its SHA-256). */
+export const BENCH_TOKEN = "bench-token-0123456789abcdef";
 
 export const RESOLVE_QUERY = `query BenchResolve($name: String!, $env: String!) {
   resolve(name: $name, environment: $env) {
@@ -41,6 +42,8 @@ export interface HotTargetSummary {
   spread: [number, number];
   p50Ms: number;
   p99Ms: number;
+  /** The server's CPU time per answered request (median round), µs: steadier than req/s on a shared machine. */
+  cpuMicrosPerRequest: number;
   errors: number;
   rounds: HotResult[];
 }
@@ -52,12 +55,15 @@ export interface HotPathReport {
   ratios: { get: number; notModified: number; graphql: number; graphqlToUntunedApollo: number };
   /** Median round of each target divided by the baseline's round run next to it, median over rounds. */
   pairedRatios: { get: number; notModified: number; graphql: number; graphqlToUntunedApollo: number };
+  /** The same ratios from CPU time per request (baseline's µs ÷ target's µs, median rounds): what each answer costs the server. */
+  cpuRatios: { get: number; notModified: number; graphql: number; graphqlToUntunedApollo: number };
   responseBytes: number;
   gatewayRssAfterLoadBytes: number;
   gatewayPeakRssBytes: number;
 }
 
-function gatewayConfig(dir: string, seed: string): string {
+/** The bench gateway's modelgate.yaml: production mode, one viewer token, the seeded example registry. */
+export function gatewayConfig(dir: string, seed: string): string {
   return [
     "logLevel: warn",
     "server:",
@@ -68,7 +74,7 @@ function gatewayConfig(dir: string, seed: string): string {
     "  tokens:",
     "    - subject: bench",
     "      roles: [viewer]",
-    `      sha256: ${createHash("sha256").update(TOKEN).digest("hex")}`,
+    `      sha256: ${createHash("sha256").update(BENCH_TOKEN).digest("hex")}`,
     "dataDir: ./data",
     "backends:",
     "  - id: example",
@@ -106,7 +112,7 @@ export interface HotPathOptions {
 
 export async function runHotPathBench(opts: HotPathOptions): Promise<HotPathReport> {
   const children: Child[] = [];
-  const auth = { authorization: `Bearer ${TOKEN}` };
+  const auth = { authorization: `Bearer ${BENCH_TOKEN}` };
   try {
     const configPath = join(opts.dir, "modelgate.yaml");
     await writeFile(configPath, gatewayConfig(opts.dir, opts.seed));
@@ -151,11 +157,12 @@ export async function runHotPathBench(opts: HotPathOptions): Promise<HotPathRepo
 
     const json = { ...auth, "content-type": "application/json" };
     const targets: Record<keyof HotPathReport["targets"], HotTarget> = {
-      bare: { name: "bare node:http, same bytes", url: `http://127.0.0.1:${bareMatch[1]}/v1/resolve/${encodeURIComponent(model)}?env=${ENVIRONMENT}` },
-      get: { name: "GET /v1/resolve (bearer)", url: getUrl, headers: auth },
-      notModified: { name: "GET /v1/resolve, If-None-Match (304)", url: getUrl, headers: { ...auth, "if-none-match": etag }, status: 304 },
-      graphql: { name: "GraphQL resolve (bearer)", url: `${base}/graphql`, method: "POST", headers: json, body: gqlBody },
+      bare: { name: "bare node:http, same bytes", url: `http://127.0.0.1:${bareMatch[1]}/v1/resolve/${encodeURIComponent(model)}?env=${ENVIRONMENT}`, pid: bare.pid },
+      get: { name: "GET /v1/resolve (bearer)", url: getUrl, headers: auth, pid: gateway.pid },
+      notModified: { name: "GET /v1/resolve, If-None-Match (304)", url: getUrl, headers: { ...auth, "if-none-match": etag }, status: 304, pid: gateway.pid },
+      graphql: { name: "GraphQL resolve (bearer)", url: `${base}/graphql`, method: "POST", headers: json, body: gqlBody, pid: gateway.pid },
       untunedApollo: {
+        pid: apollo.pid,
         name: "untuned Apollo 5 + type-graphql",
         url: `http://127.0.0.1:${apolloMatch[1]}/`,
         method: "POST",
@@ -189,6 +196,7 @@ export async function runHotPathBench(opts: HotPathOptions): Promise<HotPathRepo
         spread: [Math.min(...rps), Math.max(...rps)],
         p50Ms: median(rs.map((r) => r.p50Ms)),
         p99Ms: median(rs.map((r) => r.p99Ms)),
+        cpuMicrosPerRequest: median(rs.map((r) => r.cpuMicrosPerRequest ?? Number.NaN)),
         errors: rs.reduce((n, r) => n + r.errors, 0),
         rounds: rs,
       };
@@ -212,6 +220,12 @@ export async function runHotPathBench(opts: HotPathOptions): Promise<HotPathRepo
         graphql: paired("graphql", "bare"),
         graphqlToUntunedApollo: paired("graphql", "untunedApollo"),
       },
+      cpuRatios: {
+        get: t.bare.cpuMicrosPerRequest / t.get.cpuMicrosPerRequest,
+        notModified: t.bare.cpuMicrosPerRequest / t.notModified.cpuMicrosPerRequest,
+        graphql: t.bare.cpuMicrosPerRequest / t.graphql.cpuMicrosPerRequest,
+        graphqlToUntunedApollo: t.untunedApollo.cpuMicrosPerRequest / t.graphql.cpuMicrosPerRequest,
+      },
       responseBytes: Buffer.byteLength(bodyText),
       gatewayRssAfterLoadBytes,
       gatewayPeakRssBytes,
@@ -232,13 +246,14 @@ export function printHotPath(r: HotPathReport): void {
     [t.graphql, fmt(ratios.graphql), `>= ${HOT_GOALS.graphql.ratio}; x untuned Apollo ${fmt(ratios.graphqlToUntunedApollo)} (goal >= ${HOT_GOALS.graphql.toUntunedApollo})`],
     [t.untunedApollo, fmt(t.untunedApollo.requestsPerSecond / t.bare.requestsPerSecond), "reference"],
   ];
-  const header = ["target", "req/s (median)", "spread", "p50 ms", "p99 ms", "errors", "x bare", "goal"];
+  const header = ["target", "req/s (median)", "spread", "p50 ms", "p99 ms", "µs CPU/req", "errors", "x bare", "goal"];
   const lines = rows.map(([s, ratio, goal]) => [
     s.name,
     fmt(s.requestsPerSecond, 0),
     `${fmt(s.spread[0], 0)}-${fmt(s.spread[1], 0)}`,
     fmt(s.p50Ms, 0),
     fmt(s.p99Ms, 0),
+    fmt(s.cpuMicrosPerRequest, 0),
     String(s.errors),
     ratio,
     goal,
@@ -251,5 +266,9 @@ export function printHotPath(r: HotPathReport): void {
   console.log(
     `gateway RSS after the load ${fmt(r.gatewayRssAfterLoadBytes / 2 ** 20, 1)} MiB (peak ${fmt(r.gatewayPeakRssBytes / 2 ** 20, 1)} MiB); ` +
       `paired ratios (per round): GET ${fmt(r.pairedRatios.get)}, 304 ${fmt(r.pairedRatios.notModified)}, GraphQL ${fmt(r.pairedRatios.graphql)}, GraphQL/untuned ${fmt(r.pairedRatios.graphqlToUntunedApollo)}`,
+  );
+  console.log(
+    `CPU-per-request ratios (bare µs ÷ target µs): GET ${fmt(r.cpuRatios.get)}, 304 ${fmt(r.cpuRatios.notModified)}, GraphQL ${fmt(r.cpuRatios.graphql)}; ` +
+      `GraphQL vs untuned Apollo ${fmt(r.cpuRatios.graphqlToUntunedApollo)}`,
   );
 }

@@ -75,6 +75,11 @@ export const serverSchema = z
     bodyLimitBytes: z.number().int().positive().default(1_000_000),
     /** How long one round of /readyz checks (store and every backend) is reused; 0 checks on every call. */
     readinessCacheMs: z.number().int().min(0).max(300_000).default(5_000),
+    /**
+     * What executes GraphQL operations over HTTP: `jit` compiles a document on its second use
+     * (graphql-jit) and runs it compiled from then on; `graphql-js` runs every request on graphql-js.
+     */
+    graphqlExecutor: z.enum(["jit", "graphql-js"]).default("jit"),
   })
   .strict();
 

@@ -38,22 +38,39 @@ export interface CallContextInit {
   /** Who acts: the caller's actor, or systemActor(...) for the gateway's own work. Never defaulted to a role. */
   actor: Actor;
   requestId?: string;
-  /** A parent signal (e.g. the HTTP request's): aborting it aborts the call. */
-  signal?: AbortSignal;
+  /**
+   * A parent signal (e.g. the HTTP request's): aborting it aborts the call. A function is called
+   * the first time the context's signal is read, so a request answered without reading it (from
+   * memory) never makes one.
+   */
+  signal?: AbortSignal | (() => AbortSignal);
 }
 
 const MAX_SIGNAL_LISTENERS = 1024;
 
 export function createCallContext(init: CallContextInit): CallContext {
-  const timeout = AbortSignal.timeout(init.timeoutMs);
-  const signal = init.signal ? AbortSignal.any([init.signal, timeout]) : timeout;
-  // One request may fan out to many concurrent backend calls (whatRunsInProduction lists every
-  // model of every backend), each listening on this signal until it settles: a bound well above
-  // Node's default of 10 keeps leak warnings for real leaks.
-  setMaxListeners(MAX_SIGNAL_LISTENERS, signal);
+  const deadline = Date.now() + init.timeoutMs;
+  // Made when first read: a timeout timer and AbortSignal.any cost more than the rest of a request
+  // answered from memory (docs/performance.md). The timer fires at the same deadline either way.
+  let signal: AbortSignal | undefined;
+  const makeSignal = (): AbortSignal => {
+    const left = deadline - Date.now();
+    // Read after the deadline: already aborted, as the timer would have left it.
+    const timeout = left > 0 ? AbortSignal.timeout(left) : AbortSignal.abort(new DOMException("The operation was aborted due to timeout", "TimeoutError"));
+    const parent = typeof init.signal === "function" ? init.signal() : init.signal;
+    const made = parent ? AbortSignal.any([parent, timeout]) : timeout;
+    // One request may fan out to many concurrent backend calls (whatRunsInProduction lists every
+    // model of every backend), each listening on this signal until it settles: a bound well above
+    // Node's default of 10 keeps leak warnings for real leaks.
+    setMaxListeners(MAX_SIGNAL_LISTENERS, made);
+    return made;
+  };
   const ctx: CallContext = {
-    signal,
-    deadline: Date.now() + init.timeoutMs,
+    get signal() {
+      signal ??= makeSignal();
+      return signal;
+    },
+    deadline,
     // Untyped callers may still leave it out: fail closed (no role), never open.
     actor: (init.actor as Actor | undefined) ?? UNIDENTIFIED_ACTOR,
     ...(init.requestId === undefined ? {} : { requestId: init.requestId }),

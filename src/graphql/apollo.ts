@@ -14,12 +14,15 @@ import type { GatewayContext } from "./context.js";
 import { createFormatError } from "./errors.js";
 import { limitErrorIn, withoutSuggestions, type QueryLimits } from "./limits.js";
 import { observabilityPlugin } from "./observability-plugin.js";
+import { jitGateway } from "./jit-executor.js";
 
 export interface ApolloOptions {
   mode: "development" | "production";
   introspection: boolean;
   /** Built once per server (createQueryLimits) and shared with the WebSocket transport. */
   limits: QueryLimits;
+  /** server.graphqlExecutor: repeated documents compiled with graphql-jit (./jit-executor.ts), or graphql-js for all. */
+  executor?: "jit" | "graphql-js";
 }
 
 /** Appends backend failures collected during execution to the response, next to the partial data. */
@@ -65,7 +68,11 @@ const suggestionsHiddenPlugin: ApolloServerPlugin<GatewayContext> = {
   async requestDidStart() {
     return {
       async didEncounterErrors({ errors }) {
-        for (const error of errors) error.message = withoutSuggestions(error.message);
+        for (const error of errors) {
+          const message = withoutSuggestions(error.message);
+          // An error whose message is read-only (graphql-jit makes some) is left as it is.
+          if (message !== error.message && Object.getOwnPropertyDescriptor(error, "message")?.writable !== false) error.message = message;
+        }
       },
     };
   },
@@ -75,8 +82,10 @@ export function createApollo(schema: GraphQLSchema, opts: ApolloOptions): Apollo
   const { limits } = opts;
   const formatError = createFormatError({ mask: opts.mode === "production" });
   const refusals = limitRefusals(limits);
+  // Apollo's executor hook is its gateway interface: the same schema, repeated documents compiled.
+  const executes = (opts.executor ?? "jit") === "jit" ? { gateway: jitGateway(schema).gateway } : { schema };
   return new ApolloServer<GatewayContext>({
-    schema,
+    ...executes,
     introspection: opts.introspection,
     csrfPrevention: true,
     includeStacktraceInErrorResponses: false,

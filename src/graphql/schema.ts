@@ -1,5 +1,5 @@
 import "reflect-metadata";
-import { lexicographicSortSchema, printSchema, type GraphQLSchema } from "graphql";
+import { isAbstractType, lexicographicSortSchema, printSchema, type GraphQLSchema, type GraphQLTypeResolver } from "graphql";
 import { buildSchema } from "type-graphql";
 import { AuditResolver } from "./resolvers/audit.resolver.js";
 import { AuditEventResolver } from "./resolvers/audit-event.resolver.js";
@@ -29,7 +29,8 @@ import { WebhookDeliveryResolver, WebhookMutations, WebhookQueries, WebhookTarge
 import { AuditEventType } from "./types/audit-event.js";
 import { BackendType } from "./types/backend.js";
 import { DeploymentRevisionType, DeploymentType } from "./types/deployment.js";
-import { ResolvedDeployment, ResolvedEntry } from "./types/resolved-entry.js";
+import { ResolvedDeployment, ResolvedEntry, resolutionTypeOf } from "./types/resolved-entry.js";
+import { nodeTypeOf } from "./types/node.js";
 import {
   ApprovalSummaryResolver,
   DeploymentActivationResolver,
@@ -58,8 +59,29 @@ export function buildGatewaySchema(): Promise<GraphQLSchema> {
     emitSchemaFile: false,
     // Subscriptions bring their own subscribe (src/events/event-feed.ts); type-graphql still wants a PubSub.
     pubSub: NO_TOPICS_PUB_SUB,
-  });
+  }).then(synchronousTypeResolvers);
   return built;
+}
+
+/** The interfaces' and unions' own type resolvers, by name: each answers synchronously with a type name. */
+const TYPE_RESOLVERS: Readonly<Record<string, GraphQLTypeResolver<unknown, unknown>>> = {
+  Resolution: (value) => resolutionTypeOf(value as { kind?: string }),
+  Node: (value) => nodeTypeOf(value),
+};
+
+/**
+ * type-graphql wraps every resolveType in an async function; graphql-jit (./jit-executor.ts) does
+ * not await a type resolver's promise, and graphql-js need not. Put the synchronous functions the
+ * types declare back in place (the same answers, no promise per abstract field).
+ */
+function synchronousTypeResolvers(schema: GraphQLSchema): GraphQLSchema {
+  for (const type of Object.values(schema.getTypeMap())) {
+    if (!isAbstractType(type) || type.name.startsWith("__")) continue;
+    const own = TYPE_RESOLVERS[type.name];
+    if (own === undefined) throw new Error(`${type.name} (an interface or union) has no synchronous type resolver in src/graphql/schema.ts TYPE_RESOLVERS`);
+    type.resolveType = own;
+  }
+  return schema;
 }
 
 /** The SDL committed as schema/schema.graphql (sorted, so it only changes when the API does). */

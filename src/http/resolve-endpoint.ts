@@ -102,8 +102,12 @@ function etagMatches(header: string | undefined, etag: string): boolean {
 interface SerializedAnswer {
   readonly etag: string;
   readonly body: Buffer;
-  /** Headers of 200 and 304 answers, Cache-Control aside (it depends on the answer's age). */
-  readonly headers: Readonly<Record<string, string>>;
+  /**
+   * Headers of the 304 and the 200 answer as flat [name, value, ...] lists, which node:http writes
+   * as they are; Cache-Control (it depends on the answer's age) and X-Request-Id are added per request.
+   */
+  readonly notModified: readonly string[];
+  readonly ok: readonly string[];
 }
 
 const serialized = new WeakMap<CachedAnswer, SerializedAnswer>();
@@ -112,21 +116,22 @@ function serialize(cached: CachedAnswer): SerializedAnswer {
   let out = serialized.get(cached);
   if (out !== undefined) return out;
   const { answer } = cached;
+  let etag: string;
+  let body: Buffer;
+  let headers: Record<string, string>;
   if (answer.kind === "deployment") {
     const d = answer.deployment;
-    out = {
-      etag: d.etag,
-      body: Buffer.from(JSON.stringify(resolvedDeploymentJson(d))),
-      headers: { ETag: d.etag, "X-Registry-Version": d.registryVersion, ...driftHeaders(d.drift) },
-    };
+    etag = d.etag;
+    body = Buffer.from(JSON.stringify(resolvedDeploymentJson(d)));
+    headers = { ETag: d.etag, "X-Registry-Version": d.registryVersion, ...driftHeaders(d.drift) };
   } else {
     const e = answer.entry;
-    out = {
-      etag: e.etag,
-      body: Buffer.from(JSON.stringify(resolvedEntryJson(e))),
-      headers: { ETag: e.etag, "X-Registry-Version": e.registryVersion, [SERVED_FROM_HEADER]: e.servedFrom, ...driftHeaders(e.drift) },
-    };
+    etag = e.etag;
+    body = Buffer.from(JSON.stringify(resolvedEntryJson(e)));
+    headers = { ETag: e.etag, "X-Registry-Version": e.registryVersion, [SERVED_FROM_HEADER]: e.servedFrom, ...driftHeaders(e.drift) };
   }
+  const notModified = Object.entries(headers).flat();
+  out = { etag, body, notModified, ok: [...notModified, "Content-Type", JSON_TYPE, "Content-Length", String(body.length)] };
   serialized.set(cached, out);
   return out;
 }
@@ -142,15 +147,21 @@ function cacheControl(cached: CachedAnswer, now: number): string {
   return seconds > 0 ? `max-age=${seconds}` : "no-cache";
 }
 
-/** Sends a kept answer: 304 when `If-None-Match` names its ETag, else its bytes. */
-export function sendAnswer(res: ServerResponse, cached: CachedAnswer, ifNoneMatch: string | undefined): void {
+/**
+ * Sends a kept answer: 304 when `If-None-Match` names its ETag, else its bytes. `requestId`, when
+ * given, is written as X-Request-Id with the other headers (the hot path sets no header before:
+ * node:http then writes the list as it is instead of merging it header by header).
+ */
+export function sendAnswer(res: ServerResponse, cached: CachedAnswer, ifNoneMatch: string | undefined, requestId?: string): void {
   const out = serialize(cached);
-  const cache = cacheControl(cached, performance.now());
-  if (etagMatches(ifNoneMatch, out.etag)) {
-    res.writeHead(304, { ...out.headers, "Cache-Control": cache }).end();
+  const matches = ifNoneMatch === out.etag || etagMatches(ifNoneMatch, out.etag);
+  const headers = [...(matches ? out.notModified : out.ok), "Cache-Control", cacheControl(cached, performance.now())];
+  if (requestId !== undefined) headers.push("X-Request-Id", requestId);
+  if (matches) {
+    res.writeHead(304, headers).end();
     return;
   }
-  res.writeHead(200, { ...out.headers, "Cache-Control": cache, "Content-Type": JSON_TYPE, "Content-Length": out.body.length });
+  res.writeHead(200, headers);
   res.end(out.body);
 }
 

@@ -72,7 +72,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   // One set of query limits for HTTP and WebSocket alike.
   const schema = await buildGatewaySchema();
   const limits = createQueryLimits(config.limits, { schema, hideSuggestions: server.mode === "production" });
-  const apollo = createApollo(schema, { mode: server.mode, introspection, limits });
+  const apollo = createApollo(schema, { mode: server.mode, introspection, limits, executor: server.graphqlExecutor });
   await apollo.start();
 
   const log = gateway.logger;
@@ -94,7 +94,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
   // The MLflow-compatible registry and MLflow webhooks (src/http/mlflow): their own auth and errors.
   const mlflow = createMlflowFacade(gateway, authenticator);
 
-  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: AbortSignal, telemetry?: RequestTelemetry) => {
+  const handle = async (req: IncomingMessage, res: ServerResponse, reqLog: Logger, requestId: string, signal: () => AbortSignal, telemetry?: RequestTelemetry) => {
     const url = new URL(req.url ?? "/", "http://localhost");
     const path = url.pathname;
     // Without auth every caller is admin: answer only requests addressed to this machine by a
@@ -242,7 +242,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     const rawName = raw.slice("/v1/resolve/".length, q);
     // Names the URL parser would not rewrite (no "//", "." or ".." segments, no "%2e"); others take the full path.
     if (!PLAIN_NAME.test(rawName) || /%2e/i.test(rawName) || rawName.includes("//") || DOT_SEGMENT.test(rawName)) return false;
-    const name = decodePath(rawName);
+    const name = rawName.includes("%") ? decodePath(rawName) : rawName;
     if (name === undefined) return false;
     const query = new URLSearchParams(raw.slice(q + 1));
     const environment = query.get("env") ?? query.get("environment");
@@ -252,8 +252,7 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     if (actor === undefined || !hasRole(actor, "viewer")) return false;
     const kept = gateway.services.resolveAnswers.peek(name, environment);
     if (kept === undefined) return false;
-    res.setHeader("X-Request-Id", requestId);
-    sendAnswer(res, kept, req.headers["if-none-match"]);
+    sendAnswer(res, kept, req.headers["if-none-match"], requestId);
     return true;
   };
 
@@ -272,13 +271,8 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
     const reqLog = log.child(traceId === undefined ? { reqId: requestId } : { reqId: requestId, traceId });
     const telemetry = requests === undefined && tracer === undefined ? undefined : new RequestTelemetry(metrics);
     inFlight += 1;
-    const abort = new AbortController();
-    // The response closing before it finished means the client went away: stop the work.
-    res.on("close", () => {
-      if (!res.writableFinished) abort.abort(new Error("client closed the connection"));
-    });
     res.setHeader("X-Request-Id", requestId);
-    handle(req, res, reqLog, requestId, abort.signal, telemetry)
+    handle(req, res, reqLog, requestId, requestSignal(res), telemetry)
       .catch((err: unknown) => {
         if (err instanceof BodyTooLargeError) {
           if (!res.headersSent) sendJson(res, 413, { errors: [{ message: err.message, extensions: { code: "BAD_REQUEST" } }] });
@@ -368,6 +362,27 @@ export async function startServer(gateway: Gateway, opts: ServeOptions = {}): Pr
       })();
       return closing;
     },
+  };
+}
+
+/**
+ * The request's abort signal, made when first asked for (most requests never ask: ./resolve-endpoint
+ * answers and cached GraphQL reads touch no backend): aborted when the response closes before it
+ * finished, i.e. the client went away, which stops the work done for it.
+ */
+function requestSignal(res: ServerResponse): () => AbortSignal {
+  let abort: AbortController | undefined;
+  return () => {
+    if (abort !== undefined) return abort.signal;
+    const made = new AbortController();
+    abort = made;
+    const gone = () => made.abort(new Error("client closed the connection"));
+    if (res.destroyed && !res.writableFinished) gone();
+    else
+      res.once("close", () => {
+        if (!res.writableFinished) gone();
+      });
+    return made.signal;
   };
 }
 

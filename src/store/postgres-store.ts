@@ -11,7 +11,6 @@
  * - unique violations (SQLSTATE 23505) surface as the same ConflictError as on SQLite;
  * - a transaction that appended events NOTIFYs the other processes (./postgres-audit-wakeups.ts).
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { Kysely, sql } from "kysely";
 import pg from "pg";
 import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
@@ -41,6 +40,7 @@ import type { WebhookTx } from "./webhook-store.js";
 import type { WorkflowDatabase } from "./workflow-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
 import type { WorkflowTx } from "./workflow-store.js";
+import { TxContext } from "./tx-context.js";
 
 export interface PostgresStoreOptions {
   /** `postgres://user:password@host:5432/database` (libpq URL parameters such as sslmode work too). */
@@ -68,7 +68,7 @@ interface TxState {
 }
 
 /** The transaction the current async call chain runs in, to catch re-entrant use of the store. */
-const currentTx = new AsyncLocalStorage<TxState>();
+const currentTx = new TxContext<TxState>();
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -108,7 +108,7 @@ export class PostgresStore implements Store {
   /** Throws instead of deadlocking when called from inside one of this store's transactions. */
   #assertUsable(method: string): void {
     if (this.#closed) throw new StoreError(`store.${method}() was called after store.close()`);
-    const tx = currentTx.getStore();
+    const tx = currentTx.current();
     if (tx?.store === this && tx.active) {
       throw new StoreError(
         `store.${method}() was called inside store.transaction(); it would wait for that transaction forever. ` +

@@ -6,7 +6,6 @@
  * start with BEGIN IMMEDIATE, which takes SQLite's write lock up front: a second process on the
  * same file waits (busy_timeout) instead of reading a chain head that is about to change.
  */
-import { AsyncLocalStorage } from "node:async_hooks";
 import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
@@ -34,6 +33,7 @@ import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
 import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
+import { TxContext } from "./tx-context.js";
 
 export interface SqliteStoreOptions {
   /** Database file path, or ":memory:" for a private in-memory database (tests). */
@@ -52,7 +52,7 @@ interface TxState {
 }
 
 /** The transaction the current async call chain runs in, to catch re-entrant use of the store. */
-const currentTx = new AsyncLocalStorage<TxState>();
+const currentTx = new TxContext<TxState>();
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
@@ -119,7 +119,7 @@ export class SqliteStore implements Store {
   /** Throws instead of deadlocking when called from inside one of this store's transactions. */
   #assertUsable(method: string): void {
     if (this.#closed) throw new StoreError(`store.${method}() was called after store.close()`);
-    const tx = currentTx.getStore();
+    const tx = currentTx.current();
     if (tx?.store === this && tx.active) {
       throw new StoreError(
         `store.${method}() was called inside store.transaction(); it would wait for that transaction forever. ` +

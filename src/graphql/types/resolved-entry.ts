@@ -6,9 +6,14 @@ import { ModelVersionType, Prompt, ToolSet } from "./model-version.js";
 export const ResolutionKindEnum = { MODEL: "MODEL", DEPLOYMENT: "DEPLOYMENT" } as const;
 registerEnumType(ResolutionKindEnum, { name: "ResolutionKind", description: "What a name resolved to: one model version, or a deployment's bundle." });
 
+/** Which object type a Resolution is (synchronous: see synchronousTypeResolvers in ../schema.ts). */
+export function resolutionTypeOf(value: { kind?: string }): "ResolvedDeployment" | "ResolvedEntry" {
+  return value.kind === "DEPLOYMENT" ? "ResolvedDeployment" : "ResolvedEntry";
+}
+
 @InterfaceType("Resolution", {
   description: "What an application in an environment should run: a model version (ResolvedEntry) or a deployment's bundle (ResolvedDeployment).",
-  resolveType: (value: { kind?: string }) => (value.kind === "DEPLOYMENT" ? "ResolvedDeployment" : "ResolvedEntry"),
+  resolveType: resolutionTypeOf,
 })
 export abstract class Resolution {
   @Field(() => ResolutionKindEnum)

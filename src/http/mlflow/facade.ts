@@ -43,7 +43,7 @@ const ROUTES: Readonly<Record<string, Route>> = { ...REGISTERED_MODEL_ROUTES, ..
 
 export interface MlflowFacade {
   /** Serves the request when its path is the facade's or a webhook's; false to let the server go on. */
-  handle(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, log: Logger, signal: AbortSignal): Promise<boolean>;
+  handle(req: IncomingMessage, res: ServerResponse, url: URL, requestId: string, log: Logger, signal: AbortSignal | (() => AbortSignal)): Promise<boolean>;
   /** Stops webhook registration retries and waits for drift checks under way. */
   close(): Promise<void>;
 }
@@ -77,7 +77,7 @@ export function createMlflowFacade(gateway: Gateway, authenticator: Authenticato
     return authenticator.authenticate(bearerOf(req.headers.authorization));
   }
 
-  async function serveApi(req: IncomingMessage, res: ServerResponse, backendId: string | undefined, endpoint: string, url: URL, requestId: string, reqLog: Logger, signal: AbortSignal): Promise<void> {
+  async function serveApi(req: IncomingMessage, res: ServerResponse, backendId: string | undefined, endpoint: string, url: URL, requestId: string, reqLog: Logger, signal: AbortSignal | (() => AbortSignal)): Promise<void> {
     const method = req.method ?? "GET";
     let actor: Actor;
     try {
