@@ -42,7 +42,7 @@ import { patchModelIn, patchVersionIn, renderEmptyModelFile } from "./metadata-e
 import { readBlobs } from "./git-objects.js";
 import { GitRunner } from "./git.js";
 import type { ModelEntry } from "./model-entry.js";
-import { appendVersion, removeAliasIn, renderNewModelFile, setAliasIn, setCardIn, setStatusIn } from "./model-file-edits.js";
+import { appendVersion, removeAliasIn, removeVersionIn, renderNewModelFile, setAliasIn, setCardIn, setStatusIn } from "./model-file-edits.js";
 import { compareNames, compareVersions, paginate } from "./pagination.js";
 import { modelFilePath } from "./parse-model-file.js";
 import { formatProblem, problemError, type RegistryProblem } from "./problems.js";
@@ -378,6 +378,25 @@ export class GitYamlAdapter implements RegistryAdapter {
       };
     });
     return result!;
+  }
+
+  /** Removes a version entry (and the aliases pointing at it) in one commit; the model file stays. */
+  async deleteVersion(modelName: string, version: string, ctx: CallContext, opts?: WriteOptions): Promise<void> {
+    this.assertWritable();
+    await this.writeModel(ctx, opts, modelName, async (snapshot) => {
+      const entry = this.entry(snapshot, modelName);
+      const target = entry.file.versions.find((v) => v.version === version);
+      if (target === undefined) throw this.notFound(`model "${modelName}" has no version "${version}"`, snapshot);
+      const { text, oid } = await this.fileAt(snapshot, modelName, ctx);
+      return {
+        path: entry.path,
+        content: removeVersionIn(text, target.index, version),
+        subject: `${modelName}: remove version ${version}`,
+        action: `remove ${modelName}@${version}`,
+        model: modelName,
+        oldBlob: oid,
+      };
+    });
   }
 
   /** A model file with no versions yet (`versions: []`). */

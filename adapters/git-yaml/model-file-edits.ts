@@ -130,6 +130,20 @@ export function removeAliasIn(source: string, alias: string): string {
   });
 }
 
+/** Removes the version entry at `index` and every alias pointing at `version`. */
+export function removeVersionIn(source: string, index: number, version: string): string {
+  return editYaml(source, (doc) => {
+    doc.deleteIn(["versions", index]);
+    const aliases = doc.get("aliases", true);
+    if (!isMap(aliases)) return;
+    for (const pair of [...aliases.items]) {
+      const value = isScalar(pair.value) ? String(pair.value.value) : undefined;
+      if (value === version && isScalar(pair.key)) aliases.delete(pair.key.value);
+    }
+    if (aliases.items.length === 0) doc.delete("aliases");
+  });
+}
+
 /** Sets a version's `status`, and its `approved_by` when given (a new key goes just before `status`). */
 export function setStatusIn(source: string, index: number, status: Status, approvedBy?: string): string {
   return editYaml(source, (doc) => {

@@ -37,7 +37,7 @@ import { RequestModelCache } from "./request-cache.js";
 import { StageProjection } from "./stage-projection.js";
 import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
-import { registerVersion, removeAlias, setAlias, setModelCard, setStage } from "./writes.js";
+import { deleteVersion, registerVersion, removeAlias, setAlias, setModelCard, setStage } from "./writes.js";
 import { createModel, renameModel, updateModel, updateVersion } from "./metadata-writes.js";
 import { ensureWebhook, type WebhookRegistration, type WebhookSpec } from "./webhooks.js";
 
@@ -130,6 +130,11 @@ export class MlflowAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts?.approval));
+  }
+
+  /** DELETE model-versions/delete, after reading the version (./writes.ts). */
+  deleteVersion(modelName: string, version: string, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(() => deleteVersion(this.b, modelName, version, ctx));
   }
 
   createModel(input: CreateModelInput, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {

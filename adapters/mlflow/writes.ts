@@ -316,3 +316,21 @@ export async function setModelCard(b: BackendContext, name: string, version: str
     b.models.invalidate(name);
   }
 }
+
+/**
+ * Removes a version (DELETE model-versions/delete). Read first, so a version that is not there is
+ * NotFoundError (MLflow's own answer names neither); the registered model stays, even when empty.
+ */
+export async function deleteVersion(b: BackendContext, name: string, version: string, ctx: CallContext): Promise<void> {
+  await serialised(b, name, ctx, `deleting version ${version}`, async () => {
+    await fetchVersion(b, name, version, ctx);
+    await retryWrite(
+      {
+        what: `deleting version ${version} of model "${name}"`,
+        write: () => b.http.call({ method: "DELETE", path: "model-versions/delete", body: { name, version }, subject: `model "${name}" version ${version}` }, ctx),
+      },
+      ctx,
+      b.backend,
+    );
+  });
+}

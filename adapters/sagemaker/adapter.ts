@@ -35,7 +35,7 @@ import { KeyedMutex } from "../../src/core/index.js";
 import { getModel, listModels } from "./model-reads.js";
 import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
-import { registerVersion, setStage } from "./writes.js";
+import { deleteVersion, registerVersion, setStage } from "./writes.js";
 import { setModelCard } from "./model-cards.js";
 import { createModel, updateModel, updateVersion } from "./metadata-writes.js";
 
@@ -116,6 +116,11 @@ export class SageMakerAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts));
+  }
+
+  /** DeleteModelPackage of the version's ARN (./writes.ts). */
+  deleteVersion(modelName: string, version: string, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(() => deleteVersion(this.b, modelName, version, ctx));
   }
 
   createModel(input: CreateModelInput, ctx: CallContext, _opts?: WriteOptions): Promise<RegisteredModel> {

@@ -7,6 +7,7 @@ import { randomUUID } from "node:crypto";
 import {
   CreateModelPackageCommand,
   CreateModelPackageGroupCommand,
+  DeleteModelPackageCommand,
   DescribeModelPackageCommand,
   UpdateModelPackageCommand,
   type CreateModelPackageCommandInput,
@@ -242,6 +243,27 @@ export async function setStage(b: BackendContext, name: string, version: string,
       }
       const tags = await groupTags(b, name, groupArn, ctx);
       return toModelVersion(after, name, aliasesOf(tags.aliases, version), b.backend, b.logger);
+    },
+    ctx.signal,
+    lockAbort(b, ctx, doing),
+  );
+}
+
+/**
+ * Removes a version (DeleteModelPackage of its ARN). Read first, so a version that is not there is
+ * NotFoundError; the model package group stays, even when empty.
+ */
+export async function deleteVersion(b: BackendContext, name: string, version: string, ctx: CallContext): Promise<void> {
+  const doing = `deleting version ${version} of "${name}"`;
+  ensureCallActive(ctx, b.backend, doing);
+  await b.locks.run(
+    `stage:${name}/${version}`,
+    async () => {
+      const { pkg } = await groupAndVersion(b, name, version, ctx);
+      await b.api.send(ctx, { operation: "DeleteModelPackage", subject: `version ${version} of model "${name}"` }, (o) =>
+        b.api.client.send(new DeleteModelPackageCommand({ ModelPackageName: pkg.ModelPackageArn }), o),
+      );
+      b.cache.drop(ctx, `group:${name}`);
     },
     ctx.signal,
     lockAbort(b, ctx, doing),

@@ -35,7 +35,7 @@ import { ResourceNames } from "./names.js";
 import { VertexRpc } from "./rpc.js";
 import { listVersionsInStage } from "./stage-listing.js";
 import { getVersion, getVersionByAlias, listVersions } from "./version-reads.js";
-import { registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
+import { deleteVersion, registerVersion, removeAlias, setAlias, setStage } from "./writes.js";
 
 export const VERTEX_KIND = "vertex";
 
@@ -116,6 +116,11 @@ export class VertexAdapter implements RegistryAdapter {
 
   setStage(modelName: string, version: string, stage: Stage, ctx: CallContext, opts?: WriteOptions): Promise<ModelVersion> {
     return this.write(() => setStage(this.b, modelName, version, stage, ctx, opts?.approval));
+  }
+
+  /** DeleteModelVersion; the model's only version goes with the model (./writes.ts). */
+  deleteVersion(modelName: string, version: string, ctx: CallContext, _opts?: WriteOptions): Promise<void> {
+    return this.write(() => deleteVersion(this.b, modelName, version, ctx));
   }
 
   /** Waits for writes in flight, then closes the gRPC channel. */

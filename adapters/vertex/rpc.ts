@@ -129,6 +129,20 @@ export class VertexRpc {
     return (await this.awaitOperation(operation, ctx, what)) as IUploadModelResponse;
   }
 
+  /** DeleteModelVersion ("projects/../models/ID@VERSION"), awaiting its operation. */
+  async deleteModelVersion(name: string, ctx: CallContext): Promise<void> {
+    const what = `DeleteModelVersion ${name}`;
+    const [operation] = await this.invoke<[GaxOperation]>("deleteModelVersion", { name }, { name }, ctx, what);
+    await this.awaitOperation(operation, ctx, what);
+  }
+
+  /** DeleteModel (the model and its only version), awaiting its operation. */
+  async deleteModel(name: string, ctx: CallContext): Promise<void> {
+    const what = `DeleteModel ${name}`;
+    const [operation] = await this.invoke<[GaxOperation]>("deleteModel", { name }, { name }, ctx, what);
+    await this.awaitOperation(operation, ctx, what);
+  }
+
   private async awaitOperation(op: GaxOperation, ctx: CallContext, what: string): Promise<unknown> {
     const label = `${what} (operation ${op.name ?? "unnamed"})`;
     for (let poll = 1; ; poll++) {

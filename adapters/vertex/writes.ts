@@ -261,3 +261,27 @@ export async function setStage(
     );
   });
 }
+
+/**
+ * Removes a version (DeleteModelVersion). Vertex AI keeps no empty model and never deletes the
+ * version holding `default`: the only version goes with its model (DeleteModel); a default version
+ * with siblings first hands `default` to the newest other version.
+ */
+export async function deleteVersion(b: VertexBackend, name: string, version: string, ctx: CallContext): Promise<void> {
+  const id = existingModelId(b, name);
+  checkVersion(b, name, version);
+  await serialised(b, id, name, ctx, `deleting version ${version}`, async () => {
+    const target = await fetchVersion(b, name, version, ctx);
+    const siblings = await b.rpc.listModelVersions({ name: b.names.model(id), pageSize: 100 }, ctx);
+    const others = siblings.items.filter((v) => v.versionId !== version);
+    if (others.length === 0 && siblings.nextPageToken === undefined) {
+      await b.rpc.deleteModel(b.names.model(id), ctx);
+      return;
+    }
+    if ((target.versionAliases ?? []).includes(DEFAULT_ALIAS)) {
+      const newest = others.reduce((a, v) => (Number(v.versionId) > Number(a.versionId) ? v : a));
+      await b.rpc.mergeVersionAliases(b.names.version(id, newest.versionId ?? ""), [DEFAULT_ALIAS], ctx);
+    }
+    await b.rpc.deleteModelVersion(b.names.version(id, version), ctx);
+  });
+}

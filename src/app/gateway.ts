@@ -23,6 +23,7 @@ import { RolloutService } from "../workflow/lifecycle/rollouts.js";
 import { WebhookDispatcher, syncConfigTargets, type WebhookDispatcherOptions } from "../events/webhook-dispatcher.js";
 import { PromotionPolicies } from "../workflow/policy.js";
 import { PromotionService } from "../workflow/promotion-service.js";
+import { VersionCopies } from "../workflow/lifecycle/version-copy.js";
 import { ProvenanceGateEvidence } from "../workflow/provenance-gates.js";
 import { ProvenanceService } from "../workflow/provenance/service.js";
 import { VersionSignatures } from "../workflow/provenance/signing/version-signatures.js";
@@ -157,6 +158,7 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     shadowReports: new ShadowReports(config, catalog, store, promotions),
     aliasMoves: new AliasMoves(config, catalog, promotions, policies),
     rollouts: new RolloutService(store, promotions, deploymentPromotions),
+    copies: new VersionCopies(config, catalog, store, promotions, policies),
   };
   // Background work runs on one leader among the replicas sharing the database (always this
   // process on SQLite); it is built afresh each time this process becomes the leader.

@@ -20,6 +20,7 @@ import type { DeprecationService } from "../workflow/lifecycle/deprecation-servi
 import type { ShadowReports } from "../workflow/lifecycle/shadow-reports.js";
 import type { AliasMoves } from "../workflow/lifecycle/alias-moves.js";
 import type { RolloutService } from "../workflow/lifecycle/rollouts.js";
+import type { VersionCopies } from "../workflow/lifecycle/version-copy.js";
 
 /** Long-lived services the API uses; one set per gateway process. */
 export interface GatewayServices {
@@ -60,5 +61,7 @@ export interface GatewayServices {
   aliasMoves: AliasMoves;
   /** Guarded rollouts of deployment revisions: status, pause, resume, abort, and the leader's pass (docs/lifecycle.md#guarded-rollouts). */
   rollouts: RolloutService;
+  /** Cross-registry copies through the promotion workflow (docs/lifecycle.md#cross-registry-copies). */
+  copies: VersionCopies;
 }
 

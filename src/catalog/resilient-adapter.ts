@@ -66,7 +66,7 @@ const READS = [
   "getEvalResults",
   "listVersionsInStage",
 ] as const;
-const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage", "createModel", "updateModel", "updateVersion", "renameModel", "setModelCard"] as const;
+const WRITES = ["registerVersion", "setAlias", "removeAlias", "setStage", "createModel", "updateModel", "updateVersion", "renameModel", "setModelCard", "deleteVersion"] as const;
 /** Reads that make many backend requests in one call (a stage across all models). */
 const LISTINGS: ReadonlySet<string> = new Set(["listVersionsInStage"]);
 
@@ -192,6 +192,7 @@ const CTX_INDEX: Record<Method, number> = {
   updateVersion: 3,
   renameModel: 2,
   setModelCard: 3,
+  deleteVersion: 2,
 };
 
 function ctxArg(name: Method, args: unknown[]): CallContext {

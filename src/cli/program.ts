@@ -6,6 +6,7 @@
 import { Command, CommanderError } from "commander";
 import { aliasCommand } from "./commands/alias.js";
 import { auditCommand } from "./commands/audit.js";
+import { copyCommand } from "./commands/copy.js";
 import { deployCommand } from "./commands/deploy.js";
 import { deploymentsCommand } from "./commands/deployments.js";
 import { rolloutCommand } from "./commands/rollout.js";
@@ -32,7 +33,7 @@ Exit codes:
      audit verify: the trail or the checkpoint is broken
   2  usage, configuration or input error (including a mutation's userErrors)
   3  not found (unknown model, version, alias, backend or deployment)
-  4  promote/approve/reject/rollback/deploy --wait: still pending when --timeout ran out
+  4  promote/approve/reject/rollback/deploy/copy --wait: still pending when --timeout ran out
      (with --wait those exit 0 when APPLIED, 1 when FAILED, 2 when refused or REJECTED)
 
 Environment:
@@ -74,7 +75,8 @@ export function buildProgram(io: CliIo): Command {
     .addCommand(usageReportCommand(io))
     .addCommand(lifecycleCommand(io))
     .addCommand(shadowCommand(io))
-    .addCommand(rolloutCommand(io));
+    .addCommand(rolloutCommand(io))
+    .addCommand(copyCommand(io));
   configureAll(program, io);
   return program;
 }

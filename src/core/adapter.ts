@@ -198,6 +198,15 @@ export interface RegistryAdapter {
   /** Renames a model (its versions and aliases go with it); AlreadyExistsError when `newName` is taken. */
   renameModel?(name: string, newName: string, ctx: CallContext, opts?: WriteOptions): Promise<RegisteredModel>;
 
+  /**
+   * Removes one version (the undo of a half-done cross-registry copy; docs/adapters.md, "Removing a
+   * version"). Where the version is the model's only one, the backend may remove the model with it
+   * (Vertex AI keeps no empty model). NotFoundError when the version does not exist, so an undo
+   * that is repeated after a crash can tell "already gone" from a failure. Optional: without it a
+   * copy into the backend is refused before anything is registered.
+   */
+  deleteVersion?(modelName: string, version: string, ctx: CallContext, opts?: WriteOptions): Promise<void>;
+
   /** Present when `capabilities().prompts`. */
   getPrompt?(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<Prompt>;
   getToolSet?(name: string, version: string, ctx: CallContext, opts?: ReadOptions): Promise<ToolSet>;

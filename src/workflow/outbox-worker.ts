@@ -54,6 +54,7 @@ import { applyRolloutStep, rolloutOnActivation } from "./lifecycle/rollouts.js";
 import type { GatewayMetrics, OutboxOutcome } from "../observability/metrics.js";
 import { SpanStatusCode, continueTrace, outsideTraces, type Span, type Tracer } from "../observability/tracing.js";
 import { requestSubject, requestTarget } from "./promotion-service.js";
+import { CopyApply, CopyStepError } from "./lifecycle/copy-apply.js";
 
 export const OUTBOX_ACTOR = "modelgate:outbox";
 
@@ -313,6 +314,10 @@ export class OutboxWorker {
       await this.#applyDeployment(held, req, req.deploymentRevisionId, steps, attempt);
       return;
     }
+    if ((req.copyTarget ?? null) !== null) {
+      await this.#applyCopy(held, req, steps, attempt);
+      return;
+    }
     let adapter: ResilientAdapter;
     try {
       adapter = this.catalog.backend(req.backendId);
@@ -440,6 +445,40 @@ export class OutboxWorker {
       this.logger.error({ requestId: req.id, alias, previous, err }, message);
       return [message];
     }
+  }
+
+  /**
+   * A cross-registry copy (./lifecycle/copy-apply.ts): register in the target, save the new version
+   * at once, check it, set its stage; a final failure removes the registered version again.
+   */
+  async #applyCopy(held: HeldLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number): Promise<void> {
+    const lease = held.lease;
+    const reason = `copy ${req.id}: ${req.reason}`;
+    let copy: CopyApply;
+    try {
+      copy = new CopyApply(this.catalog, req, reason);
+      this.catalog.backend(req.backendId);
+      this.catalog.backend(copy.target.slice(0, copy.target.indexOf("/")));
+    } catch (err) {
+      await this.#fail(lease, req, steps, attempt, `a backend of the copy is no longer configured: ${describe(err)}`, []);
+      return;
+    }
+    const call = <T>(fn: (ctx: CallContext) => Promise<T>) => this.#call(held, req, fn);
+    try {
+      await copy.run(steps, call, () => this.store.workflow.updateOutbox(lease, { steps, attempts: attempt }, this.#clock()), await this.#approval(req));
+    } catch (err) {
+      if (this.#ends(err)) throw err;
+      const message = err instanceof CopyStepError ? err.message : describe(err);
+      const transient = err instanceof CopyStepError ? err.transient : isTransient(err);
+      if (transient && attempt < this.#maxAttempts) {
+        await this.#retryLater(lease, req, steps, attempt, message, "copy apply failed; retrying");
+        return;
+      }
+      const undone = await copy.undo(steps, call, (e) => this.#ends(e));
+      await this.#fail(lease, req, steps, attempt, message, undone);
+      return;
+    }
+    await this.#succeed(lease, req, steps, attempt, copy);
   }
 
   /** A transient failure: saves the progress and releases the row until its backoff (attempt n waits base * 2^(n-1)). */
@@ -631,7 +670,7 @@ export class OutboxWorker {
     return notes;
   }
 
-  async #succeed(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number): Promise<void> {
+  async #succeed(lease: OutboxLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number, copy?: CopyApply): Promise<void> {
     const now = this.#clock();
     await this.store.transaction(async (tx) => {
       // First: a worker that lost the row is refused here, and the transaction writes nothing.
@@ -645,10 +684,12 @@ export class OutboxWorker {
             kind: req.kind,
             attempts: attempt,
             ...(req.tags == null ? {} : { tags: req.tags, tagsWritten: steps.tagged === "WRITTEN" }),
+            ...(copy === undefined ? {} : { copyTarget: copy.target, copiedVersion: steps.copiedVersion }),
           },
           outcome: "SUCCESS",
         }),
       );
+      if (copy !== undefined) await copy.record(tx, steps, now, (e) => ({ actor: OUTBOX_ACTOR, ...e }));
       for (const holder of steps.demoted) {
         await tx.appendAudit({
           ...this.#event(req, "promotion.demote", { before: { stage: req.toStage }, after: { stage: req.demoteTo, replacedBy: req.version }, outcome: "SUCCESS" }),

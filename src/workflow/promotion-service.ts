@@ -513,7 +513,8 @@ export class PromotionService {
   }
 
   async #reevaluateOpen(backendId: string, modelName: string, version: string, environment: string | undefined, ctx: CallContext): Promise<void> {
-    const envs = environment === undefined ? Object.keys(this.config.environments) : [environment];
+    // "": requests of no environment (cross-registry copies that land in NONE).
+    const envs = environment === undefined ? [...Object.keys(this.config.environments), ""] : [environment];
     const pending = [];
     for (const env of envs) {
       for (const r of await this.store.workflow.listOpenFor(backendId, modelName, env)) if (r.status === "PENDING" && r.version === version) pending.push(r);

@@ -29,7 +29,8 @@ export async function readTrail(
 ): Promise<{ requests: PromotionRequestRecord[]; activations: ComponentActivation[]; replay: TrailReplay }> {
   const by = (at: Date) => asOf === undefined || at.getTime() <= asOf.getTime();
   const requests = await store.workflow.listRequestsForModel(backendId, modelName);
-  const applied = requests.filter((r) => r.status === "APPLIED" && by(r.updatedAt));
+  // A cross-registry copy moves no stage of its source version: it approves nothing here.
+  const applied = requests.filter((r) => r.status === "APPLIED" && (r.copyTarget ?? null) === null && by(r.updatedAt));
   const demotedBy = new Map<string, string[]>();
   for (const r of applied) {
     const outbox = await store.workflow.getOutboxByRequest(r.id);

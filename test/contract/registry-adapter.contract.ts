@@ -55,6 +55,8 @@ async function codeOf(call: Promise<unknown>): Promise<string> {
 export interface ContractOptions {
   /** The adapter implements the optional `listVersionsInStage` (default true). */
   stageListing?: boolean;
+  /** The adapter implements the optional `deleteVersion` and the backend can run it (default false). */
+  deleteVersion?: boolean;
 }
 
 /** By model, then version (numbers by value). */
@@ -256,6 +258,19 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
         } while (after !== undefined);
       }
       return out;
+    }
+
+    if (options.deleteVersion === true) {
+      it("removes one version with deleteVersion; the others stay, and removing it again is NOT_FOUND", async () => {
+        const name = model("delete");
+        await adapter.registerVersion({ modelName: name, artifactUri: "s3://bucket/delete/1" }, ctx());
+        await adapter.registerVersion({ modelName: name, artifactUri: "s3://bucket/delete/2" }, ctx());
+        expect(adapter.deleteVersion).toBeTypeOf("function");
+        await adapter.deleteVersion!(name, "1", ctx(), { reason: "contract test" });
+        expect(await codeOf(adapter.getVersion(name, "1", ctx()))).toBe("NOT_FOUND");
+        expect((await adapter.getVersion(name, "2", ctx())).version).toBe("2");
+        expect(await codeOf(adapter.deleteVersion!(name, "1", ctx()))).toBe("NOT_FOUND");
+      });
     }
 
     if (options.stageListing !== false) {

@@ -38,11 +38,12 @@ export const LineageEdgeKindEnum = {
   FINE_TUNED_FROM: "FINE_TUNED_FROM",
   DISTILLED_FROM: "DISTILLED_FROM",
   BUNDLED_IN: "BUNDLED_IN",
+  COPIED_FROM: "COPIED_FROM",
 } as const;
 registerEnumType(LineageEdgeKindEnum, {
   name: "LineageEdgeKind",
   description:
-    "TRAINED_ON (dataset → version), BUILT_FROM_COMMIT (commit → version), PRODUCED_BY (run → version), FINE_TUNED_FROM (parent or base → version), DISTILLED_FROM (teacher → student), BUNDLED_IN (version → deployment).",
+    "TRAINED_ON (dataset → version), BUILT_FROM_COMMIT (commit → version), PRODUCED_BY (run → version), FINE_TUNED_FROM (parent or base → version), DISTILLED_FROM (teacher → student), BUNDLED_IN (version → deployment), COPIED_FROM (source version → its cross-registry copy).",
 });
 
 export const SignatureFailureCodeEnum = {

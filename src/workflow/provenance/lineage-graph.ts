@@ -18,7 +18,7 @@ export const MAX_DEPTH = 10;
 export const MAX_NODES = 1_000;
 
 export type LineageNodeKind = "VERSION" | "RUN" | "COMMIT" | "DATASET" | "DEPLOYMENT";
-export type LineageEdgeKind = "TRAINED_ON" | "BUILT_FROM_COMMIT" | "PRODUCED_BY" | "FINE_TUNED_FROM" | "DISTILLED_FROM" | "BUNDLED_IN";
+export type LineageEdgeKind = "TRAINED_ON" | "BUILT_FROM_COMMIT" | "PRODUCED_BY" | "FINE_TUNED_FROM" | "DISTILLED_FROM" | "BUNDLED_IN" | "COPIED_FROM";
 export type LineageDirection = "UPSTREAM" | "DOWNSTREAM" | "BOTH";
 
 export interface LineageNode {
@@ -238,8 +238,10 @@ export class LineageWalker {
   async #hasNeighbours(node: LineageNode, dir: "UPSTREAM" | "DOWNSTREAM"): Promise<boolean> {
     if (dir === "UPSTREAM") {
       if (node.kind === "DEPLOYMENT") return (node.deployment?.revision?.components.length ?? 0) > 0;
-      const l = node.version?.lineage;
-      return l !== undefined && Boolean(l.datasetHash || l.codeCommit || l.runId || l.parentModel || l.teacherModel);
+      const v = node.version;
+      const l = v?.lineage;
+      if (l !== undefined && Boolean(l.datasetHash || l.codeCommit || l.runId || l.parentModel || l.teacherModel)) return true;
+      return v !== undefined && (await this.deps.store.lifecycle.linksTo(v.backendId, v.modelName, v.version)).length > 0;
     }
     return (await this.#neighbours(node, "DOWNSTREAM")).length > 0;
   }
@@ -285,7 +287,27 @@ export class LineageWalker {
       const from = await this.#resolve(text, v.backendId);
       out.push({ edge: { from: from.id, to, kind, ...(from.kind === "VERSION" && from.version === undefined ? { detail: text } : {}) }, node: from });
     }
+    // Cross-registry copies: the version this one was copied from (docs/lifecycle.md#cross-registry-copies).
+    for (const link of await this.deps.store.lifecycle.linksTo(v.backendId, v.modelName, v.version)) {
+      const from = await this.#copyNode(link.fromBackendId, link.fromModelName, link.fromVersion);
+      out.push({ edge: { from: from.id, to, kind: "COPIED_FROM", detail: `copy request ${link.requestId ?? "unknown"}` }, node: from });
+    }
     return out;
+  }
+
+  /** A version at one end of a copy link, or a dangling node when its backend no longer has it. */
+  async #copyNode(backendId: string, modelName: string, version: string): Promise<LineageNode> {
+    const text = versionKey({ backendId, modelName, version });
+    try {
+      const v = await this.#lookup.find(backendId, modelName, version);
+      if (v !== undefined) return versionNode(v);
+    } catch (err) {
+      if (!(isRegistryError(err) && err.code === "NOT_FOUND")) {
+        this.#failed.set(backendId, failureOf(backendId, err));
+        return refNode(text, { status: "UNREACHABLE", reason: `backend "${backendId}" could not be read`, backendIds: [backendId] });
+      }
+    }
+    return refNode(text, { status: "DANGLING", reason: `${text} was copied, but its backend no longer has it` });
   }
 
   async #downstream(node: LineageNode): Promise<Step[]> {
@@ -311,6 +333,11 @@ export class LineageWalker {
           return v === undefined ? [] : [{ edge: { from, to: `version:${d.child}`, kind: d.kind }, node: versionNode(v) }];
         });
         if (node.version !== undefined) {
+          const v = node.version;
+          for (const link of await this.deps.store.lifecycle.linksFrom(v.backendId, v.modelName, v.version)) {
+            const copy = await this.#copyNode(link.backendId, link.modelName, link.version);
+            out.push({ edge: { from, to: copy.id, kind: "COPIED_FROM", detail: `copy request ${link.requestId ?? "unknown"}` }, node: copy });
+          }
           for (const b of index.bundles.get(versionKey(node.version)) ?? []) {
             const d = deploymentNode(b.deployment, b.revision, b.running);
             out.push({

@@ -107,10 +107,11 @@ export type LineageDirection =
   | 'DOWNSTREAM'
   | 'UPSTREAM';
 
-/** TRAINED_ON (dataset → version), BUILT_FROM_COMMIT (commit → version), PRODUCED_BY (run → version), FINE_TUNED_FROM (parent or base → version), DISTILLED_FROM (teacher → student), BUNDLED_IN (version → deployment). */
+/** TRAINED_ON (dataset → version), BUILT_FROM_COMMIT (commit → version), PRODUCED_BY (run → version), FINE_TUNED_FROM (parent or base → version), DISTILLED_FROM (teacher → student), BUNDLED_IN (version → deployment), COPIED_FROM (source version → its cross-registry copy). */
 export type LineageEdgeKind =
   | 'BUILT_FROM_COMMIT'
   | 'BUNDLED_IN'
+  | 'COPIED_FROM'
   | 'DISTILLED_FROM'
   | 'FINE_TUNED_FROM'
   | 'PRODUCED_BY'

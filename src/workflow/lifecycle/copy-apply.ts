@@ -1,0 +1,151 @@
+/**
+ * The outbox's apply of a cross-registry copy (./version-copy.ts), step by step, each step saved
+ * before the next so a gateway that stops midway resumes where it stopped:
+ *
+ * 1. read the source version (and its model, for a model the copy creates);
+ * 2. register it in the target (artifact URI, description, tags, params, metrics, lineage,
+ *    generation config) and save `steps.copiedVersion` at once;
+ * 3. read the registered version back: its artifact URI must be the source's;
+ * 4. when the copy lands in a stage, set it (carrying the request's approval) and save `targetSet`.
+ *
+ * A failure after step 2 is undone by removing the registered version (`deleteVersion`); the
+ * success transaction records the COPIED_FROM link (version_links) with the apply's audit events.
+ */
+import { randomUUID } from "node:crypto";
+import { isRegistryError, type CallContext, type ModelVersion, type RegisterVersionInput, type WriteApproval } from "../../core/index.js";
+import type { Catalog } from "../../catalog/catalog.js";
+import type { AuditEventInput, StoreTx } from "../../store/store.js";
+import type { OutboxSteps, PromotionRequestRecord } from "../../store/workflow-store.js";
+
+/** Runs one backend call under the outbox row's lease (the worker's `#call`). */
+export type LeasedCall = <T>(fn: (ctx: CallContext) => Promise<T>) => Promise<T>;
+
+/** A step failed in a way retrying the same step cannot fix. */
+export class CopyStepError extends Error {
+  constructor(
+    message: string,
+    readonly transient: boolean,
+  ) {
+    super(message);
+  }
+}
+
+export function copyTargetOf(req: Pick<PromotionRequestRecord, "copyTarget">): { backendId: string; modelName: string } {
+  const t = req.copyTarget ?? "";
+  const slash = t.indexOf("/");
+  return { backendId: t.slice(0, slash), modelName: t.slice(slash + 1) };
+}
+
+/** What a copy registers: the source version's content, under the target model's name. */
+export function registerInputOf(source: ModelVersion, targetModel: string, modelDescription: string | undefined): RegisterVersionInput {
+  const nonEmpty = <T extends object>(o: T): T | undefined => (Object.keys(o).length === 0 ? undefined : o);
+  const tags = nonEmpty(source.tags);
+  const params = nonEmpty(source.params);
+  const metrics = nonEmpty(source.metrics);
+  const lineage = nonEmpty(source.lineage);
+  return {
+    modelName: targetModel,
+    ...(source.artifactUri === undefined ? {} : { artifactUri: source.artifactUri }),
+    ...(source.description === undefined || source.description === "" ? {} : { description: source.description }),
+    ...(tags === undefined ? {} : { tags }),
+    ...(params === undefined ? {} : { params }),
+    ...(metrics === undefined ? {} : { metrics }),
+    ...(lineage === undefined ? {} : { lineage }),
+    ...(source.generationConfig === undefined ? {} : { generationConfig: source.generationConfig }),
+    createModel: true,
+    ...(modelDescription === undefined || modelDescription === "" ? {} : { modelDescription }),
+  };
+}
+
+export class CopyApply {
+  readonly #target: { backendId: string; modelName: string };
+
+  constructor(
+    private readonly catalog: Catalog,
+    private readonly req: PromotionRequestRecord,
+    private readonly reason: string,
+  ) {
+    this.#target = copyTargetOf(req);
+  }
+
+  get target(): string {
+    return `${this.#target.backendId}/${this.#target.modelName}`;
+  }
+
+  /** Runs the steps not yet done; `save` persists `steps` (under the lease). */
+  async run(steps: OutboxSteps, call: LeasedCall, save: () => Promise<void>, approval: WriteApproval | undefined): Promise<void> {
+    const req = this.req;
+    const target = this.catalog.backend(this.#target.backendId);
+    const source = this.catalog.backend(req.backendId);
+    const from = await call((ctx) => source.getVersion(req.modelName, req.version, ctx));
+    if ((steps.copiedVersion ?? null) === null) {
+      const model = await call((ctx) => source.getModel(req.modelName, ctx));
+      const input = registerInputOf(from, this.#target.modelName, model.description);
+      const created = await call((ctx) => target.registerVersion(input, ctx, { reason: `${this.reason} (copy of ${req.backendId}/${req.modelName}@${req.version})` }));
+      steps.copiedVersion = created.version;
+      await save();
+    }
+    const copied = steps.copiedVersion!;
+    const back = await call((ctx) => target.getVersion(this.#target.modelName, copied, ctx));
+    if ((back.artifactUri ?? null) !== (from.artifactUri ?? null)) {
+      throw new CopyStepError(
+        `${this.target}@${copied} reads back with artifact ${back.artifactUri ?? "(none)"}, not the source's ${from.artifactUri ?? "(none)"}`,
+        false,
+      );
+    }
+    if (req.toStage !== "NONE" && !steps.targetSet) {
+      await call((ctx) => target.setStage(this.#target.modelName, copied, req.toStage, ctx, { reason: this.reason, ...(approval === undefined ? {} : { approval }) }));
+      const staged = await call((ctx) => target.getVersion(this.#target.modelName, copied, ctx));
+      if (staged.stage !== req.toStage) throw new CopyStepError(`${this.target}@${copied} reads back as ${staged.stage} after being set to ${req.toStage}`, true);
+      steps.targetSet = true;
+      await save();
+    }
+  }
+
+  /** Removes the registered version; returns what was undone (or could not be). `ends` tells errors that end the work on the row. */
+  async undo(steps: OutboxSteps, call: LeasedCall, ends: (err: unknown) => boolean): Promise<string[]> {
+    const copied = steps.copiedVersion ?? null;
+    if (copied === null) return [];
+    const target = this.catalog.backend(this.#target.backendId);
+    try {
+      await call((ctx) => target.deleteVersion!(this.#target.modelName, copied, ctx, { reason: `${this.reason} (undo after failure)` }));
+      return [`removed ${this.target}@${copied}`];
+    } catch (err) {
+      if (ends(err)) throw err;
+      if (isRegistryError(err) && err.code === "NOT_FOUND") return [`${this.target}@${copied} was already gone`];
+      const message = err instanceof Error ? err.message : String(err);
+      return [`COULD NOT remove ${this.target}@${copied}: ${message}; remove it by hand`];
+    }
+  }
+
+  /** In the success transaction: the COPIED_FROM link and the new version's registration event. */
+  async record(tx: StoreTx, steps: OutboxSteps, now: Date, event: (e: Omit<AuditEventInput, "actor">) => AuditEventInput): Promise<void> {
+    const req = this.req;
+    const copied = steps.copiedVersion!;
+    await tx.lifecycle.insertVersionLink({
+      id: randomUUID(),
+      kind: "COPIED_FROM",
+      backendId: this.#target.backendId,
+      modelName: this.#target.modelName,
+      version: copied,
+      fromBackendId: req.backendId,
+      fromModelName: req.modelName,
+      fromVersion: req.version,
+      requestId: req.id,
+      createdAt: now,
+    });
+    await tx.appendAudit(
+      event({
+        action: "model_version.register",
+        targetType: "model_version",
+        target: `${this.target}@${copied}`,
+        backendId: this.#target.backendId,
+        modelName: this.#target.modelName,
+        reason: req.reason,
+        before: null,
+        after: { copiedFrom: `${req.backendId}/${req.modelName}@${req.version}`, stage: req.toStage, requestId: req.id },
+        outcome: "SUCCESS",
+      }),
+    );
+  }
+}
