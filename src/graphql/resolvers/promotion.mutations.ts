@@ -3,7 +3,7 @@ import { z } from "zod";
 import type { GatewayContext } from "../context.js";
 import { requireRole } from "../authz.js";
 import { withUserErrors } from "../errors.js";
-import { checkInput, nameInput } from "../../core/input-check.js";
+import { checkInput, idempotencyKeyInput, nameInput, reasonInput } from "../../core/input-check.js";
 import { expectGlobalId } from "../global-id.js";
 import {
   CanaryResultRecordInput,
@@ -21,7 +21,7 @@ import {
 } from "../types/promotion-payloads.js";
 
 const name = nameInput;
-const reason = z.string().trim().min(1, "must not be empty (say why)").max(2000, "must be at most 2000 characters");
+const reason = reasonInput;
 const text = z.string().max(2000, "must be at most 2000 characters").optional().nullable();
 
 
@@ -45,7 +45,7 @@ export class PromotionMutations {
           version: name,
           environment: name,
           reason,
-          idempotencyKey: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters").optional().nullable(),
+          idempotencyKey: idempotencyKeyInput,
           expectedCurrentVersion: z.string().max(256).optional().nullable(),
         }),
         input,

@@ -5,7 +5,7 @@
 import { Arg, Ctx, FieldResolver, Int, Mutation, Resolver, Root } from "type-graphql";
 import { GraphQLError } from "graphql";
 import { z } from "zod";
-import { checkInput, nameInput } from "../../core/input-check.js";
+import { checkInput, idempotencyKeyInput, nameInput, reasonInput } from "../../core/input-check.js";
 import { encodeOpaqueCursor, type ModelVersion } from "../../core/index.js";
 import type { PromotionRequestRecord } from "../../store/workflow-store.js";
 import type { ShadowReportRecord } from "../../store/lifecycle-store.js";
@@ -25,7 +25,7 @@ import { connection, pageSize } from "./paging.js";
 
 const name = nameInput;
 const alias = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "must be 1-64 letters, digits, '-' or '_'");
-const reason = z.string().trim().min(1, "must not be empty (say why)").max(2000, "must be at most 2000 characters");
+const reason = reasonInput;
 const text = z.string().max(2000, "must be at most 2000 characters").optional().nullable();
 const optional = <T>(v: T | null | undefined): T | undefined => (v === null ? undefined : v);
 
@@ -97,7 +97,7 @@ export class ShadowAliasMutations {
           alias,
           version: name,
           reason,
-          idempotencyKey: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters").optional().nullable(),
+          idempotencyKey: idempotencyKeyInput,
           expectedCurrentVersion: z.string().max(256).optional().nullable(),
         }),
         input,

@@ -2,7 +2,7 @@
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import { z } from "zod";
 import type { PromotionRequestRecord } from "../../store/workflow-store.js";
-import { checkInput } from "../../core/input-check.js";
+import { checkInput, idempotencyKeyInput, reasonInput } from "../../core/input-check.js";
 import { requireRole } from "../authz.js";
 import type { GatewayContext } from "../context.js";
 import { withUserErrors } from "../errors.js";
@@ -25,8 +25,8 @@ export class VersionCopyMutations {
           from: z.string().trim().min(1, "must not be empty").max(600),
           to: z.string().trim().min(1, "must not be empty").max(600),
           environment: z.string().trim().min(1, "must not be empty (leave it out for NONE)").max(200).optional().nullable(),
-          reason: z.string().trim().min(1, "must not be empty (say why)").max(2000, "must be at most 2000 characters"),
-          idempotencyKey: z.string().min(8, "must be at least 8 characters").max(200, "must be at most 200 characters").optional().nullable(),
+          reason: reasonInput,
+          idempotencyKey: idempotencyKeyInput,
         }),
         input,
       );
