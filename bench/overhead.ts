@@ -1,16 +1,26 @@
 /**
- * Goal 6 of issue 12, for git-YAML and MLflow: p50 and p95 of reading one version and one alias
- * directly through the backend's own API, against the same read through the gateway (GraphQL
- * `modelVersion`), in the same run, one request at a time. Direct git-YAML reads are what a script
- * without the gateway does: `git show HEAD:<file>` and parse the YAML; direct MLflow reads are its
- * REST API. SageMaker (moto) and the Vertex AI fake are not in it yet (docs/performance.md).
+ * Goal 6 of issue 12: p50 and p95 of reading one version and one alias directly through each
+ * backend's own API, against the same read through the gateway (GraphQL `modelVersion`), in the
+ * same run, one request at a time. Direct reads are what a script without the gateway does:
+ * - git-YAML: `git show HEAD:<file>` and parse the YAML;
+ * - MLflow: its REST API (`model-versions/get`, `registered-models/alias`);
+ * - SageMaker (moto): `DescribeModelPackage`; an alias is a group tag, so `ListTags` on the group
+ *   first (how modelgate keeps SageMaker aliases: adapters/sagemaker/group-tags.ts);
+ * - Vertex AI (the proto fake): `GetModel` of `models/<id>@<version>` and `@<alias>`, Google's
+ *   own Node client over gRPC.
+ * The SageMaker and Vertex AI versions are registered and aliased through the gateway itself.
  */
 import { execFile } from "node:child_process";
 import { mkdir, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { promisify } from "node:util";
 import { parse } from "yaml";
+import { DescribeModelPackageCommand, ListTagsCommand, SageMakerClient } from "@aws-sdk/client-sagemaker";
+import { credentials as grpcCredentials } from "@grpc/grpc-js";
+import { ModelServiceClient, noCredentialsAuthClient } from "../adapters/vertex/client.js";
 import { startMlflowServer } from "../test/peers/mlflow-server.js";
+import { MOTO_ACCOUNT_ID, startMotoServer } from "../test/peers/moto-server.js";
+import { startVertexFake } from "../test/peers/vertex/index.js";
 import { startChild } from "./processes.js";
 
 const run = promisify(execFile);
@@ -62,7 +72,13 @@ async function ok(res: Response): Promise<unknown> {
 
 export async function runOverheadBench(opts: { root: string; dir: string; seed: string; gatewayArgs: (configPath: string) => string[] }): Promise<OverheadReport> {
   await mkdir(join(opts.dir, "mlflow"), { recursive: true });
-  const mlflow = await startMlflowServer({ dir: join(opts.dir, "mlflow") });
+  process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
+  const [mlflow, moto, vertex] = await Promise.all([startMlflowServer({ dir: join(opts.dir, "mlflow") }), startMotoServer(), startVertexFake()]);
+  const REGION = "eu-west-1";
+  const PROJECT = "modelgate-overhead";
+  const LOCATION = "europe-west4";
+  const sagemaker = new SageMakerClient({ region: REGION, endpoint: moto.url, credentials: { accessKeyId: "AKIDBENCH", secretAccessKey: "bench" } });
+  const vertexClient = new ModelServiceClient({ apiEndpoint: vertex.host, port: vertex.port, sslCreds: grpcCredentials.createInsecure(), authClient: noCredentialsAuthClient(), projectId: PROJECT });
   try {
     const api = `${mlflow.url}/api/2.0/mlflow`;
     const post = (path: string, body: unknown) => fetch(`${api}/${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }).then(ok);
@@ -86,6 +102,17 @@ export async function runOverheadBench(opts: { root: string; dir: string; seed: 
         "  - id: mlflow",
         "    kind: mlflow",
         `    trackingUri: ${mlflow.url}`,
+        "  - id: sagemaker",
+        "    kind: sagemaker",
+        `    region: ${REGION}`,
+        `    endpoint: ${moto.url}`,
+        "    credentials: { accessKeyId: AKIDBENCH, secretAccessKey: bench }",
+        "  - id: vertex",
+        "    kind: vertex",
+        `    project: ${PROJECT}`,
+        `    location: ${LOCATION}`,
+        `    apiEndpoint: ${vertex.endpoint}`,
+        "    insecure: true",
         "",
       ].join("\n"),
     );
@@ -103,6 +130,27 @@ export async function runOverheadBench(opts: { root: string; dir: string; seed: 
             variables: { b: backend, m: model, v: "version" in by ? by.version : null, a: "alias" in by ? by.alias : null },
           }),
         }).then(ok);
+      const mutate = async (query: string, input: Record<string, unknown>): Promise<Record<string, { userErrors: unknown[] }>> => {
+        const body = (await fetch(graphql, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ query, variables: { input } }) }).then(ok)) as {
+          data: Record<string, { userErrors: unknown[] }>;
+        };
+        for (const payload of Object.values(body.data)) if (payload.userErrors.length > 0) throw new Error(`overhead seed: ${JSON.stringify(payload.userErrors)}`);
+        return body.data;
+      };
+      for (const backend of ["sagemaker", "vertex"]) {
+        for (const v of [1, 2, 3]) {
+          await mutate("mutation($input: ModelVersionRegisterInput!) { modelVersionRegister(input: $input) { userErrors { message } } }", {
+            backend,
+            model: MODEL,
+            artifactUri: `s3://bench/${MODEL}/${v}/`,
+          });
+        }
+        await mutate("mutation($input: AliasSetInput!) { aliasSet(input: $input) { userErrors { message } } }", { backend, model: MODEL, alias: "production", version: "2" });
+      }
+      const groupArn = `arn:aws:sagemaker:${REGION}:${MOTO_ACCOUNT_ID}:model-package-group/${MODEL}`;
+      const packageArn = (version: string) => `arn:aws:sagemaker:${REGION}:${MOTO_ACCOUNT_ID}:model-package/${MODEL}/${version}`;
+      const describe = (version: string) => sagemaker.send(new DescribeModelPackageCommand({ ModelPackageName: packageArn(version) }));
+      const vertexModel = (at: string) => vertexClient.getModel({ name: `projects/${PROJECT}/locations/${LOCATION}/models/${MODEL}@${at}` });
       const gitFile = async () => parse((await run("git", ["-C", repo, "show", "HEAD:models/support-triage.yaml"])).stdout) as { aliases: Record<string, string>; versions: { version: number }[] };
       const rows: OverheadRow[] = [
         {
@@ -128,13 +176,40 @@ export async function runOverheadBench(opts: { root: string; dir: string; seed: 
           read: "alias",
           ...(await pair(() => fetch(`${api}/registered-models/alias?name=${MODEL}&alias=production`).then(ok), viaGateway("mlflow", MODEL, { alias: "production" }))),
         },
+        {
+          backend: "SageMaker",
+          read: "version",
+          ...(await pair(() => describe("2"), viaGateway("sagemaker", MODEL, { version: "2" }))),
+        },
+        {
+          backend: "SageMaker",
+          read: "alias",
+          ...(await pair(async () => {
+            const tags = await sagemaker.send(new ListTagsCommand({ ResourceArn: groupArn }));
+            const version = tags.Tags?.find((t) => t.Key === "modelgate:alias:production")?.Value;
+            if (version === undefined) throw new Error("overhead: the SageMaker group has no production alias tag");
+            return describe(version);
+          }, viaGateway("sagemaker", MODEL, { alias: "production" }))),
+        },
+        {
+          backend: "Vertex AI",
+          read: "version",
+          ...(await pair(() => vertexModel("2"), viaGateway("vertex", MODEL, { version: "2" }))),
+        },
+        {
+          backend: "Vertex AI",
+          read: "alias",
+          ...(await pair(() => vertexModel("production"), viaGateway("vertex", MODEL, { alias: "production" }))),
+        },
       ];
       return { reads: READS, rows };
     } finally {
       await child.stop();
     }
   } finally {
-    await mlflow.stop();
+    sagemaker.destroy();
+    await vertexClient.close();
+    await Promise.allSettled([mlflow.stop(), moto.stop(), vertex.stop()]);
   }
 }
 

@@ -74,7 +74,7 @@ for major in "${majors[@]}"; do
   echo "== tests (unit project) on node $version"
   report="$work_root/vitest-$major.json"
   run_status=0
-  (cd "$run" && PATH="$nodedir/bin:$PATH" node node_modules/vitest/vitest.mjs run --project unit \
+  (cd "$run" && PATH="$nodedir/bin:$PATH" node node_modules/vitest/vitest.mjs run --project unit --project unit-isolated \
     --reporter=default --reporter=json --outputFile.json="$report" "$@") || run_status=$?
   report_status=0
   node scripts/check-test-report.mjs "$report" || report_status=$?

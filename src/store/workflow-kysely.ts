@@ -681,6 +681,19 @@ export class KyselyWorkflowTx implements WorkflowTx {
     return rows.map(requestFrom);
   }
 
+  async listCopiesInto(target: string): Promise<PromotionRequestRecord[]> {
+    const rows = await this.db
+      .selectFrom("promotion_requests")
+      .selectAll()
+      .where("copy_target", "=", target)
+      .where("status", "=", "APPLIED")
+      .orderBy("updated_at")
+      .orderBy("created_at")
+      .orderBy("id")
+      .execute();
+    return rows.map(requestFrom);
+  }
+
   async listTrackedModels(): Promise<TrackedModel[]> {
     const rows = await this.db
       .selectFrom("promotion_requests")

@@ -314,6 +314,18 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
       expect((await wf.listRequestsForModel("git", "support-triage")).map((r) => r.id)).toEqual([d.id, a.id]);
     });
 
+    it("lists the applied copies into a target model, and keeps them out of the source's stage requests", async () => {
+      const copy = { ...request({ id: randomUUID(), lockKey: "copy:vertex/triage", at: at(0) }), copyTarget: "vertex/triage" };
+      const pending = { ...request({ id: randomUUID(), version: "16", lockKey: "copy:vertex/triage#2", at: at(1) }), copyTarget: "vertex/triage" };
+      const elsewhere = { ...request({ id: randomUUID(), lockKey: "copy:vertex/other", at: at(2) }), copyTarget: "vertex/other" };
+      for (const r of [copy, pending, elsewhere]) await wf.insertRequest(r);
+      for (const r of [copy, elsewhere]) await wf.setStatus(r.id, ["PENDING"], "APPLIED", at(3));
+      expect((await wf.listCopiesInto("vertex/triage")).map((r) => [r.id, r.copyTarget])).toEqual([[copy.id, "vertex/triage"]]);
+      expect(await wf.listCopiesInto("vertex/none")).toEqual([]);
+      const stageRequests = (await wf.listRequestsForModel("git", "support-triage")).map((r) => r.id);
+      expect(stageRequests).not.toContain(copy.id);
+    });
+
     it("answers which version was in production at a time", async () => {
       const slot = { backendId: "git", modelName: "support-triage", environment: "production" };
       const old = { id: randomUUID(), ...slot, version: "14", requestId: null, since: at(0), until: null };

@@ -360,6 +360,11 @@ export interface WorkflowTx {
 
   /** Every stage request of one model (any environment, any status; not alias moves or copies), oldest change first. */
   listRequestsForModel(backendId: string, modelName: string): Promise<PromotionRequestRecord[]>;
+  /**
+   * The APPLIED cross-registry copies into one target model ("backend/model"), oldest change first:
+   * a copy landing in a stage is the target model's approval of that version (its trail).
+   */
+  listCopiesInto(target: string): Promise<PromotionRequestRecord[]>;
   /** The backend/model pairs with at least one APPLIED request, ordered by backend then model. */
   listTrackedModels(): Promise<TrackedModel[]>;
   /**

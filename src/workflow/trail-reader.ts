@@ -36,6 +36,14 @@ export async function readTrail(
     const outbox = await store.workflow.getOutboxByRequest(r.id);
     if (outbox !== undefined) demotedBy.set(r.id, outbox.steps.demoted);
   }
+  // A copy into this model approved the version it registered here, into the stage it landed in.
+  for (const c of await store.workflow.listCopiesInto(`${backendId}/${modelName}`)) {
+    const copied = (await store.workflow.getOutboxByRequest(c.id))?.steps.copiedVersion ?? null;
+    if (copied === null || !by(c.updatedAt)) continue;
+    applied.push({ ...c, backendId, modelName, version: copied, copyTarget: null });
+    demotedBy.set(c.id, []);
+  }
+  applied.sort((a, b) => a.updatedAt.getTime() - b.updatedAt.getTime());
   const approvals: DeploymentApproval[] = [];
   const activations = await store.deployments.listComponentActivations(backendId, modelName);
   for (const a of activations) {

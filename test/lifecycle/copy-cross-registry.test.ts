@@ -191,6 +191,17 @@ describe("MLflow → SageMaker (moto)", () => {
     // The copy moved no stage of its source: the source's trail approves nothing from it.
     const { replay } = await readTrail(gw.gateway.services.store, gw.gateway.services.config.environments, "mlflow", model);
     expect(approvedInto(replay, version, "STAGING")).toBe(false);
+    // The target's trail approves the copy into the stage it landed in: a drift check finds it in line
+    // (it was flagged UNAPPROVED_IN_STAGE while copies were left out of every trail).
+    const targetTrail = await readTrail(gw.gateway.services.store, gw.gateway.services.config.environments, "sagemaker", model);
+    expect(approvedInto(targetTrail.replay, copied, "STAGING")).toBe(true);
+    const check = await gw.as<{ driftCheck: { drifts: { kind: string; version: string }[] } }>(
+      "alice",
+      "mutation ($input: DriftCheckInput!) { driftCheck(input: $input) { drifts { kind version } } }",
+      { input: { backend: "sagemaker", model } },
+    );
+    expect(check.errors).toBeUndefined();
+    expect(check.data!.driftCheck.drifts).toEqual([]);
 
     // The same version is not copied into the same model twice.
     const again = await copy({ from: `mlflow/${model}@${version}`, to: `sagemaker/${model}`, reason: "again" });

@@ -55,7 +55,9 @@ beforeAll(async () => {
   await mlflowRest(url, "POST", "registered-models/alias", { name: big, alias: "champion", version: "120" });
   await mlflowRest(url, "POST", "registered-models/create", { name: empty });
   proxy = await startFaultProxy(url);
-  gw = await startTestGateway({ config: { backends: [{ id: "mlflow", kind: "mlflow", trackingUri: proxy.url }] } });
+  // Idle checks off: the leader's first check lists the production stage at start, and this file
+  // counts the requests one query makes.
+  gw = await startTestGateway({ config: { backends: [{ id: "mlflow", kind: "mlflow", trackingUri: proxy.url }], lifecycle: { idle: { enabled: false } } } });
 }, 180_000);
 
 afterAll(async () => {
