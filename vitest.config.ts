@@ -18,6 +18,13 @@ export const INTEGRATION_FILES = [
   "src/app/leadership.test.ts",
 ];
 
+/**
+ * Integration files that need a process of their own: OpenTelemetry's instrumentations patch
+ * node:http, undici, gRPC and the AWS SDK process-wide, and must see the modules as they load.
+ * Every other integration file shares its worker's modules (`isolate: false`).
+ */
+export const ISOLATED_INTEGRATION_FILES = ["test/observability/*.test.ts"];
+
 const UNIT_FILES = ["src/**/*.test.ts", "adapters/**/*.test.ts", "ui/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"];
 
 /**
@@ -80,7 +87,21 @@ export default defineConfig({
         test: {
           name: "integration",
           include: INTEGRATION_FILES,
+          exclude: ISOLATED_INTEGRATION_FILES,
           // Real peers started once per run, only when an integration file runs; see test/peers/.
+          globalSetup: ["test/peers/global-setup.ts"],
+          // As in the unit project: each worker imports the gateway's modules once, not once per
+          // file (the suite's wall time went from about 610 s to 430 s on 2 cores). Every file
+          // stops what it starts (servers, gateways, timers) in its afterAll.
+          isolate: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: "integration-isolated",
+          include: ISOLATED_INTEGRATION_FILES,
+          // The same peers as the integration project: the setup starts them once for both.
           globalSetup: ["test/peers/global-setup.ts"],
         },
       },

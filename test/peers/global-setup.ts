@@ -19,7 +19,27 @@ declare module "vitest" {
   }
 }
 
-export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+interface Peers {
+  mlflowUrl: string;
+  motoUrl: string;
+  postgresUrl: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * Two projects use this setup (integration, and integration-isolated for the files that need a
+ * process of their own); vitest runs each project's global setup in its own module instance, so
+ * the started peers are shared through a process-global slot: started by the first project, stopped
+ * when the last one tears down.
+ */
+const SLOT = Symbol.for("modelgate.test.peers");
+interface Shared {
+  peers: Promise<Peers>;
+  users: number;
+}
+const holder = globalThis as unknown as Record<symbol, Shared | undefined>;
+
+async function startPeers(): Promise<Peers> {
   const started = Date.now();
   // Install the venv once before both peers need it.
   peersVenv();
@@ -32,14 +52,40 @@ export default async function setup(project: TestProject): Promise<() => Promise
     if (postgres.status === "fulfilled") await postgres.value.stop();
     throw [mlflow, moto, postgres].map((p) => (p.status === "rejected" ? (p.reason as unknown) : undefined)).find((r) => r !== undefined);
   }
-  project.provide("mlflowUrl", mlflow.value.url);
-  project.provide("motoUrl", moto.value.url);
-  project.provide("postgresUrl", postgres.value.url);
   console.log(
     `[peers] mlflow server at ${mlflow.value.url}, moto server at ${moto.value.url}, PostgreSQL on port ${postgres.value.port} ` +
       `(started in ${postgres.value.startMs} ms; all ready in ${Date.now() - started} ms)`,
   );
+  return {
+    mlflowUrl: mlflow.value.url,
+    motoUrl: moto.value.url,
+    postgresUrl: postgres.value.url,
+    stop: async () => {
+      await Promise.allSettled([mlflow.value.stop(), moto.value.stop(), postgres.value.stop()]);
+    },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  let shared = holder[SLOT];
+  if (!shared) {
+    shared = { peers: startPeers(), users: 0 };
+    holder[SLOT] = shared;
+    // A failed start is not kept: the next project's setup fails with its own attempt's error.
+    shared.peers.catch(() => {
+      if (holder[SLOT] === shared) holder[SLOT] = undefined;
+    });
+  }
+  const peers = await shared.peers;
+  shared.users += 1;
+  project.provide("mlflowUrl", peers.mlflowUrl);
+  project.provide("motoUrl", peers.motoUrl);
+  project.provide("postgresUrl", peers.postgresUrl);
+  const mine = shared;
   return async () => {
-    await Promise.allSettled([mlflow.value.stop(), moto.value.stop(), postgres.value.stop()]);
+    mine.users -= 1;
+    if (mine.users > 0) return;
+    if (holder[SLOT] === mine) holder[SLOT] = undefined;
+    await peers.stop();
   };
 }
