@@ -266,6 +266,7 @@ const KNOWN_FIELDS = [
   "lineage",
   "created_at",
   "created_by",
+  "copy_request",
   "suite",
   "score",
   "run",
