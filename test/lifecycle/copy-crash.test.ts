@@ -350,7 +350,9 @@ describe("a gateway stopped between the register call and its save", () => {
     const version = await register(first, { backend: "git", model, artifactUri: `s3://models-${tag}/stop/` });
     let stopped: Promise<void> | undefined;
     const gateway = first.gateway;
-    faults.stopAfterRegister.set(model, () => (stopped = gateway.close()));
+    faults.stopAfterRegister.set(model, () => {
+      stopped = gateway.close();
+    });
     const id = await copy(first, { from: `git/${model}@${version}`, to: `mlflow/${model}`, environment: "staging", reason: "copy across a crash" });
     const deadline = Date.now() + 60_000;
     while (stopped === undefined && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
