@@ -136,6 +136,16 @@ function Compare({ deployment: d }: { deployment: Deployment }) {
   );
 }
 
+/** What runs, in words: during a guarded rollout, both revisions and their shares. */
+function running(d: Deployment): string {
+  if (d.currentRevision === null) return "Nothing runs.";
+  const r = d.rollout;
+  if (r !== null && (r.status === "RUNNING" || r.status === "PAUSED") && r.fromRevision !== null) {
+    return `Revision ${r.revision.number} runs at ${r.weight}% of traffic, revision ${r.fromRevision.number} serves the rest (guarded rollout).`;
+  }
+  return `Revision ${d.currentRevision.number} runs.`;
+}
+
 export function DeploymentScreen({ environment, name }: { environment: string; name: string }) {
   const detail = useQuery(DeploymentDetailDocument, { environment, name });
   useLiveRefetch(
@@ -158,7 +168,7 @@ export function DeploymentScreen({ environment, name }: { environment: string; n
           {d.name} <span className="muted">in {d.environment}</span> <HealthBadge status={d.health.status} />
         </h1>
         <p className="muted">
-          {d.currentRevision === null ? "Nothing runs." : `Revision ${d.currentRevision.number} runs.`} Created by {d.createdBy}, <Time value={d.createdAt} />.
+          {running(d)} Created by {d.createdBy}, <Time value={d.createdAt} />.
         </p>
         {d.health.problems.length > 0 && (
           <ul className="problems">

@@ -41,7 +41,7 @@ function Candidates({ plan }: { plan: Plan }) {
   }
   return (
     <table className="grid">
-      <caption>To archive ({plan.candidates.length})</caption>
+      <caption>Versions to archive ({plan.candidates.length}), model by model, newest first</caption>
       <thead>
         <tr>
           <th scope="col">Version</th>
@@ -61,7 +61,7 @@ function Candidates({ plan }: { plan: Plan }) {
             <td>
               <StageBadge stage={c.stage} />
             </td>
-            <td>{c.ageDays} d</td>
+            <td className="nowrap">{c.ageDays} days</td>
             <td>{c.rank}</td>
             <td>
               {c.lastDeploymentUse === null ? (
@@ -86,7 +86,7 @@ function Kept({ plan }: { plan: Plan }) {
   if (plan.kept.length === 0) return <p className="muted">No version past its model's newest N is kept.</p>;
   return (
     <table className="grid">
-      <caption>Kept past the newest N ({plan.kept.length})</caption>
+      <caption>Versions kept past their model's newest N ({plan.kept.length})</caption>
       <thead>
         <tr>
           <th scope="col">Version</th>
@@ -118,7 +118,7 @@ function Kept({ plan }: { plan: Plan }) {
 function Models({ plan }: { plan: Plan }) {
   return (
     <table className="grid">
-      <caption>Per model, against maxArchiveShare {percent(plan.maxArchiveShare)}</caption>
+      <caption>Share archived per model, against maxArchiveShare {percent(plan.maxArchiveShare)}</caption>
       <thead>
         <tr>
           <th scope="col">Model</th>

@@ -175,7 +175,7 @@ export function UsageView() {
             <select id={id} value={environment ?? ""} onChange={(e) => setQuery({ env: e.target.value })}>
               {environments.map((e) => (
                 <option key={e.name} value={e.name}>
-                  {e.name} ({e.stage.toLowerCase()})
+                  {e.name === e.stage.toLowerCase() ? e.name : `${e.name} (${e.stage.toLowerCase()})`}
                 </option>
               ))}
             </select>
