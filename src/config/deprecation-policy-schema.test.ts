@@ -67,7 +67,9 @@ describe("start-up with the old key, or the policy's keys in the wrong section",
 
   it("points the policy's keys under the top-level lifecycle: to policies.deprecation, and suggests policies' own keys", async () => {
     const yaml = ["lifecycle:", "  idle: { afterDays: 10 }", "  rules: [{ keepNewest: 3 }]", "  schedule: { everyMinutes: 60 }", "policies:", "  deprecaton: {}", ""].join("\n");
-    expect(await problems(yaml)).toEqual(
+    const got = await problems(yaml);
+    expect(got).toHaveLength(3);
+    expect(got).toEqual(
       expect.arrayContaining([
         "lifecycle.rules (line 3): unknown key (the deprecation policy's keys go under policies.deprecation)",
         "lifecycle.schedule (line 4): unknown key (the deprecation policy's keys go under policies.deprecation)",
