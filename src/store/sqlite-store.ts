@@ -17,7 +17,7 @@ import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "../core/concurrency.js";
 import { AuditListeners, assertStoreUsable, ownTransactionParts, runStoreTx } from "./store-wiring.js";
-import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
+import type { AuditAppendedListener, AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { WorkflowTx } from "./workflow-store.js";
 import type { CardTx } from "./card-store.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
@@ -151,13 +151,13 @@ export class SqliteStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#immediate((conn) => runStoreTx(this, conn, { clock: this.#clock }, fn)).then(({ result, headSeq }) => {
-      if (headSeq > 0) this.#auditListeners.notify(headSeq);
+    return this.#immediate((conn) => runStoreTx(this, conn, { clock: this.#clock }, fn)).then(({ result, headSeq, actions }) => {
+      if (headSeq > 0) this.#auditListeners.notify(headSeq, actions);
       return result;
     });
   }
 
-  onAuditAppended(listener: (headSeq: number) => void): () => void {
+  onAuditAppended(listener: AuditAppendedListener): () => void {
     return this.#auditListeners.add(listener);
   }
 
