@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
+import { keepingStatements } from "./sqlite-statements.js";
 import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
 import type { StoreDatabase } from "./db-schema.js";
 import type { DeploymentTx } from "./deployment-store.js";
@@ -197,7 +198,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   }
   const location = describeLocation(opts.file);
   const sqlite = openDatabase(opts.file, busyTimeoutMs);
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) });
   const store = new SqliteStore(db, { clock: opts.clock ?? (() => new Date()), location, busyTimeoutMs });
   try {
     await store.migrate();
