@@ -84,6 +84,14 @@ describe("deprecation policy on git-YAML", () => {
     expect((await waitForStatus(gw, dp.data!.deploymentPromote.promotionRequest.id)).status).toBe("APPLIED");
     await promote(gw, "17", "NONE");
 
+    // The policy as the API shows it, defaults filled in.
+    const shown = await gw.as("vic", "{ policies { deprecation { rules { models backend keepNewest archiveAfterDays maxArchiveShare } maxArchiveShare environment everyMinutes } } }");
+    expect(shown.data?.policies.deprecation).toEqual({
+      rules: [{ models: "support-triage", backend: "*", keepNewest: 2, archiveAfterDays: 0, maxArchiveShare: 1 }],
+      maxArchiveShare: 1,
+      environment: "production",
+      everyMinutes: null,
+    });
     const commitsBefore = commitCount(gw.repo);
     const eventsBefore = (await auditActions(gw)).length;
     const planned = await gw.as("vic", PLAN);
