@@ -111,7 +111,7 @@ beforeAll(async () => {
           ],
         },
       }),
-      policies: { lifecycle: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 30 }], maxArchiveShare: 0.5 } },
+      policies: { deprecation: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 30 }], maxArchiveShare: 0.5 } },
       gatewayOptions: { lifecycleClock: () => new Date(Date.now() + clockOffset), idleChecks: false },
     }),
   ]);
@@ -247,8 +247,8 @@ describe("the console's lifecycle screens", () => {
       `{ lifecyclePlan { candidates { version stage ageDays rank reason rule } kept { version stage why reason } } }`,
     );
     const [candidate] = plan.candidates;
-    expect(candidate).toMatchObject({ version: "16", stage: "NONE", rank: 2, rule: "policies.lifecycle.rules[0]" });
-    expect(await rows(toArchive)).toEqual([["example/support-triage@16", "none", `${candidate.ageDays} days`, "2", "never", `${candidate.reason} (policies.lifecycle.rules[0])`]]);
+    expect(candidate).toMatchObject({ version: "16", stage: "NONE", rank: 2, rule: "policies.deprecation.rules[0]" });
+    expect(await rows(toArchive)).toEqual([["example/support-triage@16", "none", `${candidate.ageDays} days`, "2", "never", `${candidate.reason} (policies.deprecation.rules[0])`]]);
     expect(candidate.reason).toMatch(/^2nd newest \(keepNewest 1\), created \d+ days ago \(archiveAfterDays 30\), in no environment, in no deployment revision$/);
     expect(await rows(pat.getByRole("table", { name: /^Versions kept past their model's newest N/ }))).toEqual(
       plan.kept.map((k: ParsedJson) => [`example/support-triage@${k.version}`, String(k.stage).toLowerCase(), KEPT[k.why as string], k.reason]),

@@ -142,7 +142,7 @@ export const SCREENS: readonly Screen[] = [
     id: "lifecycle-plan",
     title: "Deprecation plan",
     text:
-      "**Lifecycle** (in the menu) shows what `policies.lifecycle` would archive now, as a dry run: each version to archive " +
+      "**Lifecycle** (in the menu) shows what `policies.deprecation` would archive now, as a dry run: each version to archive " +
       "with its stage, age, rank and last deployment use and why in words; the versions past the newest N it keeps and why " +
       "(an environment runs it, a deployment bundles it, it is recent, a request is open); each model's share against " +
       "`maxArchiveShare`, and why the plan stops and asks when a share is passed. Filter by backend and model.",

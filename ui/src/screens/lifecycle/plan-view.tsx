@@ -1,5 +1,5 @@
 /**
- * The deprecation plan (`lifecyclePlan`, a dry run): which versions policies.lifecycle would
+ * The deprecation plan (`lifecyclePlan`, a dry run): which versions policies.deprecation would
  * archive and why, which versions past the newest N it keeps and why, the share per model against
  * maxArchiveShare, and the apply (./plan-apply.tsx). Filtered by backend and model in the URL.
  */
@@ -194,7 +194,7 @@ export function PlanView() {
   return (
     <>
       <p className="muted">
-        What <code>policies.lifecycle</code> would archive now, and why: a dry run that changes nothing until you apply it.
+        What <code>policies.deprecation</code> would archive now, and why: a dry run that changes nothing until you apply it.
       </p>
       <Filters />
       {plan.error && <ErrorBox error={plan.error} />}
@@ -202,7 +202,7 @@ export function PlanView() {
         plan.error ? null : <Loading what="the deprecation plan" />
       ) : p.models.length === 0 ? (
         <p className="empty">
-          No deprecation policy covers {filter === undefined ? "any model" : "this selection"}: give <code>policies.lifecycle.rules</code> in modelgate.yaml (keepNewest,
+          No deprecation policy covers {filter === undefined ? "any model" : "this selection"}: give <code>policies.deprecation.rules</code> in modelgate.yaml (keepNewest,
           archiveAfterDays per model pattern).
         </p>
       ) : (
