@@ -391,7 +391,15 @@ describe("two processes on one SQLite file", () => {
       expect(got.map((r) => r.body.event.target)).toEqual(Array.from({ length: n }, (_, i) => `example/m#p${i}`));
       expect(new Set(got.map((r) => r.deliveryId)).size).toBe(n);
       expect(receiver.maxInFlight).toBe(1);
-      const log = await store.webhooks.listDeliveries({ targetId: "shared", first: 100 });
+      // The receiver answers before the dispatcher records the outcome: wait for the last record.
+      const log = await eventually(
+        "every delivery recorded",
+        async () => {
+          const page = await store.webhooks.listDeliveries({ targetId: "shared", first: 100 });
+          return page.items.every((d) => d.status !== "PENDING") && page;
+        },
+        30_000,
+      );
       expect(log.items.map((d) => [d.status, d.attemptCount])).toEqual(Array.from({ length: n }, () => ["SUCCEEDED", 1]));
     } finally {
       await here.stop();
