@@ -206,11 +206,12 @@ describe.each(DIALECTS)("outbox leases on $name", ({ opener }) => {
 
   it("keeps the row through an apply longer than its lease by renewing before every backend call", async () => {
     const s = await scene();
-    // Every call of A takes at least 0.9 s more: the whole apply (5 calls, at least 4.5 s) takes
-    // longer than the 4 s lease, while each call leaves 2.6 s of its 3.5 s budget for the git work
-    // on a loaded machine (timers there slip by hundreds of ms, not seconds).
-    const lease = { leaseMs: 4_000, leaseMarginMs: 500 };
-    const delayMs = 900;
+    // Every call of A takes at least 1.05 s more: the whole apply (5 calls, at least 5.25 s) takes
+    // longer than the 5 s lease, while each call leaves 3.7 s of its 4.75 s budget for the git work
+    // on a loaded machine (was 3.5 s, with 6 s lease, 1 s margin and 1.5 s per call: 7.5 s). The
+    // margin is small: no other worker's request is in flight here for it to cover.
+    const lease = { leaseMs: 5_000, leaseMarginMs: 250 };
+    const delayMs = 1_050;
     s.backend.delays.set("A", delayMs);
     const first = new Stall("A", "listVersions");
     s.backend.stalls.push(first);
