@@ -94,6 +94,8 @@ export const versionEntrySchema = z.strictObject({
   lineage: lineageSchema.default({}),
   created_at: timestamp.optional(),
   created_by: z.string().min(1).optional(),
+  /** The gateway copy request that registered this version (a copy finds it by this after a crash; docs/lifecycle.md#cross-registry-copies). */
+  copy_request: z.string().min(1).optional(),
   /** Human-written model card sections of this version (snake_case section -> markdown), mirrored by the gateway. */
   card: cardSchema.optional(),
 });

@@ -65,6 +65,6 @@ export function patchVersionIn(source: string, index: number, patch: MetadataPat
   return editYaml(source, (doc) => {
     const entry = doc.getIn(["versions", index], true);
     if (!isMap(entry)) throw new Error("a version entry is a map");
-    patchMap(doc, entry, patch, ["metrics", "lineage", "created_at", "created_by"]);
+    patchMap(doc, entry, patch, ["metrics", "lineage", "created_at", "created_by", "copy_request"]);
   });
 }

@@ -20,6 +20,7 @@ export interface VersionEntryInput {
   lineage?: Record<string, string>;
   created_at?: string;
   created_by?: string;
+  copy_request?: string;
 }
 
 const ENTRY_KEYS: ReadonlyArray<keyof VersionEntryInput> = [
@@ -38,6 +39,7 @@ const ENTRY_KEYS: ReadonlyArray<keyof VersionEntryInput> = [
   "lineage",
   "created_at",
   "created_by",
+  "copy_request",
 ];
 
 function entryData(entry: VersionEntryInput): Record<string, unknown> {

@@ -34,6 +34,7 @@ export interface ParsedVersion {
   lineage: Lineage;
   createdAt?: Date;
   createdBy?: string;
+  copyRequest?: string;
   /** Extension keys of the entry (`x-...`), as written: kept and served read-only. */
   extensions?: Record<string, unknown>;
 }
@@ -226,6 +227,7 @@ function toParsedVersion(entry: VersionEntryData, index: number, doc: Document, 
   if (entry.artifact_uri !== undefined) parsed.artifactUri = entry.artifact_uri;
   if (entry.created_at !== undefined) parsed.createdAt = new Date(entry.created_at);
   if (entry.created_by !== undefined) parsed.createdBy = entry.created_by;
+  if (entry.copy_request !== undefined) parsed.copyRequest = entry.copy_request;
   return parsed;
 }
 
@@ -264,6 +266,7 @@ const KNOWN_FIELDS = [
   "lineage",
   "created_at",
   "created_by",
+  "copy_request",
   "suite",
   "score",
   "run",

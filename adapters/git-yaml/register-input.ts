@@ -83,5 +83,6 @@ export function toVersionEntry(input: RegisterVersionInput, version: string, act
   if (Object.keys(lineage).length > 0) entry.lineage = lineage;
   entry.created_at = now.toISOString();
   entry.created_by = actorId;
+  if (input.copyRequestId !== undefined) entry.copy_request = input.copyRequestId;
   return entry;
 }

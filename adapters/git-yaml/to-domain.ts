@@ -39,6 +39,7 @@ export function toModelVersion(backendId: string, file: ParsedModelFile, v: Pars
   if (v.description !== undefined) out.description = v.description;
   if (v.createdAt !== undefined) out.createdAt = v.createdAt;
   if (v.createdBy !== undefined) out.createdBy = v.createdBy;
+  if (v.copyRequest !== undefined) out.copyRequestId = v.copyRequest;
   if (v.model !== undefined) out.generationConfig = toGenerationConfig(v, v.model);
   if (v.extensions !== undefined) out.native = structuredClone(v.extensions);
   return out;

@@ -79,6 +79,7 @@ export function createVersionBody(input: RegisterVersionInput, requestId: string
   tags[OWN_TAGS.createdBy] = actor.id;
   tags[OWN_TAGS.stage] = "NONE";
   if (reason !== undefined && reason !== "") tags[OWN_TAGS.reason] = reason.slice(0, MAX_TAG_VALUE);
+  if (input.copyRequestId !== undefined) tags[OWN_TAGS.copyRequestId] = input.copyRequestId;
   if (input.generationConfig !== undefined) tags[OWN_TAGS.generationConfig] = encodeGenerationConfig(input.generationConfig);
   if (input.params !== undefined && Object.keys(input.params).length > 0) tags[OWN_TAGS.params] = canonicalJson(input.params);
   if (input.metrics !== undefined && Object.keys(input.metrics).length > 0) tags[OWN_TAGS.metrics] = canonicalJson(input.metrics);

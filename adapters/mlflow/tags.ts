@@ -29,6 +29,8 @@ export const OWN_TAGS = {
   approvalApprovedAt: "modelgate.approval.approved_at",
   /** Human-written model card sections (on the registered model or a version), canonical JSON. */
   card: "modelgate.card",
+  /** The gateway copy request that registered the version (a cross-registry copy finds it by this after a crash). */
+  copyRequestId: "modelgate.copy.request_id",
 } as const;
 
 /** MLflow's Prompt Registry marks prompts (registered models and their versions) with this tag. */

@@ -99,6 +99,7 @@ export function toModelVersion(
   const createdAt = wireDate(wire.creation_timestamp);
   const updatedAt = wireDate(wire.last_updated_timestamp);
   const createdBy = tags[OWN_TAGS.createdBy] ?? (wire.user_id || undefined);
+  const copyRequestId = tags[OWN_TAGS.copyRequestId];
   const sortedAliases = [...aliases].sort();
 
   const version: ModelVersion = {
@@ -119,6 +120,7 @@ export function toModelVersion(
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
     ...(createdBy ? { createdBy } : {}),
+    ...(copyRequestId ? { copyRequestId } : {}),
     ...nativeOf({
       run_link: wire.run_link,
       model_id: wire.model_id,

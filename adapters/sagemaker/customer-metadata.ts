@@ -6,6 +6,8 @@
  * - `modelgate:stage`, `modelgate:created-by`: the gateway stage and who registered the version.
  * - `modelgate:approval-id`: the gateway promotion (or rollback) request whose approval the last
  *   approved stage write applied (its approvers are in the ApprovalDescription, ./writes.ts).
+ * - `modelgate:copy-request-id`: the gateway copy request that registered the version (a copy
+ *   finds the version by it after a crash; docs/lifecycle.md#cross-registry-copies).
  * - `modelgate:lineage:<runLink|datasetHash|parentModel|teacherModel>`: lineage SageMaker has no field for.
  * - `modelgate:generation-config:<i>` (+ `…:chunks`): the generation config, canonical JSON in
  *   base64, cut in chunks of 256 characters (SageMaker's value limit).
@@ -33,6 +35,7 @@ export const KEYS = {
   stage: "modelgate:stage",
   createdBy: "modelgate:created-by",
   approvalId: "modelgate:approval-id",
+  copyRequestId: "modelgate:copy-request-id",
   generationConfigChunks: "modelgate:generation-config:chunks",
   generationConfigChunk: (i: number) => `modelgate:generation-config:${i}`,
   lineage: (field: ExtraLineageField) => `modelgate:lineage:${field}`,
@@ -92,6 +95,7 @@ export interface MetadataInput {
   lineage?: Lineage;
   generationConfig?: GenerationConfig;
   createdBy?: string;
+  copyRequestId?: string;
   stage: Stage;
 }
 
@@ -112,6 +116,7 @@ export function encodeMetadata(input: MetadataInput, backend: string): Record<st
 
   put("stage", KEYS.stage, input.stage);
   if (input.createdBy !== undefined && input.createdBy !== "") put("actor", KEYS.createdBy, input.createdBy);
+  if (input.copyRequestId !== undefined) put("copyRequestId", KEYS.copyRequestId, input.copyRequestId);
   for (const [key, value] of Object.entries(input.tags ?? {})) {
     if (typeof value !== "string") fail(`tags.${key}`, "tag values are strings");
     if (isReservedKey(key)) fail(`tags.${key}`, `tag keys starting "${OWN_PREFIX}", "${PARAM_PREFIX}" or "${METRIC_PREFIX}" hold the gateway's own fields`);
@@ -208,6 +213,7 @@ export interface DecodedMetadata {
   /** `modelgate:stage` when it names a stage. */
   stage?: Stage;
   createdBy?: string;
+  copyRequestId?: string;
   tags: Record<string, string>;
   params: Record<string, string>;
   metrics: Record<string, number>;
@@ -231,6 +237,8 @@ export function decodeMetadata(cmp: Readonly<Record<string, string>> | undefined
   if (isStage(stage)) out.stage = stage;
   const createdBy = all[KEYS.createdBy];
   if (createdBy !== undefined) out.createdBy = decodeValue(createdBy);
+  const copyRequestId = all[KEYS.copyRequestId];
+  if (copyRequestId !== undefined) out.copyRequestId = decodeValue(copyRequestId);
   for (const field of EXTRA_LINEAGE) {
     const stored = all[KEYS.lineage(field)];
     if (stored !== undefined) out.lineage[field] = decodeValue(stored);

@@ -141,6 +141,7 @@ export function toModelVersion(
     ...(pkg.CreationTime ? { createdAt: pkg.CreationTime } : {}),
     ...(pkg.LastModifiedTime ?? pkg.CreationTime ? { updatedAt: (pkg.LastModifiedTime ?? pkg.CreationTime) as Date } : {}),
     ...(createdBy ? { createdBy } : {}),
+    ...(meta.copyRequestId ? { copyRequestId: meta.copyRequestId } : {}),
     ...nativeOfPackage(pkg),
   };
 }

@@ -107,6 +107,7 @@ export async function registerVersion(b: BackendContext, input: RegisterVersionI
     {
       stage: "NONE",
       createdBy: ctx.actor.id,
+      ...(input.copyRequestId === undefined ? {} : { copyRequestId: input.copyRequestId }),
       ...(input.tags ? { tags: input.tags } : {}),
       ...(input.params ? { params: input.params } : {}),
       ...(input.metrics ? { metrics: input.metrics } : {}),

@@ -20,6 +20,8 @@ export const OWN_LABELS = {
   approvedBy: "modelgate-approved-by",
   /** When the last approval was made, in Unix seconds. */
   approvedAt: "modelgate-approved-at",
+  /** The gateway copy request that registered the version (a UUID, label-safe as it is): a copy finds the version by it after a crash. */
+  copyRequestId: "modelgate-copy-request-id",
 } as const;
 
 export const MAX_LABEL_LENGTH = 64;

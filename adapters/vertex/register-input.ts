@@ -1,7 +1,7 @@
 /** Checking a RegisterVersionInput, and the Model message UploadModel gets for it. */
 import { InvalidInputError, parseRef, type Actor, type RegisterVersionInput } from "../../src/core/index.js";
 import type { VertexConfig } from "./config.js";
-import { OWN_LABELS, stageLabelValue, tagsAsLabels } from "./labels.js";
+import { OWN_LABELS, labelProblem, stageLabelValue, tagsAsLabels } from "./labels.js";
 import type { IModel } from "./rpc.js";
 import { encodeVersionRecord, type VersionRecord } from "./version-metadata.js";
 
@@ -21,6 +21,12 @@ export function validateRegisterInput(input: RegisterVersionInput, backend: stri
     if (value !== undefined && typeof value !== "string") fail(field, "must be a string");
   }
   const labels = tagsAsLabels(input.tags, backend);
+  const copy = input.copyRequestId;
+  if (copy !== undefined) {
+    // Kept as a label so it reads back exactly: a value labels cannot hold is refused, not rewritten.
+    const problem = typeof copy !== "string" || copy === "" ? "must be a non-empty string" : labelProblem(OWN_LABELS.copyRequestId, copy);
+    if (problem !== undefined) fail("copyRequestId", problem);
+  }
   for (const [key, value] of Object.entries(input.metrics ?? {})) {
     if (typeof value !== "number" || !Number.isFinite(value)) fail(`metrics.${key}`, "metrics are finite numbers");
   }
@@ -94,7 +100,12 @@ export function uploadModelMessage(
     displayName: fields.displayName.slice(0, MAX_DISPLAY_NAME),
     ...(fields.modelDescription ? { description: fields.modelDescription } : {}),
     ...(input.description ? { versionDescription: input.description } : {}),
-    labels: { ...fields.labels, [OWN_LABELS.stage]: stageLabelValue("NONE"), [OWN_LABELS.requestId]: fields.requestId },
+    labels: {
+      ...fields.labels,
+      [OWN_LABELS.stage]: stageLabelValue("NONE"),
+      [OWN_LABELS.requestId]: fields.requestId,
+      ...(input.copyRequestId === undefined ? {} : { [OWN_LABELS.copyRequestId]: input.copyRequestId }),
+    },
     ...(input.artifactUri ? { artifactUri: input.artifactUri } : {}),
     containerSpec: {
       imageUri: container.imageUri,

@@ -191,6 +191,18 @@ describe("tags", () => {
     expect((await codeOf(h.adapter.getModel("churn", ctx()))).code).toBe("NOT_FOUND");
   });
 
+  it("keep a copy's marker apart: the label modelgate-copy-request-id, served as copyRequestId; one no label can hold is refused", async () => {
+    const id = "5f0c2d1e-9a7b-4c3d-8e2f-1a2b3c4d5e6f";
+    const marked = await h.adapter.registerVersion({ modelName: "churn", tags: { team: "growth" }, copyRequestId: id }, ctx());
+    expect(marked).toMatchObject({ copyRequestId: id, tags: { team: "growth" } });
+    expect(Object.keys(marked.tags)).toEqual(["team"]);
+    const [stored] = await raw.getModel({ name: modelPath("churn", marked.version) });
+    expect(stored.labels).toMatchObject({ "modelgate-copy-request-id": id });
+    const refused = await codeOf(h.adapter.registerVersion({ modelName: "churn", copyRequestId: "Copy of Churn" }, ctx()));
+    expect(refused).toMatchObject({ code: "INVALID_INPUT", field: "copyRequestId" });
+    expect((await h.adapter.listVersions("churn", { first: 10 }, ctx())).items.map((v) => v.version)).toEqual(["1"]);
+  });
+
   it("filter models and versions server-side as labels", async () => {
     await h.adapter.registerVersion({ modelName: "churn", tags: { team: "growth" } }, ctx());
     await h.adapter.registerVersion({ modelName: "churn", tags: { team: "risk" } }, ctx());

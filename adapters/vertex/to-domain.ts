@@ -79,6 +79,7 @@ export function toModelVersion(model: IModel, backendId: string): VersionMapping
     ...(createdAt ? { createdAt } : {}),
     ...(updatedAt ? { updatedAt } : {}),
     ...(record.createdBy ? { createdBy: record.createdBy } : {}),
+    ...(labels[OWN_LABELS.copyRequestId] ? { copyRequestId: labels[OWN_LABELS.copyRequestId] } : {}),
     ...nativeOf(model, true),
   };
   return decoded.ok ? { version } : { version, problem: { modelName, version: versionId, problem: decoded.problem } };

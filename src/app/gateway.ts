@@ -83,7 +83,7 @@ export interface CreateGatewayOptions {
   /** false: the leader does not check for idle versions in the background (tests call services.idleAlerts.check()). */
   idleChecks?: false;
   /** The scheduled deprecation policy: false to not run it whatever the config says; intervalMs overrides the schedule (tests). */
-  lifecycle?: { intervalMs?: number } | false;
+  deprecation?: { intervalMs?: number } | false;
   /** The leader's guarded-rollout pass: options (tests: a short poll), or false to not run it. */
   rollouts?: RolloutRunnerOptions | false;
 }
@@ -195,12 +195,12 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
             egress: { allowPrivateTargets: config.webhookEgress.allowPrivateTargets },
             ...opts.webhooks,
           });
-    const schedule = config.policies?.lifecycle?.schedule;
+    const schedule = config.policies?.deprecation?.schedule;
     const deprecation =
-      opts.lifecycle === false || schedule === undefined
+      opts.deprecation === false || schedule === undefined
         ? undefined
         : new DeprecationScheduler(services.deprecation, logger.child({ component: "lifecycle" }), {
-            intervalMs: opts.lifecycle?.intervalMs ?? schedule.everyMinutes * 60_000,
+            intervalMs: opts.deprecation?.intervalMs ?? schedule.everyMinutes * 60_000,
           });
     const rollouts =
       opts.rollouts === false

@@ -1,10 +1,11 @@
 /**
  * Turns zod's validation issues into one plain sentence per bad key, e.g.
- * `server.port: expected a number, got "abc"` or `server.prot: unknown key (did you mean "port"?)`.
+ * `server.port: expected a number, got "abc"`, `server.prot: unknown key (did you mean "port"?)` or
+ * `policies.lifecycle: renamed to policies.deprecation (same fields)`.
  */
 import type { z } from "zod";
 import type { KeyPath } from "./key-path.js";
-import { configSchema, environmentSchema, limitsSchema, serverSchema } from "./schema.js";
+import { MISPLACED_KEYS, RENAMED_KEYS, configSchema, environmentSchema, limitsSchema, policiesSchema, serverSchema } from "./schema.js";
 import { editDistance } from "../core/edit-distance.js";
 
 export interface ValidationProblem {
@@ -37,6 +38,7 @@ function knownKeys(path: KeyPath): readonly string[] {
   if (path.length === 0) return Object.keys(configSchema.shape);
   if (path.length === 1 && path[0] === "server") return Object.keys(serverSchema.shape);
   if (path.length === 1 && path[0] === "limits") return Object.keys(limitsSchema.shape);
+  if (path.length === 1 && path[0] === "policies") return Object.keys(policiesSchema.shape);
   if (path.length === 2 && path[0] === "environments") return Object.keys(environmentSchema.shape);
   return [];
 }
@@ -47,6 +49,17 @@ function suggestion(key: string, candidates: readonly string[]): string {
     .map((c) => ({ c, d: editDistance(lower, c.toLowerCase()) }))
     .sort((x, y) => x.d - y.d)[0];
   return best !== undefined && best.d <= (key.length <= 3 ? 1 : 2) ? ` (did you mean "${best.c}"?)` : "";
+}
+
+const samePath = (a: KeyPath, b: readonly string[]) => a.length === b.length && b.every((segment, i) => String(a[i]) === segment);
+
+/** Why `key` under `path` is unknown: renamed (naming its new key), misplaced (naming its section), or a likely typo. */
+function unknownKeyMessage(path: KeyPath, key: string): string {
+  const renamed = RENAMED_KEYS.find((r) => samePath([...path, key], r.from));
+  if (renamed !== undefined) return `renamed to ${renamed.to} (${renamed.note})`;
+  const misplaced = MISPLACED_KEYS.find((m) => samePath(path, m.section) && m.keys.includes(key));
+  if (misplaced !== undefined) return `unknown key (${misplaced.hint})`;
+  return `unknown key${suggestion(key, knownKeys(path))}`;
 }
 
 /** Strips zod's generic lead-ins ("Invalid input: ", "Too small: ") from a message. */
@@ -64,13 +77,9 @@ export function explainIssues(
     const path = issue.path as KeyPath;
     const got = () => describeValue(valueAt(input, path), isSecret(path));
     switch (issue.code) {
-      case "unrecognized_keys": {
-        const known = knownKeys(path);
-        for (const key of issue.keys) {
-          problems.push({ path: [...path, key], message: `unknown key${suggestion(key, known)}` });
-        }
+      case "unrecognized_keys":
+        for (const key of issue.keys) problems.push({ path: [...path, key], message: unknownKeyMessage(path, key) });
         break;
-      }
       case "invalid_type":
         problems.push({
           path,

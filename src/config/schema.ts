@@ -114,6 +114,21 @@ const LIMIT_DEFAULTS = limitsSchema.parse({});
 /** Keys that used to live under `server:` and now belong to `limits:`. */
 export const DEPRECATED_SERVER_LIMITS = ["maxDepth", "maxAliases"] as const;
 
+/**
+ * Keys that were renamed. The old spelling is refused at start-up (the strict sections report it
+ * as unknown), and the error names its new key instead of guessing: nothing is silently accepted.
+ */
+export const RENAMED_KEYS: readonly { readonly from: readonly string[]; readonly to: string; readonly note: string }[] = [
+  // The deprecation policy shared its name with the top-level `lifecycle:` (usage, idle alerts, owners).
+  { from: ["policies", "lifecycle"], to: "policies.deprecation", note: "same fields" },
+];
+
+/** Keys users put in one section that belong to another: an unknown key there gets this hint. */
+export const MISPLACED_KEYS: readonly { readonly section: readonly string[]; readonly keys: readonly string[]; readonly hint: string }[] = [
+  // The deprecation policy's keys under the top-level `lifecycle:` (usage, idle alerts, owners).
+  { section: ["lifecycle"], keys: ["rules", "maxArchiveShare", "environment", "schedule"], hint: "the deprecation policy's keys go under policies.deprecation" },
+];
+
 export const tokenSchema = z
   .object({
     /** Who the token stands for: the actor id recorded in the audit trail and git commits. */
@@ -329,7 +344,7 @@ export const transitionsSchema = z.partialRecord(stageEnum, z.array(stageEnum));
  * their newest versions are always kept, and how long an older version must have been out of every
  * deployment revision before it is archived.
  */
-export const lifecycleRuleSchema = z
+export const deprecationRuleSchema = z
   .object({
     /** Model names this rule covers: a glob where `*` matches any run of characters ("support-*"), or "*". */
     models: z.string().min(1).default("*"),
@@ -342,16 +357,20 @@ export const lifecycleRuleSchema = z
      * deployment revision used it in that time (created with it, or activated, or running).
      */
     archiveAfterDays: z.number().int().min(0).max(36_500).default(30),
-    /** Largest share (0-1) of one model's versions a single plan may archive; a plan past it stops and asks. Default: lifecycle.maxArchiveShare. */
+    /** Largest share (0-1) of one model's versions a single plan may archive; a plan past it stops and asks. Default: policies.deprecation.maxArchiveShare. */
     maxArchiveShare: z.number().min(0).max(1).optional(),
   })
   .strict();
 
-/** Deprecation policy as code: archive what no environment or deployment needs. See docs/lifecycle.md#deprecation-policy. */
-export const lifecycleSchema = z
+/**
+ * `policies.deprecation`, the deprecation policy as code: archive what no environment or deployment
+ * needs. See docs/lifecycle.md#deprecation-policy. (Not the top-level `lifecycle:`, which counts
+ * usage, raises idle alerts and names owners: ./lifecycle-usage-schema.ts.)
+ */
+export const deprecationPolicySchema = z
   .object({
     /** Checked in order; the first rule matching a model's backend and name applies (no rule: the model is left alone). */
-    rules: z.array(lifecycleRuleSchema).default([]),
+    rules: z.array(deprecationRuleSchema).default([]),
     /** Largest share (0-1) of all the versions the rules cover that one plan may archive, and the default per model. */
     maxArchiveShare: z.number().min(0).max(1).default(0.5),
     /**
@@ -376,7 +395,7 @@ export const policiesSchema = z
     /** Checked in order; the first rule matching backend, model, environment and target stage applies. */
     rules: z.array(policyRuleSchema).default([]),
     /** Deprecation policy: keep the newest N versions, archive the rest nothing uses. See docs/lifecycle.md#deprecation-policy. */
-    lifecycle: lifecycleSchema.optional(),
+    deprecation: deprecationPolicySchema.optional(),
     /** Aliases only a promotion request may move (docs/lifecycle.md#protected-aliases). */
     protectedAliases: z.array(protectedAliasSchema).default([]),
   })
@@ -616,7 +635,7 @@ export const configSchema = z
     /** The MLflow-compatible REST facade and MLflow webhooks. See docs/mlflow-facade.md. */
     mlflowFacade: mlflowFacadeSchema.default(mlflowFacadeSchema.parse({})),
     /** Outbound webhooks: signed JSON POSTs of registry events. See docs/events.md#webhooks. */
-    /** Lifecycle automation: usage counting, idle alerts, model owners. See docs/lifecycle.md. */
+    /** Lifecycle automation: usage counting, idle alerts, model owners (the deprecation policy is policies.deprecation). See docs/lifecycle.md. */
     lifecycle: lifecycleUsageSchema.default(lifecycleUsageSchema.parse({})),
     /** Where webhooks may be sent: public addresses, plus the exceptions listed here. See docs/security.md. */
     webhookEgress: webhookEgressSchema.default({ allowPrivateTargets: [] }),
@@ -764,23 +783,23 @@ export const configSchema = z
         ctx.addIssue({ code: "custom", path: ["lifecycle", "owners", i, "backend"], message: `unknown backend "${rule.backend}"; configured: ${known()} (or "*")` });
       }
     });
-    // Lifecycle rules name backends and environments that exist, like promotion rules.
-    const lifecycle = config.policies?.lifecycle;
-    if (lifecycle !== undefined) {
-      if (lifecycle.environment !== undefined && !(lifecycle.environment in config.environments)) {
+    // Deprecation rules name backends and environments that exist, like promotion rules.
+    const deprecation = config.policies?.deprecation;
+    if (deprecation !== undefined) {
+      if (deprecation.environment !== undefined && !(deprecation.environment in config.environments)) {
         ctx.addIssue({
           code: "custom",
-          path: ["policies", "lifecycle", "environment"],
-          message: `unknown environment "${lifecycle.environment}"; configured: ${Object.keys(config.environments).join(", ")}`,
+          path: ["policies", "deprecation", "environment"],
+          message: `unknown environment "${deprecation.environment}"; configured: ${Object.keys(config.environments).join(", ")}`,
         });
       }
-      lifecycle.rules.forEach((rule, i) => {
+      deprecation.rules.forEach((rule, i) => {
         if (rule.backend !== "*" && !backendIds.has(rule.backend)) {
-          ctx.addIssue({ code: "custom", path: ["policies", "lifecycle", "rules", i, "backend"], message: `unknown backend "${rule.backend}"; configured: ${known()} (or "*")` });
+          ctx.addIssue({ code: "custom", path: ["policies", "deprecation", "rules", i, "backend"], message: `unknown backend "${rule.backend}"; configured: ${known()} (or "*")` });
         }
       });
-      if (lifecycle.schedule !== undefined && lifecycle.rules.length === 0) {
-        ctx.addIssue({ code: "custom", path: ["policies", "lifecycle", "schedule"], message: "a schedule needs at least one rule in policies.lifecycle.rules" });
+      if (deprecation.schedule !== undefined && deprecation.rules.length === 0) {
+        ctx.addIssue({ code: "custom", path: ["policies", "deprecation", "schedule"], message: "a schedule needs at least one rule in policies.deprecation.rules" });
       }
     }
     // Protected aliases name an environment whose rules decide a move, and a backend that exists.
@@ -832,8 +851,8 @@ export type WebhookTargetConfig = z.infer<typeof webhookTargetConfigSchema>;
 export type MlflowFacadeConfig = z.infer<typeof mlflowFacadeSchema>;
 export type MlflowWebhookConfig = z.infer<typeof mlflowWebhookSchema>;
 export type PolicyRuleConfig = z.infer<typeof policyRuleSchema>;
-export type LifecycleConfig = z.infer<typeof lifecycleSchema>;
-export type LifecycleRuleConfig = z.infer<typeof lifecycleRuleSchema>;
+export type DeprecationPolicyConfig = z.infer<typeof deprecationPolicySchema>;
+export type DeprecationRuleConfig = z.infer<typeof deprecationRuleSchema>;
 export type ProtectedAliasConfig = z.infer<typeof protectedAliasSchema>;
 export type MetricsConfig = z.infer<typeof metricsSchema>;
 export type TracingConfig = z.infer<typeof tracingSchema>;

@@ -89,6 +89,13 @@ export interface RegisterVersionInput {
   createModel?: boolean;
   /** Description for a model created by this call. */
   modelDescription?: string;
+  /**
+   * The gateway's cross-registry copy request that registers this version (docs/lifecycle.md#cross-registry-copies).
+   * The adapter keeps it in its own namespace with the version, never as a tag, and reads it back as
+   * `ModelVersion.copyRequestId`, so a copy interrupted right after registering finds the version
+   * instead of registering it twice. Required of a copy target (an adapter with `deleteVersion`).
+   */
+  copyRequestId?: string;
 }
 
 /** A model created empty, before its first version (backends that can hold one). */

@@ -77,6 +77,8 @@ export interface ModelVersion {
   createdAt?: Date;
   updatedAt?: Date;
   createdBy?: string;
+  /** The gateway copy request that registered this version (`RegisterVersionInput.copyRequestId`); absent for any other version. */
+  copyRequestId?: string;
   /** The backend's own fields that have no place above, read-only (see {@link NativeFields}). */
   native?: NativeFields;
 }

@@ -435,6 +435,34 @@ describe("PostgreSQL store", () => {
     expect(event.seq).toBe(2);
   });
 
+  it("another replica's commit wakes without actions, and so does one of ours after commits it did not hear of", async () => {
+    const [a, b] = [await replica(), await replica()];
+    // Appended before b listens: b has heard of none of them.
+    await a.appendAudit(auditInput("a", 1));
+    const heard: { seq: number; actions: ReadonlySet<string> | undefined }[] = [];
+    const own = gate();
+    b.onAuditAppended((seq, actions) => {
+      heard.push({ seq, actions });
+      if (seq === 2) own.open();
+    });
+    await b.auditListening();
+    // b's own commit follows seq 1, which b never heard of: what seq 1 appended is unknown to b's listeners.
+    expect((await b.appendAudit({ ...auditInput("b", 2), action: "usage.report" })).seq).toBe(2);
+    await own.promise;
+    expect(heard).toEqual([{ seq: 2, actions: undefined }]);
+    const fromA = gate();
+    b.onAuditAppended((seq) => (seq === 3 ? fromA.open() : undefined));
+    await a.appendAudit({ ...auditInput("a", 3), action: "usage.report" });
+    await fromA.promise;
+    expect(heard).toEqual([
+      { seq: 2, actions: undefined },
+      { seq: 3, actions: undefined },
+    ]);
+    // Now b has heard of every commit: its own next one is told with its actions.
+    await b.appendAudit({ ...auditInput("b", 4), action: "usage.report" });
+    expect(heard[2]).toEqual({ seq: 4, actions: new Set(["usage.report"]) });
+  });
+
   it("a listener whose LISTEN connection was killed is woken again after the reconnect", async () => {
     const a = await replica();
     const dropped = gate();

@@ -23,7 +23,7 @@ import { lockAuditChain } from "./postgres-locks.js";
 import { checkPostgresUrl, maskDatabaseUrl, maskPasswordIn } from "./postgres-url.js";
 import { WriteLockingPostgresDialect } from "./postgres-write-lock.js";
 import { AuditListeners, assertStoreUsable, ownTransactionParts, runStoreTx } from "./store-wiring.js";
-import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
+import type { AuditAppendedListener, AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { CardTx } from "./card-store.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
 import type { WebhookTx } from "./webhook-store.js";
@@ -66,6 +66,11 @@ export class PostgresStore implements Store {
   readonly #wakeups: PostgresAuditWakeups;
   /** The highest seq listeners were woken with, so a NOTIFY of our own commit does not wake them twice. */
   #lastWokenSeq = 0;
+  /**
+   * The actions of this process's commits, by head seq, from just before COMMIT until their wake-up:
+   * the NOTIFY of our own commit may reach the LISTEN connection before the commit's own reply does.
+   */
+  readonly #ownActions = new Map<number, { firstSeq: number; actions: ReadonlySet<string> }>();
   #closed = false;
   readonly #own = ownTransactionParts((fn) => this.transaction(fn));
   /** Workflow calls outside a transaction: each runs in a transaction of its own. */
@@ -121,16 +126,26 @@ export class PostgresStore implements Store {
         // Audit appends take the chain's advisory lock first, held to commit (./postgres-locks.ts).
         const done = await runStoreTx(this, conn, { clock: this.#clock, beforeFirstAppend: () => lockAuditChain(conn) }, fn);
         // Queued now, delivered to every LISTENing process when (and only if) the transaction commits.
-        if (done.headSeq > 0) await sql`select pg_notify(${AUDIT_CHANNEL}, ${String(done.headSeq)})`.execute(conn);
+        if (done.headSeq > 0) {
+          await sql`select pg_notify(${AUDIT_CHANNEL}, ${String(done.headSeq)})`.execute(conn);
+          this.#ownActions.set(done.headSeq, { firstSeq: done.firstSeq, actions: done.actions });
+        }
         return done;
       }),
-    ).then(({ result, headSeq }) => {
-      if (headSeq > 0) this.#wake(headSeq);
-      return result;
-    });
+    ).then(
+      ({ result, headSeq }) => {
+        if (headSeq > 0) this.#wake(headSeq);
+        return result;
+      },
+      (err: unknown) => {
+        // Not committed: its seqs will be written again by another transaction, with other actions.
+        this.#forgetOwnActionsAbove(this.#lastWokenSeq);
+        throw err;
+      },
+    );
   }
 
-  onAuditAppended(listener: (headSeq: number) => void): () => void {
+  onAuditAppended(listener: AuditAppendedListener): () => void {
     const remove = this.#auditListeners.add(listener);
     if (!this.#closed) this.#wakeups.start();
     return remove;
@@ -145,11 +160,23 @@ export class PostgresStore implements Store {
   }
 
   #wake(headSeq: number): void {
+    const own = this.#ownActions.get(headSeq);
+    this.#ownActions.delete(headSeq);
     // Commit order is seq order (the chain lock is held to commit): a lower or equal seq is covered
     // by a wake-up the listeners already had.
     if (headSeq <= this.#lastWokenSeq) return;
+    // The listeners learn what was appended only for one of our commits that follows the last wake-up
+    // without a gap: seqs in between are other replicas' commits whose NOTIFY has not arrived (it will
+    // be dropped as covered), so they may have appended anything.
+    const actions = own !== undefined && own.firstSeq === this.#lastWokenSeq + 1 ? own.actions : undefined;
     this.#lastWokenSeq = headSeq;
-    this.#auditListeners.notify(headSeq);
+    this.#auditListeners.notify(headSeq, actions);
+    this.#forgetOwnActionsAbove(Number.POSITIVE_INFINITY, headSeq);
+  }
+
+  /** Drops kept actions of seqs up to `to` (covered by a wake-up) and, with `above`, those above it. */
+  #forgetOwnActionsAbove(above: number, to = 0): void {
+    for (const seq of this.#ownActions.keys()) if (seq <= to || seq > above) this.#ownActions.delete(seq);
   }
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {

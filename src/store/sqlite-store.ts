@@ -10,6 +10,7 @@ import { mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { Kysely, SqliteDialect, sql } from "kysely";
+import { keepingStatements } from "./sqlite-statements.js";
 import { getAuditEvent, listAuditEvents } from "./audit-reader.js";
 import type { StoreDatabase } from "./db-schema.js";
 import type { DeploymentTx } from "./deployment-store.js";
@@ -17,7 +18,7 @@ import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
 import { Mutex } from "../core/concurrency.js";
 import { AuditListeners, assertStoreUsable, ownTransactionParts, runStoreTx } from "./store-wiring.js";
-import type { AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
+import type { AuditAppendedListener, AuditEvent, AuditEventInput, AuditPage, AuditQuery, Store, StoreTx } from "./store.js";
 import type { WorkflowTx } from "./workflow-store.js";
 import type { CardTx } from "./card-store.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
@@ -151,13 +152,13 @@ export class SqliteStore implements Store {
     } catch (err) {
       return Promise.reject(err);
     }
-    return this.#immediate((conn) => runStoreTx(this, conn, { clock: this.#clock }, fn)).then(({ result, headSeq }) => {
-      if (headSeq > 0) this.#auditListeners.notify(headSeq);
+    return this.#immediate((conn) => runStoreTx(this, conn, { clock: this.#clock }, fn)).then(({ result, headSeq, actions }) => {
+      if (headSeq > 0) this.#auditListeners.notify(headSeq, actions);
       return result;
     });
   }
 
-  onAuditAppended(listener: (headSeq: number) => void): () => void {
+  onAuditAppended(listener: AuditAppendedListener): () => void {
     return this.#auditListeners.add(listener);
   }
 
@@ -197,7 +198,7 @@ export async function openSqliteStore(opts: SqliteStoreOptions): Promise<SqliteS
   }
   const location = describeLocation(opts.file);
   const sqlite = openDatabase(opts.file, busyTimeoutMs);
-  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: sqlite }) });
+  const db = new Kysely<StoreDatabase>({ dialect: new SqliteDialect({ database: keepingStatements(sqlite) }) });
   const store = new SqliteStore(db, { clock: opts.clock ?? (() => new Date()), location, busyTimeoutMs });
   try {
     await store.migrate();

@@ -19,7 +19,7 @@ import { StoreError } from "./errors.js";
 import type { LifecycleDatabase } from "./lifecycle-db-schema.js";
 import { KyselyLifecycleTx } from "./lifecycle-kysely.js";
 import type { LifecycleTx } from "./lifecycle-store.js";
-import type { AuditEvent, AuditEventInput, StoreTx } from "./store.js";
+import type { AuditAppendedListener, AuditEvent, AuditEventInput, StoreTx } from "./store.js";
 import { TxContext } from "./tx-context.js";
 import type { WebhookDatabase } from "./webhook-db-schema.js";
 import { KyselyWorkflowTx } from "./workflow-kysely.js";
@@ -103,8 +103,8 @@ export interface StoreTxOptions {
 }
 
 /**
- * Runs `fn` with the StoreTx of a transaction already open on `conn`; returns its result and the seq
- * of the last event it appended (0: none). Appends within the transaction are serialized (each
+ * Runs `fn` with the StoreTx of a transaction already open on `conn`; returns its result, the seqs
+ * of the first and last events it appended (0: none) and their actions. Appends within the transaction are serialized (each
  * reads the head the previous one wrote), and nothing runs on `conn` once `fn` settled: calls made
  * later are refused, appends already started finish first.
  */
@@ -113,10 +113,12 @@ export async function runStoreTx<T>(
   conn: Kysely<StoreDatabase>,
   opts: StoreTxOptions,
   fn: (tx: StoreTx) => Promise<T>,
-): Promise<{ result: T; headSeq: number }> {
+): Promise<{ result: T; headSeq: number; firstSeq: number; actions: ReadonlySet<string> }> {
   const state: TxState = { store, active: true };
   const appends = new Mutex();
   let headSeq = 0;
+  let firstSeq = 0;
+  const actions = new Set<string>();
   let prepared = opts.beforeFirstAppend === undefined;
   const tx: StoreTx = {
     workflow: guarded(WORKFLOW_METHODS, new KyselyWorkflowTx(conn as unknown as Kysely<WorkflowDatabase>), state, "workflow"),
@@ -135,6 +137,8 @@ export async function runStoreTx<T>(
         }
         const event = await appendAuditEvent(conn, input, opts.clock());
         headSeq = event.seq;
+        if (firstSeq === 0) firstSeq = event.seq;
+        actions.add(event.action);
         return event;
       });
     },
@@ -148,26 +152,26 @@ export async function runStoreTx<T>(
     state.active = false;
     await appends.idle();
   }
-  return { result, headSeq };
+  return { result, headSeq, firstSeq, actions };
 }
 
 /** The `onAuditAppended` listeners of one store, called in this process after a commit. */
 export class AuditListeners {
-  readonly #listeners = new Set<(headSeq: number) => void>();
+  readonly #listeners = new Set<AuditAppendedListener>();
 
   get size(): number {
     return this.#listeners.size;
   }
 
-  add(listener: (headSeq: number) => void): () => void {
+  add(listener: AuditAppendedListener): () => void {
     this.#listeners.add(listener);
     return () => this.#listeners.delete(listener);
   }
 
-  notify(headSeq: number): void {
+  notify(headSeq: number, actions?: ReadonlySet<string>): void {
     for (const listener of this.#listeners) {
       try {
-        listener(headSeq);
+        listener(headSeq, actions);
       } catch {
         // A listener's failure is its own; the commit already happened.
       }

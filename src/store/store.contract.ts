@@ -144,6 +144,24 @@ export function describeStoreContract(name: string, makeStore: MakeStore): void 
         expect(await chain(store)).toEqual([]);
       });
 
+      it("wakes this process's listeners after the commit, with the actions it appended", async () => {
+        const woken: { seq: number; actions: string[] | undefined }[] = [];
+        const stop = store.onAuditAppended((seq, actions) => woken.push({ seq, actions: actions === undefined ? undefined : [...actions].sort() }));
+        try {
+          await store.appendAudit(input({ action: "usage.report" }));
+          const last = await store.transaction(async (tx) => {
+            await tx.appendAudit(input({ action: "alias.set" }));
+            return tx.appendAudit(input({ action: "usage.report" }));
+          });
+          expect(woken).toEqual([
+            { seq: 1, actions: ["usage.report"] },
+            { seq: last.seq, actions: ["alias.set", "usage.report"] },
+          ]);
+        } finally {
+          stop();
+        }
+      });
+
       it("returns undefined for an unknown id", async () => {
         await store.appendAudit(input());
         expect(await store.getAudit("00000000-0000-4000-8000-000000000000")).toBeUndefined();

@@ -12,6 +12,9 @@ import type { WorkflowTx } from "./workflow-store.js";
 
 export type AuditOutcome = "SUCCESS" | "FAILURE";
 
+/** Called after a commit that appended audit events (Store.onAuditAppended). */
+export type AuditAppendedListener = (headSeq: number, actions?: ReadonlySet<string>) => void;
+
 export interface AuditEventInput {
   /** Actor id (token subject). */
   actor: string;
@@ -102,7 +105,9 @@ export interface Store extends StoreTx {
    * may be merged or (across replicas) lost, so listeners read the trail from the last seq they saw
    * and also poll. `headSeq` is the newest seq the committing transaction wrote. Listener errors are
    * the listener's own (they are caught and ignored). Returns a function that unsubscribes.
+   * `actions` are the actions the commit appended, when known: for a commit in this process; undefined
+   * for another replica's (its NOTIFY carries the seq only), which a listener must treat as "anything".
    */
-  onAuditAppended(listener: (headSeq: number) => void): () => void;
+  onAuditAppended(listener: AuditAppendedListener): () => void;
   close(): Promise<void>;
 }

@@ -145,6 +145,15 @@ export interface OutboxSteps {
   /** A copy request: the version registered in the target (saved right after registering, so an undo can remove it). */
   copiedVersion?: string | null;
   /**
+   * A copy request: saved just before the register call, which marks the version with the request
+   * id (`RegisterVersionInput.copyRequestId`). Set without `copiedVersion`, the call may have landed
+   * unanswered (a crash, a lost lease, a lost answer): the apply and its undo look in the target for
+   * the version carrying the marker before registering again or giving up.
+   */
+  copyRegistering?: boolean;
+  /** A copy request: the target model did not exist before the copy's first register call (the copy creates it). */
+  copyCreatedModel?: boolean;
+  /**
    * The request's `tags` (an archive by policy): the values they had before the apply wrote them
    * (null: absent), saved before writing so an undo can put them back; then how it went: WRITTEN
    * (read back), or UNSUPPORTED when the backend has no version tag write (the trail keeps them).

@@ -448,8 +448,10 @@ export class OutboxWorker {
   }
 
   /**
-   * A cross-registry copy (./lifecycle/copy-apply.ts): register in the target, save the new version
-   * at once, check it, set its stage; a final failure removes the registered version again.
+   * A cross-registry copy (./lifecycle/copy-apply.ts): save that the register is under way, register
+   * in the target marked with the request id (a resume after a crash in between adopts the marked
+   * version), save the new version at once, check it, set its stage; a final failure removes the
+   * registered version again.
    */
   async #applyCopy(held: HeldLease, req: PromotionRequestRecord, steps: OutboxSteps, attempt: number): Promise<void> {
     const lease = held.lease;

@@ -15,7 +15,7 @@ const ctx = () => createCallContext({ timeoutMs: 10_000, actor: systemActor("tes
 
 function setup(opts: { watches: boolean; resolveCacheMs?: number }) {
   let clock = 0;
-  let audit: (() => void) | undefined;
+  let audit: ((actions?: ReadonlySet<string>) => void) | undefined;
   let backendChanged: (() => void) | undefined;
   const builds: { version: string; finish: () => void }[] = [];
   let version = "1";
@@ -39,7 +39,7 @@ function setup(opts: { watches: boolean; resolveCacheMs?: number }) {
       }),
   } as unknown as EntryResolver;
   const deployments = { find: async () => undefined } as unknown as DeploymentResolver;
-  const answers = new ResolveAnswers(catalog, { onAuditAppended: (l) => ((audit = () => l(1)), () => (audit = undefined)) }, deployments, entries, {
+  const answers = new ResolveAnswers(catalog, { onAuditAppended: (l) => ((audit = (actions) => l(1, actions)), () => (audit = undefined)) }, deployments, entries, {
     resolveCacheMs: () => opts.resolveCacheMs ?? 1_000,
     buildTimeoutMs: 10_000,
     now: () => clock,
@@ -49,7 +49,7 @@ function setup(opts: { watches: boolean; resolveCacheMs?: number }) {
     builds,
     setVersion: (v: string) => (version = v),
     advance: (ms: number) => (clock += ms),
-    audit: () => audit?.(),
+    audit: (actions?: ReadonlySet<string>) => audit?.(actions),
     backendChanged: () => backendChanged?.(),
   };
 }
@@ -137,5 +137,27 @@ describe("ResolveAnswers", () => {
     uncached.builds[0]?.finish();
     await b;
     expect(uncached.answers.peek("m", "production")).toBeUndefined();
+  });
+
+  it("keeps its answers over appends that only record usage, evidence or bookkeeping, and drops them on any other", async () => {
+    const t = setup({ watches: true });
+    const first = t.answers.get("m", "production", ctx());
+    await settle();
+    t.builds[0]?.finish();
+    const kept = await first;
+    t.audit(new Set(["usage.report"]));
+    t.audit(new Set(["usage.report", "canary.record", "shadow.record", "eval.record", "idle.raise", "webhook_target.create"]));
+    expect(t.answers.peek("m", "production")).toBe(kept);
+    // One action that may move a stage or an alias among them: dropped.
+    t.audit(new Set(["usage.report", "alias.set"]));
+    expect(t.answers.peek("m", "production")).toBeUndefined();
+    // Another replica's append (its actions are not known): dropped.
+    const again = t.answers.get("m", "production", ctx());
+    await settle();
+    t.builds[1]?.finish();
+    const rebuilt = await again;
+    expect(t.answers.peek("m", "production")).toBe(rebuilt);
+    t.audit(undefined);
+    expect(t.answers.peek("m", "production")).toBeUndefined();
   });
 });

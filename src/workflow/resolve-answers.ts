@@ -4,8 +4,9 @@
  * changed. An answer is built once (deployment first, then model: as DeploymentResolver and
  * EntryResolver answer without the cache) and kept until something it depends on may have changed:
  *
- * - any audit event appended (every gateway write, promotion, activation and drift observation
- *   appends one; on PostgreSQL other replicas' appends arrive by LISTEN/NOTIFY);
+ * - an audit event appended that may change it (every gateway write, promotion, activation and drift
+ *   observation appends one; usage reports, evidence and other bookkeeping do not count,
+ *   ./trail-wakeups.ts; on PostgreSQL other replicas' appends arrive by LISTEN/NOTIFY);
  * - a backend that announces its changes (`watchChanges`: git-YAML's ref watch) announcing one;
  * - for a backend that cannot announce them (MLflow, SageMaker, Vertex AI), its `resolveCacheMs`
  *   passing: the staleness the client is told in `Cache-Control`;
@@ -21,6 +22,7 @@ import type { Catalog } from "../catalog/catalog.js";
 import type { EntryResolver, ResolvedEntry } from "../catalog/resolve-entry.js";
 import type { Store } from "../store/store.js";
 import type { DeploymentResolver, ResolvedDeployment } from "./deployment-resolve.js";
+import { mayChangeAnswers } from "./trail-wakeups.js";
 
 export type ResolveAnswer = { kind: "model"; entry: ResolvedEntry } | { kind: "deployment"; deployment: ResolvedDeployment };
 
@@ -75,7 +77,11 @@ export class ResolveAnswers {
     private readonly opts: ResolveAnswersOptions,
   ) {
     this.#now = opts.now ?? (() => performance.now());
-    this.#unsubscribe.push(store.onAuditAppended(() => this.invalidate()));
+    this.#unsubscribe.push(
+      store.onAuditAppended((_seq, actions) => {
+        if (mayChangeAnswers(actions)) this.invalidate();
+      }),
+    );
     for (const adapter of catalog.adapters) {
       if (adapter.watchChanges !== undefined) this.#unsubscribe.push(adapter.watchChanges(() => this.invalidate()));
     }

@@ -1,8 +1,9 @@
 /**
  * Reads a model's promotion trail from the store and replays it (./trail-stages.ts), for the read
  * paths that judge what a backend reports (resolve, whatRunsInProduction, health). Answers for now
- * are cached per model and dropped whenever an audit event is appended (every apply appends one in
- * its transaction; on PostgreSQL other replicas' appends arrive by LISTEN/NOTIFY), with a TTL that
+ * are cached per model and dropped whenever an audit event that may change them is appended (every
+ * apply appends one in its transaction; evidence and bookkeeping do not drop them, ./trail-wakeups.ts;
+ * on PostgreSQL other replicas' appends arrive by LISTEN/NOTIFY), with a TTL that
  * bounds staleness should a wake-up be lost: resolve stays one store-free lookup on the hot path.
  */
 import type { Stage } from "../core/index.js";
@@ -10,6 +11,7 @@ import type { ComponentActivation } from "../store/deployment-store.js";
 import type { Store } from "../store/store.js";
 import type { DriftObservationRecord, PromotionRequestRecord } from "../store/workflow-store.js";
 import { governedStages, replayTrail, type DeploymentApproval, type TrailReplay } from "./trail-stages.js";
+import { mayChangeAnswers } from "./trail-wakeups.js";
 
 /** How long a cached replay may be used without a wake-up having confirmed nothing changed. */
 export const TRAIL_CACHE_TTL_MS = 5_000;
@@ -66,7 +68,8 @@ export class TrailReader {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.governed = governedStages(environments);
-    store.onAuditAppended(() => {
+    store.onAuditAppended((_seq, actions) => {
+      if (!mayChangeAnswers(actions)) return;
       this.#generation += 1;
       this.#cache.clear();
     });

@@ -22,4 +22,4 @@ describeAdapterContract("git-yaml", async () => {
     { logger: silent, dataDir: path.join(dir, ".modelgate"), configDir: dir },
   );
   return { adapter, dispose: () => rm(dir, { recursive: true, force: true }) };
-}, { deleteVersion: true });
+}, { deleteVersion: true, copyMarker: true });

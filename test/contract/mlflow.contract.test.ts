@@ -19,7 +19,7 @@ describeAdapterContract("mlflow", async () => {
       for (const prefix of prefixes) await deleteModelsWithPrefix(url, `${prefix}-`);
     },
   };
-}, { deleteVersion: true });
+}, { deleteVersion: true, copyMarker: true });
 
 async function namesStartingWith(url: string, start: string): Promise<string[]> {
   const names: string[] = [];

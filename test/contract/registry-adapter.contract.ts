@@ -11,7 +11,7 @@
  * (every stage, field by field). Every built-in adapter implements it, so the suite requires it; an
  * adapter without it passes `{ stageListing: false }`.
  */
-import { randomBytes } from "node:crypto";
+import { randomBytes, randomUUID } from "node:crypto";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import {
   STAGES,
@@ -57,6 +57,11 @@ export interface ContractOptions {
   stageListing?: boolean;
   /** The adapter implements the optional `deleteVersion` and the backend can run it (default false). */
   deleteVersion?: boolean;
+  /**
+   * The adapter can be a cross-registry copy target: it keeps `RegisterVersionInput.copyRequestId`
+   * and reads it back as `ModelVersion.copyRequestId` (default false; every built-in adapter does).
+   */
+  copyMarker?: boolean;
 }
 
 /** By model, then version (numbers by value). */
@@ -270,6 +275,27 @@ export function describeAdapterContract(name: string, makeHarness: () => Promise
         expect(await codeOf(adapter.getVersion(name, "1", ctx()))).toBe("NOT_FOUND");
         expect((await adapter.getVersion(name, "2", ctx())).version).toBe("2");
         expect(await codeOf(adapter.deleteVersion!(name, "1", ctx()))).toBe("NOT_FOUND");
+      });
+    }
+
+    if (options.copyMarker === true) {
+      it("keeps a copy's marker (copyRequestId) with the version it registered, never as a tag, across a stage write", async () => {
+        const name = model("copy");
+        const id = randomUUID();
+        const marked = await adapter.registerVersion({ modelName: name, artifactUri: "s3://bucket/copy/1", tags: { origin: "contract" }, copyRequestId: id }, ctx());
+        expect(marked.copyRequestId).toBe(id);
+        expect(marked.tags).toEqual({ origin: "contract" });
+        const plain = await adapter.registerVersion({ modelName: name, artifactUri: "s3://bucket/copy/2" }, ctx());
+        expect(plain.copyRequestId).toBeUndefined();
+        await adapter.setStage(name, marked.version, "STAGING", ctx(), { reason: "contract test" });
+        const read = await adapter.getVersion(name, marked.version, ctx());
+        expect(read).toMatchObject({ copyRequestId: id, stage: "STAGING", tags: { origin: "contract" } });
+        expect(Object.keys(read.tags)).toEqual(["origin"]);
+        const listed = byModelAndVersion(await allVersions(name, 100));
+        expect(listed.map((v) => [v.version, v.copyRequestId ?? null])).toEqual([
+          [marked.version, id],
+          [plain.version, null],
+        ]);
       });
     }
 

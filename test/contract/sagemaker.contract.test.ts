@@ -8,4 +8,4 @@ import { motoAdapter } from "../sagemaker/helpers.js";
 describeAdapterContract("sagemaker", async () => {
   const adapter = await motoAdapter("ap-southeast-2", {}, { id: "contract-sagemaker" });
   return { adapter, dispose: async () => {} };
-});
+}, { copyMarker: true });

@@ -6,4 +6,4 @@ import { describeAdapterContract } from "./registry-adapter.contract.js";
 describeAdapterContract("vertex", async () => {
   const { adapter, fake } = await startFakeAdapter();
   return { adapter, dispose: () => fake.stop() };
-}, { deleteVersion: true });
+}, { deleteVersion: true, copyMarker: true });

@@ -69,7 +69,7 @@ describe("deprecation policy on git-YAML", () => {
       config: {
         policies: {
           rules: [{ gates: {} }],
-          lifecycle: { rules: [{ models: "support-triage", keepNewest: 2, archiveAfterDays: 0 }], maxArchiveShare: 1 },
+          deprecation: { rules: [{ models: "support-triage", keepNewest: 2, archiveAfterDays: 0 }], maxArchiveShare: 1 },
         },
       },
     });
@@ -84,6 +84,14 @@ describe("deprecation policy on git-YAML", () => {
     expect((await waitForStatus(gw, dp.data!.deploymentPromote.promotionRequest.id)).status).toBe("APPLIED");
     await promote(gw, "17", "NONE");
 
+    // The policy as the API shows it, defaults filled in.
+    const shown = await gw.as("vic", "{ policies { deprecation { rules { models backend keepNewest archiveAfterDays maxArchiveShare } maxArchiveShare environment everyMinutes } } }");
+    expect(shown.data?.policies.deprecation).toEqual({
+      rules: [{ models: "support-triage", backend: "*", keepNewest: 2, archiveAfterDays: 0, maxArchiveShare: 1 }],
+      maxArchiveShare: 1,
+      environment: "production",
+      everyMinutes: null,
+    });
     const commitsBefore = commitCount(gw.repo);
     const eventsBefore = (await auditActions(gw)).length;
     const planned = await gw.as("vic", PLAN);
@@ -91,8 +99,8 @@ describe("deprecation policy on git-YAML", () => {
     const plan = planned.data!.lifecyclePlan as Record<string, ParsedJson>;
     expect(plan).toMatchObject({ environment: "production", toArchive: 2, liveVersions: 7, stops: [] });
     expect(plan.candidates.map((c: ParsedJson) => [c.version, c.stage, c.rank, c.rule])).toEqual([
-      ["18", "NONE", 3, "policies.lifecycle.rules[0]"],
-      ["16", "NONE", 5, "policies.lifecycle.rules[0]"],
+      ["18", "NONE", 3, "policies.deprecation.rules[0]"],
+      ["16", "NONE", 5, "policies.deprecation.rules[0]"],
     ]);
     expect(plan.candidates[1].reason).toMatch(/^5th newest \(keepNewest 2\), created \d+ days ago \(archiveAfterDays 0\), in no environment, in no deployment revision$/);
     expect(plan.kept).toEqual([
@@ -126,10 +134,10 @@ describe("deprecation policy on git-YAML", () => {
     // The trail: one request per version with the policy's reasons, and the applies with the tags.
     const requests = (await auditActions(gw, "promotion.request")).filter((e) => e.after?.stage === "ARCHIVED");
     expect(requests.map((e) => [e.actor, e.after.lifecycle.rule, e.after.tags])).toEqual([
-      ["alice", "policies.lifecycle.rules[0]", { "modelgate.archived-by": "policy" }],
-      ["alice", "policies.lifecycle.rules[0]", { "modelgate.archived-by": "policy" }],
+      ["alice", "policies.deprecation.rules[0]", { "modelgate.archived-by": "policy" }],
+      ["alice", "policies.deprecation.rules[0]", { "modelgate.archived-by": "policy" }],
     ]);
-    expect(requests[0]!.reason).toMatch(/^deprecation policy policies\.lifecycle\.rules\[0\]: 3rd newest/);
+    expect(requests[0]!.reason).toMatch(/^deprecation policy policies\.deprecation\.rules\[0\]: 3rd newest/);
     const applies = (await auditActions(gw, "promotion.apply")).filter((e) => e.after?.stage === "ARCHIVED");
     expect(applies.map((e) => [e.outcome, e.after.tagsWritten])).toEqual([
       ["SUCCESS", true],
@@ -155,7 +163,7 @@ describe("deprecation policy on git-YAML", () => {
       config: {
         policies: {
           rules: [{ gates: {} }],
-          lifecycle: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 0, maxArchiveShare: 0.25 }], maxArchiveShare: 1 },
+          deprecation: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 0, maxArchiveShare: 0.25 }], maxArchiveShare: 1 },
         },
       },
     });
@@ -174,7 +182,7 @@ describe("deprecation policy on git-YAML", () => {
     ]);
     const stop = await auditActions(gw, "lifecycle.stop");
     expect(stop).toHaveLength(1);
-    expect(stop[0]).toMatchObject({ actor: "alice", outcome: "FAILURE", after: { toArchive: 2, versions: ["example/support-triage@17", "example/support-triage@16"] } });
+    expect(stop[0]).toMatchObject({ actor: "alice", target: "policies.deprecation", outcome: "FAILURE", after: { toArchive: 2, versions: ["example/support-triage@17", "example/support-triage@16"] } });
     expect((await versionState(gw, "17")).stage).toBe("NONE");
     expect((await auditActions(gw, "promotion.request")).filter((e) => e.after?.stage === "ARCHIVED")).toEqual([]);
 
@@ -198,7 +206,7 @@ describe("deprecation policy on git-YAML", () => {
       config: {
         policies: {
           rules: [{ gates: {} }],
-          lifecycle: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 0 }], maxArchiveShare: 1 },
+          deprecation: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 0 }], maxArchiveShare: 1 },
         },
       },
     });
@@ -225,10 +233,10 @@ describe("deprecation policy on git-YAML", () => {
 
   it("runs on the leader's schedule as the system principal, through the ARCHIVED approval gate", async () => {
     gw = await startWorkflowGateway({
-      lifecycle: { intervalMs: 100 },
+      deprecation: { intervalMs: 100 },
       config: {
         // Default promotion rules: ARCHIVED needs one approval.
-        policies: { lifecycle: { rules: [{ models: "support-triage", keepNewest: 2, archiveAfterDays: 0 }], maxArchiveShare: 1, schedule: { everyMinutes: 60 } } },
+        policies: { deprecation: { rules: [{ models: "support-triage", keepNewest: 2, archiveAfterDays: 0 }], maxArchiveShare: 1, schedule: { everyMinutes: 60 } } },
       },
     });
     await register(gw, 2); // 17, 18 kept; 16 archived by the schedule

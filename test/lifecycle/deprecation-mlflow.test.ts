@@ -39,7 +39,7 @@ describe("deprecation policy on MLflow", () => {
         backends: [{ id: "mlflow", kind: "mlflow", trackingUri: sharedMlflowUrl() }],
         policies: {
           rules: [{ gates: {} }],
-          lifecycle: { rules: [{ backend: "mlflow", models: `${prefix}-*`, keepNewest: 2, archiveAfterDays: 0 }], maxArchiveShare: 1 },
+          deprecation: { rules: [{ backend: "mlflow", models: `${prefix}-*`, keepNewest: 2, archiveAfterDays: 0 }], maxArchiveShare: 1 },
         },
       },
     });

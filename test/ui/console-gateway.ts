@@ -8,7 +8,7 @@ import { mkdtemp, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { expect } from "vitest";
-import { createGateway } from "../../src/app/gateway.js";
+import { createGateway, type CreateGatewayOptions } from "../../src/app/gateway.js";
 import { configSchema } from "../../src/config/schema.js";
 import { sha256Hex } from "../../src/http/auth.js";
 import { startServer, type RunningServer } from "../../src/http/server.js";
@@ -25,6 +25,10 @@ export interface ConsoleGatewayOptions {
   mlflowUrl?: string;
   /** More config (e.g. `signing`), made in the gateway's directory before it starts (keys, model files). */
   configure?: (dir: string) => Promise<Record<string, unknown>>;
+  /** More `policies` keys next to the rules (e.g. `lifecycle`). */
+  policies?: Record<string, unknown>;
+  /** More gateway options (e.g. `lifecycleClock`, `idleChecks: false`). */
+  gatewayOptions?: Partial<CreateGatewayOptions>;
 }
 
 export async function startConsoleGateway(opts: ConsoleGatewayOptions = {}): Promise<WorkflowGateway> {
@@ -50,11 +54,19 @@ export async function startConsoleGateway(opts: ConsoleGatewayOptions = {}): Pro
         { environment: "production", toStages: ["PRODUCTION"], gates: { approvals: 1 } },
         { gates: {} },
       ],
+      ...opts.policies,
     },
   });
   const gateway = await createGateway(
     { config, configDir: dir, dataDir: join(dir, "data") },
-    { logger: createLogger("silent"), store: await openSqliteStore({ file: join(dir, "modelgate.db") }), outbox: { pollMs: 50, baseBackoffMs: 20 }, drift: false, webhooks: false },
+    {
+      logger: createLogger("silent"),
+      store: await openSqliteStore({ file: join(dir, "modelgate.db") }),
+      outbox: { pollMs: 50, baseBackoffMs: 20 },
+      drift: false,
+      webhooks: false,
+      ...opts.gatewayOptions,
+    },
   );
   let server: RunningServer;
   try {

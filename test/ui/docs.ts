@@ -128,6 +128,44 @@ export const SCREENS: readonly Screen[] = [
     text: "Rolling back asks for confirmation and shows the change once more. The rollback skips the gates and is applied at once by the outbox.",
   },
   {
+    id: "lifecycle-rollout",
+    title: "A guarded rollout",
+    text:
+      "A deployment whose new revision rolls out by plan shows it above the timeline: the status, the step and the share of " +
+      "traffic the new revision serves, the plan's steps with the current one marked, the weights served now, and the current " +
+      "step's canary evidence against each threshold of the plan (passed, broken or still waiting) with the leader's verdict " +
+      "and when missing evidence acts. **Pause** (publisher) holds the weights; **Resume** and **Abort** (approver) let it run " +
+      "again or roll back to the previous revision, after a confirmation; each asks for a reason, recorded in the audit trail. " +
+      "Signed in as a publisher, Resume and Abort are disabled with the reason: *aborting a rollout needs the approver role*.",
+  },
+  {
+    id: "lifecycle-plan",
+    title: "Deprecation plan",
+    text:
+      "**Lifecycle** (in the menu) shows what `policies.deprecation` would archive now, as a dry run: each version to archive " +
+      "with its stage, age, rank and last deployment use and why in words; the versions past the newest N it keeps and why " +
+      "(an environment runs it, a deployment bundles it, it is recent, a request is open); each model's share against " +
+      "`maxArchiveShare`, and why the plan stops and asks when a share is passed. Filter by backend and model.",
+  },
+  {
+    id: "lifecycle-apply",
+    title: "Applying the plan",
+    text:
+      "A publisher applies the plan with a reason: one archive request per version, under the ARCHIVED policy rule of the " +
+      "plan's environment. Each version's outcome (queued, waiting for approval with a link to the queue, skipped, refused) " +
+      "and its request's status follow live until the outbox has archived it; the plan then has nothing left to archive.",
+  },
+  {
+    id: "lifecycle-usage",
+    title: "Usage and idle versions",
+    text:
+      "The **Usage and idle** view lists the open `IDLE_IN_PRODUCTION` alerts (versions in production nobody resolved or " +
+      "served for `lifecycle.idle.afterDays`) with how long they have been idle, their last use and the model's owner " +
+      "(team and contact, from the model's tags or `lifecycle.owners`), and per environment every version in its stage with " +
+      "its resolves and served requests of the last 24 hours, its last use, the deployments that bundle it and its owner: " +
+      "what a team can retire.",
+  },
+  {
     id: "audit",
     title: "Audit trail",
     text:
@@ -147,8 +185,9 @@ export const SCREENS: readonly Screen[] = [
 const DOC_HEAD = `# Web console
 
 \`npm start\` serves the console at **http://127.0.0.1:4000/ui**: production at a glance, the approval
-queue, models and their versions with their provenance, deployments with rollback, impact, and the
-audit trail, without writing a query. It is built from \`ui/\` (React 18, Vite) by \`npm run build\` and served by the gateway itself
+queue, models and their versions with their provenance, deployments with guarded rollouts and
+rollback, the lifecycle (deprecation plan, usage and idle versions), impact, and the audit trail,
+without writing a query. It is built from \`ui/\` (React 18, Vite) by \`npm run build\` and served by the gateway itself
 at \`/ui\`: same origin as \`/graphql\`, no CDN, under a strict Content-Security-Policy
 (\`default-src 'self'\`, no inline script), so it works offline. It is a client of the public GraphQL
 API like any other (typed from \`schema/schema.graphql\` with graphql-codegen) and follows changes live

@@ -180,8 +180,9 @@ describe("transitions and roles", () => {
     const req = (await gw.as("alice", PROMOTE, to("15", "PRODUCTION"))).data!.promotionRequest.promotionRequest;
     const publisher = await gw.as("alice", APPROVE, { id: req.id });
     expect(publisher.data?.promotionApprove.userErrors[0]).toMatchObject({ code: "FORBIDDEN", message: expect.stringContaining("needs the approver role") });
-    const policies = await gw.as("vic", "{ policies { isDefault rules { toStages approvals canary minEvalScore } transitions { from to } } }");
+    const policies = await gw.as("vic", "{ policies { isDefault rules { toStages approvals canary minEvalScore } transitions { from to } deprecation { environment } } }");
     expect(policies.data?.policies.isDefault).toBe(true);
+    expect(policies.data?.policies.deprecation).toBeNull();
     expect(policies.data?.policies.transitions).toContainEqual({ from: "SHADOW", to: ["PRODUCTION", "STAGING", "ARCHIVED"] });
     const pending = await gw.as("vic", "{ approvals(status: PENDING) { state required received request { id } } }");
     expect(pending.data?.approvals).toEqual([{ state: "PENDING", required: 1, received: 0, request: { id: req.id } }]);

@@ -53,7 +53,7 @@ export interface WorkflowGatewayOptions {
   /** Opens the store (default: the SQLite file in `dir`), e.g. a PostgreSQL database. */
   openStore?: (dir: string) => Promise<Store>;
   /** The scheduled deprecation policy (default: off; tests give a short interval to run it). */
-  lifecycle?: { intervalMs?: number };
+  deprecation?: { intervalMs?: number };
 }
 
 export interface WorkflowGateway {
@@ -87,7 +87,7 @@ export async function startWorkflowGateway(opts: WorkflowGatewayOptions = {}): P
     outbox: opts.outbox ?? { pollMs: 50, baseBackoffMs: 20 },
     ...(opts.drift === true ? {} : { drift: false as const }),
     ...(opts.factories ? { factories: opts.factories } : {}),
-    lifecycle: opts.lifecycle ?? false,
+    deprecation: opts.deprecation ?? false,
   });
   let server: RunningServer;
   try {

@@ -10,6 +10,7 @@ import { Approvals } from "./screens/approvals";
 import { Audit } from "./screens/audit";
 import { DeploymentScreen } from "./screens/deployment";
 import { ImpactScreen } from "./screens/impact";
+import { LifecycleScreen } from "./screens/lifecycle";
 import { Deployments } from "./screens/deployments";
 import { ModelScreen } from "./screens/model";
 import { Models } from "./screens/models";
@@ -27,6 +28,7 @@ function Screen() {
   if (first === "deployments" && a !== undefined && b !== undefined && segments.length === 3) return <DeploymentScreen key={`${a}/${b}`} environment={a} name={b} />;
   if (first === "audit" && segments.length === 1) return <Audit />;
   if (first === "impact" && segments.length === 1) return <ImpactScreen />;
+  if (first === "lifecycle" && segments.length === 1) return <LifecycleScreen />;
   return (
     <section aria-labelledby="not-found-title">
       <h1 id="not-found-title">Not found</h1>

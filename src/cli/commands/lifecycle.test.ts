@@ -26,7 +26,7 @@ describe("modelgate lifecycle", () => {
         policies: {
           rules: [{ gates: {} }],
           // 16 is the newest version not in an environment's stage; keeping 1 archives it: 1 of 3 live (33%).
-          lifecycle: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 30 }], maxArchiveShare: 0.3 },
+          deprecation: { rules: [{ models: "support-triage", keepNewest: 1, archiveAfterDays: 30 }], maxArchiveShare: 0.3 },
         },
       },
     });
@@ -42,7 +42,7 @@ describe("modelgate lifecycle", () => {
 
     const plan = await cli("vic", "lifecycle", "plan", "--backend", "example", "--model", "support-triage");
     expect(plan.code).toBe(0);
-    expect(plan.stdout).toMatch(/example\/support-triage@15\s+NONE\s+\d+d\s+never\s+policies\.lifecycle\.rules\[0\]/);
+    expect(plan.stdout).toMatch(/example\/support-triage@15\s+NONE\s+\d+d\s+never\s+policies\.deprecation\.rules\[0\]/);
     expect(plan.stdout).toContain("STOPS AND ASKS (apply needs --yes):\n  example/support-triage: 1 of 3 live versions (33.3%) is more than its maxArchiveShare 30%\n");
     const json = JSON.parse((await cli("vic", "lifecycle", "plan", "--json")).stdout) as { toArchive: number; candidates: { version: string; reason: string }[] };
     expect(json.toArchive).toBe(1);

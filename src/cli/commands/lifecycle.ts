@@ -1,6 +1,7 @@
 /**
- * `modelgate lifecycle plan | apply`: the deprecation policy (docs/lifecycle.md#deprecation-policy)
- * from a terminal or CI, through the GraphQL API (MODELGATE_URL, MODELGATE_TOKEN).
+ * `modelgate lifecycle plan | apply`: the deprecation policy (`policies.deprecation` in modelgate.yaml,
+ * docs/lifecycle.md#deprecation-policy) from a terminal or CI, through the GraphQL API
+ * (MODELGATE_URL, MODELGATE_TOKEN).
  *
  * `plan` lists what an apply would archive and why, and the older versions it keeps (a dry run).
  * `apply` plans afresh and makes one archive request per version; a plan past its maxArchiveShare
@@ -70,7 +71,7 @@ function describeApply(report: LifecyclePlanApplyResult): string {
 }
 
 export function lifecycleCommand(io: CliIo): Command {
-  const cmd = new Command("lifecycle").description("the deprecation policy (policies.lifecycle): plan what to archive, apply it through the workflow");
+  const cmd = new Command("lifecycle").description("the deprecation policy (policies.deprecation): plan what to archive, apply it through the workflow");
   const plan = withFilter(new Command("plan").description("what the policy would archive now and why, and the older versions it keeps (changes nothing)"));
   withClientOptions(plan, io).action(async (opts: FilterOptions) => {
     await guarded(io, opts.json, async () => {

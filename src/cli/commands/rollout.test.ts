@@ -59,6 +59,8 @@ describe("modelgate rollout", () => {
     expect(status.stdout).toMatch(/status\s+RUNNING/);
     expect(status.stdout).toMatch(/step\s+1 of 2 \(10% to the new revision\)/);
     expect(status.stdout).toMatch(/thresholds\s+error rate <= 0.05/);
+    expect(status.stdout).toMatch(/^evidence\s+0 canary results since \S.*: 0 requests, highest error rate none reported$/m);
+    expect(status.stdout).toMatch(/^verdict\s+WAIT: step 1 of 2 \(10%\): waiting for evidence \(no canary result\)$/m);
     expect(status.stdout).toMatch(/classifier\s+example\s+support-triage\s+15\s+10/);
     expect(status.stdout).toMatch(/classifier\s+example\s+support-triage\s+14\s+90/);
 
@@ -66,7 +68,7 @@ describe("modelgate rollout", () => {
     expect(noReason.code).not.toBe(0);
     const paused = await cli("alice", "rollout", "pause", "support-bot", "--env", "staging", "--reason", "incident review", "--json");
     expect(paused.code, paused.stderr).toBe(0);
-    expect(JSON.parse(paused.stdout)).toMatchObject({ status: "PAUSED", pausedReason: "paused by alice: incident review", weight: 10 });
+    expect(JSON.parse(paused.stdout)).toMatchObject({ status: "PAUSED", pausedReason: "paused by alice: incident review", weight: 10, evidence: { step: 1, resultCount: 0, verdict: null } });
     const again = await cli("alice", "rollout", "pause", "support-bot", "--env", "staging", "--reason", "twice");
     expect(again.code).toBe(2);
     expect(again.stderr).toContain("already PAUSED");

@@ -1,7 +1,7 @@
 /**
  * `modelgate rollout status|pause|resume|abort NAME --env ENV`: a deployment's guarded rollout
- * (docs/lifecycle.md#guarded-rollouts). status shows the step, the weights served now, the plan and
- * when the next step may come; pause holds the weights (publisher); resume lets a paused rollout run
+ * (docs/lifecycle.md#guarded-rollouts). status shows the step, the weights served now, the plan,
+ * the step's canary evidence with the leader's verdict, and when the next step may come; pause holds the weights (publisher); resume lets a paused rollout run
  * again and abort rolls back to the revision it started from (approver).
  */
 import { Command } from "commander";
@@ -81,6 +81,17 @@ export function describeRollout(r: Rollout): string {
   ];
   if (r.nextAt) fields.push(["next step", `not before ${shortTime(r.nextAt)} (with its evidence in)`]);
   if (r.pausedReason) fields.push(["paused", r.pausedReason]);
+  const ev = r.evidence;
+  if (ev) {
+    const seen = [
+      `${ev.requests}${plan.minRequests == null ? "" : ` of ${plan.minRequests}`} requests`,
+      plan.maxErrorRate == null ? undefined : `highest error rate ${ev.maxErrorRate ?? "none reported"}`,
+      plan.metricFloor == null ? undefined : `lowest ${plan.metricFloor.name} ${ev.minMetric ?? "none reported"}`,
+    ].filter((t) => t !== undefined);
+    fields.push(["evidence", `${ev.resultCount} canary result${ev.resultCount === 1 ? "" : "s"} since ${shortTime(ev.since)}: ${seen.join(", ")}`]);
+    fields.push(["evidence due", `${shortTime(ev.deadline)}, else ${plan.onMissingEvidence}`]);
+    fields.push(["verdict", ev.verdict ? `${ev.verdict}: ${ev.reason ?? ""}` : `not judged while ${r.status}`]);
+  }
   return `${formatFields(fields)}\nweights served now:\n${formatTable(
     ["ROLE", "BACKEND", "MODEL", "VERSION", "WEIGHT", "SHADOW"],
     r.weights.map((c) => [c.role, c.backendId, c.modelName, c.version, String(c.weight), c.shadow ? "yes" : "-"]),

@@ -68,12 +68,13 @@ function runMain(args: string[], onStderr?: (text: string, kill: (signal: NodeJS
 
 describe("modelgate serve", () => {
   it("exits 2 naming every bad key of the config file", { timeout: TEST_TIMEOUT_MS }, async () => {
-    const file = await configFile("server:\n  prot: 4000\nlogLevel: loud\n");
+    const file = await configFile("server:\n  prot: 4000\nlogLevel: loud\npolicies:\n  lifecycle:\n    rules: [{ keepNewest: 3 }]\n");
     const run = await runMain(["serve", "--config", file]);
     expect(run.code).toBe(2);
     expect(run.stderr).toContain(`invalid modelgate configuration in ${file}`);
     expect(run.stderr).toContain('server.prot (line 2): unknown key (did you mean "port"?)');
     expect(run.stderr).toContain("logLevel (line 3)");
+    expect(run.stderr).toContain("policies.lifecycle (line 5): renamed to policies.deprecation (same fields)");
     expect(run.stdout).toBe("");
   });
 

@@ -282,6 +282,13 @@ export type RolloutStepInput = {
   weight: number;
 };
 
+/** What the leader's next pass does with a running step: WAIT (holding, or its evidence still coming), ADVANCE (queue the next step), BREACH (a threshold broke: onBreach), MISSING (the evidence is not in by its deadline: onMissingEvidence). */
+export type RolloutVerdict =
+  | 'ADVANCE'
+  | 'BREACH'
+  | 'MISSING'
+  | 'WAIT';
+
 export type ShadowReportInput = {
   /** 0..1 */
   agreementRate: number;
@@ -484,7 +491,7 @@ export type ModelgateWhatRunsInProductionQueryVariables = Exact<{
 
 export type ModelgateWhatRunsInProductionQuery = { whatRunsInProduction: { environment: string, asOf: string | null, deployments: Array<{ activatedAt: string, deployment: { name: string }, revision: { number: number, contentHash: string, components: Array<ComponentFieldsFragment> }, approval: ApprovalFieldsFragment | null }>, versions: Array<{ backendId: string, modelName: string, version: string, standalone: boolean, since: string | null, usedBy: Array<{ deployment: string, role: string, weight: number, shadow: boolean }>, approval: ApprovalFieldsFragment | null, idleAlert: IdleAlertFieldsFragment | null }>, failedBackends: Array<{ backendId: string, code: string, message: string }> } };
 
-export type RolloutFieldsFragment = { id: string, status: RolloutStatus, step: number, weight: number, stepStartedAt: string, nextAt: string | null, pausedReason: string | null, createdAt: string, updatedAt: string, weights: Array<{ role: string, backendId: string, modelName: string, version: string, weight: number, shadow: boolean, serving: boolean }>, plan: { maxErrorRate: number | null, minRequests: number | null, evidenceTimeoutSeconds: number | null, onBreach: RolloutAction, onMissingEvidence: RolloutAction, steps: Array<{ weight: number, holdSeconds: number }>, metricFloor: { name: string, min: number } | null }, revision: { number: number }, fromRevision: { number: number } | null };
+export type RolloutFieldsFragment = { id: string, status: RolloutStatus, step: number, weight: number, stepStartedAt: string, nextAt: string | null, pausedReason: string | null, createdAt: string, updatedAt: string, weights: Array<{ role: string, backendId: string, modelName: string, version: string, weight: number, shadow: boolean, serving: boolean }>, plan: { maxErrorRate: number | null, minRequests: number | null, evidenceTimeoutSeconds: number | null, onBreach: RolloutAction, onMissingEvidence: RolloutAction, steps: Array<{ weight: number, holdSeconds: number }>, metricFloor: { name: string, min: number } | null }, revision: { number: number }, fromRevision: { number: number } | null, evidence: { step: number, since: string, deadline: string, versions: Array<string>, resultCount: number, requests: number, maxErrorRate: number | null, minMetric: number | null, verdict: RolloutVerdict | null, reason: string | null } | null };
 
 export type ModelgateDeploymentRolloutQueryVariables = Exact<{
   name: string;
@@ -831,6 +838,18 @@ export const RolloutFieldsFragmentDoc = gql`
   pausedReason
   createdAt
   updatedAt
+  evidence {
+    step
+    since
+    deadline
+    versions
+    resultCount
+    requests
+    maxErrorRate
+    minMetric
+    verdict
+    reason
+  }
 }
     ` as unknown as DocumentNode<RolloutFieldsFragment, unknown>;
 export const OwnerFieldsFragmentDoc = gql`

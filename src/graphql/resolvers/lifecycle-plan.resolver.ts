@@ -25,7 +25,7 @@ function view(plan: DeprecationPlan, environment: string): LifecyclePlan {
 @Resolver()
 export class LifecyclePlanResolver {
   @Query(() => LifecyclePlan, {
-    description: "What the deprecation policy (policies.lifecycle) would archive now, and why; a dry run that changes nothing.",
+    description: "What the deprecation policy (policies.deprecation) would archive now, and why; a dry run that changes nothing.",
   })
   async lifecyclePlan(@Ctx() ctx: GatewayContext, @Arg("filter", () => LifecyclePlanFilter, { nullable: true }) filter: LifecyclePlanFilter | null): Promise<LifecyclePlan> {
     requireRole(ctx, "viewer", "read the lifecycle plan");

@@ -14,6 +14,7 @@ import {
 } from "../types/promotion.js";
 import { DateTime } from "../types/scalars.js";
 import { connection, pageSize } from "./paging.js";
+import type { DeprecationPolicyType } from "../types/deprecation-policy.js";
 
 @Resolver()
 export class PromotionQueries {
@@ -106,6 +107,19 @@ export class PromotionQueries {
       })),
       transitions: STAGES.map((from: Stage) => ({ from, to: [...p.transitions[from]] })),
       protectedAliases: ctx.services.config.policies?.protectedAliases ?? [],
+      deprecation: deprecationPolicyOf(ctx.services.config, ctx.services.deprecation.environment),
     };
   }
+}
+
+/** The configured deprecation policy with its defaults filled in (as DeprecationService applies them). */
+function deprecationPolicyOf(config: GatewayContext["services"]["config"], environment: string): DeprecationPolicyType | null {
+  const policy = config.policies?.deprecation;
+  if (policy === undefined) return null;
+  return {
+    rules: policy.rules.map((r) => ({ ...r, maxArchiveShare: r.maxArchiveShare ?? policy.maxArchiveShare })),
+    maxArchiveShare: policy.maxArchiveShare,
+    environment,
+    everyMinutes: policy.schedule?.everyMinutes ?? null,
+  };
 }

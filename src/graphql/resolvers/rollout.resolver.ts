@@ -1,4 +1,4 @@
-/** Guarded rollouts in the API (docs/lifecycle.md#guarded-rollouts): Deployment.rollout, the canary result's metrics, and pause / resume / abort. */
+/** Guarded rollouts in the API (docs/lifecycle.md#guarded-rollouts): Deployment.rollout with its step's evidence, the canary result's metrics, and pause / resume / abort. */
 import { Arg, Ctx, FieldResolver, Mutation, Resolver, Root } from "type-graphql";
 import { z } from "zod";
 import { checkInput } from "../../core/input-check.js";
@@ -11,7 +11,7 @@ import { withUserErrors } from "../errors.js";
 import { Metric } from "../types/common.js";
 import { DeploymentType } from "../types/deployment.js";
 import { CanaryResultType } from "../types/promotion.js";
-import { DeploymentRolloutControlInput, DeploymentRolloutPayload, RolloutType } from "../types/rollout.js";
+import { DeploymentRolloutControlInput, DeploymentRolloutPayload, RolloutEvidenceType, RolloutType } from "../types/rollout.js";
 
 const controlSchema = z.object({
   name: z.string().max(128, "must be at most 128 characters"),
@@ -19,10 +19,14 @@ const controlSchema = z.object({
   reason: z.string().max(2000, "must be at most 2000 characters"),
 });
 
-/** A RolloutView as the Rollout type reads it. */
+/** The canary results Rollout.evidence lists. */
+const EVIDENCE_RESULTS = 20;
+
+/** A RolloutView as the Rollout type reads it (the view itself for Rollout.evidence). */
 function rolloutOut(v: RolloutView): Record<string, unknown> {
   const r = v.rollout;
   return {
+    view: v,
     id: r.id,
     status: r.status,
     step: r.step + 1,
@@ -45,6 +49,31 @@ export class DeploymentRolloutField {
   async rollout(@Root() root: DeploymentRecord, @Ctx() ctx: GatewayContext): Promise<Record<string, unknown> | null> {
     const view = await ctx.services.rollouts.view(root);
     return view === undefined ? null : rolloutOut(view);
+  }
+}
+
+@Resolver(() => RolloutType)
+export class RolloutEvidenceField {
+  @FieldResolver(() => RolloutEvidenceType, {
+    nullable: true,
+    description: "The current step's canary evidence against the plan's thresholds, and the leader's verdict on it; null once the rollout is closed.",
+  })
+  async evidence(@Root() root: { view: RolloutView }, @Ctx() ctx: GatewayContext): Promise<RolloutEvidenceType | null> {
+    const ev = await ctx.services.rollouts.evidence(root.view);
+    if (ev === undefined) return null;
+    return {
+      step: ev.step + 1,
+      since: ev.since,
+      deadline: ev.deadline,
+      versions: ev.versions.map((c) => `${c.backendId}/${c.modelName}@${c.version}`),
+      resultCount: ev.summary.results,
+      requests: ev.summary.requests,
+      maxErrorRate: ev.summary.maxErrorRate,
+      minMetric: ev.summary.minMetric,
+      verdict: ev.verdict?.kind ?? null,
+      reason: ev.verdict?.reason ?? null,
+      canaryResults: ev.results.slice(0, EVIDENCE_RESULTS),
+    };
   }
 }
 

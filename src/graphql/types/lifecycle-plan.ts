@@ -55,7 +55,7 @@ export class LifecycleCandidate {
   @Field(() => StageEnum, { description: "Its stage now." })
   stage!: string;
 
-  @Field(() => String, { description: 'The rule that covers the model, e.g. "policies.lifecycle.rules[0]".' })
+  @Field(() => String, { description: 'The rule that covers the model, e.g. "policies.deprecation.rules[0]".' })
   rule!: string;
 
   @Field(() => DateTime)
@@ -148,7 +148,7 @@ export class LifecyclePlan {
   @Field(() => Float)
   share!: number;
 
-  @Field(() => Float, { description: "policies.lifecycle.maxArchiveShare." })
+  @Field(() => Float, { description: "policies.deprecation.maxArchiveShare." })
   maxArchiveShare!: number;
 
   @Field(() => [String], { description: "Why the plan stops and asks (a share passed); non-empty: an apply needs confirmShare." })

@@ -3,6 +3,7 @@ import { connectionTypes } from "./connection.js";
 import { StageEnum } from "./enums.js";
 import { Node } from "./node.js";
 import { DateTime, JSON } from "./scalars.js";
+import { DeprecationPolicyType } from "./deprecation-policy.js";
 
 export const PromotionStatusEnum = { PENDING: "PENDING", APPLYING: "APPLYING", APPLIED: "APPLIED", FAILED: "FAILED", REJECTED: "REJECTED" } as const;
 registerEnumType(PromotionStatusEnum, {
@@ -330,4 +331,7 @@ export class PoliciesType {
 
   @Field(() => [ProtectedAliasPolicyType], { description: "Protected aliases: moved only through aliasMoveRequest." })
   protectedAliases!: ProtectedAliasPolicyType[];
+
+  @Field(() => DeprecationPolicyType, { nullable: true, description: "The deprecation policy (policies.deprecation); null when none is configured." })
+  deprecation!: DeprecationPolicyType | null;
 }

@@ -3,7 +3,7 @@ import { Field, Float, InputType, Int, ObjectType, registerEnumType } from "type
 import { RolloutActionEnum } from "./rollout-inputs.js";
 import { UserError } from "./common.js";
 import { DeploymentComponentType, DeploymentRevisionType, DeploymentType } from "./deployment.js";
-import { PromotionRequestType } from "./promotion.js";
+import { CanaryResultType, PromotionRequestType } from "./promotion.js";
 import { DateTime } from "./scalars.js";
 
 export const RolloutStatusEnum = { RUNNING: "RUNNING", PAUSED: "PAUSED", COMPLETED: "COMPLETED", ROLLED_BACK: "ROLLED_BACK", SUPERSEDED: "SUPERSEDED" } as const;
@@ -53,6 +53,51 @@ export class RolloutPlanType {
 
   @Field(() => RolloutActionEnum)
   onMissingEvidence!: string;
+}
+
+export const RolloutVerdictEnum = { WAIT: "WAIT", ADVANCE: "ADVANCE", BREACH: "BREACH", MISSING: "MISSING" } as const;
+registerEnumType(RolloutVerdictEnum, {
+  name: "RolloutVerdict",
+  description:
+    "What the leader's next pass does with a running step: WAIT (holding, or its evidence still coming), ADVANCE (queue the next step), BREACH (a threshold broke: onBreach), MISSING (the evidence is not in by its deadline: onMissingEvidence).",
+});
+
+@ObjectType("RolloutEvidence", {
+  description: "The canary evidence of an open rollout's current step: the results recorded for its new versions since the step started, against the plan's thresholds.",
+})
+export class RolloutEvidenceType {
+  @Field(() => Int, { description: "The step judged, 1-based." })
+  step!: number;
+
+  @Field(() => DateTime, { description: "Results recorded from here on count (the step's start or its resume)." })
+  since!: Date;
+
+  @Field(() => DateTime, { description: "When missing evidence acts (onMissingEvidence): evidenceTimeoutSeconds after the step started, default its hold." })
+  deadline!: Date;
+
+  @Field(() => [String], { description: "The versions the evidence is about (backend/name@version): the new revision's serving components the previous one did not serve." })
+  versions!: string[];
+
+  @Field(() => Int, { description: "Canary results counted." })
+  resultCount!: number;
+
+  @Field(() => Float, { description: "Requests the counted results add up to, against the plan's minRequests (a whole number)." })
+  requests!: number;
+
+  @Field(() => Float, { nullable: true, description: "The highest error rate reported, against the plan's maxErrorRate (null: none reported)." })
+  maxErrorRate?: number | null;
+
+  @Field(() => Float, { nullable: true, description: "The lowest value reported of the plan's metricFloor metric (null: none reported, or no floor)." })
+  minMetric?: number | null;
+
+  @Field(() => RolloutVerdictEnum, { nullable: true, description: "The leader's verdict on this evidence now; null while PAUSED (a paused rollout is not judged)." })
+  verdict?: string | null;
+
+  @Field(() => String, { nullable: true, description: "The verdict in words, e.g. \"step 1 of 4 (5%): waiting for evidence (120 of 500 requests)\"." })
+  reason?: string | null;
+
+  @Field(() => [CanaryResultType], { description: "The results counted, newest first (at most 20)." })
+  canaryResults!: unknown[];
 }
 
 @ObjectType("Rollout", { description: "A guarded rollout of a deployment revision over the one it replaces." })

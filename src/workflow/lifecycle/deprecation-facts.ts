@@ -1,6 +1,6 @@
 /**
  * What the deprecation planner (./deprecation-plan.ts) needs, read from the backends and the store:
- * every version of the models a lifecycle rule covers, the deployment revisions that bundle
+ * every version of the models a deprecation rule covers, the deployment revisions that bundle
  * versions (active, pending, past), what the promotion trail records running, and open requests.
  */
 import type { CallContext, ModelVersion } from "../../core/index.js";
@@ -8,7 +8,7 @@ import type { ModelgateConfig } from "../../config/schema.js";
 import type { Catalog } from "../../catalog/catalog.js";
 import type { Store } from "../../store/store.js";
 import type { PromotionRequestRecord } from "../../store/workflow-store.js";
-import { lifecycleRuleFor, type DeploymentUse, type OpenRequestFact, type PlanModel, type TrailUse } from "./deprecation-plan.js";
+import { deprecationRuleFor, type DeploymentUse, type OpenRequestFact, type PlanModel, type TrailUse } from "./deprecation-plan.js";
 
 /** Narrows a plan to one backend and/or model. */
 export interface DeprecationFilter {
@@ -20,7 +20,7 @@ export interface DeprecationFilter {
 const HISTORY_LIMIT = 1_000;
 
 export async function coveredModels(config: ModelgateConfig, catalog: Catalog, filter: DeprecationFilter, ctx: CallContext): Promise<PlanModel[]> {
-  const rules = config.policies?.lifecycle?.rules ?? [];
+  const rules = config.policies?.deprecation?.rules ?? [];
   const backends = filter.backend === undefined ? catalog.backendIds() : [catalog.backend(filter.backend).info.id];
   const out: PlanModel[] = [];
   for (const backendId of backends) {
@@ -28,7 +28,7 @@ export async function coveredModels(config: ModelgateConfig, catalog: Catalog, f
     const names =
       filter.model === undefined ? (await catalog.allModels(backendId, ctx)).map((m) => m.name) : [(await catalog.backend(backendId).getModel(filter.model, ctx)).name];
     for (const modelName of names) {
-      if (lifecycleRuleFor(rules, backendId, modelName) === undefined) continue;
+      if (deprecationRuleFor(rules, backendId, modelName) === undefined) continue;
       const versions: ModelVersion[] = [];
       let after: string | undefined;
       for (;;) {

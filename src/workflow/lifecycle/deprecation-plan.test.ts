@@ -39,10 +39,10 @@ describe("planDeprecation", () => {
     const plan = planDeprecation(input({ models: [model([v("1", 100), v("2", 90), v("3", 80), v("4", 10), v("5", 5, "PRODUCTION")])] }));
     expect(plan.candidates.map((c) => c.version)).toEqual(["3", "2", "1"]);
     const first = plan.candidates[0]!;
-    expect(first).toMatchObject({ backendId: "git", modelName: "churn", stage: "NONE", rule: "policies.lifecycle.rules[0]", ageDays: 80, rank: 3, lastDeploymentUse: null });
+    expect(first).toMatchObject({ backendId: "git", modelName: "churn", stage: "NONE", rule: "policies.deprecation.rules[0]", ageDays: 80, rank: 3, lastDeploymentUse: null });
     expect(first.reason).toBe("3rd newest (keepNewest 2), created 80 days ago (archiveAfterDays 30), in no environment, in no deployment revision");
     expect(plan.kept).toEqual([]);
-    expect(plan.models).toEqual([{ backendId: "git", modelName: "churn", rule: "policies.lifecycle.rules[0]", liveVersions: 5, toArchive: 3, share: 0.6, maxArchiveShare: 1, exceedsShare: false }]);
+    expect(plan.models).toEqual([{ backendId: "git", modelName: "churn", rule: "policies.deprecation.rules[0]", liveVersions: 5, toArchive: 3, share: 0.6, maxArchiveShare: 1, exceedsShare: false }]);
     expect(plan).toMatchObject({ liveVersions: 5, toArchive: 3, share: 0.6 });
     expect(plan.stops).toEqual([]);
   });
@@ -109,8 +109,8 @@ describe("planDeprecation", () => {
       }),
     );
     expect(plan.candidates.map((c) => `${c.backendId}/${c.modelName}@${c.version} ${c.rule}`)).toEqual([
-      "mlflow/support-triage@2 policies.lifecycle.rules[0]",
-      "mlflow/support-triage@1 policies.lifecycle.rules[0]",
+      "mlflow/support-triage@2 policies.deprecation.rules[0]",
+      "mlflow/support-triage@1 policies.deprecation.rules[0]",
     ]);
     expect(plan.models.map((m) => `${m.backendId}/${m.modelName}`)).toEqual(["mlflow/support-triage", "git/support-triage"]);
   });
@@ -133,7 +133,7 @@ describe("planDeprecation", () => {
     ]);
     expect(plan.stops).toEqual([
       "git/big: 3 of 4 live versions (75%) is more than its maxArchiveShare 50%",
-      "the plan archives 4 of 6 live versions (66.7%), more than policies.lifecycle.maxArchiveShare 60%",
+      "the plan archives 4 of 6 live versions (66.7%), more than policies.deprecation.maxArchiveShare 60%",
     ]);
     // Exactly at the share: no stop.
     expect(planDeprecation(input({ maxArchiveShare: 0.5, models: [model(old(4))] })).stops).toEqual([]);

@@ -17,7 +17,7 @@
  * - no request for it is open (an open archive request means a previous apply already asked).
  */
 import type { Stage } from "../../core/index.js";
-import type { LifecycleRuleConfig } from "../../config/schema.js";
+import type { DeprecationRuleConfig } from "../../config/schema.js";
 import { globMatches } from "../policy.js";
 
 const DAY_MS = 86_400_000;
@@ -67,7 +67,7 @@ export interface OpenRequestFact {
 }
 
 export interface PlanInput {
-  rules: readonly LifecycleRuleConfig[];
+  rules: readonly DeprecationRuleConfig[];
   /** Largest share of all covered live versions one plan may archive. */
   maxArchiveShare: number;
   environments: Readonly<Record<string, { stage: Stage }>>;
@@ -90,7 +90,7 @@ export interface PlanCandidate {
   modelName: string;
   version: string;
   stage: Stage;
-  /** "policies.lifecycle.rules[i]". */
+  /** "policies.deprecation.rules[i]". */
   rule: string;
   createdAt: Date;
   ageDays: number;
@@ -139,7 +139,7 @@ export interface DeprecationPlan {
 }
 
 /** The first rule covering the model, with its index. */
-export function lifecycleRuleFor(rules: readonly LifecycleRuleConfig[], backendId: string, modelName: string): { rule: LifecycleRuleConfig; index: number } | undefined {
+export function deprecationRuleFor(rules: readonly DeprecationRuleConfig[], backendId: string, modelName: string): { rule: DeprecationRuleConfig; index: number } | undefined {
   const index = rules.findIndex((r) => (r.backend === "*" || r.backend === backendId) && globMatches(r.models, modelName));
   const rule = rules[index];
   return rule === undefined ? undefined : { rule, index };
@@ -192,10 +192,10 @@ export function planDeprecation(input: PlanInput): DeprecationPlan {
   const kept: PlanKept[] = [];
   const models: PlanModelSummary[] = [];
   for (const model of input.models) {
-    const matched = lifecycleRuleFor(input.rules, model.backendId, model.modelName);
+    const matched = deprecationRuleFor(input.rules, model.backendId, model.modelName);
     if (matched === undefined) continue;
     const { rule, index } = matched;
-    const ruleName = `policies.lifecycle.rules[${index}]`;
+    const ruleName = `policies.deprecation.rules[${index}]`;
     const maxShare = rule.maxArchiveShare ?? input.maxArchiveShare;
     const cutoff = now.getTime() - rule.archiveAfterDays * DAY_MS;
     const sorted = [...model.versions].sort(newestFirst);
@@ -285,7 +285,7 @@ export function planDeprecation(input: PlanInput): DeprecationPlan {
     }
   }
   if (share > input.maxArchiveShare) {
-    stops.push(`the plan archives ${toArchive} of ${liveVersions} live versions (${pct(share)}), more than policies.lifecycle.maxArchiveShare ${pct(input.maxArchiveShare)}`);
+    stops.push(`the plan archives ${toArchive} of ${liveVersions} live versions (${pct(share)}), more than policies.deprecation.maxArchiveShare ${pct(input.maxArchiveShare)}`);
   }
   return { generatedAt: now, candidates, kept, models, liveVersions, toArchive, share, maxArchiveShare: input.maxArchiveShare, stops };
 }

@@ -1,5 +1,5 @@
 /**
- * Runs the deprecation policy on a schedule (`policies.lifecycle.schedule.everyMinutes`), on the
+ * Runs the deprecation policy on a schedule (`policies.deprecation.schedule.everyMinutes`), on the
  * leader only (src/app/gateway.ts starts it with the other background work): every interval it plans
  * and applies as the system principal `modelgate:lifecycle`, one pass at a time. A plan that passes
  * a maxArchiveShare is never confirmed here: the apply records a `lifecycle.stop` audit event and
@@ -8,7 +8,7 @@
 import { createCallContext, isRegistryError, systemActor, type Logger } from "../../core/index.js";
 import type { DeprecationApplyReport, DeprecationService } from "./deprecation-service.js";
 
-export const LIFECYCLE_ACTOR = systemActor("lifecycle", "modelgate's deprecation policy (policies.lifecycle)");
+export const LIFECYCLE_ACTOR = systemActor("lifecycle", "modelgate's deprecation policy (policies.deprecation)");
 
 export interface DeprecationSchedulerOptions {
   /** Time between the end of one pass and the start of the next. */

@@ -56,27 +56,27 @@ export class DeprecationService {
     private readonly clock: () => Date = () => new Date(),
   ) {}
 
-  /** True when `policies.lifecycle` has at least one rule. */
+  /** True when `policies.deprecation` has at least one rule. */
   get configured(): boolean {
-    return (this.config.policies?.lifecycle?.rules.length ?? 0) > 0;
+    return (this.config.policies?.deprecation?.rules.length ?? 0) > 0;
   }
 
   /** The environment archive requests are made in. */
   get environment(): string {
-    return this.config.policies?.lifecycle?.environment ?? Object.keys(this.config.environments)[0] ?? "production";
+    return this.config.policies?.deprecation?.environment ?? Object.keys(this.config.environments)[0] ?? "production";
   }
 
   async plan(filter: DeprecationFilter, ctx: CallContext): Promise<DeprecationPlan> {
-    const lifecycle = this.config.policies?.lifecycle;
+    const policy = this.config.policies?.deprecation;
     const now = this.clock();
     if (filter.model !== undefined && filter.backend === undefined) {
       throw new InvalidInputError("filter.backend: give the backend when filtering by model", { field: "backend" });
     }
-    const models = lifecycle === undefined ? [] : await coveredModels(this.config, this.catalog, filter, ctx);
+    const models = policy === undefined ? [] : await coveredModels(this.config, this.catalog, filter, ctx);
     const open = await openRequests(this.store);
     return planDeprecation({
-      rules: lifecycle?.rules ?? [],
-      maxArchiveShare: lifecycle?.maxArchiveShare ?? 0.5,
+      rules: policy?.rules ?? [],
+      maxArchiveShare: policy?.maxArchiveShare ?? 0.5,
       environments: this.config.environments,
       models,
       deploymentUses: await deploymentUses(this.store, open, now),
@@ -88,7 +88,7 @@ export class DeprecationService {
 
   async apply(input: DeprecationApplyInput, ctx: CallContext): Promise<DeprecationApplyReport> {
     if (!this.configured) {
-      throw new InvalidInputError("no deprecation policy is configured: add rules under policies.lifecycle in modelgate.yaml", { field: "filter" });
+      throw new InvalidInputError("no deprecation policy is configured: add rules under policies.deprecation in modelgate.yaml", { field: "filter" });
     }
     const plan = await this.plan(input.filter ?? {}, ctx);
     if (plan.stops.length > 0 && input.confirmShare !== true) {
@@ -99,7 +99,7 @@ export class DeprecationService {
           ...(ctx.requestId === undefined ? {} : { requestId: ctx.requestId }),
           action: "lifecycle.stop",
           targetType: "lifecycle_plan",
-          target: "policies.lifecycle",
+          target: "policies.deprecation",
           after: { toArchive: plan.toArchive, liveVersions: plan.liveVersions, share: plan.share, stops: plan.stops, versions: plan.candidates.map((c) => `${c.backendId}/${c.modelName}@${c.version}`) },
           outcome: "FAILURE",
           error: message,

@@ -26,6 +26,7 @@ import type { Store, StoreTx } from "../../store/store.js";
 import type { PromotionRequestRecord } from "../../store/workflow-store.js";
 import { deploymentLockKey, rollbackKey, type DeploymentPromotions } from "../deployment-promotion.js";
 import type { PromotionService, RequestResult } from "../promotion-service.js";
+import { rolloutEvidence, stepResults, type RolloutEvidence } from "./rollout-evidence.js";
 import { canaryVersions, holdEnds, judgeStep, servedComponents } from "./rollout-plan.js";
 
 /** The actor of what the leader does on its own (steps, pauses, automatic rollbacks). */
@@ -192,6 +193,11 @@ export class RolloutService {
     return { rollout, deployment, revision, fromRevision, weight, served, nextAt: rollout.status === "RUNNING" ? holdEnds(rollout.plan, rollout.step, rollout.stepStartedAt) : null };
   }
 
+  /** The open rollout's current step and its canary evidence against the plan (undefined once closed). */
+  evidence(view: RolloutView): Promise<RolloutEvidence | undefined> {
+    return rolloutEvidence(this.store, { ...view, environment: view.deployment.environment, now: this.clock() });
+  }
+
   async pause(input: RolloutControlInput, ctx: CallContext): Promise<RolloutView> {
     const reason = checkReason(input.reason);
     const { deployment, rollout } = await this.#open(input);
@@ -261,11 +267,7 @@ export class RolloutService {
     // A request of the deployment is under way (a step, a rollback, a promotion): it decides first.
     if ((await this.store.workflow.findOpen(deploymentLockKey(deployment.name, deployment.environment))) !== undefined) return;
     if ((await this.store.workflow.findOpen(rollbackKey(deployment.name, deployment.environment))) !== undefined) return;
-    const results = (
-      await Promise.all(canaryVersions(revision, from).map((c) => this.store.workflow.listCanaryResults(c.backendId, c.modelName, c.version, deployment.environment)))
-    )
-      .flat()
-      .filter((r) => r.at.getTime() >= rollout.stepStartedAt.getTime());
+    const results = await stepResults(this.store, rollout, canaryVersions(revision, from), deployment.environment);
     const now = this.clock();
     const verdict = judgeStep(rollout.plan, rollout.step, rollout.stepStartedAt, now, results);
     if (verdict.kind === "WAIT") return;

@@ -38,5 +38,5 @@ export function DriftFlag({ drift }: { drift?: DriftLike }) {
 }
 
 export function StatusBadge({ status }: { status: string }) {
-  return <span className={`badge status-${status.toLowerCase()}`}>{status.toLowerCase()}</span>;
+  return <span className={`badge status-${status.toLowerCase()}`}>{status.toLowerCase().replace(/_/g, " ")}</span>;
 }

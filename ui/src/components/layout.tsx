@@ -10,6 +10,7 @@ const NAV: { label: string; segment: string }[] = [
   { label: "Approvals", segment: "approvals" },
   { label: "Models", segment: "models" },
   { label: "Deployments", segment: "deployments" },
+  { label: "Lifecycle", segment: "lifecycle" },
   { label: "Impact", segment: "impact" },
   { label: "Audit trail", segment: "audit" },
 ];

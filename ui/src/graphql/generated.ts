@@ -83,6 +83,12 @@ export type DeploymentRollbackInput = {
   revision?: number;
 };
 
+export type DeploymentRolloutControlInput = {
+  environment: string;
+  name: string;
+  reason: string;
+};
+
 export type GateName =
   | 'APPROVAL'
   | 'CANARY'
@@ -100,6 +106,36 @@ export type IdentityInput =
   | 'prompt'
   | 'seed'
   | 'tools';
+
+/** REQUESTED: an archive request waits for its gates (approvals). QUEUED: its gates passed and the outbox applies it. SKIPPED: another open request holds the version. FAILED: refused (message says why). */
+export type LifecycleApplyOutcome =
+  | 'FAILED'
+  | 'QUEUED'
+  | 'REQUESTED'
+  | 'SKIPPED';
+
+/** Why the deprecation policy keeps a version past a model's newest N: an environment uses it (its stage, an alias named after it, or the trail), an active or pending deployment revision bundles it, it was created or used within archiveAfterDays, a request for it is open, or its creation time is unknown. */
+export type LifecycleKeepReason =
+  | 'AGE_UNKNOWN'
+  | 'DEPLOYMENT'
+  | 'ENVIRONMENT'
+  | 'NEWEST'
+  | 'OPEN_REQUEST'
+  | 'RECENT';
+
+export type LifecyclePlanApplyInput = {
+  /** Apply a plan that passes a maxArchiveShare (it stops and asks otherwise). */
+  confirmShare?: boolean;
+  filter?: LifecyclePlanFilter;
+  /** Recorded on every request (default: the rule and the version's reason). */
+  reason?: string;
+};
+
+export type LifecyclePlanFilter = {
+  backend?: string;
+  /** Needs backend. */
+  model?: string;
+};
 
 /** UPSTREAM: what went into the node (datasets, commits, runs, parent and teacher versions); DOWNSTREAM: what came out of it (derived versions, deployments). */
 export type LineageDirection =
@@ -153,6 +189,12 @@ export type ModelFilter = {
   /** Every tag must match. */
   tags?: Array<TagInput>;
 };
+
+export type ModelOwnerSource =
+  /** The first lifecycle.owners rule of modelgate.yaml matching the model. */
+  | 'CONFIG'
+  /** The model's modelgate.owner / modelgate.owner-contact tags in its backend. */
+  | 'TAG';
 
 export type ModelRollbackInput = {
   backend: string;
@@ -239,6 +281,26 @@ export type Role =
   | 'APPROVER'
   | 'PUBLISHER'
   | 'VIEWER';
+
+/** What a broken threshold or missing evidence does: roll back to the previous revision, or pause. */
+export type RolloutAction =
+  | 'PAUSE'
+  | 'ROLLBACK';
+
+/** RUNNING: the leader moves it on evidence. PAUSED: holds its weights until resumed or aborted. COMPLETED: the new revision takes all traffic. ROLLED_BACK: the previous revision was put back. SUPERSEDED: another revision was put in place. */
+export type RolloutStatus =
+  | 'COMPLETED'
+  | 'PAUSED'
+  | 'ROLLED_BACK'
+  | 'RUNNING'
+  | 'SUPERSEDED';
+
+/** What the leader's next pass does with a running step: WAIT (holding, or its evidence still coming), ADVANCE (queue the next step), BREACH (a threshold broke: onBreach), MISSING (the evidence is not in by its deadline: onMissingEvidence). */
+export type RolloutVerdict =
+  | 'ADVANCE'
+  | 'BREACH'
+  | 'MISSING'
+  | 'WAIT';
 
 export type SignatureFailureCode =
   | 'ARTIFACT_UNREADABLE'
@@ -339,7 +401,7 @@ export type DeploymentDetailQueryVariables = Exact<{
 }>;
 
 
-export type DeploymentDetailQuery = { deployment: { id: string, name: string, environment: string, createdAt: string, createdBy: string, health: { status: DeploymentHealthStatus, problems: Array<{ code: DeploymentProblemCode, message: string, component: ComponentFieldsFragment }> }, currentRevision: { number: number } | null, revisions: Array<{ id: string, number: number, status: DeploymentRevisionStatus, createdAt: string, createdBy: string, reason: string, contentHash: string, components: Array<(
+export type DeploymentDetailQuery = { deployment: { id: string, name: string, environment: string, createdAt: string, createdBy: string, health: { status: DeploymentHealthStatus, problems: Array<{ code: DeploymentProblemCode, message: string, component: ComponentFieldsFragment }> }, currentRevision: { number: number } | null, rollout: RolloutFieldsFragment | null, revisions: Array<{ id: string, number: number, status: DeploymentRevisionStatus, createdAt: string, createdBy: string, reason: string, contentHash: string, components: Array<(
         { modelVersion: { stage: Stage } | null }
         & ComponentFieldsFragment
       )> }>, activations: Array<{ activatedAt: string, deactivatedAt: string | null, revision: { number: number }, request: { id: string, kind: PromotionKind, requestedBy: string, status: PromotionStatus, reason: string, decisions: Array<{ actor: string, decision: ApprovalState, at: string }> } | null }> } | null };
@@ -358,12 +420,77 @@ export type DeploymentPromoteMutationVariables = Exact<{
 
 export type DeploymentPromoteMutation = { deploymentPromote: { promotionRequest: { id: string, status: PromotionStatus } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
 
+export type RolloutFieldsFragment = { id: string, status: RolloutStatus, step: number, weight: number, nextAt: string | null, pausedReason: string | null, stepStartedAt: string, createdAt: string, updatedAt: string, revision: { number: number }, fromRevision: { number: number } | null, weights: Array<ComponentFieldsFragment>, plan: { maxErrorRate: number | null, minRequests: number | null, evidenceTimeoutSeconds: number | null, onBreach: RolloutAction, onMissingEvidence: RolloutAction, steps: Array<{ weight: number, holdSeconds: number }>, metricFloor: { name: string, min: number } | null }, evidence: { step: number, since: string, deadline: string, versions: Array<string>, resultCount: number, requests: number, maxErrorRate: number | null, minMetric: number | null, verdict: RolloutVerdict | null, reason: string | null, canaryResults: Array<{ at: string, backendId: string, modelName: string, version: string, clean: boolean, errorRate: number | null, requests: number | null, evidence: string | null, notes: string | null, recordedBy: string, metrics: Array<{ key: string, value: number }> }> } | null };
+
+export type DeploymentRolloutPauseMutationVariables = Exact<{
+  input: DeploymentRolloutControlInput;
+}>;
+
+
+export type DeploymentRolloutPauseMutation = { deploymentRolloutPause: { rollout: { status: RolloutStatus } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DeploymentRolloutResumeMutationVariables = Exact<{
+  input: DeploymentRolloutControlInput;
+}>;
+
+
+export type DeploymentRolloutResumeMutation = { deploymentRolloutResume: { rollout: { status: RolloutStatus } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type DeploymentRolloutAbortMutationVariables = Exact<{
+  input: DeploymentRolloutControlInput;
+}>;
+
+
+export type DeploymentRolloutAbortMutation = { deploymentRolloutAbort: { rollout: { status: RolloutStatus } | null, promotionRequest: { id: string, status: PromotionStatus } | null, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
 export type RegistryEventsSubscriptionVariables = Exact<{
   filter?: RegistryEventFilter;
 }>;
 
 
 export type RegistryEventsSubscription = { registryEvents: { seq: number, type: RegistryEventType, action: string, actor: string, at: string, backendId: string | null, modelName: string | null, environment: string | null } };
+
+export type LifecycleCandidateFieldsFragment = { backendId: string, modelName: string, version: string, stage: Stage, rule: string, rank: number, ageDays: number, createdAt: string, reason: string, lastDeploymentUse: { deployment: string, environment: string, revision: number, at: string } | null };
+
+export type OwnerFieldsFragment = { team: string | null, contact: string | null, source: ModelOwnerSource };
+
+export type LifecyclePlanQueryVariables = Exact<{
+  filter?: LifecyclePlanFilter;
+}>;
+
+
+export type LifecyclePlanQuery = { lifecyclePlan: { environment: string, generatedAt: string, toArchive: number, liveVersions: number, share: number, maxArchiveShare: number, stops: Array<string>, candidates: Array<LifecycleCandidateFieldsFragment>, kept: Array<{ backendId: string, modelName: string, version: string, stage: Stage, why: LifecycleKeepReason, reason: string }>, models: Array<{ backendId: string, modelName: string, rule: string, liveVersions: number, toArchive: number, share: number, maxArchiveShare: number, exceedsShare: boolean }> } };
+
+export type LifecyclePlanApplyMutationVariables = Exact<{
+  input?: LifecyclePlanApplyInput;
+}>;
+
+
+export type LifecyclePlanApplyMutation = { lifecyclePlanApply: { results: Array<{ outcome: LifecycleApplyOutcome, message: string | null, candidate: LifecycleCandidateFieldsFragment, promotionRequest: { id: string, status: PromotionStatus, failure: string | null } | null }>, userErrors: Array<{ code: UserErrorCode, field: Array<string> | null, message: string }> } };
+
+export type LifecycleRequestsQueryVariables = Exact<{
+  ids: Array<string | number> | string | number;
+}>;
+
+
+export type LifecycleRequestsQuery = { nodes: Array<
+    | { id: string, status: PromotionStatus, failure: string | null }
+    | Record<PropertyKey, never>
+   | null> };
+
+export type IdleAlertsQueryVariables = Exact<{
+  environment?: string;
+}>;
+
+
+export type IdleAlertsQuery = { idleAlerts: { nodes: Array<{ id: string, backendId: string, modelName: string, version: string, environment: string, idleDays: number, lastUsedAt: string | null, raisedAt: string, owner: OwnerFieldsFragment | null }>, pageInfo: { hasNextPage: boolean } } };
+
+export type EnvironmentUsageQueryVariables = Exact<{
+  environment: string;
+}>;
+
+
+export type EnvironmentUsageQuery = { whatRunsInProduction: { environment: string, failedBackends: Array<{ backendId: string, code: string, message: string }>, versions: Array<{ backendId: string, modelName: string, version: string, since: string | null, usedBy: Array<{ deployment: string, role: string, shadow: boolean, weight: number }>, idleAlert: { id: string, idleDays: number, lastUsedAt: string | null, raisedAt: string } | null, modelVersion: { stage: Stage, usage: { lastResolvedAt: string | null, resolves24h: number, lastServedAt: string | null, served24h: number } | null, model: { owner: OwnerFieldsFragment | null } } | null }> } };
 
 export type ModelListQueryVariables = Exact<{
   filter?: ModelFilter;
@@ -595,6 +722,105 @@ export const ComponentFieldsFragmentDoc = new TypedDocumentString(`
   serving
 }
     `, {"fragmentName":"ComponentFields"}) as unknown as TypedDocumentString<ComponentFieldsFragment, unknown>;
+export const RolloutFieldsFragmentDoc = new TypedDocumentString(`
+    fragment RolloutFields on Rollout {
+  id
+  status
+  step
+  weight
+  nextAt
+  pausedReason
+  stepStartedAt
+  createdAt
+  updatedAt
+  revision {
+    number
+  }
+  fromRevision {
+    number
+  }
+  weights {
+    ...ComponentFields
+  }
+  plan {
+    steps {
+      weight
+      holdSeconds
+    }
+    maxErrorRate
+    metricFloor {
+      name
+      min
+    }
+    minRequests
+    evidenceTimeoutSeconds
+    onBreach
+    onMissingEvidence
+  }
+  evidence {
+    step
+    since
+    deadline
+    versions
+    resultCount
+    requests
+    maxErrorRate
+    minMetric
+    verdict
+    reason
+    canaryResults {
+      at
+      backendId
+      modelName
+      version
+      clean
+      errorRate
+      requests
+      metrics {
+        key
+        value
+      }
+      evidence
+      notes
+      recordedBy
+    }
+  }
+}
+    fragment ComponentFields on DeploymentComponent {
+  role
+  backendId
+  modelName
+  version
+  weight
+  shadow
+  serving
+}`, {"fragmentName":"RolloutFields"}) as unknown as TypedDocumentString<RolloutFieldsFragment, unknown>;
+export const LifecycleCandidateFieldsFragmentDoc = new TypedDocumentString(`
+    fragment LifecycleCandidateFields on LifecycleCandidate {
+  backendId
+  modelName
+  version
+  stage
+  rule
+  rank
+  ageDays
+  createdAt
+  reason
+  lastDeploymentUse {
+    deployment
+    environment
+    revision
+    at
+  }
+}
+    `, {"fragmentName":"LifecycleCandidateFields"}) as unknown as TypedDocumentString<LifecycleCandidateFieldsFragment, unknown>;
+export const OwnerFieldsFragmentDoc = new TypedDocumentString(`
+    fragment OwnerFields on ModelOwner {
+  team
+  contact
+  source
+}
+    `, {"fragmentName":"OwnerFields"}) as unknown as TypedDocumentString<OwnerFieldsFragment, unknown>;
 export const ApprovalFieldsFragmentDoc = new TypedDocumentString(`
     fragment ApprovalFields on ApprovalSummary {
   approvedAt
@@ -814,6 +1040,9 @@ export const DeploymentDetailDocument = new TypedDocumentString(`
     currentRevision {
       number
     }
+    rollout {
+      ...RolloutFields
+    }
     revisions(first: 100) {
       id
       number
@@ -850,7 +1079,70 @@ export const DeploymentDetailDocument = new TypedDocumentString(`
     }
   }
 }
-    fragment ComponentFields on DeploymentComponent {
+    fragment RolloutFields on Rollout {
+  id
+  status
+  step
+  weight
+  nextAt
+  pausedReason
+  stepStartedAt
+  createdAt
+  updatedAt
+  revision {
+    number
+  }
+  fromRevision {
+    number
+  }
+  weights {
+    ...ComponentFields
+  }
+  plan {
+    steps {
+      weight
+      holdSeconds
+    }
+    maxErrorRate
+    metricFloor {
+      name
+      min
+    }
+    minRequests
+    evidenceTimeoutSeconds
+    onBreach
+    onMissingEvidence
+  }
+  evidence {
+    step
+    since
+    deadline
+    versions
+    resultCount
+    requests
+    maxErrorRate
+    minMetric
+    verdict
+    reason
+    canaryResults {
+      at
+      backendId
+      modelName
+      version
+      clean
+      errorRate
+      requests
+      metrics {
+        key
+        value
+      }
+      evidence
+      notes
+      recordedBy
+    }
+  }
+}
+fragment ComponentFields on DeploymentComponent {
   role
   backendId
   modelName
@@ -889,6 +1181,52 @@ export const DeploymentPromoteDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<DeploymentPromoteMutation, DeploymentPromoteMutationVariables>;
+export const DeploymentRolloutPauseDocument = new TypedDocumentString(`
+    mutation DeploymentRolloutPause($input: DeploymentRolloutControlInput!) {
+  deploymentRolloutPause(input: $input) {
+    rollout {
+      status
+    }
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeploymentRolloutPauseMutation, DeploymentRolloutPauseMutationVariables>;
+export const DeploymentRolloutResumeDocument = new TypedDocumentString(`
+    mutation DeploymentRolloutResume($input: DeploymentRolloutControlInput!) {
+  deploymentRolloutResume(input: $input) {
+    rollout {
+      status
+    }
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeploymentRolloutResumeMutation, DeploymentRolloutResumeMutationVariables>;
+export const DeploymentRolloutAbortDocument = new TypedDocumentString(`
+    mutation DeploymentRolloutAbort($input: DeploymentRolloutControlInput!) {
+  deploymentRolloutAbort(input: $input) {
+    rollout {
+      status
+    }
+    promotionRequest {
+      id
+      status
+    }
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<DeploymentRolloutAbortMutation, DeploymentRolloutAbortMutationVariables>;
 export const RegistryEventsDocument = new TypedDocumentString(`
     subscription RegistryEvents($filter: RegistryEventFilter) {
   registryEvents(filter: $filter) {
@@ -903,6 +1241,180 @@ export const RegistryEventsDocument = new TypedDocumentString(`
   }
 }
     `) as unknown as TypedDocumentString<RegistryEventsSubscription, RegistryEventsSubscriptionVariables>;
+export const LifecyclePlanDocument = new TypedDocumentString(`
+    query LifecyclePlan($filter: LifecyclePlanFilter) {
+  lifecyclePlan(filter: $filter) {
+    environment
+    generatedAt
+    toArchive
+    liveVersions
+    share
+    maxArchiveShare
+    stops
+    candidates {
+      ...LifecycleCandidateFields
+    }
+    kept {
+      backendId
+      modelName
+      version
+      stage
+      why
+      reason
+    }
+    models {
+      backendId
+      modelName
+      rule
+      liveVersions
+      toArchive
+      share
+      maxArchiveShare
+      exceedsShare
+    }
+  }
+}
+    fragment LifecycleCandidateFields on LifecycleCandidate {
+  backendId
+  modelName
+  version
+  stage
+  rule
+  rank
+  ageDays
+  createdAt
+  reason
+  lastDeploymentUse {
+    deployment
+    environment
+    revision
+    at
+  }
+}`) as unknown as TypedDocumentString<LifecyclePlanQuery, LifecyclePlanQueryVariables>;
+export const LifecyclePlanApplyDocument = new TypedDocumentString(`
+    mutation LifecyclePlanApply($input: LifecyclePlanApplyInput) {
+  lifecyclePlanApply(input: $input) {
+    results {
+      candidate {
+        ...LifecycleCandidateFields
+      }
+      outcome
+      message
+      promotionRequest {
+        id
+        status
+        failure
+      }
+    }
+    userErrors {
+      code
+      field
+      message
+    }
+  }
+}
+    fragment LifecycleCandidateFields on LifecycleCandidate {
+  backendId
+  modelName
+  version
+  stage
+  rule
+  rank
+  ageDays
+  createdAt
+  reason
+  lastDeploymentUse {
+    deployment
+    environment
+    revision
+    at
+  }
+}`) as unknown as TypedDocumentString<LifecyclePlanApplyMutation, LifecyclePlanApplyMutationVariables>;
+export const LifecycleRequestsDocument = new TypedDocumentString(`
+    query LifecycleRequests($ids: [ID!]!) {
+  nodes(ids: $ids) {
+    ... on PromotionRequest {
+      id
+      status
+      failure
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<LifecycleRequestsQuery, LifecycleRequestsQueryVariables>;
+export const IdleAlertsDocument = new TypedDocumentString(`
+    query IdleAlerts($environment: String) {
+  idleAlerts(first: 100, environment: $environment) {
+    nodes {
+      id
+      backendId
+      modelName
+      version
+      environment
+      idleDays
+      lastUsedAt
+      raisedAt
+      owner {
+        ...OwnerFields
+      }
+    }
+    pageInfo {
+      hasNextPage
+    }
+  }
+}
+    fragment OwnerFields on ModelOwner {
+  team
+  contact
+  source
+}`) as unknown as TypedDocumentString<IdleAlertsQuery, IdleAlertsQueryVariables>;
+export const EnvironmentUsageDocument = new TypedDocumentString(`
+    query EnvironmentUsage($environment: String!) {
+  whatRunsInProduction(environment: $environment) {
+    environment
+    failedBackends {
+      backendId
+      code
+      message
+    }
+    versions {
+      backendId
+      modelName
+      version
+      since
+      usedBy {
+        deployment
+        role
+        shadow
+        weight
+      }
+      idleAlert {
+        id
+        idleDays
+        lastUsedAt
+        raisedAt
+      }
+      modelVersion {
+        stage
+        usage(environment: $environment) {
+          lastResolvedAt
+          resolves24h
+          lastServedAt
+          served24h
+        }
+        model {
+          owner {
+            ...OwnerFields
+          }
+        }
+      }
+    }
+  }
+}
+    fragment OwnerFields on ModelOwner {
+  team
+  contact
+  source
+}`) as unknown as TypedDocumentString<EnvironmentUsageQuery, EnvironmentUsageQueryVariables>;
 export const ModelListDocument = new TypedDocumentString(`
     query ModelList($filter: ModelFilter, $backend: String, $after: String) {
   models(first: 100, filter: $filter, backend: $backend, after: $after) {

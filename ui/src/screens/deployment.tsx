@@ -1,6 +1,7 @@
 /**
- * One deployment in one environment: health, the revision timeline with when each ran and who
- * approved it, the components of a revision, a diff between any two revisions, and rollback.
+ * One deployment in one environment: health, its guarded rollout (state, evidence, pause / resume /
+ * abort), the revision timeline with when each ran and who approved it, the components of a
+ * revision, a diff between any two revisions, and rollback.
  */
 import { Field } from "../components/field";
 import { useState } from "react";
@@ -15,6 +16,7 @@ import { diffComponents } from "../lib/revision-diff";
 import { href, Link, setQuery, useLocation } from "../router";
 import { RevisionDiffView } from "./revision-diff-view";
 import { previousRevision, RollbackPanel } from "./rollback-panel";
+import { RolloutPanel } from "./rollout-panel";
 
 type Deployment = NonNullable<DeploymentDetailQuery["deployment"]>;
 type Revision = Deployment["revisions"][number];
@@ -134,9 +136,22 @@ function Compare({ deployment: d }: { deployment: Deployment }) {
   );
 }
 
+/** What runs, in words: during a guarded rollout, both revisions and their shares. */
+function running(d: Deployment): string {
+  if (d.currentRevision === null) return "Nothing runs.";
+  const r = d.rollout;
+  if (r !== null && (r.status === "RUNNING" || r.status === "PAUSED") && r.fromRevision !== null) {
+    return `Revision ${r.revision.number} runs at ${r.weight}% of traffic, revision ${r.fromRevision.number} serves the rest (guarded rollout).`;
+  }
+  return `Revision ${d.currentRevision.number} runs.`;
+}
+
 export function DeploymentScreen({ environment, name }: { environment: string; name: string }) {
   const detail = useQuery(DeploymentDetailDocument, { environment, name });
-  useLiveRefetch({ environment, types: ["DEPLOYMENT_CHANGED", "PROMOTION_UPDATED", "APPROVAL", "STAGE_CHANGED", "DRIFT"] }, detail.refetch);
+  useLiveRefetch(
+    { environment, types: ["DEPLOYMENT_CHANGED", "PROMOTION_UPDATED", "APPROVAL", "STAGE_CHANGED", "DRIFT", "ROLLOUT_STEP", "ROLLOUT_PAUSED", "ROLLOUT_ROLLED_BACK", "EVIDENCE_RECORDED"] },
+    detail.refetch,
+  );
   const [shown, setShown] = useState<number | undefined>(undefined);
   if (detail.error) return <ErrorBox error={detail.error} />;
   if (detail.data === undefined) return <Loading what={`deployment ${name}`} />;
@@ -153,7 +168,7 @@ export function DeploymentScreen({ environment, name }: { environment: string; n
           {d.name} <span className="muted">in {d.environment}</span> <HealthBadge status={d.health.status} />
         </h1>
         <p className="muted">
-          {d.currentRevision === null ? "Nothing runs." : `Revision ${d.currentRevision.number} runs.`} Created by {d.createdBy}, <Time value={d.createdAt} />.
+          {running(d)} Created by {d.createdBy}, <Time value={d.createdAt} />.
         </p>
         {d.health.problems.length > 0 && (
           <ul className="problems">
@@ -165,6 +180,7 @@ export function DeploymentScreen({ environment, name }: { environment: string; n
           </ul>
         )}
       </div>
+      {d.rollout !== null && <RolloutPanel key={d.rollout.id} name={d.name} environment={d.environment} rollout={d.rollout} onDone={detail.refetch} />}
       <div className="two-columns">
         <div>
           <h2>Revision timeline</h2>
