@@ -115,7 +115,7 @@ async function scene(): Promise<Scene> {
       drift: false,
       webhooks: false,
       idleChecks: false,
-      lifecycle: false,
+      deprecation: false,
       rollouts: false,
     },
   );
