@@ -124,9 +124,21 @@ describe("failures only a broken or unreachable server shows", () => {
   it("gives up at the call's deadline with DEADLINE_EXCEEDED when MLflow does not answer", async () => {
     proxy.rules.length = 0;
     proxy.rules.push({ path: /.*/, fault: { kind: "hang" } });
-    const started = Date.now();
-    await expect(broken.getModel("m", ctx(300))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", backend: "mlflow-broken" });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    // A call with a later deadline, sent beside it to the same silent server: the first must end by
+    // its own deadline (not by some fixed timeout that would end both) while this one still waits.
+    const later = new AbortController();
+    let laterSettled = false;
+    const laterCall = broken
+      .getModel("m", createCallContext({ timeoutMs: 120_000, actor: { id: "tester", roles: [] }, signal: later.signal }))
+      .catch(() => undefined)
+      .finally(() => (laterSettled = true));
+    try {
+      await expect(broken.getModel("m", ctx(300))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED", backend: "mlflow-broken" });
+      expect(laterSettled).toBe(false);
+    } finally {
+      later.abort();
+      await laterCall;
+    }
     const cancel = new AbortController();
     const call = broken.registerVersion({ modelName: "m" }, createCallContext({ timeoutMs: 10_000, actor: { id: "tester", roles: [] }, signal: cancel.signal }));
     setTimeout(() => cancel.abort(), 50);

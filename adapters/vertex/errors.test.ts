@@ -21,7 +21,12 @@ beforeEach(async () => {
   await h.adapter.registerVersion({ modelName: "churn" }, ctx());
 });
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A promise the test settles: a backend that answers when the test says so. */
+function held(): { promise: Promise<void>; release: () => void } {
+  let release!: () => void;
+  const promise = new Promise<void>((resolve) => (release = resolve));
+  return { promise, release };
+}
 
 describe("gRPC status mapping", () => {
   // NOT_FOUND of a read is told apart (model or version) in the adapter's own words: aliases.test.ts.
@@ -60,24 +65,37 @@ describe("gRPC status mapping", () => {
 
 describe("deadlines and cancellation", () => {
   it("fails at the call's deadline, not when the backend finally answers", async () => {
-    h.fake.before("GetModel", () => sleep(2_000));
-    const started = Date.now();
-    const failed = await codeOf(h.adapter.getVersion("churn", "1", ctx(200)));
-    expect(failed.code).toBe("DEADLINE_EXCEEDED");
-    expect(failed.message).toMatch(/ran past the call's deadline/);
-    expect(Date.now() - started).toBeLessThan(1_500);
+    // The fake answers only once the test lets it, after the call has failed.
+    const answer = held();
+    h.fake.before("GetModel", () => answer.promise);
+    try {
+      const failed = await codeOf(h.adapter.getVersion("churn", "1", ctx(200)));
+      expect(failed.code).toBe("DEADLINE_EXCEEDED");
+      expect(failed.message).toMatch(/ran past the call's deadline/);
+    } finally {
+      answer.release();
+    }
   });
 
   it("cancels the gRPC call when the caller aborts", async () => {
-    h.fake.before("ListModels", () => sleep(2_000));
+    const answer = held();
+    const entered = held();
+    h.fake.before("ListModels", () => {
+      entered.release();
+      return answer.promise;
+    });
     const controller = new AbortController();
-    const call = h.adapter.listModels({ first: 10 }, createCallContext({ timeoutMs: 10_000, actor: { id: "tester", roles: [] }, signal: controller.signal }));
-    setTimeout(() => controller.abort(), 50);
-    const started = Date.now();
-    const failed = await codeOf(call);
-    expect(failed.code).toBe("DEADLINE_EXCEEDED");
-    expect(failed.message).toMatch(/was cancelled/);
-    expect(Date.now() - started).toBeLessThan(1_500);
+    try {
+      // The caller's own deadline is past this test's timeout: only the abort can end the call.
+      const call = h.adapter.listModels({ first: 10 }, createCallContext({ timeoutMs: 120_000, actor: { id: "tester", roles: [] }, signal: controller.signal }));
+      await entered.promise;
+      controller.abort();
+      const failed = await codeOf(call);
+      expect(failed.code).toBe("DEADLINE_EXCEEDED");
+      expect(failed.message).toMatch(/was cancelled/);
+    } finally {
+      answer.release();
+    }
   });
 
   it("says a registration that ran out of time while its upload runs may still complete", async () => {

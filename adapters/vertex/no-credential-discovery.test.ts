@@ -58,13 +58,12 @@ describe("an insecure backend", () => {
   afterAll(() => h.close());
 
   it("serves reads and writes without any credential lookup", async () => {
-    const started = Date.now();
     await h.adapter.registerVersion({ modelName: "churn" }, ctx());
     await h.adapter.setStage("churn", "1", "STAGING", ctx());
     expect((await h.adapter.listModels({ first: 10 }, ctx())).items.map((m) => m.name)).toEqual(["churn"]);
     expect((await h.adapter.health(ctx())).state).toBe("UP");
+    // The metadata server was never asked (discovery would probe it first): no lookup ran.
     expect(connections).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
   });
 
   it("(control) while a client left to discover credentials probes the metadata server", async () => {

@@ -222,18 +222,30 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
     deprecation?.start();
     rollouts?.start();
   };
+  // Every stop still running (a stop already failed was reported by whoever awaited it): a start
+  // waits for them, and close() does too, so no job of an earlier term outlives the store.
   let stopping: Promise<unknown> = Promise.resolve();
   const stopBackground = () => {
     const { worker, poller, webhooks, deprecation, rollouts } = background;
     background = {};
-    stopping = Promise.all([worker?.stop(), poller?.stop(), webhooks?.stop(), deprecation?.stop(), services.idleAlerts.stop(), rollouts?.stop()]);
+    const earlier = stopping.catch(() => undefined);
+    stopping = Promise.all([earlier, worker?.stop(), poller?.stop(), webhooks?.stop(), deprecation?.stop(), services.idleAlerts.stop(), rollouts?.stop()]);
     return stopping;
   };
   // Queuing a request appends audit events: when that commits here, or (PostgreSQL) on any
   // replica, the leader's outbox looks at once.
   const unwatch = store.onAuditAppended(() => background.worker?.kick());
+  let closed = false;
+  // Each change of leadership ends the term before it. A start waits for the last term's jobs to
+  // stop; it is dropped if, meanwhile, leadership was lost again or the gateway was closed (its
+  // jobs would otherwise run with no one left to stop them, on a closed store).
+  let term = 0;
   leadership.start((leading) => {
-    if (leading) void stopping.then(startBackground);
+    const mine = ++term;
+    if (leading)
+      void stopping.then(() => {
+        if (!closed && mine === term) startBackground();
+      });
     else void stopBackground();
   });
   metrics?.setSources(
@@ -242,7 +254,6 @@ export async function createGateway(loaded: LoadedConfig, opts: CreateGatewayOpt
       onStoreError: (err) => logger.warn({ err, component: "metrics" }, "could not read the outbox, drift and webhook gauges from the store"),
     }),
   );
-  let closed = false;
   return {
     services,
     logger,

@@ -63,19 +63,20 @@ describe("withResilience", () => {
   });
 
   it("times out a hanging backend even when the adapter ignores the signal", async () => {
+    // The backend never answers and ignores the abort, and the caller's deadline is past this test's
+    // own timeout: only the wrapper's timeout can end the call.
     const inner = scripted(() => new Promise<RegisteredModel>(() => {}));
     const adapter = withResilience(inner, { timeoutMs: 50, readAttempts: 1 });
-    const started = Date.now();
-    await expect(adapter.getModel("m", ctx())).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    await expect(adapter.getModel("m", createCallContext({ timeoutMs: 120_000, actor: { id: "tester", roles: [] } }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
+    expect(inner.calls).toBe(1);
   });
 
   it("never runs past the caller's deadline", async () => {
+    // Per-call timeouts past this test's own timeout, and retries: only the caller's deadline can end the call, in its first attempt.
     const inner = scripted(() => new Promise<RegisteredModel>(() => {}));
-    const adapter = withResilience(inner, { timeoutMs: 10_000, readAttempts: 3 });
-    const started = Date.now();
+    const adapter = withResilience(inner, { timeoutMs: 120_000, readAttempts: 3 });
     await expect(adapter.getModel("m", createCallContext({ timeoutMs: 80, actor: { id: "tester", roles: [] } }))).rejects.toMatchObject({ code: "DEADLINE_EXCEEDED" });
-    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(inner.calls).toBe(1);
   });
 
   it("does not count calls its callers cancelled as backend failures", async () => {

@@ -27,11 +27,17 @@ import { describeWebhookStoreContract } from "./webhook-store.contract.js";
 import { describeWorkflowStoreContract } from "./workflow-store.contract.js";
 import type { NewPromotionRequest } from "./workflow-store.js";
 import { everyAuditEvent } from "../../test/support/audit-trail.js";
+import { createMigratedDatabase } from "../../test/support/postgres-template.js";
 
 const serverUrl = inject("postgresUrl");
 
 async function freshDatabaseUrl(): Promise<string> {
   return createDatabase(serverUrl, uniqueDatabaseName("store"));
+}
+
+/** A fresh database already at the latest schema, for the store contracts (migrating an empty one is proven below). */
+function migratedDatabaseUrl(): Promise<string> {
+  return createMigratedDatabase(serverUrl, "store");
 }
 
 /**
@@ -44,7 +50,7 @@ function ownerHandle(url: string): Kysely<StoreDatabase> {
 }
 
 describeStoreContract("postgres", async ({ clock }) => {
-  const url = await freshDatabaseUrl();
+  const url = await migratedDatabaseUrl();
   const store = await openPostgresStore({ url, clock });
   const raw = ownerHandle(url);
   return {
@@ -58,22 +64,22 @@ describeStoreContract("postgres", async ({ clock }) => {
 });
 
 describeWorkflowStoreContract("postgres", async () => {
-  const store = await openPostgresStore({ url: await freshDatabaseUrl() });
+  const store = await openPostgresStore({ url: await migratedDatabaseUrl() });
   return { store, dispose: () => store.close() };
 });
 
 describeDeploymentStoreContract("postgres", async () => {
-  const store = await openPostgresStore({ url: await freshDatabaseUrl() });
+  const store = await openPostgresStore({ url: await migratedDatabaseUrl() });
   return { store, dispose: () => store.close() };
 });
 
 describeWebhookStoreContract("postgres", async () => {
-  const store = await openPostgresStore({ url: await freshDatabaseUrl() });
+  const store = await openPostgresStore({ url: await migratedDatabaseUrl() });
   return { store, dispose: () => store.close() };
 });
 
 describeCardStoreContract("postgres", async () => {
-  const store = await openPostgresStore({ url: await freshDatabaseUrl() });
+  const store = await openPostgresStore({ url: await migratedDatabaseUrl() });
   return { store, dispose: () => store.close() };
 });
 
@@ -118,12 +124,14 @@ function gate(): { promise: Promise<void>; open: () => void } {
   return { promise, open };
 }
 
-/** Waits until some backend of the database waits for a lock (a condition, not a timer). */
-async function untilSomeoneWaitsForALock(db: Kysely<StoreDatabase>): Promise<void> {
+/** Waits until some backend of the database waits for a lock (a condition, not a timer; the deadline only names a hang). */
+async function untilSomeoneWaitsForALock(db: Kysely<StoreDatabase>, timeoutMs = 20_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
   for (;;) {
     const { rows } = await sql<{ n: number }>`
       select count(*)::int as n from pg_stat_activity where datname = current_database() and wait_event_type = 'Lock'`.execute(db);
     if ((rows[0]?.n ?? 0) > 0) return;
+    if (Date.now() > deadline) throw new Error(`no connection waited for a lock within ${timeoutMs} ms`);
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
 }
@@ -140,7 +148,7 @@ describe("PostgreSQL store", () => {
   }
 
   beforeEach(async () => {
-    url = await freshDatabaseUrl();
+    url = await migratedDatabaseUrl();
   });
 
   afterEach(async () => {
@@ -148,12 +156,14 @@ describe("PostgreSQL store", () => {
   });
 
   it("migrates to the latest schema and says it is PostgreSQL", async () => {
+    url = await freshDatabaseUrl();
     const store = await replica();
     expect(store.dialect).toBe("postgres");
     expect(await store.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
   });
 
   it("two replicas opening one empty database together migrate it once", async () => {
+    url = await freshDatabaseUrl();
     const [a, b] = await Promise.all([replica(), replica()]);
     expect(await a.schemaVersion()).toBe(LATEST_SCHEMA_VERSION);
     const { rows } = await sql<{ n: number }>`select count(*)::int as n from kysely_migration`.execute(b.db);
@@ -487,7 +497,11 @@ describe("PostgreSQL store", () => {
     expect(await listeners()).toBe(1);
     await store.close();
     // pg_stat_activity drops a backend once it has exited: wait for that condition.
-    while ((await listeners()) > 0) await new Promise((resolve) => setTimeout(resolve, 10));
+    const deadline = Date.now() + 20_000;
+    while ((await listeners()) > 0) {
+      if (Date.now() > deadline) throw new Error("the LISTEN connection is still open 20 s after close()");
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
     await expect(store.ping()).rejects.toThrow(/after store\.close\(\)/);
   });
 

@@ -141,8 +141,8 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
 
     const NO_STEPS = { holders: null, targetSet: false, demoted: [] };
 
-    async function outboxRow(): Promise<{ id: string; requestId: string }> {
-      const r = request({ status: "APPLYING" });
+    async function outboxRow(overrides: Partial<NewPromotionRequest> = {}): Promise<{ id: string; requestId: string }> {
+      const r = request({ status: "APPLYING", ...overrides });
       await wf.insertRequest(r);
       const id = randomUUID();
       await wf.insertOutbox({ id, requestId: r.id, status: "PENDING", attempts: 0, steps: NO_STEPS, nextAttemptAt: at(0), createdAt: at(0) });
@@ -197,8 +197,11 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
 
     it("refuses every write of a row whose lease ran out by the database's clock, and hands the row on with a newer token", async () => {
       const { id, requestId } = await outboxRow();
-      const stale = (await wf.leaseOutbox(id, "worker-a", 100))!;
+      const stale = (await wf.leaseOutbox(id, "worker-a", 60_000))!;
       await wf.updateOutbox(stale, { attempts: 1, steps: { holders: ["14"], targetSet: false, demoted: [] } }, at(1));
+      // Its last renewal asks for 1 ms more: the lease runs out by the database's clock (however
+      // long the calls above took on a loaded machine: no window the test must fit in).
+      await wf.renewOutboxLease(stale, 1);
       await untilDue(id);
 
       // Expired and taken by nobody yet: still refused, renewal included, and nothing changes.
@@ -245,10 +248,17 @@ export function describeWorkflowStoreContract(name: string, makeStore: MakeWorkf
     });
 
     it("hands a row back after a delay: the owner writes no more, another worker takes it once the delay passed", async () => {
+      // Before the delay has passed (a minute: no loaded machine gets there between two calls), nobody takes the row.
+      const waiting = await outboxRow({ modelName: "other", lockKey: "git/other/production" });
+      const held = (await wf.leaseOutbox(waiting.id, "worker-a", 60_000))!;
+      await wf.updateOutbox(held, { release: { afterMs: 60_000 } }, at(1));
+      expect(await wf.leaseOutbox(waiting.id, "worker-b", 60_000)).toBeUndefined();
+      expect((await wf.listDueOutbox(at(1), 10)).map((o) => o.id)).not.toContain(waiting.id);
+
+      // Once it has passed (a short one, waited for as a condition), the owner is refused and another worker takes it.
       const { id } = await outboxRow();
       const lease = (await wf.leaseOutbox(id, "worker-a", 60_000))!;
       await wf.updateOutbox(lease, { release: { afterMs: 100 } }, at(1));
-      expect(await wf.leaseOutbox(id, "worker-b", 60_000)).toBeUndefined();
       await untilDue(id);
       await expect(wf.renewOutboxLease(lease, 60_000)).rejects.toBeInstanceOf(OutboxLeaseLostError);
       expect(await wf.leaseOutbox(id, "worker-b", 60_000)).toEqual({ id, owner: "worker-b", token: 2 });

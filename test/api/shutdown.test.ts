@@ -4,7 +4,12 @@ import { startTestGateway } from "../support/test-gateway.js";
 
 describe("graceful shutdown", () => {
   it("finishes an in-flight write and records it before closing the store", async () => {
-    const control: FaultSwitch = { mode: "none", models: [], writeDelayMs: 400 };
+    // The write is in flight for as long as the test says: it has reached the backend when the
+    // shutdown begins, and ends only after (no sleep that assumes how fast either happens).
+    let started!: () => void;
+    const writeStarted = new Promise<void>((resolve) => (started = resolve));
+    let finishWrite!: () => void;
+    const control: FaultSwitch = { mode: "none", models: [], onWriteStarted: () => started(), writeHeld: new Promise<void>((resolve) => (finishWrite = resolve)) };
     const gw = await startTestGateway({
       factories: faultFactories(control),
       fileStore: true,
@@ -13,11 +18,15 @@ describe("graceful shutdown", () => {
     const inFlight = gw.gql<{ modelVersionRegister: { modelVersion: { version: string }; userErrors: unknown[] } }>(
       'mutation { modelVersionRegister(input: { backend: "slow", model: "m", artifactUri: "s3://b/m" }) { modelVersion { version } userErrors { code } } }',
     );
-    await new Promise((r) => setTimeout(r, 100));
+    await writeStarted;
     let closed = false;
     const closing = gw.server.close().then(() => {
       closed = true;
     });
+    // New connections are refused as soon as the shutdown begins, while the write still runs.
+    await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow();
+    expect(closed).toBe(false);
+    finishWrite();
 
     const res = await inFlight;
     expect(res.status).toBe(200);
@@ -32,7 +41,7 @@ describe("graceful shutdown", () => {
     expect(page.items.map((e) => [e.action, e.outcome])).toEqual([["model_version.register", "SUCCESS"]]);
     await reopened.close();
 
-    // New connections are refused once closed.
+    // New connections are still refused once closed.
     await expect(fetch(`${gw.url}/healthz`)).rejects.toThrow();
     await gw.stop();
   });

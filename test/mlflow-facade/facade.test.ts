@@ -11,11 +11,15 @@ import { EXAMPLE_SEED } from "../support/test-gateway.js";
 import { TEST_CREDENTIALS } from "../sagemaker/helpers.js";
 import { startVertexFake, type VertexFake } from "../peers/vertex/index.js";
 import { fakeBackendConfig } from "../vertex/harness.js";
-import { TOKENS, cli, mlflowEnv, python, requestIdIn, startFacadeGateway, type FacadeGateway } from "./harness.js";
+import { TOKENS, cli, mlflowEnv, requestIdIn, startFacadeGateway, type FacadeGateway } from "./harness.js";
+import { pythonSession } from "./python-session.js";
 
 process.env["AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED"] ??= "true";
 
 const suffix = randomBytes(3).toString("hex");
+// Every script in one interpreter: mlflow is imported once for the file, not once per script.
+const py = pythonSession();
+const python = py.run.bind(py);
 let gw: FacadeGateway;
 let vertex: VertexFake;
 
@@ -43,6 +47,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
+  await py.close();
   await gw?.stop();
   await vertex?.stop();
 });

@@ -82,7 +82,7 @@ export async function startFacadeGateway(opts: FacadeGatewayOptions): Promise<Fa
 }
 
 /** Python run by `python()`: helpers every script gets, before its own code. */
-const PRELUDE = `
+export const PRELUDE = `
 import json, os, re, sys, time
 import mlflow
 from mlflow import MlflowClient
@@ -108,6 +108,18 @@ def as_json(entity):
     return json.loads(message_to_json(entity.to_proto()))
 `;
 
+/** The environment every script starts from (`dir`: its working directory, HOME when none is set). */
+export function pythonBaseEnv(dir: string): Record<string, string> {
+  return {
+    PATH: process.env["PATH"] ?? "",
+    HOME: process.env["HOME"] ?? dir,
+    // Errors come back at once (a facade refusal is 4xx anyway; 5xx retries would slow the test).
+    MLFLOW_HTTP_REQUEST_MAX_RETRIES: "0",
+    PYTHONUNBUFFERED: "1",
+    GIT_PYTHON_REFRESH: "quiet",
+  };
+}
+
 export interface PythonRun<T> {
   result: T;
   stderr: string;
@@ -123,15 +135,7 @@ export async function python<T = Record<string, unknown>>(code: string, env: Rec
   await writeFile(file, `${PRELUDE}\n${code}\n\nprint("@@RESULT@@" + json.dumps(out))\n`);
   try {
     const { stdout, stderr } = await execFileAsync(venvBin("python"), [file], {
-      env: {
-        PATH: process.env["PATH"] ?? "",
-        HOME: process.env["HOME"] ?? dir,
-        // Errors come back at once (a facade refusal is 4xx anyway; 5xx retries would slow the test).
-        MLFLOW_HTTP_REQUEST_MAX_RETRIES: "0",
-        PYTHONUNBUFFERED: "1",
-        GIT_PYTHON_REFRESH: "quiet",
-        ...env,
-      },
+      env: { ...pythonBaseEnv(dir), ...env },
       cwd: dir,
       timeout: timeoutMs,
       maxBuffer: 16 * 1024 * 1024,

@@ -177,13 +177,30 @@ function postgresUrl(port: number, database: string): string {
   return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
 }
 
-/** Creates a new empty database on the server at `serverUrl`; returns its URL (superuser). */
-export async function createDatabase(serverUrl: string, name: string): Promise<string> {
-  if (!/^[a-z_][a-z0-9_]*$/.test(name)) throw new Error(`database name "${name}" must be lower-case letters, digits and _`);
+/** Creates a new database on the server at `serverUrl` (empty, or a copy of `template`); returns its URL (superuser). */
+export async function createDatabase(serverUrl: string, name: string, opts: { template?: string } = {}): Promise<string> {
+  for (const n of [name, ...(opts.template === undefined ? [] : [opts.template])]) {
+    if (!/^[a-z_][a-z0-9_]*$/.test(n)) throw new Error(`database name "${n}" must be lower-case letters, digits and _`);
+  }
   const client = new pg.Client({ connectionString: serverUrl });
   await client.connect();
   try {
-    await client.query(`create database ${name}`);
+    if (opts.template === undefined) {
+      await client.query(`create database ${name}`);
+    } else {
+      // A copy of the template (its files, not its statements). PostgreSQL refuses while anyone is
+      // connected to the template: a session just closed may not have ended on the server yet.
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        try {
+          await client.query(`create database ${name} template ${opts.template}`);
+          break;
+        } catch (err) {
+          if ((err as { code?: string }).code !== "55006" || Date.now() > deadline) throw err;
+          await new Promise((resolve) => setTimeout(resolve, 20));
+        }
+      }
+    }
   } finally {
     await client.end();
   }

@@ -18,6 +18,9 @@ export interface FaultSwitch {
   models: string[];
   /** How long registerVersion takes (a slow backend write). */
   writeDelayMs?: number;
+  /** registerVersion calls this when it starts, then waits for `writeHeld` (a write in flight that the test ends). */
+  onWriteStarted?: () => void;
+  writeHeld?: Promise<void>;
 }
 
 export function faultFactories(control: FaultSwitch): FactoryMap {
@@ -44,6 +47,8 @@ export function faultFactories(control: FaultSwitch): FactoryMap {
           return model(name);
         },
         registerVersion: async (input) => {
+          control.onWriteStarted?.();
+          await control.writeHeld;
           await new Promise((r) => setTimeout(r, control.writeDelayMs ?? 0));
           fail();
           return {

@@ -55,13 +55,21 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state === "fail") await screenshotsOnFailure(ctx.task.name, pages);
 });
 
+/**
+ * How long a page may take to show what a step waits for: generous, never a measure of speed (a
+ * loaded 2-core machine runs chromium, the gateway, the MLflow server and other test files at once).
+ */
+const WAIT_MS = 120_000;
+
 async function signIn(who: keyof typeof TOKENS, path: string): Promise<ConsolePage> {
   const p = await openPage(browser);
+  p.page.setDefaultTimeout(WAIT_MS);
   pages.push(p);
   await p.page.goto(`${gw.url}${path}`);
   await p.page.getByLabel("Bearer token").fill(TOKENS[who]);
   await p.page.getByRole("button", { name: "Sign in" }).click();
-  await expect.poll(() => p.page.locator(".who-name").textContent(), { timeout: 30_000 }).toBe(who);
+  // Signed in once the header names them: a condition waited for, not a poll that gives up while the page still loads.
+  await p.page.locator(".who-name", { hasText: new RegExp(`^${who}$`) }).waitFor();
   return p;
 }
 
@@ -93,7 +101,7 @@ describe("the console, end to end", () => {
   it("shows a pipeline's request live in the queue, with four eyes for its requester", { timeout: STEP }, async () => {
     [pat, bob] = await Promise.all([signIn("pat", "/ui/approvals"), signIn("bob", "/ui/approvals")]);
     for (const p of [pat, bob]) {
-      await expect.poll(() => p.page.getByText("Nothing is waiting for approval.").isVisible()).toBe(true);
+      await expect.poll(() => p.page.getByText("Nothing is waiting for approval.").isVisible(), { timeout: WAIT_MS }).toBe(true);
       await p.page.evaluate(() => ((globalThis as unknown as { loadedOnce: boolean }).loadedOnce = true));
     }
     pipeline = runCli(
@@ -104,10 +112,10 @@ describe("the console, end to end", () => {
     const cardName = new RegExp(`Promotion of mlflow/${ranker}@2 staging → production in production`);
     for (const p of [pat, bob]) {
       const card = p.page.getByRole("article", { name: cardName });
-      await card.waitFor({ timeout: 60_000 });
+      await card.waitFor({ timeout: WAIT_MS });
       // It arrived without a reload: the page's own state is still there.
       expect(await p.page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
-      await expect.poll(() => card.getByText("new", { exact: true }).isVisible()).toBe(true);
+      await expect.poll(() => card.getByText("new", { exact: true }).isVisible(), { timeout: WAIT_MS }).toBe(true);
       expect(await card.getByText("0 of 1", { exact: true }).isVisible()).toBe(true);
       expect(await card.getByText("Requested by pat").isVisible()).toBe(true);
       const evalGate = card.getByRole("listitem").filter({ hasText: "score 0.93 against threshold 0.8" });
@@ -127,21 +135,21 @@ describe("the console, end to end", () => {
     const card = bob.page.getByRole("article", { name: new RegExp(`mlflow/${ranker}@2`) });
     await card.getByLabel("Comment").fill("ranker 2 beats 1 on ranker-eval");
     await card.getByRole("button", { name: "Approve" }).click();
-    await card.waitFor({ state: "detached", timeout: 60_000 });
+    await card.waitFor({ state: "detached", timeout: WAIT_MS });
     const result = await pipeline;
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain(`mlflow/${ranker}@2 STAGING -> PRODUCTION in production: APPLIED`);
     // The requester's page drops the request too, live.
-    await pat.page.getByRole("article", { name: new RegExp(`mlflow/${ranker}@2`) }).waitFor({ state: "detached", timeout: 60_000 });
+    await pat.page.getByRole("article", { name: new RegExp(`mlflow/${ranker}@2`) }).waitFor({ state: "detached", timeout: WAIT_MS });
   });
 
   it("shows the new version with its approver, and the deployment that still bundles the old one as degraded", { timeout: STEP }, async () => {
     const page = bob.page;
     await page.getByRole("navigation", { name: "Console" }).getByRole("link", { name: "Overview" }).click();
     const row = page.getByRole("row", { name: new RegExp(`^${ranker} model`) });
-    await expect.poll(() => row.textContent(), { timeout: 60_000 }).toMatch(/version 2.*approved by bob/);
+    await expect.poll(() => row.textContent(), { timeout: WAIT_MS }).toMatch(/version 2.*approved by bob/);
     const bot = page.getByRole("row", { name: /^support-bot deployment/ });
-    await expect.poll(() => bot.textContent(), { timeout: 60_000 }).toContain("DEGRADED");
+    await expect.poll(() => bot.textContent(), { timeout: WAIT_MS }).toContain("DEGRADED");
     expect(await bot.textContent()).toContain(`ranker mlflow/${ranker}@1 is ARCHIVED`);
     expect(await bot.getByRole("img", { name: /generation: reply-drafter@3 100%, reply-drafter@4 shadow/ }).count()).toBe(1);
     await shoot(page, "overview");
@@ -170,8 +178,8 @@ describe("the console, end to end", () => {
     await expectAccessible(page, "the rollback confirmation");
     await dialog.getByRole("button", { name: "Confirm rollback" }).click();
 
-    await page.getByText("Revision 1 runs.").waitFor({ timeout: 60_000 });
-    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent(), { timeout: 60_000 }).toContain("HEALTHY");
+    await page.getByText("Revision 1 runs.").waitFor({ timeout: WAIT_MS });
+    await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent(), { timeout: WAIT_MS }).toContain("HEALTHY");
     const timeline = page.getByRole("list", { name: "Revisions, newest first" });
     expect(await timeline.getByRole("listitem").filter({ hasText: "Revision 1" }).textContent()).toContain("rolled back by bob");
     const current = await gw.as("vic", `{ deployment(environment: "production", name: "support-bot") { currentRevision { number } } }`);

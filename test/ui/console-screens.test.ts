@@ -12,6 +12,7 @@ import { gzipSync } from "node:zlib";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
+import { untilNextSecond } from "../support/clock.js";
 import { TOKENS, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
 import { launchChromium, openPage, screenshotsOnFailure, type ConsolePage } from "./browser.js";
@@ -33,9 +34,11 @@ beforeAll(async () => {
   await deploy(gw, "support-bot", "production", SUPPORT_BOT, "support bot with the v9 triage prompt; reply-drafter 4 in shadow");
   await recordEval(gw, "example", "support-triage", "15", 0.95, "triage-eval-v5");
   await promote(gw, "example", "support-triage", "15", "PRODUCTION", "production");
-  await new Promise((r) => setTimeout(r, 1100));
+  // Git keeps commit times to the second: the moment asked about is in a second after the
+  // promotion's commit, and the hand edit below in a second after it.
+  await untilNextSecond();
   afterPromotion = new Date().toISOString();
-  await new Promise((r) => setTimeout(r, 1100));
+  await untilNextSecond(Date.parse(afterPromotion));
   await deploy(gw, "support-bot", "production", SUPPORT_BOT.map((c) => (c.role === "classifier" ? { ...c, version: "15" } : c)), "classifier on support-triage 15 (escalates to humans)");
   // Someone puts version 14 back into production by editing the registry by hand.
   const file = join(gw.repo, "models/support-triage.yaml");
@@ -65,12 +68,30 @@ interface PageStorage {
   getItem(key: string): string | null;
   setItem(key: string, value: string): void;
 }
-async function signedIn(who: keyof typeof TOKENS, path: string): Promise<Page> {
+/**
+ * How long a page may take to show what a step waits for: generous, never a measure of speed (a
+ * loaded 2-core machine runs chromium, the gateway and other test files at once).
+ */
+const WAIT_MS = 120_000;
+
+/** A new page that waits up to WAIT_MS for every element it is asked for. */
+async function newPage(): Promise<ConsolePage> {
   const p = await openPage(browser);
+  p.page.setDefaultTimeout(WAIT_MS);
   pages.push(p);
+  return p;
+}
+
+/** Signed in once the header names `who`: a condition waited for, not a poll that gives up while the page still loads. */
+async function untilSignedIn(page: Page, who: string): Promise<void> {
+  await page.locator(".who-name", { hasText: new RegExp(`^${who}$`) }).waitFor();
+}
+
+async function signedIn(who: keyof typeof TOKENS, path: string): Promise<Page> {
+  const p = await newPage();
   await p.context.addInitScript((token) => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.setItem("modelgate.token", token), TOKENS[who]);
   await p.page.goto(`${gw.url}${path}`);
-  await expect.poll(() => p.page.locator(".who-name").textContent(), { timeout: 30_000 }).toBe(who);
+  await untilSignedIn(p.page, who);
   return p.page;
 }
 
@@ -80,9 +101,7 @@ async function expectAccessible(page: Page, screen: string): Promise<void> {
 
 describe("signing in", () => {
   it("asks for a token, says why one is refused, and keeps a good one for the tab", { timeout: STEP }, async () => {
-    const p = await openPage(browser);
-    pages.push(p);
-    const { page } = p;
+    const { page } = await newPage();
     await page.goto(`${gw.url}/ui/`);
     await page.getByRole("heading", { name: "Sign in to modelgate" }).waitFor();
     expect(await page.getByText("This gateway needs a bearer token.").isVisible()).toBe(true);
@@ -93,6 +112,7 @@ describe("signing in", () => {
     await page.getByText("invalid token").waitFor();
     await page.getByLabel("Bearer token").fill(TOKENS.vic);
     await page.getByRole("button", { name: "Sign in" }).click();
+    await untilSignedIn(page, "vic");
     await page.getByRole("heading", { name: "Production overview" }).waitFor();
     expect(await page.locator(".who-roles").textContent()).toBe("viewer");
     expect(await page.evaluate(() => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.getItem("modelgate.token"))).toBe(TOKENS.vic);
@@ -143,7 +163,7 @@ describe("a model and its versions", () => {
     await form.getByRole("button", { name: "Request promotion" }).click();
     await page.getByText("Recorded: promotion to staging in staging").waitFor();
     // Applied by the outbox; the page follows it live.
-    await expect.poll(() => versions.getByRole("row", { name: /^16/ }).textContent(), { timeout: 60_000 }).toContain("staging");
+    await expect.poll(() => versions.getByRole("row", { name: /^16/ }).textContent(), { timeout: WAIT_MS }).toContain("staging");
   });
 });
 
@@ -151,7 +171,7 @@ describe("the overview", () => {
   it("flags drift, filters, and answers what ran at a past time", { timeout: STEP }, async () => {
     const page = await signedIn("pat", "/ui/");
     const triage = page.getByRole("row", { name: /^support-triage model/ });
-    await expect.poll(() => triage.textContent(), { timeout: 60_000 }).toContain("drift: production, expected archived");
+    await expect.poll(() => triage.textContent(), { timeout: WAIT_MS }).toContain("drift: production, expected archived");
     // 15 runs inside support-bot revision 2 (so in that row); 14 was put back by hand.
     expect(await triage.getByRole("cell").first().textContent()).toBe("example version 14 drift: production, expected archivedno approval on record");
     expect(await page.getByRole("row", { name: /^support-bot deployment/ }).textContent()).toContain("revision 2");
@@ -159,11 +179,11 @@ describe("the overview", () => {
     await expectAccessible(page, "the overview with drift");
 
     await page.getByRole("searchbox", { name: "Model" }).fill("embedder");
-    await expect.poll(() => page.locator("#overview-caption").textContent()).toMatch(/^1 of \d+ deployments and models/);
+    await expect.poll(() => page.locator("#overview-caption").textContent(), { timeout: WAIT_MS }).toMatch(/^1 of \d+ deployments and models/);
     expect(await page.getByRole("row", { name: /^support-bot deployment/ }).count()).toBe(1);
     await page.getByRole("searchbox", { name: "Model" }).fill("");
     await page.getByLabel("Environment", { exact: true }).selectOption("staging");
-    await expect.poll(() => page.getByRole("columnheader").allTextContents()).toEqual(["Deployment or model", "staging"]);
+    await expect.poll(() => page.getByRole("columnheader").allTextContents(), { timeout: WAIT_MS }).toEqual(["Deployment or model", "staging"]);
     await page.getByLabel("Environment", { exact: true }).selectOption("");
     await page.getByLabel("Backend", { exact: true }).selectOption("example");
     expect(new URL(page.url()).searchParams.get("backend")).toBe("example");
@@ -173,7 +193,7 @@ describe("the overview", () => {
     await page.goto(`${gw.url}/ui/?asOf=${encodeURIComponent(afterPromotion)}`);
     await page.getByText("Showing what ran at").waitFor();
     const past = page.getByRole("row", { name: /^support-triage model/ });
-    await expect.poll(() => past.textContent(), { timeout: 60_000 }).toMatch(/version 15.*approved by bob/);
+    await expect.poll(() => past.textContent(), { timeout: WAIT_MS }).toMatch(/version 15.*approved by bob/);
     expect(await past.textContent()).not.toContain("version 14");
     expect(await past.textContent()).not.toContain("drift");
     expect(await page.getByRole("row", { name: /^support-bot deployment/ }).textContent()).toContain("revision 1");
@@ -190,9 +210,11 @@ describe("the audit trail", () => {
     const filters = page.getByRole("form", { name: "Filters" });
     await filters.getByLabel("Actor").fill("bob");
     await filters.getByRole("button", { name: "Apply filters" }).click();
-    await expect.poll(() => new URL(page.url()).searchParams.get("actor")).toBe("bob");
+    await expect.poll(() => new URL(page.url()).searchParams.get("actor"), { timeout: WAIT_MS }).toBe("bob");
     const table = page.getByRole("table");
-    await expect.poll(async () => new Set((await table.locator("tbody tr td:nth-child(3)").allTextContents()).map((t) => t.trim()))).toEqual(new Set(["bob"]));
+    await expect
+      .poll(async () => new Set((await table.locator("tbody tr td:nth-child(3)").allTextContents()).map((t) => t.trim())), { timeout: WAIT_MS })
+      .toEqual(new Set(["bob"]));
     await shoot(page, "audit");
     await expectAccessible(page, "the audit trail");
 
@@ -209,8 +231,7 @@ describe("the audit trail", () => {
 
 describe("the first load", () => {
   it("fetches at most 300 KB of gzipped JavaScript, all from the gateway itself", { timeout: STEP }, async () => {
-    const p = await openPage(browser);
-    pages.push(p);
+    const p = await newPage();
     const scripts: { url: string; gzip: Promise<number> }[] = [];
     p.page.on("response", (r) => {
       if (r.request().resourceType() === "script") scripts.push({ url: r.url(), gzip: r.body().then((b) => gzipSync(b, { level: 9 }).length) });

@@ -135,10 +135,20 @@ describe("drift on git-YAML", () => {
     gw = await startWorkflowGateway({ config: NO_GATES });
     await promote(gw, "example", "support-triage", "16", "STAGING");
     commitStatus(gw.repo, "16", "draft");
-    const poller = new DriftPoller(gw.gateway.services.drift.passes, createLogger("silent"), { intervalMs: 50 });
+    // The poller's passes, counted as they end.
+    const passes = gw.gateway.services.drift.passes;
+    let passesDone = 0;
+    const counted = new Proxy(passes, {
+      get(target, prop) {
+        if (prop === "run") return (...args: Parameters<typeof passes.run>) => target.run(...args).finally(() => (passesDone += 1));
+        const value: unknown = Reflect.get(target, prop);
+        return typeof value === "function" ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    const poller = new DriftPoller(counted, createLogger("silent"), { intervalMs: 50 });
     poller.start();
     try {
-      const until = Date.now() + 10_000;
+      const until = Date.now() + 60_000;
       const outOfBand = async () =>
         ((await gw!.as("vic", DRIFTS_WITH_KIND, {})).data?.drifts.nodes as ParsedJson[]).filter((n: ParsedJson) => n.kind === "OUT_OF_BAND_CHANGE");
       let nodes: ParsedJson[] = [];
@@ -148,8 +158,13 @@ describe("drift on git-YAML", () => {
       }
       // (The example registry's versions the trail never approved show as UNAPPROVED_IN_STAGE beside it.)
       expect(nodes).toEqual([{ kind: "OUT_OF_BAND_CHANGE", backend: "example", model: "support-triage", version: "16", expectedStage: "STAGING", actualStage: "NONE" }]);
-      // More passes run meanwhile; still one event.
-      await new Promise((r) => setTimeout(r, 300));
+      // Two more whole passes run (waited for, not guessed at); still one event.
+      const seen = passesDone;
+      const more = Date.now() + 60_000;
+      while (passesDone < seen + 2) {
+        if (Date.now() > more) throw new Error(`only ${passesDone - seen} more drift passes ended in 60 s`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
       expect(await auditActions(gw, "OUT_OF_BAND_CHANGE")).toHaveLength(1);
     } finally {
       await poller.stop();

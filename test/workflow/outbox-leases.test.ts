@@ -17,7 +17,7 @@ import { openPostgresStore } from "../../src/store/postgres-store.js";
 import { openSqliteStore } from "../../src/store/sqlite-store.js";
 import { OutboxLeaseLostError } from "../../src/store/workflow-store.js";
 import { OutboxWorker, type OutboxWorkerOptions } from "../../src/workflow/outbox-worker.js";
-import { createDatabase, uniqueDatabaseName } from "../peers/postgres.js";
+import { createMigratedDatabase } from "../support/postgres-template.js";
 import { EXAMPLE_SEED } from "../support/test-gateway.js";
 import { Stall, heldBackend, heldGitYaml, type HeldBackend } from "./held-git-yaml.js";
 import { PROMOTE, auditActions, startWorkflowGateway, waitForStatus, type WorkflowGateway } from "./workflow-gateway.js";
@@ -74,7 +74,7 @@ const DIALECTS: { name: string; opener: (dir: string) => Promise<() => Promise<O
   {
     name: "PostgreSQL",
     opener: async () => {
-      const url = await createDatabase(inject("postgresUrl"), uniqueDatabaseName("leases"));
+      const url = await createMigratedDatabase(inject("postgresUrl"), "leases");
       return () => openPostgresStore({ url });
     },
   },
@@ -206,18 +206,24 @@ describe.each(DIALECTS)("outbox leases on $name", ({ opener }) => {
 
   it("keeps the row through an apply longer than its lease by renewing before every backend call", async () => {
     const s = await scene();
-    // Every call of A takes 1.5 s more: the whole apply (5 calls) takes longer than the 6 s lease,
-    // while each call leaves room under its 5 s budget for a git commit on a loaded machine.
-    s.backend.delays.set("A", 1_500);
+    // Every call of A takes at least 1.05 s more: the whole apply (5 calls, at least 5.25 s) takes
+    // longer than the 5 s lease, while each call leaves 3.7 s of its 4.75 s budget for the git work
+    // on a loaded machine (was 3.5 s, with 6 s lease, 1 s margin and 1.5 s per call: 7.5 s). The
+    // margin is small: no other worker's request is in flight here for it to cover.
+    const lease = { leaseMs: 5_000, leaseMarginMs: 250 };
+    const delayMs = 1_050;
+    s.backend.delays.set("A", delayMs);
     const first = new Stall("A", "listVersions");
     s.backend.stalls.push(first);
-    s.startWorker(s.a, { leaseMs: 6_000, leaseMarginMs: 1_000 });
+    s.startWorker(s.a, lease);
     await first.entered;
     first.release();
-    s.startWorker(s.b, { leaseMs: 6_000, leaseMarginMs: 1_000 });
+    s.startWorker(s.b, lease);
     expect((await waitForStatus(s.a.gw, s.nodeId, undefined, 60_000)).status).toBe("APPLIED");
     await s.a.worker!.stop();
     await s.b.worker!.stop();
+    // The apply outlasted one lease: its calls' delays alone add up to more.
+    expect((s.backend.calls.get("A") ?? []).length * delayMs).toBeGreaterThan(lease.leaseMs);
     expect(s.backend.writes).toEqual(["A 15:PRODUCTION", "A 14:ARCHIVED"]);
     expect(s.backend.calls.get("B") ?? []).toEqual([]);
     expect(await s.outboxRow()).toMatchObject({ status: "DONE", leaseToken: 1 });

@@ -150,7 +150,7 @@ export const NODE = `query($id: ID!) { node(id: $id) { ... on PromotionRequest {
 export const STAGE_OF = `query($v: String!) { modelVersion(backend: "example", model: "support-triage", version: $v) { stage } }`;
 
 /** Polls the request (as a viewer) until its status is one of `done`. */
-export async function waitForStatus(gw: WorkflowGateway, id: string, done: readonly string[] = ["APPLIED", "FAILED"], timeoutMs = 15_000): Promise<Record<string, ParsedJson>> {
+export async function waitForStatus(gw: WorkflowGateway, id: string, done: readonly string[] = ["APPLIED", "FAILED"], timeoutMs = 60_000): Promise<Record<string, ParsedJson>> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const res = await gw.as("vic", NODE, { id });

@@ -31,6 +31,15 @@ interface Run {
   stderr: string;
 }
 
+/**
+ * How long a run may take before it is killed: generous, never a measure of speed. A cold
+ * `node --import tsx` compiles and loads the whole gateway (Apollo, the AWS SDK, gRPC ...), which
+ * takes several times longer on a loaded 2-core CI machine than on a quiet one.
+ */
+const RUN_DEADLINE_MS = 150_000;
+/** Each test's timeout: past the run's deadline, so a hung run fails with its output, not a bare timeout. */
+const TEST_TIMEOUT_MS = RUN_DEADLINE_MS + 30_000;
+
 /** Runs the CLI; `onStderr` may act on the process (send a signal) as output arrives. */
 function runMain(args: string[], onStderr?: (text: string, kill: (signal: NodeJS.Signals) => void) => void): Promise<Run> {
   return new Promise((resolvePromise, reject) => {
@@ -40,7 +49,10 @@ function runMain(args: string[], onStderr?: (text: string, kill: (signal: NodeJS
     const child = spawn(process.execPath, ["--import", "tsx", "src/cli/main.ts", ...args], { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    const timer = setTimeout(() => child.kill("SIGKILL"), 25_000);
+    const timer = setTimeout(() => {
+      stderr += `\n[test] killed after ${RUN_DEADLINE_MS} ms\n`;
+      child.kill("SIGKILL");
+    }, RUN_DEADLINE_MS);
     child.stdout.on("data", (chunk: Buffer) => (stdout += chunk.toString()));
     child.stderr.on("data", (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -55,7 +67,7 @@ function runMain(args: string[], onStderr?: (text: string, kill: (signal: NodeJS
 }
 
 describe("modelgate serve", () => {
-  it("exits 2 naming every bad key of the config file", async () => {
+  it("exits 2 naming every bad key of the config file", { timeout: TEST_TIMEOUT_MS }, async () => {
     const file = await configFile("server:\n  prot: 4000\nlogLevel: loud\npolicies:\n  lifecycle:\n    rules: [{ keepNewest: 3 }]\n");
     const run = await runMain(["serve", "--config", file]);
     expect(run.code).toBe(2);
@@ -66,7 +78,7 @@ describe("modelgate serve", () => {
     expect(run.stdout).toBe("");
   });
 
-  it("says where it listens, warns about development mode and shuts down cleanly on SIGTERM", async () => {
+  it("says where it listens, warns about development mode and shuts down cleanly on SIGTERM", { timeout: TEST_TIMEOUT_MS }, async () => {
     const file = await configFile("logLevel: info\nserver:\n  mode: development\n");
     let signalled = false;
     const run = await runMain(["serve", "--config", file, "--host", "127.0.0.1", "--port", "0"], (stderr, kill) => {
@@ -86,7 +98,7 @@ describe("modelgate serve", () => {
     expect(messages.slice(-2)).toEqual(["shutting down", "modelgate stopped"]);
   });
 
-  it("exits 1 with a one-line cause when the port is taken", async () => {
+  it("exits 1 with a one-line cause when the port is taken", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { createServer } = await import("node:net");
     const blocker = createServer();
     await new Promise<void>((r) => blocker.listen(0, "127.0.0.1", r));
@@ -94,7 +106,7 @@ describe("modelgate serve", () => {
     try {
       const file = await configFile("logLevel: silent\n");
       const run = await runMain(["serve", "--config", file, "--port", String(port)]);
-      expect(run.code).toBe(1);
+      expect(run.code, run.stderr).toBe(1);
       expect(run.stderr).toContain(`error: cannot start modelgate: listen EADDRINUSE: address already in use 127.0.0.1:${port}`);
     } finally {
       await new Promise<void>((r) => blocker.close(() => r()));

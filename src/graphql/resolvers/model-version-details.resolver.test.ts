@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { untilNextSecond } from "../../../test/support/clock.js";
 import { startTestGateway, type TestGateway } from "../../../test/support/test-gateway.js";
 
 const DETAILS = `query($v: String!, $asOf: DateTime) {
@@ -36,7 +37,8 @@ describe("ModelVersion.prompt", () => {
 
   it("reads the prompt as it was at asOf", async () => {
     const before = new Date().toISOString();
-    await new Promise((r) => setTimeout(r, 1100)); // git commit times have one-second resolution
+    // Git keeps commit times to the second: the commit below must be in a later one.
+    await untilNextSecond(Date.parse(before));
     // The prompt file itself changes in the registry's repository (a commit outside the gateway).
     const repo = join(gw.dir, "registry");
     await writeFile(join(repo, "prompts/triage-prompt/v10.md"), "Route this ticket (edited).\n{{ticket}}\n");
