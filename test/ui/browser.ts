@@ -59,6 +59,23 @@ export async function openPage(browser: Browser): Promise<ConsolePage> {
   return { context, page, errors, cspViolations };
 }
 
+/** The page's sessionStorage (init scripts run in the browser; this file is checked against Node's globals). */
+interface PageStorage {
+  setItem(key: string, value: string): void;
+}
+
+/**
+ * Opens `url` in `p` signed in with `token` (kept in sessionStorage, as the sign-in screen does), and
+ * waits until the header names `who`: a condition waited for, not a poll that gives up while the
+ * page still loads.
+ */
+export async function signIn(p: ConsolePage, url: string, token: string, who: string): Promise<Page> {
+  await p.context.addInitScript((t) => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.setItem("modelgate.token", t), token);
+  await p.page.goto(url);
+  await p.page.locator(".who-name", { hasText: new RegExp(`^${who}$`) }).waitFor();
+  return p.page;
+}
+
 /** After a failed test: every page as it was, in the temp dir, named in the test output. */
 export async function screenshotsOnFailure(test: string, pages: readonly ConsolePage[]): Promise<void> {
   for (const [i, p] of pages.entries()) {

@@ -11,7 +11,7 @@ import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { TOKENS, auditActions, waitForStatus, type ParsedJson, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
-import { launchChromium, openPage, screenshotsOnFailure, type ConsolePage } from "./browser.js";
+import { launchChromium, openPage, screenshotsOnFailure, signIn, type ConsolePage } from "./browser.js";
 import { ensureConsoleBuilt } from "./console-build.js";
 import { deploy, ok, register, startConsoleGateway } from "./console-gateway.js";
 import { shoot } from "./docs.js";
@@ -132,17 +132,10 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state === "fail") await screenshotsOnFailure(ctx.task.name, pages);
 });
 
-/** The page's sessionStorage (these callbacks run in the browser; this file is checked against Node's globals). */
-interface PageStorage {
-  setItem(key: string, value: string): void;
-}
 async function signedIn(who: keyof typeof TOKENS, path: string): Promise<Page> {
   const p = await openPage(browser);
   pages.push(p);
-  await p.context.addInitScript((token) => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.setItem("modelgate.token", token), TOKENS[who]);
-  await p.page.goto(`${gw.url}${path}`);
-  await expect.poll(() => p.page.locator(".who-name").textContent(), { timeout: 30_000 }).toBe(who);
-  return p.page;
+  return signIn(p, `${gw.url}${path}`, TOKENS[who], who);
 }
 
 async function expectAccessible(page: Page, screen: string, include?: string): Promise<void> {
@@ -216,7 +209,7 @@ describe("the console's lifecycle screens", () => {
 
     await reason.fill("incident closed");
     await rollout.getByRole("button", { name: "Resume" }).click();
-    await expect.poll(() => rollout.getByRole("heading", { level: 2 }).textContent()).toBe("Guarded rollout running");
+    await expect.poll(() => rollout.getByRole("heading", { level: 2 }).textContent(), { timeout: 60_000 }).toBe("Guarded rollout running");
     expect(await rollout.getByText(/^Paused:/).count()).toBe(0);
     // The step's evidence window started anew: the result recorded before does not count.
     await rollout.getByText("No canary result for step 1 yet.").waitFor();

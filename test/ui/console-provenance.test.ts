@@ -17,7 +17,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { venvBin } from "../peers/venv.js";
 import { TOKENS, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
-import { launchChromium, openPage, screenshotsOnFailure, type ConsolePage } from "./browser.js";
+import { launchChromium, openPage, screenshotsOnFailure, signIn, type ConsolePage } from "./browser.js";
 import { ensureConsoleBuilt } from "./console-build.js";
 import { deploy, ok, promote, startConsoleGateway } from "./console-gateway.js";
 import { shoot } from "./docs.js";
@@ -92,16 +92,10 @@ afterEach(async (ctx) => {
   if (ctx.task.result?.state === "fail") await screenshotsOnFailure(ctx.task.name, pages);
 });
 
-interface PageStorage {
-  setItem(key: string, value: string): void;
-}
 async function signedIn(who: keyof typeof TOKENS, path: string): Promise<Page> {
   const p = await openPage(browser);
   pages.push(p);
-  await p.context.addInitScript((token) => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.setItem("modelgate.token", token), TOKENS[who]);
-  await p.page.goto(`${gw.url}${path}`);
-  await expect.poll(() => p.page.locator(".who-name").textContent(), { timeout: 30_000 }).toBe(who);
-  return p.page;
+  return signIn(p, `${gw.url}${path}`, TOKENS[who], who);
 }
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
@@ -269,7 +263,7 @@ describe("a version's provenance", () => {
     await tabTo(page, save);
     await page.keyboard.press("Enter");
     await editor.getByText(/^Saved: intendedUse, license of the model churn; example: mirrored/).waitFor();
-    await expect.poll(() => page.locator("#card-intendedUse + p").textContent()).toBe("Scoring churn risk for retention offers.");
+    await expect.poll(() => page.locator("#card-intendedUse + p").textContent(), { timeout: 60_000 }).toBe("Scoring churn risk for retention offers.");
     expect(await lacks.textContent()).not.toContain("license");
     const card = await api<{ modelVersion: { card: { sections: Record<string, string>; data: { license?: string } } } }>(
       `{ modelVersion(backend: "example", model: "churn", version: "1") { card { sections data } } }`,

@@ -15,7 +15,7 @@ import { parseDocument } from "yaml";
 import { untilNextSecond } from "../support/clock.js";
 import { TOKENS, type WorkflowGateway } from "../workflow/workflow-gateway.js";
 import { seriousViolations } from "./axe.js";
-import { launchChromium, openPage, screenshotsOnFailure, type ConsolePage } from "./browser.js";
+import { launchChromium, openPage, screenshotsOnFailure, signIn, type ConsolePage } from "./browser.js";
 import { ensureConsoleBuilt } from "./console-build.js";
 import { SUPPORT_BOT, deploy, ok, promote, recordEval, startConsoleGateway } from "./console-gateway.js";
 import { shoot } from "./docs.js";
@@ -88,11 +88,7 @@ async function untilSignedIn(page: Page, who: string): Promise<void> {
 }
 
 async function signedIn(who: keyof typeof TOKENS, path: string): Promise<Page> {
-  const p = await newPage();
-  await p.context.addInitScript((token) => (globalThis as unknown as { sessionStorage: PageStorage }).sessionStorage.setItem("modelgate.token", token), TOKENS[who]);
-  await p.page.goto(`${gw.url}${path}`);
-  await untilSignedIn(p.page, who);
-  return p.page;
+  return signIn(await newPage(), `${gw.url}${path}`, TOKENS[who], who);
 }
 
 async function expectAccessible(page: Page, screen: string): Promise<void> {
