@@ -139,7 +139,7 @@ export class PostgresStore implements Store {
       },
       (err: unknown) => {
         // Not committed: its seqs will be written again by another transaction, with other actions.
-        this.#forgetOwnActionsAbove(this.#lastWokenSeq);
+        this.#dropOwnActions((seq) => seq > this.#lastWokenSeq);
         throw err;
       },
     );
@@ -171,12 +171,12 @@ export class PostgresStore implements Store {
     const actions = own !== undefined && own.firstSeq === this.#lastWokenSeq + 1 ? own.actions : undefined;
     this.#lastWokenSeq = headSeq;
     this.#auditListeners.notify(headSeq, actions);
-    this.#forgetOwnActionsAbove(Number.POSITIVE_INFINITY, headSeq);
+    // Seqs up to the head are covered by this wake-up.
+    this.#dropOwnActions((seq) => seq <= headSeq);
   }
 
-  /** Drops kept actions of seqs up to `to` (covered by a wake-up) and, with `above`, those above it. */
-  #forgetOwnActionsAbove(above: number, to = 0): void {
-    for (const seq of this.#ownActions.keys()) if (seq <= to || seq > above) this.#ownActions.delete(seq);
+  #dropOwnActions(which: (seq: number) => boolean): void {
+    for (const seq of this.#ownActions.keys()) if (which(seq)) this.#ownActions.delete(seq);
   }
 
   appendAudit(event: AuditEventInput): Promise<AuditEvent> {
