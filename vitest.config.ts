@@ -20,10 +20,12 @@ export const INTEGRATION_FILES = [
 
 /**
  * Integration files that need a process of their own: OpenTelemetry's instrumentations patch
- * node:http, undici, gRPC and the AWS SDK process-wide, and must see the modules as they load.
+ * node:http, undici, gRPC and the AWS SDK process-wide, and must see the modules as they load; the
+ * fuzz test counts every unhandled rejection and uncaught exception in its process, so one left by
+ * another file in a shared worker would be laid at its door.
  * Every other integration file shares its worker's modules (`isolate: false`).
  */
-export const ISOLATED_INTEGRATION_FILES = ["test/observability/*.test.ts"];
+export const ISOLATED_INTEGRATION_FILES = ["test/observability/*.test.ts", "test/api/fuzz.test.ts"];
 
 const UNIT_FILES = ["src/**/*.test.ts", "adapters/**/*.test.ts", "ui/src/**/*.test.ts", "packages/*/src/**/*.test.ts", "packages/*/test/**/*.test.ts"];
 

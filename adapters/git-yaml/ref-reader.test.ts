@@ -1,5 +1,5 @@
 import { execFileSync } from "node:child_process";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -68,5 +68,44 @@ describe("RefReader", () => {
     await commit("one");
     expect(await new RefReader(path.join(dir, ".git")).read("refs/tags/v1")).toEqual({ kind: "unknown" });
     expect(await new RefReader(path.join(dir, "no-such-dir")).read("HEAD")).toEqual({ kind: "unknown" });
+  });
+
+  it("shares concurrent reads of a ref, but never answers a caller from a read that started before it", async () => {
+    const first = await commit("one");
+    const gitDir = path.join(dir, ".git");
+    let reads = 0;
+    let hold: Promise<void> | undefined;
+    const reader = new RefReader(gitDir, async (file) => {
+      reads += 1;
+      await hold;
+      return (await readFile(file, "utf8").catch(() => undefined))?.trim();
+    });
+    await reader.read("refs/heads/main"); // finds the common dir
+    // One read under way, held before it reads the files.
+    let release!: () => void;
+    hold = new Promise<void>((resolve) => (release = resolve));
+    reads = 0;
+    const early = reader.read("refs/heads/main");
+    // A commit lands while it is held; callers arriving now must see it.
+    const second = await commit("two");
+    const late = Array.from({ length: 10 }, () => reader.read("refs/heads/main"));
+    hold = undefined;
+    release();
+    expect(await early).toEqual({ kind: "commit", sha: second }); // it read the files after the commit too
+    for (const answer of await Promise.all(late)) expect(answer).toEqual({ kind: "commit", sha: second });
+    // The held read and the one queued behind it for all ten late callers, each reading HEAD and the loose ref.
+    expect(reads).toBe(4);
+    expect(first).not.toBe(second);
+  });
+
+  it("serves a later caller a read that starts after the commit it made", async () => {
+    const gitDir = path.join(dir, ".git");
+    const reader = new RefReader(gitDir);
+    for (let i = 0; i < 5; i++) {
+      const pending = reader.read("refs/heads/main"); // under way while the commit lands
+      const sha = await commit(`c${i}`);
+      expect(await reader.read("refs/heads/main")).toEqual({ kind: "commit", sha });
+      await pending;
+    }
   });
 });

@@ -4,6 +4,13 @@
  * writing a lock file and renaming it, so a read never sees a torn value. Anything unusual (a
  * reftable repository, a symbolic ref chain, an unreadable file) answers `undefined` and the
  * caller falls back to `git rev-parse`.
+ *
+ * Concurrent reads of one ref are shared, without ever answering from before the call: a read
+ * already under way started before a new caller arrived, so it might miss a commit made just before
+ * the call; the caller instead joins the one read queued behind it, which starts when the current
+ * one ends and serves every caller that arrived meanwhile. Under load a ref is read about once per
+ * file read's time (16 concurrent resolves: 2 reads instead of 16), and a commit is still seen by
+ * every call that starts after it.
  */
 import { readFile, stat } from "node:fs/promises";
 import path from "node:path";
@@ -17,13 +24,37 @@ export type TextFileReader = (file: string) => Promise<string | undefined>;
 
 export class RefReader {
   private commonDir: Promise<string | undefined> | undefined;
+  /** Per ref: the read under way, and the read queued behind it for callers that arrived after it started. */
+  private readonly shared = new Map<string, { running: Promise<RefAnswer>; queued?: Promise<RefAnswer> }>();
 
   constructor(
     private readonly gitDir: string,
     private readonly readText: TextFileReader = readTextFile,
   ) {}
 
-  async read(ref: string): Promise<RefAnswer> {
+  /** Where `ref` points now: a read that starts after this call, shared with other callers (above). */
+  read(ref: string): Promise<RefAnswer> {
+    const current = this.shared.get(ref);
+    if (current === undefined) return this.start(ref);
+    current.queued ??= current.running.then(
+      () => this.start(ref),
+      () => this.start(ref),
+    );
+    return current.queued;
+  }
+
+  private start(ref: string): Promise<RefAnswer> {
+    const running = this.readNow(ref);
+    const entry = { running };
+    this.shared.set(ref, entry);
+    const done = () => {
+      if (this.shared.get(ref) === entry) this.shared.delete(ref);
+    };
+    running.then(done, done);
+    return running;
+  }
+
+  private async readNow(ref: string): Promise<RefAnswer> {
     const common = await (this.commonDir ??= this.findCommonDir());
     if (common === undefined) return { kind: "unknown" };
     let name = ref;

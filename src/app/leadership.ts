@@ -13,7 +13,7 @@
  * lost connection and the step-down: rows are leased in the database (FOR UPDATE SKIP LOCKED and
  * lease columns). Leadership only keeps the fleet from doing the same work N times.
  */
-import pg from "pg";
+import type pg from "pg";
 import { maskPasswordIn } from "../store/postgres-url.js";
 import type { Logger } from "../core/index.js";
 
@@ -103,7 +103,9 @@ export class PostgresLeadership implements Leadership {
   async #attempt(): Promise<void> {
     if (Date.now() < this.#quietUntil) return;
     if (this.#client === undefined) {
-      const client = new pg.Client({ connectionString: this.#url, application_name: `${this.#name} (leader election)` });
+      // pg is loaded on the first attempt: a gateway on SQLite never campaigns (SoleLeadership).
+      const { default: pgClient } = await import("pg");
+      const client = new pgClient.Client({ connectionString: this.#url, application_name: `${this.#name} (leader election)` });
       client.on("error", (err) => this.#lost(err));
       client.on("end", () => {
         if (this.#client === client) this.#lost(new Error("the leader-election connection ended"));

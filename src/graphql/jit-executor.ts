@@ -10,10 +10,13 @@
  * operation Apollo could not resolve, and a request graphql-jit refused before executing (variables
  * that do not coerce: re-run on graphql-js so the error and its BAD_USER_INPUT status are the ones
  * graphql-js gives; nothing ran).
+ *
+ * graphql-jit (with fast-json-stringify and ajv, about 4 MiB of heap) is loaded when the first
+ * document is compiled: a gateway serving only `GET /v1/resolve` never carries it.
  */
 import type { ApolloServerOptionsWithGateway } from "@apollo/server";
 import { execute, GraphQLError, type DocumentNode, type ExecutionResult, type GraphQLSchema } from "graphql";
-import { compileQuery, isCompiledQuery, type CompiledQuery } from "graphql-jit";
+import type { CompiledQuery } from "graphql-jit";
 import type { GatewayContext } from "./context.js";
 
 type Gateway = ApolloServerOptionsWithGateway<GatewayContext>["gateway"];
@@ -40,6 +43,9 @@ function asGraphQLJsError(error: GraphQLError): GraphQLError {
   if (error.locations !== undefined) (made as { locations?: GraphQLError["locations"] }).locations = error.locations;
   return made;
 }
+
+type GraphqlJit = typeof import("graphql-jit");
+let graphqlJit: Promise<GraphqlJit> | undefined;
 
 /** Uses of a document before it is compiled: one-off documents never are. */
 const COMPILE_ON_USE = 2;
@@ -80,11 +86,15 @@ export function jitGateway(schema: GraphQLSchema): { gateway: Gateway; stats: Ji
     const key = operationName ?? "";
     let query = byOperation.get(key);
     if (query === undefined) {
-      const result = compileQuery(schema, document, operationName);
-      // graphql-jit refuses what it cannot compile: graphql-js runs it, every time.
-      query = isCompiledQuery(result) ? result : null;
-      byOperation.set(key, query);
-      if (query !== null) stats.compiled += 1;
+      const jit = await (graphqlJit ??= import("graphql-jit"));
+      query = byOperation.get(key);
+      if (query === undefined) {
+        const result = jit.compileQuery(schema, document, operationName);
+        // graphql-jit refuses what it cannot compile: graphql-js runs it, every time.
+        query = jit.isCompiledQuery(result) ? result : null;
+        byOperation.set(key, query);
+        if (query !== null) stats.compiled += 1;
+      }
     }
     if (query === null) return onGraphqlJs(document, rc.context, variables, operationName);
     const result = await query.query(undefined, rc.context, variables ?? {});

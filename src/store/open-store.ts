@@ -7,7 +7,6 @@ import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
 import type { LoadedConfig } from "../config/schema.js";
 import { StoreError } from "./errors.js";
-import { openPostgresStore } from "./postgres-store.js";
 import { openSqliteStore } from "./sqlite-store.js";
 import type { Store } from "./store.js";
 
@@ -30,6 +29,8 @@ export async function openStore(loaded: LoadedConfig, opts: OpenStoreOptions = {
   }
   const url = loaded.config.database.url?.trim();
   if (url !== undefined && url !== "") {
+    // Loaded only for PostgreSQL: the embedded default does not carry pg (about 3 MiB of heap).
+    const { openPostgresStore } = await import("./postgres-store.js");
     return openPostgresStore({ url, ...(opts.onBackgroundError === undefined ? {} : { onBackgroundError: opts.onBackgroundError }) });
   }
   return openSqliteStore({ file: join(loaded.dataDir, SQLITE_FILE_NAME) });

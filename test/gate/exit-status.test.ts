@@ -71,6 +71,7 @@ describe("the test run's exit status", () => {
     expect(check.output).toContain("1 failed tests");
     expect(check.output).toContain("cannot-load.fixture.ts: failed");
     expect(check.output).toContain("fails-on-purpose.fixture.ts: failed");
+    expect(check.output).toMatch(/failed: .+ — /); // the failed test by name, with its first failure line
   });
 });
 
@@ -91,6 +92,7 @@ describe("the report check (scripts/check-test-report.mjs)", () => {
     ["an unsuccessful run", { success: false }, "unsuccessful"],
     ["a run with no tests", { numPassedTests: 0, numTotalTests: 0 }, "no tests ran"],
     ["a file that did not pass", { testResults: [{ name: "b.test.ts", status: "failed", message: "boom" }] }, "b.test.ts: failed (boom)"],
+    ["a failed test, naming it with its first failure line", { testResults: [{ name: "c.test.ts", status: "failed", message: "", assertionResults: [{ fullName: "c > keeps its word", status: "failed", failureMessages: ["\nAssertionError: expected 1 to be 2\n    at c.test.ts:3"] }] }] }, "failed: c > keeps its word — AssertionError: expected 1 to be 2"],
   ])("fails %s", async (_, change, expected) => {
     const file = join(dir, "red.json");
     await writeFile(file, JSON.stringify({ ...passing, ...change }));

@@ -307,8 +307,22 @@ export interface FuzzAnswer {
   text: string;
 }
 
-/** Sends one request of the corpus to `${base}/graphql` on `agent` (keep-alive), as `token` unless it says otherwise. */
-export function sendFuzzRequest(agent: Agent, base: URL, r: FuzzRequest, token: string): Promise<FuzzAnswer> {
+/**
+ * Sends one request of the corpus to `${base}/graphql` on `agent` (keep-alive), as `token` unless it
+ * says otherwise. A request that found its reused keep-alive socket reset before any answer is sent
+ * once more on a new socket, as Node's http docs advise (`request.reusedSocket`): the server may
+ * close an idle socket just as the client picks it up, which says nothing about the request.
+ * `onRetry` counts those; a reset on a fresh socket, or a second one, is the caller's to judge.
+ */
+export function sendFuzzRequest(agent: Agent, base: URL, r: FuzzRequest, token: string, onRetry?: () => void): Promise<FuzzAnswer> {
+  return sendOnce(agent, base, r, token).catch((err: unknown) => {
+    if ((err as { reusedSocket?: boolean }).reusedSocket !== true || (err as NodeJS.ErrnoException).code !== "ECONNRESET") throw err;
+    onRetry?.();
+    return sendOnce(agent, base, r, token);
+  });
+}
+
+function sendOnce(agent: Agent, base: URL, r: FuzzRequest, token: string): Promise<FuzzAnswer> {
   const headers: Record<string, string> = {};
   if (r.token !== false) headers["authorization"] = `Bearer ${r.token ?? token}`;
   if (r.contentType !== undefined) headers["content-type"] = r.contentType;
@@ -317,13 +331,15 @@ export function sendFuzzRequest(agent: Agent, base: URL, r: FuzzRequest, token: 
   if (body !== undefined) headers["content-length"] = String(body.length);
   return new Promise((resolve, reject) => {
     const path = `/graphql${r.search === undefined ? "" : `?${r.search}`}`;
+    let answered = false;
     const req = request({ agent, host: base.hostname, port: base.port, method: r.method, path, headers }, (res) => {
+      answered = true;
       const chunks: Buffer[] = [];
       res.on("data", (c: Buffer) => chunks.push(c));
       res.on("end", () => resolve({ status: res.statusCode ?? 0, contentType: String(res.headers["content-type"] ?? ""), text: Buffer.concat(chunks).toString("utf8") }));
       res.on("error", reject);
     });
-    req.on("error", reject);
+    req.on("error", (err) => reject(Object.assign(err, { reusedSocket: req.reusedSocket && !answered })));
     req.end(body);
   });
 }

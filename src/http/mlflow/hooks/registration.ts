@@ -4,7 +4,6 @@
  * start and every replica may run it. An unreachable server is retried with backoff (up to a minute
  * between attempts) until it answers or the gateway stops; the poller covers the time until then.
  */
-import { MlflowAdapter } from "../../../../adapters/mlflow/index.js";
 import { createCallContext, exponentialDelay } from "../../../core/index.js";
 import type { MlflowWebhookConfig } from "../../../config/schema.js";
 import type { Catalog } from "../../../catalog/catalog.js";
@@ -35,6 +34,9 @@ export class WebhookRegistrations {
 
   async #register(hook: MlflowWebhookConfig, url: string): Promise<void> {
     const inner = this.catalog.has(hook.backend) ? this.catalog.backend(hook.backend).inner : undefined;
+    // Loaded only when a hook registers: a gateway without MLflow backends does not carry the
+    // adapter and axios (about 8 MiB of heap; docs/performance.md, memory).
+    const { MlflowAdapter } = await import("../../../../adapters/mlflow/adapter.js");
     if (!(inner instanceof MlflowAdapter)) {
       this.logger.error({ backend: hook.backend }, "cannot register an MLflow webhook: the backend is not an MLflow backend");
       return;

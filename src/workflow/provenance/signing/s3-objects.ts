@@ -4,7 +4,7 @@
  * sent with fetch. Only what verification needs: no writes, no multipart, no SDK client.
  */
 import { createHash, createHmac, type Hash, type Hmac } from "node:crypto";
-import { SignatureV4 } from "@smithy/signature-v4";
+import type { SignatureV4 } from "@smithy/signature-v4";
 
 export interface S3Credentials {
   accessKeyId: string;
@@ -84,12 +84,12 @@ function tag(xml: string, name: string): string | undefined {
 }
 
 export class S3Objects {
-  readonly #signer: SignatureV4;
+  /** Loaded on the first request: a gateway with no s3:// artifact does not carry the signer (about 1.5 MiB of heap). */
+  #signer: Promise<SignatureV4> | undefined;
   readonly #base: URL;
   readonly #pathStyle: boolean;
 
   constructor(private readonly opts: S3Options) {
-    this.#signer = new SignatureV4({ service: "s3", region: opts.region, credentials: opts.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true });
     this.#base = new URL(opts.endpoint ?? `https://s3.${opts.region}.amazonaws.com`);
     this.#pathStyle = opts.endpoint !== undefined;
   }
@@ -136,7 +136,10 @@ export class S3Objects {
     const basePath = base.pathname.replace(/\/+$/, "");
     const path = this.#pathStyle ? `${basePath}/${rfc3986(bucket)}/${encodedKey}` : `${basePath}/${encodedKey}`;
     const host = base.port === "" ? hostname : `${hostname}:${base.port}`;
-    const signed = await this.#signer.sign({
+    this.#signer ??= import("@smithy/signature-v4").then(
+      ({ SignatureV4: Signer }) => new Signer({ service: "s3", region: this.opts.region, credentials: this.opts.credentials, sha256: NodeSha256, uriEscapePath: false, applyChecksum: true }),
+    );
+    const signed = await (await this.#signer).sign({
       method,
       protocol: base.protocol,
       hostname,

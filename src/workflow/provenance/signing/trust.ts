@@ -4,7 +4,8 @@
  * the certificate) checked against the certificate authorities of a trusted root, offline.
  */
 import { createHash, createPublicKey, type KeyObject } from "node:crypto";
-import { X509Certificate } from "@sigstore/core";
+import { createRequire } from "node:module";
+import type { X509Certificate } from "@sigstore/core";
 import type { TrustMaterial } from "@sigstore/verify";
 
 export type CertAuthority = TrustMaterial["certificateAuthorities"][number];
@@ -96,9 +97,13 @@ export function certificateAuthorities(text: string, source: string): CertAuthor
   });
 }
 
+/** @sigstore/core, loaded when a trusted root is read: a gateway that verifies no certificate does not carry it. */
+const requireCjs = createRequire(import.meta.url);
+
 function parseCert(data: string | Buffer, source: string): X509Certificate {
+  const { X509Certificate: Certificate } = requireCjs("@sigstore/core") as typeof import("@sigstore/core");
   try {
-    return X509Certificate.parse(typeof data === "string" ? data : Buffer.from(data));
+    return Certificate.parse(typeof data === "string" ? data : Buffer.from(data));
   } catch (err) {
     throw new TrustConfigError(`${source}: not an X.509 certificate (${(err as Error).message})`);
   }

@@ -6,7 +6,7 @@
  */
 import { Semaphore } from "../../../core/concurrency.js";
 import type { ArtifactFile, ArtifactSource } from "./artifact-source.js";
-import { checkBundle, type BundleSigner } from "./signature-bundle.js";
+import type { BundleSigner } from "./signature-bundle.js";
 import { GIT_PATHS, ManifestError, PREDICATE_V01, parseStatement, type SignedManifest } from "./statement.js";
 import type { TrustPolicy } from "./trust.js";
 
@@ -72,6 +72,8 @@ function listNames(names: readonly string[], max = 5): string {
 }
 
 export async function verifyArtifact(signature: Buffer, source: ArtifactSource, opts: VerifyArtifactOptions): Promise<ArtifactVerification> {
+  // sigstore's bundle and certificate code is loaded by the first verification (docs/performance.md, memory).
+  const { checkBundle } = await import("./signature-bundle.js");
   const bundle = checkBundle(signature, opts.trust, opts.now);
   if (!bundle.ok) return failed(bundle.code, bundle.message, { bundleDigest: bundle.bundleDigest });
   let manifest: SignedManifest;
