@@ -435,7 +435,7 @@ describe("PostgreSQL store", () => {
     expect(event.seq).toBe(2);
   });
 
-  it("another replica's commit wakes without actions, and so does one of ours after commits it did not hear of", async () => {
+  it("another replica's commit wakes with its actions (AUDIT_ACTIONS_CHANNEL), but no commit does after commits the listener did not hear of", async () => {
     const [a, b] = [await replica(), await replica()];
     // Appended before b listens: b has heard of none of them.
     await a.appendAudit(auditInput("a", 1));
@@ -454,13 +454,41 @@ describe("PostgreSQL store", () => {
     b.onAuditAppended((seq) => (seq === 3 ? fromA.open() : undefined));
     await a.appendAudit({ ...auditInput("a", 3), action: "usage.report" });
     await fromA.promise;
+    // a's commit follows the last one b heard of: its NOTIFY told b what it appended.
     expect(heard).toEqual([
       { seq: 2, actions: undefined },
-      { seq: 3, actions: undefined },
+      { seq: 3, actions: new Set(["usage.report"]) },
     ]);
-    // Now b has heard of every commit: its own next one is told with its actions.
+    // b's own next one is told with its actions too.
     await b.appendAudit({ ...auditInput("b", 4), action: "usage.report" });
     expect(heard[2]).toEqual({ seq: 4, actions: new Set(["usage.report"]) });
+  });
+
+  it("wakes without actions for a commit whose NOTIFY carries only its seq (an older replica's, or actions too long for a payload)", async () => {
+    const [a, b] = [await replica(), await replica()];
+    const heard: { seq: number; actions: ReadonlySet<string> | undefined }[] = [];
+    let want = 0;
+    let arrived = gate();
+    b.onAuditAppended((seq, actions) => {
+      heard.push({ seq, actions });
+      if (seq >= want) arrived.open();
+    });
+    await b.auditListening();
+    want = (await a.appendAudit({ ...auditInput("a", 1), action: "usage.report" })).seq;
+    await arrived.promise;
+    expect(heard.at(-1)).toEqual({ seq: want, actions: new Set(["usage.report"]) });
+    // Actions too long for a NOTIFY payload: only the seq is sent, as an older replica sends it.
+    arrived = gate();
+    want = (await a.appendAudit({ ...auditInput("a", 2), action: `usage.report.${"x".repeat(8_000)}` })).seq;
+    await arrived.promise;
+    expect(heard.at(-1)).toEqual({ seq: want, actions: undefined });
+    // An older replica's commit, as it announces it: its seq on the first channel, nothing else (the
+    // listener reads nothing from the table on a wake-up, so the NOTIFY alone stands for the commit).
+    arrived = gate();
+    want += 1;
+    await sql`select pg_notify('modelgate_audit', ${String(want)})`.execute(a.db);
+    await arrived.promise;
+    expect(heard.at(-1)).toEqual({ seq: want, actions: undefined });
   });
 
   it("a listener whose LISTEN connection was killed is woken again after the reconnect", async () => {

@@ -18,7 +18,7 @@ import type { StoreDatabase } from "./db-schema.js";
 import type { DeploymentTx } from "./deployment-store.js";
 import { StoreError } from "./errors.js";
 import { migrateToLatest, readSchemaVersion } from "./migrations/index.js";
-import { AUDIT_CHANNEL, PostgresAuditWakeups } from "./postgres-audit-wakeups.js";
+import { AUDIT_ACTIONS_CHANNEL, AUDIT_CHANNEL, PostgresAuditWakeups, auditActionsPayload, type AppendedActions } from "./postgres-audit-wakeups.js";
 import { lockAuditChain } from "./postgres-locks.js";
 import { checkPostgresUrl, maskDatabaseUrl, maskPasswordIn } from "./postgres-url.js";
 import { WriteLockingPostgresDialect } from "./postgres-write-lock.js";
@@ -87,7 +87,7 @@ export class PostgresStore implements Store {
   constructor(db: Kysely<StoreDatabase>, opts: { url: string; clock: () => Date; onBackgroundError: (message: string) => void }) {
     this.db = db;
     this.#clock = opts.clock;
-    this.#wakeups = new PostgresAuditWakeups({ url: opts.url, onWake: (seq) => this.#wake(seq), onError: opts.onBackgroundError });
+    this.#wakeups = new PostgresAuditWakeups({ url: opts.url, onWake: (seq, appended) => this.#wake(seq, appended), onError: opts.onBackgroundError });
   }
 
   /** Throws instead of deadlocking when called from inside one of this store's transactions. */
@@ -127,6 +127,9 @@ export class PostgresStore implements Store {
         const done = await runStoreTx(this, conn, { clock: this.#clock, beforeFirstAppend: () => lockAuditChain(conn) }, fn);
         // Queued now, delivered to every LISTENing process when (and only if) the transaction commits.
         if (done.headSeq > 0) {
+          // What it appended first, then its seq: other replicas' listeners get both, in this order.
+          const told = auditActionsPayload(done.headSeq, done);
+          if (told !== undefined) await sql`select pg_notify(${AUDIT_ACTIONS_CHANNEL}, ${told})`.execute(conn);
           await sql`select pg_notify(${AUDIT_CHANNEL}, ${String(done.headSeq)})`.execute(conn);
           this.#ownActions.set(done.headSeq, { firstSeq: done.firstSeq, actions: done.actions });
         }
@@ -159,15 +162,17 @@ export class PostgresStore implements Store {
     return this.#wakeups.listening();
   }
 
-  #wake(headSeq: number): void {
-    const own = this.#ownActions.get(headSeq);
+  /** `appended`: what another process's commit appended, when its NOTIFY said (AUDIT_ACTIONS_CHANNEL). */
+  #wake(headSeq: number, appended?: AppendedActions): void {
+    const own = this.#ownActions.get(headSeq) ?? appended;
     this.#ownActions.delete(headSeq);
     // Commit order is seq order (the chain lock is held to commit): a lower or equal seq is covered
     // by a wake-up the listeners already had.
     if (headSeq <= this.#lastWokenSeq) return;
-    // The listeners learn what was appended only for one of our commits that follows the last wake-up
-    // without a gap: seqs in between are other replicas' commits whose NOTIFY has not arrived (it will
-    // be dropped as covered), so they may have appended anything.
+    // The listeners learn what was appended only for a commit that follows the last wake-up without a
+    // gap: seqs in between are other commits whose NOTIFY has not arrived (it will be dropped as
+    // covered), so they may have appended anything. Ours are known at once; another replica's when its
+    // NOTIFY carried them (an older version's does not).
     const actions = own !== undefined && own.firstSeq === this.#lastWokenSeq + 1 ? own.actions : undefined;
     this.#lastWokenSeq = headSeq;
     this.#auditListeners.notify(headSeq, actions);

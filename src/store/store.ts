@@ -105,8 +105,10 @@ export interface Store extends StoreTx {
    * may be merged or (across replicas) lost, so listeners read the trail from the last seq they saw
    * and also poll. `headSeq` is the newest seq the committing transaction wrote. Listener errors are
    * the listener's own (they are caught and ignored). Returns a function that unsubscribes.
-   * `actions` are the actions the commit appended, when known: for a commit in this process; undefined
-   * for another replica's (its NOTIFY carries the seq only), which a listener must treat as "anything".
+   * `actions` are the actions the commit appended, when known: for a commit in this process, and for
+   * another replica's whose NOTIFY carried them; undefined otherwise (an older replica's commit, one
+   * that follows commits this process has not heard of yet, a reconnect), which a listener must treat
+   * as "anything".
    */
   onAuditAppended(listener: AuditAppendedListener): () => void;
   close(): Promise<void>;

@@ -7,8 +7,8 @@
  * cold. What they feed moves answers by an action of its own (a guarded rollout's step, a promotion's
  * apply), which drops them as before.
  *
- * Another replica's append arrives without its actions (PostgreSQL's NOTIFY carries the seq): it may
- * have changed anything.
+ * An append whose actions are not known (undefined: an older replica's, one after a wake-up this
+ * process missed) may have changed anything.
  */
 const KEEPS_ANSWERS: ReadonlySet<string> = new Set([
   "usage.report",
