@@ -273,16 +273,19 @@ describe("the console's lifecycle screens", () => {
     const { idleAlerts } = await api<{ idleAlerts: { nodes: { modelName: string; idleDays: number }[] } }>(`{ idleAlerts(first: 10) { nodes { modelName idleDays } } }`);
     const days = new Map(idleAlerts.nodes.map((a) => [a.modelName, a.idleDays]));
     expect(days.get("support-triage")).toBeGreaterThanOrEqual(31);
+    // Each table renders when its own query answers: wait for the rows, not just the table.
+    await expect.poll(async () => (await rows(idle)).map((r) => r[0]).sort(), { timeout: 60_000 }).toEqual(["example/support-triage@14", "example/ticket-embedder@2"]);
     const shown = new Map((await rows(idle)).map((r) => [r[0], r]));
-    expect([...shown.keys()].sort()).toEqual(["example/support-triage@14", "example/ticket-embedder@2"]);
     const triage = shown.get("example/support-triage@14")!;
     expect([triage[1], triage[2], triage[5]]).toEqual(["production", `${days.get("support-triage")} days`, "support-platform #support-ml (lifecycle.owners)"]);
     expect(triage[3]).not.toBe("never");
     const embedder = shown.get("example/ticket-embedder@2")!;
     expect([embedder[1], embedder[2], embedder[3], embedder[5]]).toEqual(["production", `${days.get("ticket-embedder")} days`, "never", "ml-platform@example.com (lifecycle.owners)"]);
 
-    const usage = new Map((await rows(pat.getByRole("table", { name: "Versions in production's stage: use in the last 24 hours" }))).map((r) => [r[0], r]));
-    expect(usage.get("example/reply-drafter@3")?.slice(1, 3)).toEqual(["production", "3"]);
+    const usageTable = pat.getByRole("table", { name: "Versions in production's stage: use in the last 24 hours" });
+    const usageRows = async () => new Map((await rows(usageTable)).map((r) => [r[0], r]));
+    await expect.poll(async () => (await usageRows()).get("example/reply-drafter@3")?.slice(1, 3), { timeout: 60_000 }).toEqual(["production", "3"]);
+    const usage = await usageRows();
     expect(usage.get("example/reply-drafter@3")?.[6]).toBe("in use");
     expect(usage.get("example/support-triage@14")?.slice(1, 3)).toEqual(["production", "0"]);
     expect(usage.get("example/support-triage@14")?.[6]).toBe(`idle ${days.get("support-triage")} days`);
