@@ -116,8 +116,8 @@ describe("the console, end to end", () => {
       // It arrived without a reload: the page's own state is still there.
       expect(await p.page.evaluate(() => (globalThis as unknown as { loadedOnce?: boolean }).loadedOnce)).toBe(true);
       await expect.poll(() => card.getByText("new", { exact: true }).isVisible(), { timeout: WAIT_MS }).toBe(true);
-      expect(await card.getByText("0 of 1", { exact: true }).isVisible()).toBe(true);
-      expect(await card.getByText("Requested by pat").isVisible()).toBe(true);
+      await card.getByText("0 of 1", { exact: true }).waitFor();
+      await card.getByText("Requested by pat").waitFor();
       const evalGate = card.getByRole("listitem").filter({ hasText: "score 0.93 against threshold 0.8" });
       expect(await evalGate.getByRole("link", { name: "eval artifact" }).getAttribute("href")).toBe(`https://mlflow.example.internal/#/runs/${ranker}-2`);
     }
@@ -125,7 +125,7 @@ describe("the console, end to end", () => {
     const approve = own.getByRole("button", { name: "Approve" });
     expect(await approve.isDisabled()).toBe(true);
     expect(await approve.getAttribute("aria-describedby")).not.toBeNull();
-    expect(await own.getByText("four eyes: someone else must approve").isVisible()).toBe(true);
+    await own.getByText("four eyes: someone else must approve").waitFor();
     expect(await bob.page.getByRole("article", { name: cardName }).getByRole("button", { name: "Approve" }).isEnabled()).toBe(true);
     await shoot(pat.page, "approvals");
     await expectAccessible(pat.page, "the approval queue");
@@ -164,7 +164,7 @@ describe("the console, end to end", () => {
     await expectAccessible(page, "the deployments list");
     await page.getByRole("link", { name: "support-bot" }).click();
     await page.getByRole("heading", { name: /support-bot/, level: 1 }).waitFor();
-    expect(await page.getByText("Revision 2 runs.").isVisible()).toBe(true);
+    await page.getByText("Revision 2 runs.").waitFor();
 
     const preview = page.getByRole("table", { name: "What changes in production if revision 1 replaces revision 2" });
     await preview.waitFor();

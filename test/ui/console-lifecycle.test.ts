@@ -167,7 +167,7 @@ describe("the console's lifecycle screens", () => {
     await rollout.waitFor();
     expect(await rollout.getByRole("heading", { level: 2 }).textContent()).toBe("Guarded rollout running");
     expect(await rollout.textContent()).toContain("Revision 2 over revision 1: step 1 of 2, 25% of traffic to revision 2");
-    expect(await pat.getByText("Revision 2 runs at 25% of traffic, revision 1 serves the rest (guarded rollout).").isVisible()).toBe(true);
+    await pat.getByText("Revision 2 runs at 25% of traffic, revision 1 serves the rest (guarded rollout).").waitFor();
     expect(await rows(rollout.getByRole("table", { name: /^Plan/ }))).toEqual([
       ["1", "25%", "1 h", "current"],
       ["2", "100%", "1 h", "to come"],
@@ -179,7 +179,7 @@ describe("the console's lifecycle screens", () => {
       ["accuracy", "at least 0.9", "lowest 0.93", "passed"],
       ["Requests", "at least 500", "120 of 500", "waiting"],
     ]);
-    expect(await rollout.getByText("Leader's verdict: waiting").isVisible()).toBe(true);
+    await rollout.getByText("Leader's verdict: waiting").waitFor();
     expect(await rollout.textContent()).toContain("step 1 of 2 (25%): waiting for evidence (120 of 500 requests)");
     const results = rollout.getByRole("table", { name: "Canary results counted for step 1, newest first" });
     expect((await rows(results)).map((r) => r.slice(1, 6))).toEqual([["support-triage@15", "yes", "0.004", "120", "accuracy 0.93"]]);
@@ -190,7 +190,7 @@ describe("the console's lifecycle screens", () => {
     await theirs.getByLabel("Reason").fill("checking");
     expect(await theirs.getByRole("button", { name: "Pause" }).isEnabled()).toBe(true);
     expect(await theirs.getByRole("button", { name: "Abort…" }).isDisabled()).toBe(true);
-    expect(await theirs.getByText("aborting a rollout needs the approver role (you hold publisher)").isVisible()).toBe(true);
+    await theirs.getByText("aborting a rollout needs the approver role (you hold publisher)").waitFor();
     await shoot(pat, "lifecycle-rollout");
     // The rest of the deployment screen is checked by console-flow.test.ts.
     await expectAccessible(pat, "the rollout panel", ".rollout");
@@ -246,7 +246,7 @@ describe("the console's lifecycle screens", () => {
     expect(await rows(pat.getByRole("table", { name: /^Versions kept past their model's newest N/ }))).toEqual(
       plan.kept.map((k: ParsedJson) => [`example/support-triage@${k.version}`, String(k.stage).toLowerCase(), KEPT[k.why as string], k.reason]),
     );
-    expect(await pat.getByText("1 of 4 live versions to archive (25%)").isVisible()).toBe(true);
+    await pat.getByText("1 of 4 live versions to archive (25%)").waitFor();
     await shoot(pat, "lifecycle-plan");
     await expectAccessible(pat, "the deprecation plan");
 

@@ -142,7 +142,7 @@ describe("a version's provenance", () => {
         ["parentModel", "added", "—", "churn@1"],
       ]),
     );
-    expect(await page.getByText("Neither version has a prompt.").isVisible()).toBe(true);
+    await page.getByText("Neither version has a prompt.").waitFor();
     await page.getByLabel("Compare with version").selectOption("3");
     await page.getByText("Changes from version 3 to version 2.").waitFor();
     expect(new URL(page.url()).searchParams.get("from")).toBe("3");
@@ -157,7 +157,7 @@ describe("a version's provenance", () => {
     const added = api15.modelVersion.changes.prompt.unified.split("\n").filter((l) => l.startsWith("+"));
     expect(added.length).toBeGreaterThan(0);
     expect((await diff.locator("ins").allTextContents()).map((t) => t.trimEnd())).toEqual(added);
-    expect(await page.getByText("triage-prompt@v9 → triage-prompt@v10").isVisible()).toBe(true);
+    await page.getByText("triage-prompt@v9 → triage-prompt@v10").waitFor();
     const tools = await rows(page.getByRole("table", { name: "Tools" }));
     expect(tools.map((r) => [r[0], r[1]])).toEqual(api15.modelVersion.changes.tools.filter((t) => t.change !== "UNCHANGED").map((t) => [t.key, t.change.toLowerCase()]));
     expect(tools.map((r) => r[0])).toContain("escalate_to_human");
@@ -184,7 +184,7 @@ describe("a version's provenance", () => {
     );
     await page.getByText(`Every edge (${graph.lineage.edges.length})`).click();
     expect(await page.getByRole("table", { name: "Edges of the lineage graph, pointing downstream" }).locator("tbody tr").count()).toBe(graph.lineage.edges.length);
-    expect(await page.getByText(`${graph.lineage.nodes.length} nodes, ${graph.lineage.edges.length} edges from example/churn@2, depth 3.`).isVisible()).toBe(true);
+    await page.getByText(`${graph.lineage.nodes.length} nodes, ${graph.lineage.edges.length} edges from example/churn@2, depth 3.`).waitFor();
     await shoot(page, "provenance-lineage");
     await expectAccessible(page, "the lineage view");
 
@@ -283,7 +283,7 @@ describe("a version's provenance", () => {
     await viewerEditor.waitFor();
     expect(await viewerEditor.getByRole("button", { name: "Save the card" }).isDisabled()).toBe(true);
     expect(await viewerEditor.getByLabel("Intended use").isDisabled()).toBe(true);
-    expect(await viewerEditor.getByText("editing the model card needs the publisher role (you hold viewer)").isVisible()).toBe(true);
+    await viewerEditor.getByText("editing the model card needs the publisher role (you hold viewer)").waitFor();
     await expectAccessible(viewer, "the model card as a viewer");
   });
 
@@ -322,7 +322,7 @@ describe("a version's provenance", () => {
     await page.goto(`${gw.url}/ui/models/example/churn-lite?version=1&view=identity`);
     await fields.waitFor();
     expect(await fields.textContent()).toContain("incomplete missing: code commit, seed");
-    expect(await page.getByText("Not checked: only complete identities flag duplicates.").isVisible()).toBe(true);
+    await page.getByText("Not checked: only complete identities flag duplicates.").waitFor();
   });
 });
 

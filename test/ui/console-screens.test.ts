@@ -100,7 +100,7 @@ describe("signing in", () => {
     const { page } = await newPage();
     await page.goto(`${gw.url}/ui/`);
     await page.getByRole("heading", { name: "Sign in to modelgate" }).waitFor();
-    expect(await page.getByText("This gateway needs a bearer token.").isVisible()).toBe(true);
+    await page.getByText("This gateway needs a bearer token.").waitFor();
     await shoot(page, "sign-in", { fullPage: false });
     await expectAccessible(page, "sign-in");
     await page.getByLabel("Bearer token").fill("not-a-real-token-0000000000");
@@ -126,9 +126,9 @@ describe("a model and its versions", () => {
     await page.getByRole("heading", { name: /Version 16/ }).waitFor();
     const promoteButton = page.getByRole("button", { name: "Request promotion" });
     expect(await promoteButton.isDisabled()).toBe(true);
-    expect(await page.getByText("requesting a promotion needs the publisher role (you hold viewer)").isVisible()).toBe(true);
+    await page.getByText("requesting a promotion needs the publisher role (you hold viewer)").waitFor();
     expect(await page.getByRole("button", { name: "Roll back" }).isDisabled()).toBe(true);
-    expect(await page.getByText("rolling back needs the approver role (you hold viewer)").isVisible()).toBe(true);
+    await page.getByText("rolling back needs the approver role (you hold viewer)").waitFor();
     await shoot(page, "model-viewer", { fullPage: false });
     await expectAccessible(page, "the model screen as a viewer");
   });
