@@ -98,6 +98,12 @@ export function isRegistryError(err: unknown): err is RegistryError {
   return err instanceof RegistryError;
 }
 
+/** One line naming what went wrong: "CODE: message" for a registry error, the message otherwise. */
+export function describeError(err: unknown): string {
+  if (isRegistryError(err)) return `${err.code}: ${err.message}`;
+  return err instanceof Error ? err.message : String(err);
+}
+
 /** Errors worth retrying: the backend may answer differently a moment later. */
 export function isTransient(err: unknown): boolean {
   return isRegistryError(err) && (err.code === "UNAVAILABLE" || err.code === "DEADLINE_EXCEEDED");

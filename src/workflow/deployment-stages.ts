@@ -8,7 +8,7 @@
  * nor ARCHIVED. Shadow components may also be in SHADOW. So production takes PRODUCTION components,
  * plus SHADOW ones flagged shadow; staging takes STAGING and PRODUCTION, plus SHADOW for shadows.
  */
-import { isRegistryError, type CallContext, type Stage } from "../core/index.js";
+import { describeError, isRegistryError, type CallContext, type Stage } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { DeploymentComponent } from "../store/deployment-store.js";
 
@@ -61,7 +61,7 @@ export async function checkComponents(
       if (isRegistryError(err) && err.code === "NOT_FOUND") {
         problems.push({ index, component, code: "GONE", message: `${name} no longer exists in its backend` });
       } else {
-        const why = isRegistryError(err) ? `${err.code}: ${err.message}` : err instanceof Error ? err.message : String(err);
+        const why = describeError(err);
         problems.push({ index, component, code: "UNREACHABLE", message: `${name} could not be read: ${why}` });
       }
       return;

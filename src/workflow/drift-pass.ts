@@ -10,7 +10,7 @@
  * memory by the process that runs them (the leader): after a restart or a hand-over the next pass
  * starts at the first model.
  */
-import { ConflictError, DeadlineExceededError, Semaphore, createCallContext, isRegistryError, type CallContext, type Stage } from "../core/index.js";
+import { ConflictError, DeadlineExceededError, Semaphore, createCallContext, describeError, type CallContext, type Stage } from "../core/index.js";
 import type { Catalog } from "../catalog/catalog.js";
 import type { Store } from "../store/store.js";
 import { candidateModels } from "./drift-discovery.js";
@@ -70,10 +70,6 @@ export interface ModelChecker {
   checkModel(backendId: string, model: string, ctx: CallContext): Promise<ModelDriftResult>;
 }
 
-function describe(err: unknown): string {
-  if (isRegistryError(err)) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
 
 const keyOf = (m: ModelRef): string => `${m.backendId}\u0000${m.model}`;
 const copy = (p: DriftPassProgress | null): DriftPassProgress | null =>
@@ -149,7 +145,7 @@ export class DriftPasses {
                 } catch (err) {
                   // Cancelled by a stop: not checked, the next pass starts here again.
                   if (stop.aborted) reached[i] = false;
-                  else fail(m, describe(err));
+                  else fail(m, describeError(err));
                 }
               },
               stop,
@@ -193,7 +189,7 @@ export class DriftPasses {
         try {
           return (await candidateModels(this.catalog, backendId, this.governed, this.#context(timeoutMs, stop))).map((model) => ({ backendId, model }));
         } catch (err) {
-          progress.backendFailures.push({ backendId, error: describe(err) });
+          progress.backendFailures.push({ backendId, error: describeError(err) });
           return [];
         }
       }),

@@ -33,8 +33,8 @@ import { randomUUID } from "node:crypto";
 import { hostname } from "node:os";
 import {
   createCallContext,
+  describeError,
   exponentialDelay,
-  isRegistryError,
   isTransient,
   type CallContext,
   type Stage,
@@ -103,10 +103,6 @@ class WorkerStopped extends Error {
   }
 }
 
-function describe(err: unknown): string {
-  if (isRegistryError(err)) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
 
 export class OutboxWorker {
   readonly #pollMs: number;
@@ -322,7 +318,7 @@ export class OutboxWorker {
     try {
       adapter = this.catalog.backend(req.backendId);
     } catch (err) {
-      await this.#fail(lease, req, steps, attempt, `backend "${req.backendId}" is no longer configured: ${describe(err)}`, []);
+      await this.#fail(lease, req, steps, attempt, `backend "${req.backendId}" is no longer configured: ${describeError(err)}`, []);
       return;
     }
     if (req.alias !== undefined && req.alias !== null) {
@@ -360,7 +356,7 @@ export class OutboxWorker {
       }
     } catch (err) {
       if (this.#ends(err)) throw err;
-      const message = err instanceof StepError ? err.message : describe(err);
+      const message = err instanceof StepError ? err.message : describeError(err);
       const transient = err instanceof StepError ? err.transient : isTransient(err);
       if (transient && attempt < this.#maxAttempts) {
         await this.#retryLater(lease, req, steps, attempt, message, "promotion apply failed; retrying");
@@ -400,7 +396,7 @@ export class OutboxWorker {
       }
     } catch (err) {
       if (this.#ends(err)) throw err;
-      const message = err instanceof StepError ? err.message : describe(err);
+      const message = err instanceof StepError ? err.message : describeError(err);
       const transient = err instanceof StepError ? err.transient : isTransient(err);
       if (transient && attempt < this.#maxAttempts) {
         await this.#retryLater(lease, req, steps, attempt, message, "alias move failed; retrying");
@@ -441,7 +437,7 @@ export class OutboxWorker {
       return [previous === undefined ? `removed alias ${alias} again` : `put alias ${alias} back on ${previous}`];
     } catch (err) {
       if (this.#ends(err)) throw err;
-      const message = `COULD NOT put alias ${alias} back on ${previous ?? "(none)"}: ${describe(err)}; fix it by hand`;
+      const message = `COULD NOT put alias ${alias} back on ${previous ?? "(none)"}: ${describeError(err)}; fix it by hand`;
       this.logger.error({ requestId: req.id, alias, previous, err }, message);
       return [message];
     }
@@ -462,7 +458,7 @@ export class OutboxWorker {
       this.catalog.backend(req.backendId);
       this.catalog.backend(copy.target.slice(0, copy.target.indexOf("/")));
     } catch (err) {
-      await this.#fail(lease, req, steps, attempt, `a backend of the copy is no longer configured: ${describe(err)}`, []);
+      await this.#fail(lease, req, steps, attempt, `a backend of the copy is no longer configured: ${describeError(err)}`, []);
       return;
     }
     const call = <T>(fn: (ctx: CallContext) => Promise<T>) => this.#call(held, req, fn);
@@ -470,7 +466,7 @@ export class OutboxWorker {
       await copy.run(steps, call, () => this.store.workflow.updateOutbox(lease, { steps, attempts: attempt }, this.#clock()), await this.#approval(req));
     } catch (err) {
       if (this.#ends(err)) throw err;
-      const message = err instanceof CopyStepError ? err.message : describe(err);
+      const message = err instanceof CopyStepError ? err.message : describeError(err);
       const transient = err instanceof CopyStepError ? err.transient : isTransient(err);
       if (transient && attempt < this.#maxAttempts) {
         await this.#retryLater(lease, req, steps, attempt, message, "copy apply failed; retrying");
@@ -646,7 +642,7 @@ export class OutboxWorker {
         notes.push(`put ${version} back in ${stage}`);
       } catch (err) {
         if (this.#ends(err)) throw err;
-        const message = `COULD NOT put ${version} back in ${stage}: ${err instanceof StepError ? err.message : describe(err)}; fix it by hand`;
+        const message = `COULD NOT put ${version} back in ${stage}: ${err instanceof StepError ? err.message : describeError(err)}; fix it by hand`;
         notes.push(message);
         this.logger.error({ requestId: req.id, version, stage, err }, message);
       }
@@ -663,7 +659,7 @@ export class OutboxWorker {
         notes.push(`put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back`);
       } catch (err) {
         if (this.#ends(err)) throw err;
-        const message = `COULD NOT put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back: ${describe(err)}; fix it by hand`;
+        const message = `COULD NOT put the tags ${Object.keys(tagsBefore).join(", ")} of ${req.version} back: ${describeError(err)}; fix it by hand`;
         notes.push(message);
         this.logger.error({ requestId: req.id, version: req.version, err }, message);
       }

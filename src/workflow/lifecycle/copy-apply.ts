@@ -23,7 +23,7 @@
  * into the model meanwhile with it); the failure says so.
  */
 import { randomUUID } from "node:crypto";
-import { isRegistryError, type CallContext, type ModelVersion, type Page, type RegisterVersionInput, type WriteApproval } from "../../core/index.js";
+import { describeError, isRegistryError, type CallContext, type ModelVersion, type Page, type RegisterVersionInput, type WriteApproval } from "../../core/index.js";
 import type { Catalog } from "../../catalog/catalog.js";
 import type { AuditEventInput, StoreTx } from "../../store/store.js";
 import type { OutboxSteps, PromotionRequestRecord } from "../../store/workflow-store.js";
@@ -31,10 +31,6 @@ import type { OutboxSteps, PromotionRequestRecord } from "../../store/workflow-s
 /** Versions read per page while looking for a copy's marker (capped by the backend's own page size). */
 const MARKER_PAGE_SIZE = 100;
 
-function describe(err: unknown): string {
-  if (isRegistryError(err)) return `${err.code}: ${err.message}`;
-  return err instanceof Error ? err.message : String(err);
-}
 
 /** Runs one backend call under the outbox row's lease (the worker's `#call`). */
 export type LeasedCall = <T>(fn: (ctx: CallContext) => Promise<T>) => Promise<T>;
@@ -150,7 +146,7 @@ export class CopyApply {
         copied = (await this.#findMarked(call)) ?? null;
       } catch (err) {
         if (ends(err)) throw err;
-        return [`COULD NOT look in ${this.target} for a version the copy may have registered: ${describe(err)}; remove any version marked with request ${this.req.id} by hand`];
+        return [`COULD NOT look in ${this.target} for a version the copy may have registered: ${describeError(err)}; remove any version marked with request ${this.req.id} by hand`];
       }
     }
     if (copied === null) return [];
@@ -162,7 +158,7 @@ export class CopyApply {
     } catch (err) {
       if (ends(err)) throw err;
       if (isRegistryError(err) && err.code === "NOT_FOUND") return [`${this.target}@${copied} was already gone`];
-      return [`COULD NOT remove ${this.target}@${copied}: ${describe(err)}; remove it by hand`];
+      return [`COULD NOT remove ${this.target}@${copied}: ${describeError(err)}; remove it by hand`];
     }
     if (steps.copyCreatedModel === true) {
       try {
